@@ -1,0 +1,8 @@
+import { MessengerError } from "./messenger-error.js";
+
+/** A backend (database, broker) failed; `cause` keeps the driver's error. */
+export class TransportError extends MessengerError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? "TRANSPORT_ERROR", message, options);
+  }
+}

@@ -1,0 +1,31 @@
+/** What a handler is called with: the message, then any extra arguments. */
+// biome-ignore lint/suspicious/noExplicitAny: handlers narrow the message type themselves.
+export type HandlerCallable = (message: any, ...args: any[]) => unknown;
+
+/** Where and when a handler runs. */
+export interface HandlerOptions {
+  /** Register only on this bus; default: every bus. */
+  readonly bus?: string;
+  /** On receive, run only when the message came from this transport (sync dispatches run every handler). */
+  readonly fromTransport?: string;
+  /** Higher runs first among the handlers of the same message class. @defaultValue 0 */
+  readonly priority?: number;
+  /** Appended to the handler name (`Class.method@alias`) to tell two registrations apart. */
+  readonly alias?: string;
+}
+
+/**
+ * One registered handler. `name` (`Class.method`, or the function name) identifies it in handled
+ * stamps, so a retry skips the handlers that already succeeded: keep it stable across deploys.
+ */
+export class HandlerDescriptor {
+  readonly name: string;
+
+  constructor(
+    readonly handler: HandlerCallable,
+    name: string,
+    readonly options: HandlerOptions = {},
+  ) {
+    this.name = options.alias ? `${name}@${options.alias}` : name;
+  }
+}

@@ -1,0 +1,1 @@
+export type { EncodedEnvelope, Serializer } from "./serializer.js";

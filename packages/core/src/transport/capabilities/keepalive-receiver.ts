@@ -1,0 +1,11 @@
+import type { Envelope } from "../../envelope/envelope.js";
+
+/** Tells the backend a claimed message is still being worked on, so it is not delivered again. */
+export interface KeepaliveReceiver {
+  /** Pushes the envelope's redelivery deadline forward (by `seconds`, or the transport's timeout). */
+  keepalive(envelope: Envelope, seconds?: number): Promise<void>;
+}
+
+export function isKeepaliveReceiver(value: unknown): value is KeepaliveReceiver {
+  return typeof (value as Partial<KeepaliveReceiver> | null)?.keepalive === "function";
+}

@@ -1,0 +1,53 @@
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+
+/** A transport DSN taken apart. `query` holds the options given after `?`. */
+export interface Dsn {
+  readonly scheme: string;
+  readonly user: string | null;
+  readonly password: string | null;
+  readonly host: string | null;
+  readonly port: number | null;
+  /** Path without the leading slash ("" when none). */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/** The DSN with any password replaced by `***`: the only form of a DSN that may reach logs or errors. */
+export function redactDsn(dsn: string): string {
+  return String(dsn).replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:)([^@/?#]*)@/i, "$1***@");
+}
+
+/** Parses `scheme://[user[:password]@][host[:port]][/path][?query]`. Percent-escapes are decoded. */
+export function parseDsn(dsn: string): Dsn {
+  if (typeof dsn !== "string" || !SCHEME.test(dsn)) {
+    throw new InvalidArgumentError(
+      `Invalid DSN "${typeof dsn === "string" ? redactDsn(dsn) : String(dsn)}": expected scheme://[user:password@]host[:port][/path][?options].`,
+      { code: "INVALID_DSN" },
+    );
+  }
+  const scheme = SCHEME.exec(dsn)![1]!.toLowerCase();
+  let url: URL;
+  try {
+    // WHATWG URL parses only "special" schemes' hosts reliably; parse as http and keep our scheme.
+    url = new URL(`http://${dsn.slice(scheme.length + 3)}`);
+  } catch {
+    throw new InvalidArgumentError(`Invalid DSN "${redactDsn(dsn)}": it cannot be parsed as a URL.`, {
+      code: "INVALID_DSN",
+    });
+  }
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = value;
+  const rest = dsn.slice(scheme.length + 3);
+  const hasHost = !(rest.startsWith("/") || rest.startsWith("?") || rest === "");
+  return {
+    scheme,
+    user: url.username ? decodeURIComponent(url.username) : null,
+    password: url.password ? decodeURIComponent(url.password) : null,
+    host: hasHost && url.hostname ? url.hostname : null,
+    port: url.port ? Number(url.port) : null,
+    path: decodeURIComponent(url.pathname.replace(/^\//, "")),
+    query,
+  };
+}

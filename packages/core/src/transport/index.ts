@@ -1,0 +1,14 @@
+export { type BulkSender, isBulkSender } from "./capabilities/bulk-sender.js";
+export { type CloseableTransport, isCloseableTransport } from "./capabilities/closeable-transport.js";
+export { isKeepaliveReceiver, type KeepaliveReceiver } from "./capabilities/keepalive-receiver.js";
+export { isListableReceiver, type ListableReceiver } from "./capabilities/listable-receiver.js";
+export { isMessageCountAware, type MessageCountAware } from "./capabilities/message-count-aware.js";
+export { isQueueReceiver, type QueueReceiver } from "./capabilities/queue-receiver.js";
+export { isSetupableTransport, type SetupableTransport } from "./capabilities/setupable-transport.js";
+export { type Dsn, parseDsn, redactDsn } from "./dsn.js";
+export type { Receiver } from "./receiver.js";
+export type { Sender } from "./sender.js";
+export type { Transport } from "./transport.js";
+export type { TransportFactory, TransportFactoryContext } from "./transport-factory.js";
+export { TransportFactoryRegistry } from "./transport-factory-registry.js";
+export { resolveTransportOptions } from "./transport-options.js";

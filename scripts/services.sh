@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL and Redis answer on their standard local ports: starts them when they are
+# down and installs them (Debian packages) when they are missing and we may install.
+set -uo pipefail
+
+pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+redis_up() { (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; }
+wait_for() { for _ in $(seq 1 30); do "$1" && return 0; sleep 1; done; return 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
+
+if ! pg_up; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    echo "services: installing PostgreSQL"
+    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  fi
+  echo "services: starting PostgreSQL"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  wait_for pg_up || echo "services: PostgreSQL did not come up on 127.0.0.1:5432" >&2
+fi
+if pg_up && command -v psql >/dev/null; then
+  # Tests connect as the current user to database "test" (trust auth on these machines).
+  as_root su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='$(id -un)'\" | grep -q 1 || createuser -s $(id -un)" 2>/dev/null || true
+  as_root su postgres -c "psql -qtAc \"select 1 from pg_database where datname='test'\" | grep -q 1 || createdb test" 2>/dev/null || true
+fi
+
+if ! redis_up; then
+  if ! command -v redis-server >/dev/null; then
+    echo "services: installing Redis"
+    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
+  fi
+  echo "services: starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
+  wait_for redis_up || echo "services: Redis did not come up on 127.0.0.1:6379" >&2
+fi
+exit 0
