@@ -1,8 +1,10 @@
 // Must run before any decorated class is evaluated: tsyringe reads design-time metadata through it.
 import "reflect-metadata";
 
-export { MessageBus } from "./bus/message-bus.js";
+export * from "./bus/index.js";
 export { type Clock, systemClock } from "./clock/clock.js";
+export * from "./config/index.js";
+export * from "./di/index.js";
 export { assertDispatchable, Envelope } from "./envelope/envelope.js";
 export {
   isSendableStampClass,
@@ -13,10 +15,12 @@ export {
   type StampType,
 } from "./envelope/stamp.js";
 export * from "./errors/index.js";
-export { type HandlerCallable, HandlerDescriptor, type HandlerOptions } from "./handler/handler-descriptor.js";
+export * from "./events/index.js";
+export * from "./handler/index.js";
 export { type Logger, nullLogger } from "./logger/logger.js";
 export * from "./message/index.js";
-export type { Middleware, Stack } from "./middleware/middleware.js";
+export * from "./middleware/index.js";
+export * from "./routing/index.js";
 export * from "./serialization/index.js";
 export * from "./stamps/index.js";
 export * from "./transport/index.js";

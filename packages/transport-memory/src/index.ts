@@ -1,1 +1,4 @@
-export const placeholder = 1;
+export { dispatchedMessages } from "./dispatched-messages.js";
+export { InMemoryTransport, type InMemoryTransportOptions } from "./in-memory-transport.js";
+export { InMemoryTransportFactory } from "./in-memory-transport-factory.js";
+export { type ProcessQueuedOptions, processQueued } from "./process-queued.js";

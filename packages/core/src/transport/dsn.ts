@@ -28,10 +28,13 @@ export function parseDsn(dsn: string): Dsn {
     );
   }
   const scheme = SCHEME.exec(dsn)![1]!.toLowerCase();
+  const rest = dsn.slice(scheme.length + 3);
+  // `in-memory://?x=1`, `sync://` and `sqlite:///path` have no host; give the parser one to skip.
+  const hasHost = !(rest === "" || rest.startsWith("/") || rest.startsWith("?"));
   let url: URL;
   try {
     // WHATWG URL parses only "special" schemes' hosts reliably; parse as http and keep our scheme.
-    url = new URL(`http://${dsn.slice(scheme.length + 3)}`);
+    url = new URL(`http://${hasHost ? rest : `placeholder${rest}`}`);
   } catch {
     throw new InvalidArgumentError(`Invalid DSN "${redactDsn(dsn)}": it cannot be parsed as a URL.`, {
       code: "INVALID_DSN",
@@ -39,13 +42,11 @@ export function parseDsn(dsn: string): Dsn {
   }
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = value;
-  const rest = dsn.slice(scheme.length + 3);
-  const hasHost = !(rest.startsWith("/") || rest.startsWith("?") || rest === "");
   return {
     scheme,
     user: url.username ? decodeURIComponent(url.username) : null,
     password: url.password ? decodeURIComponent(url.password) : null,
-    host: hasHost && url.hostname ? url.hostname : null,
+    host: hasHost ? url.hostname : null,
     port: url.port ? Number(url.port) : null,
     path: decodeURIComponent(url.pathname.replace(/^\//, "")),
     query,

@@ -12,3 +12,5 @@ export type { Transport } from "./transport.js";
 export type { TransportFactory, TransportFactoryContext } from "./transport-factory.js";
 export { TransportFactoryRegistry } from "./transport-factory-registry.js";
 export { resolveTransportOptions } from "./transport-options.js";
+export { SyncTransport } from "./sync/sync-transport.js";
+export { SyncTransportFactory } from "./sync/sync-transport-factory.js";

@@ -1,0 +1,3 @@
+export { MessageBus } from "./message-bus.js";
+export { MiddlewareMessageBus } from "./middleware-message-bus.js";
+export { RoutableMessageBus } from "./routable-message-bus.js";

@@ -1,0 +1,106 @@
+import type { DependencyContainer } from "tsyringe";
+import type { Clock } from "../clock/clock.js";
+import type { EventDispatcher } from "../events/event-dispatcher.js";
+import type { HandlerRegistration } from "../handler/handler-registration.js";
+import type { Logger } from "../logger/logger.js";
+import type { Middleware } from "../middleware/middleware.js";
+import type { RoutingConfig } from "../routing/routing-config.js";
+import type { Serializer } from "../serialization/serializer.js";
+import type { TransportFactory } from "../transport/transport-factory.js";
+
+/** `default_middleware` of a bus. */
+export interface DefaultMiddlewareConfig {
+  /** @defaultValue true */
+  readonly enabled?: boolean;
+  /** @defaultValue false */
+  readonly allowNoHandlers?: boolean;
+  /** @defaultValue true */
+  readonly allowNoSenders?: boolean;
+}
+
+/** A middleware instance, a class resolved from the container, or a built-in id. */
+export type MiddlewareConfig = Middleware | (new (...args: any[]) => Middleware) | "validation";
+
+/** One bus (`framework.messenger.buses.<name>`). */
+export interface BusConfig {
+  /** `false` removes the default stack; `"allow_no_handlers"` is the shortcut Symfony offers. */
+  readonly defaultMiddleware?: boolean | "allow_no_handlers" | DefaultMiddlewareConfig;
+  /** The application's middleware, run between the default ones and send/handle, in this order. */
+  readonly middleware?: readonly MiddlewareConfig[];
+}
+
+/** The multiplier retry strategy's settings (`retry_strategy`), in milliseconds. */
+export interface RetryStrategyConfig {
+  /** @defaultValue 3 */
+  readonly maxRetries?: number;
+  /** @defaultValue 1000 */
+  readonly delay?: number;
+  /** @defaultValue 2 */
+  readonly multiplier?: number;
+  /** 0 means no cap. @defaultValue 0 */
+  readonly maxDelay?: number;
+  /** Random spread of each delay, 0 to 1. @defaultValue 0.1 */
+  readonly jitter?: number;
+  /** A custom strategy object used instead of the multiplier one. */
+  readonly service?: object;
+}
+
+/** One transport (`framework.messenger.transports.<name>`). */
+export interface TransportConfig {
+  readonly dsn: string;
+  readonly options?: Readonly<Record<string, unknown>>;
+  readonly serializer?: Serializer;
+  /** Where this transport's messages go when retries are exhausted (overrides the global one). */
+  readonly failureTransport?: string;
+  readonly retryStrategy?: RetryStrategyConfig;
+  /** Messages per interval the worker takes from this transport. */
+  readonly rateLimiter?: { readonly limit: number; readonly interval: number };
+}
+
+/** A handler source: a class decorated with `@AsMessageHandler`, or a `defineHandler(...)` result. */
+export type HandlerSource = (abstract new (...args: any[]) => object) | HandlerRegistration;
+
+/**
+ * The whole configuration, key for key the `framework.messenger` tree of `messenger.yaml` (in
+ * camelCase), plus what a Node application has to hand over itself: handlers, factories,
+ * container, clock and logger.
+ */
+export interface MessengerConfig {
+  /** Required when there is more than one bus. */
+  readonly defaultBus?: string;
+  /** @defaultValue `{ "messenger.bus.default": {} }` */
+  readonly buses?: Readonly<Record<string, BusConfig>>;
+  readonly transports?: Readonly<Record<string, string | TransportConfig>>;
+  /** The global failure transport, for transports that name none. */
+  readonly failureTransport?: string;
+  readonly routing?: RoutingConfig;
+  /** The default serializer of every transport. @defaultValue a JsonSerializer */
+  readonly serializer?: Serializer;
+  /** Handler classes and function handlers. @defaultValue every class decorated with `@AsMessageHandler` */
+  readonly handlers?: readonly HandlerSource[];
+  /** Factories for transport DSNs besides `sync://`. */
+  readonly transportFactories?: readonly TransportFactory[];
+  /** Named connections for `doctrine://<name>`. @defaultValue `{ default: process.env.DATABASE_URL }` when set */
+  readonly connections?: Readonly<Record<string, string>>;
+  /** Where handler classes are resolved and where the buses are registered. @defaultValue tsyringe's root container */
+  readonly container?: DependencyContainer;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly events?: EventDispatcher;
+}
+
+export const MESSENGER_CONFIG_KEYS: readonly (keyof MessengerConfig)[] = [
+  "defaultBus",
+  "buses",
+  "transports",
+  "failureTransport",
+  "routing",
+  "serializer",
+  "handlers",
+  "transportFactories",
+  "connections",
+  "container",
+  "clock",
+  "logger",
+  "events",
+];

@@ -1,0 +1,1 @@
+export { busToken, InjectBus } from "./bus-token.js";

@@ -1,0 +1,64 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Envelope } from "../envelope/envelope.js";
+import { DelayedMessageHandlingError } from "../errors/delayed-message-handling-error.js";
+import { DispatchAfterCurrentBusStamp } from "../stamps/dispatch-after-current-bus-stamp.js";
+import type { Middleware, Stack } from "./middleware.js";
+
+interface QueuedEnvelope {
+  readonly envelope: Envelope;
+  readonly stack: Stack;
+}
+
+interface RootDispatch {
+  queue: QueuedEnvelope[];
+}
+
+/**
+ * Defers messages stamped "dispatch after current bus" until the outermost (root) dispatch has
+ * finished, then runs them in order from where they paused. If the root fails, they are dropped;
+ * their own failures are collected and thrown together after all of them ran.
+ *
+ * Symfony keeps "a root dispatch is running" on the shared middleware instance. Node runs many
+ * dispatches concurrently, so the root is tracked per async context instead: two concurrent root
+ * dispatches (two messages handled at once by one worker) never see each other's queue.
+ */
+export class DispatchAfterCurrentBusMiddleware implements Middleware {
+  readonly #root = new AsyncLocalStorage<RootDispatch>();
+
+  handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
+    const root = this.#root.getStore();
+    if (envelope.has(DispatchAfterCurrentBusStamp)) {
+      if (root) {
+        root.queue.push({ envelope, stack });
+        return Promise.resolve(envelope);
+      }
+      envelope = envelope.withoutAll(DispatchAfterCurrentBusStamp);
+    }
+    if (root) return stack.next().handle(envelope, stack);
+    return this.#root.run({ queue: [] }, () => this.#dispatchRoot(envelope, stack));
+  }
+
+  async #dispatchRoot(envelope: Envelope, stack: Stack): Promise<Envelope> {
+    const root = this.#root.getStore()!;
+    let returned: Envelope;
+    try {
+      returned = await stack.next().handle(envelope, stack);
+    } catch (error) {
+      root.queue = [];
+      throw error;
+    }
+    const errors: Error[] = [];
+    for (let item = root.queue.shift(); item; item = root.queue.shift()) {
+      const lengthBefore = root.queue.length;
+      try {
+        await item.stack.next().handle(item.envelope, item.stack);
+      } catch (error) {
+        errors.push(error instanceof Error ? error : new Error(String(error)));
+        // What the failed message queued is dropped with it, as its own root would have failed.
+        root.queue.length = lengthBefore;
+      }
+    }
+    if (errors.length > 0) throw new DelayedMessageHandlingError(errors, returned);
+    return returned;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Envelope } from "../envelope/envelope.js";
+import type { Middleware, Stack } from "./middleware.js";
+
+/** Past the last middleware: hand the envelope back unchanged. */
+const END: Middleware = { handle: (envelope: Envelope) => Promise.resolve(envelope) };
+
+/**
+ * The stack of one dispatch: a cursor over the bus's shared middleware list. A fresh one per
+ * dispatch keeps nested and concurrent dispatches apart; a paused stack (dispatch after current
+ * bus) resumes where it stopped.
+ */
+export class DispatchStack implements Stack {
+  #index = 0;
+
+  constructor(private readonly middleware: readonly Middleware[]) {}
+
+  next(): Middleware {
+    return this.middleware[this.#index++] ?? END;
+  }
+}

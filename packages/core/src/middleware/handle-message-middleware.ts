@@ -1,0 +1,61 @@
+import type { Envelope } from "../envelope/envelope.js";
+import { HandlerFailedError } from "../errors/handler-failed-error.js";
+import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error.js";
+import type { HandlersLocator } from "../handler/handlers-locator.js";
+import { HandledStamp } from "../stamps/handled-stamp.js";
+import { HandlerArgumentsStamp } from "../stamps/handler-arguments-stamp.js";
+import type { Middleware, Stack } from "./middleware.js";
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(`Handler threw a non-error value: ${String(thrown)}`, { cause: thrown });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
+/**
+ * Calls every handler of the message and records a handled stamp (with the result) for each one
+ * that succeeded. All handlers run even when one throws; their errors are thrown together in a
+ * handler-failed error that carries the envelope with the stamps gathered so far. A handler that
+ * already has a handled stamp (a retry) is skipped.
+ */
+export class HandleMessageMiddleware implements Middleware {
+  constructor(
+    private readonly handlers: HandlersLocator,
+    private readonly allowNoHandlers = false,
+    private readonly busName = "",
+  ) {}
+
+  async handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
+    const message = envelope.message;
+    const handlers = this.handlers.getHandlers(envelope);
+    const handled = envelope.all(HandledStamp);
+    const extra = envelope.last(HandlerArgumentsStamp)?.additionalArguments;
+    let errors: Map<string, Error> | undefined;
+    let ran = false;
+    let alreadyHandled = false;
+    for (const descriptor of handlers) {
+      if (handled.length > 0 && handled.some((s) => s.handlerName === descriptor.name)) {
+        alreadyHandled = true;
+        continue;
+      }
+      ran = true;
+      try {
+        let result = extra ? descriptor.handler(message, ...extra) : descriptor.handler(message);
+        if (isThenable(result)) result = await result;
+        envelope = envelope.with(new HandledStamp(result, descriptor.name));
+      } catch (thrown) {
+        (errors ??= new Map()).set(descriptor.name, asError(thrown));
+      }
+    }
+    if (!ran && !alreadyHandled && !this.allowNoHandlers) {
+      const on = this.busName ? ` on bus "${this.busName}"` : "";
+      throw new NoHandlerForMessageError(
+        `No handler for message "${message.constructor?.name ?? "message"}"${on}. Register one with @AsMessageHandler, or allow no handlers on this bus.`,
+      );
+    }
+    if (errors) throw new HandlerFailedError(envelope, errors);
+    return stack.next().handle(envelope, stack);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Clock } from "../clock/clock.js";
+import type { Transport } from "../transport/transport.js";
+
+/**
+ * What a transport package gives the conformance suite for each test: a fresh, empty transport (its
+ * own table, stream or key prefix) and the hooks the suite needs to reach behaviour that a transport
+ * alone cannot show. Every optional hook left out skips the tests that need it.
+ */
+export interface TransportConformanceSetup {
+  /** The transport under test, empty. */
+  readonly transport: Transport;
+  /**
+   * The clock the transport was built with. A `FakeClock` makes the delay tests advance time
+   * instead of waiting; any other clock, or none, means short real waits.
+   */
+  readonly clock?: Clock;
+  /** Runs after each test: drop the table or keys, close connections. */
+  readonly cleanup?: () => Promise<void>;
+  /**
+   * Lets `ms` milliseconds pass as the transport's claim bookkeeping sees them: advance the fake
+   * clock it was built with, or really wait. With `redeliveryTimeout`, enables the redelivery and
+   * keepalive-extends-claim tests.
+   */
+  readonly redeliverAfter?: (ms: number) => Promise<void>;
+  /** The transport's redelivery timeout in milliseconds: a claimed message unacked this long is delivered again. */
+  readonly redeliveryTimeout?: number;
+  /**
+   * Stores a raw message (body and headers as the serializer would have produced them) straight in
+   * the backend, bypassing `send()`. Enables the decode-failure test.
+   */
+  readonly injectRaw?: (body: string, headers: Readonly<Record<string, string>>) => Promise<void>;
+}
+
+/** What the transport promises beyond the base contract. */
+export interface TransportConformanceOptions {
+  /** The transport honours delay stamps. @defaultValue true */
+  readonly supportsDelay?: boolean;
+  /** The delay, in milliseconds, of the delay test when the setup gives no FakeClock. @defaultValue 250 */
+  readonly realDelay?: number;
+  /** Due messages come out oldest first. @defaultValue true */
+  readonly ordered?: boolean;
+}

@@ -1,0 +1,293 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { systemClock } from "../clock/clock.js";
+import { Envelope } from "../envelope/envelope.js";
+import { UndecodableMessage } from "../serialization/undecodable-message.js";
+import { BusNameStamp } from "../stamps/bus-name-stamp.js";
+import { DelayStamp } from "../stamps/delay-stamp.js";
+import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-stamp.js";
+import { RedeliveryStamp } from "../stamps/redelivery-stamp.js";
+import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
+import { isBulkSender } from "../transport/capabilities/bulk-sender.js";
+import { isKeepaliveReceiver } from "../transport/capabilities/keepalive-receiver.js";
+import { isListableReceiver } from "../transport/capabilities/listable-receiver.js";
+import { isMessageCountAware } from "../transport/capabilities/message-count-aware.js";
+import { isSetupableTransport } from "../transport/capabilities/setupable-transport.js";
+import type { Transport } from "../transport/transport.js";
+import { ConformanceMessage, OtherConformanceMessage } from "./conformance-messages.js";
+import type { TransportConformanceOptions, TransportConformanceSetup } from "./conformance-setup.js";
+import { FakeClock } from "./fake-clock.js";
+
+/** The id as a string: a transport may hand back a numeric id as a string after a round trip. */
+function idOf(envelope: Envelope): string {
+  const stamp = envelope.last(TransportMessageIdStamp);
+  expect(stamp, "every envelope a transport returns carries a TransportMessageIdStamp").toBeDefined();
+  return String(stamp!.id);
+}
+
+/**
+ * Calls get() until `count` envelopes came back. A transport may return fewer than are due per
+ * call (Doctrine returns one), so a single get() proves nothing about how many were available.
+ */
+async function receive(transport: Transport, count: number): Promise<Envelope[]> {
+  const received: Envelope[] = [];
+  for (let emptyPolls = 0; received.length < count && emptyPolls < 5; ) {
+    const batch = await transport.get();
+    if (batch.length === 0) {
+      emptyPolls++;
+      await systemClock.sleep(10);
+    }
+    received.push(...batch);
+  }
+  return received;
+}
+
+/** One get() must come back empty: nothing is due, or everything due is claimed. */
+async function expectNothingAvailable(transport: Transport, why: string): Promise<void> {
+  expect(await transport.get(), why).toEqual([]);
+}
+
+/**
+ * The behaviour every transport must share, as a vitest suite. Call it at the top level of a test
+ * file in the transport's package; `setup` runs before each test and must give a fresh, empty
+ * transport. Capabilities the transport lacks, and hooks the setup does not give, skip their tests.
+ *
+ * @example
+ * ```ts
+ * describeTransportConformance("in-memory", async () => {
+ *   const clock = new FakeClock();
+ *   return { transport: new InMemoryTransport({ clock }), clock };
+ * });
+ * ```
+ */
+export function describeTransportConformance(
+  name: string,
+  setup: () => Promise<TransportConformanceSetup>,
+  options: TransportConformanceOptions = {},
+): void {
+  const { supportsDelay = true, realDelay = 250, ordered = true } = options;
+
+  describe(`transport conformance: ${name}`, () => {
+    let current: TransportConformanceSetup;
+    let transport: Transport;
+
+    beforeEach(async () => {
+      current = await setup();
+      transport = current.transport;
+    });
+
+    afterEach(async () => {
+      await current?.cleanup?.();
+    });
+
+    it("send returns the envelope with a transport message id stamp", async () => {
+      const sent = await transport.send(Envelope.wrap(new ConformanceMessage("hello", 1)));
+      expect(sent.message).toEqual(new ConformanceMessage("hello", 1));
+      const second = await transport.send(Envelope.wrap(new ConformanceMessage("again", 2)));
+      expect(idOf(second)).not.toBe(idOf(sent));
+    });
+
+    it("get returns the sent message once, with the id that send gave", async () => {
+      const sent = await transport.send(Envelope.wrap(new ConformanceMessage("hello", 1)));
+      const [received, ...more] = await receive(transport, 1);
+      expect(more).toEqual([]);
+      expect(received!.message).toBeInstanceOf(ConformanceMessage);
+      expect(received!.message).toEqual(new ConformanceMessage("hello", 1));
+      expect(idOf(received!)).toBe(idOf(sent));
+    });
+
+    it("ack removes the message for good", async () => {
+      await transport.send(Envelope.wrap(new ConformanceMessage("ack me", 1)));
+      const [received] = await receive(transport, 1);
+      await transport.ack(received!);
+      await expectNothingAvailable(transport, "an acked message must not come back");
+      if (isListableReceiver(transport)) expect(await transport.find(idOf(received!))).toBeUndefined();
+    });
+
+    it("reject removes the message for good", async () => {
+      await transport.send(Envelope.wrap(new ConformanceMessage("reject me", 1)));
+      const [received] = await receive(transport, 1);
+      await transport.reject(received!);
+      await expectNothingAvailable(transport, "a rejected message must not come back");
+      if (isListableReceiver(transport)) expect(await transport.find(idOf(received!))).toBeUndefined();
+    });
+
+    it("keeps sendable stamps through the round trip", async () => {
+      const redeliveredAt = new Date("2024-05-06T07:08:09.010Z");
+      const stamps = [new BusNameStamp("conformance_bus"), new RedeliveryStamp(2, redeliveredAt)];
+      await transport.send(Envelope.wrap(new OtherConformanceMessage(["a", "b"]), stamps));
+      const [received] = await receive(transport, 1);
+      expect(received!.message).toEqual(new OtherConformanceMessage(["a", "b"]));
+      expect(received!.last(BusNameStamp)?.busName).toBe("conformance_bus");
+      expect(received!.last(RedeliveryStamp)?.retryCount).toBe(2);
+      expect(received!.last(RedeliveryStamp)?.redeliveredAt.getTime()).toBe(redeliveredAt.getTime());
+    });
+
+    it("never delivers a claimed message twice, even to concurrent consumers", async () => {
+      for (let n = 1; n <= 3; n++) await transport.send(Envelope.wrap(new ConformanceMessage("claim", n)));
+      const concurrent = (await Promise.all([transport.get(), transport.get(), transport.get()])).flat();
+      const received = [...concurrent, ...(await receive(transport, 3 - concurrent.length))];
+      const ids = received.map(idOf);
+      expect(new Set(ids).size, `delivered ids: ${ids.join(", ")}`).toBe(ids.length);
+      expect(received.map((e) => (e.message as ConformanceMessage).n).sort()).toEqual([1, 2, 3]);
+      await expectNothingAvailable(
+        transport,
+        "claimed messages must not be delivered again before they expire",
+      );
+    });
+
+    it.skipIf(!ordered)("delivers due messages oldest first", async () => {
+      for (let n = 1; n <= 3; n++) await transport.send(Envelope.wrap(new ConformanceMessage("order", n)));
+      const received = await receive(transport, 3);
+      expect(received.map((e) => (e.message as ConformanceMessage).n)).toEqual([1, 2, 3]);
+    });
+
+    it.skipIf(!supportsDelay)(
+      "honours a delay stamp: not before the delay, and then with its stamps",
+      async () => {
+        const clock = current.clock instanceof FakeClock ? current.clock : undefined;
+        const delay = clock ? 10_000 : realDelay;
+        await transport.send(Envelope.wrap(new ConformanceMessage("later", 1), [DelayStamp.delayFor(delay)]));
+        await transport.send(Envelope.wrap(new ConformanceMessage("now", 2)));
+        const [immediate, ...more] = await receive(transport, 1);
+        expect((immediate!.message as ConformanceMessage).text, "an undelayed message must not wait").toBe(
+          "now",
+        );
+        expect(more).toEqual([]);
+        if (clock) {
+          // Millisecond precision: one millisecond early is still too early.
+          await clock.advance(delay - 1);
+          await expectNothingAvailable(transport, "a delayed message must not be available before its delay");
+          await clock.advance(1);
+        } else {
+          await expectNothingAvailable(transport, "a delayed message must not be available before its delay");
+          await systemClock.sleep(delay + 50);
+        }
+        const [later] = await receive(transport, 1);
+        expect(later?.message).toEqual(new ConformanceMessage("later", 1));
+        expect(later!.last(DelayStamp)?.delay).toBe(delay);
+      },
+    );
+
+    it("counts the messages waiting (when MessageCountAware)", async (ctx) => {
+      ctx.skip(!isMessageCountAware(transport), "not MessageCountAware");
+      if (!isMessageCountAware(transport)) return;
+      expect(await transport.getMessageCount()).toBe(0);
+      await transport.send(Envelope.wrap(new ConformanceMessage("count", 1)));
+      await transport.send(Envelope.wrap(new ConformanceMessage("count", 2)));
+      expect(await transport.getMessageCount()).toBe(2);
+      for (const envelope of await receive(transport, 2)) await transport.ack(envelope);
+      expect(await transport.getMessageCount()).toBe(0);
+    });
+
+    it("lists and finds stored messages without claiming them (when ListableReceiver)", async (ctx) => {
+      ctx.skip(!isListableReceiver(transport), "not a ListableReceiver");
+      if (!isListableReceiver(transport)) return;
+      const first = await transport.send(Envelope.wrap(new ConformanceMessage("list", 1)));
+      const second = await transport.send(Envelope.wrap(new ConformanceMessage("list", 2)));
+      expect((await transport.all()).map(idOf)).toEqual([idOf(first), idOf(second)]);
+      expect(await transport.all(1)).toHaveLength(1);
+      const found = await transport.find(idOf(second));
+      expect(found?.message).toEqual(new ConformanceMessage("list", 2));
+      expect(idOf(found!)).toBe(idOf(second));
+      expect(await receive(transport, 2), "listing must not claim").toHaveLength(2);
+    });
+
+    it("sends in bulk, keeping order and giving each its own id (when BulkSender)", async (ctx) => {
+      ctx.skip(!isBulkSender(transport), "not a BulkSender");
+      if (!isBulkSender(transport)) return;
+      const messages = [1, 2, 3].map((n) => new ConformanceMessage("bulk", n));
+      const sent = await transport.sendMany(messages.map((m) => Envelope.wrap(m)));
+      expect(sent.map((e) => e.message)).toEqual(messages);
+      expect(new Set(sent.map(idOf)).size).toBe(3);
+      const received = await receive(transport, 3);
+      expect(received.map(idOf).sort()).toEqual(sent.map(idOf).sort());
+    });
+
+    it("accepts keepalive for a claimed message, which can then be acked (when KeepaliveReceiver)", async (ctx) => {
+      ctx.skip(!isKeepaliveReceiver(transport), "not a KeepaliveReceiver");
+      if (!isKeepaliveReceiver(transport)) return;
+      await transport.send(Envelope.wrap(new ConformanceMessage("alive", 1)));
+      const [received] = await receive(transport, 1);
+      await transport.keepalive(received!);
+      await transport.keepalive(received!, 5);
+      await expectNothingAvailable(transport, "keepalive must not release the claim");
+      await transport.ack(received!);
+      await expectNothingAvailable(transport, "an acked message must not come back");
+    });
+
+    it("delivers a claimed message again once the redelivery timeout passes", async (ctx) => {
+      const { redeliverAfter, redeliveryTimeout } = current;
+      ctx.skip(
+        !redeliverAfter || !redeliveryTimeout,
+        "the setup gives no redeliverAfter / redeliveryTimeout",
+      );
+      if (!redeliverAfter || !redeliveryTimeout) return;
+      await transport.send(Envelope.wrap(new ConformanceMessage("abandoned", 1)));
+      const [claimed] = await receive(transport, 1);
+      await redeliverAfter(redeliveryTimeout * 0.5);
+      await expectNothingAvailable(transport, "a claim must hold until the redelivery timeout");
+      await redeliverAfter(redeliveryTimeout * 0.6);
+      const [again] = await receive(transport, 1);
+      expect(again?.message).toEqual(new ConformanceMessage("abandoned", 1));
+      expect(idOf(again!)).toBe(idOf(claimed!));
+      await transport.ack(again!);
+      await expectNothingAvailable(transport, "an acked message must not come back");
+    });
+
+    it("keepalive pushes the redelivery deadline forward (when KeepaliveReceiver)", async (ctx) => {
+      const { redeliverAfter, redeliveryTimeout } = current;
+      ctx.skip(
+        !isKeepaliveReceiver(transport) || !redeliverAfter || !redeliveryTimeout,
+        "needs keepalive + hooks",
+      );
+      if (!isKeepaliveReceiver(transport) || !redeliverAfter || !redeliveryTimeout) return;
+      await transport.send(Envelope.wrap(new ConformanceMessage("long handler", 1)));
+      const [claimed] = await receive(transport, 1);
+      await redeliverAfter(redeliveryTimeout * 0.6);
+      await transport.keepalive(claimed!);
+      await redeliverAfter(redeliveryTimeout * 0.6);
+      await expectNothingAvailable(transport, "a message kept alive must not be redelivered");
+      await redeliverAfter(redeliveryTimeout * 0.6);
+      expect(await receive(transport, 1), "without further keepalive the claim expires").toHaveLength(1);
+    });
+
+    it("hands out a message that cannot be decoded as an UndecodableMessage, never an error", async (ctx) => {
+      const { injectRaw } = current;
+      ctx.skip(!injectRaw, "the setup gives no injectRaw");
+      if (!injectRaw) return;
+      const badJson = '{"text": "cut off';
+      await injectRaw(badJson, { type: "conformance.message", "Content-Type": "application/json" });
+      await injectRaw('{"text":"x","n":1}', {
+        type: "conformance.no_such_type",
+        "Content-Type": "application/json",
+      });
+      await transport.send(Envelope.wrap(new ConformanceMessage("fine", 1)));
+      const received = await receive(transport, 3);
+      const undecodable = received.filter((e) => e.message instanceof UndecodableMessage);
+      expect(undecodable, "both broken messages come back as UndecodableMessage").toHaveLength(2);
+      const bodies = undecodable.map((e) => (e.message as UndecodableMessage).body);
+      expect(bodies, "the raw body is kept for the failure transport").toContain(badJson);
+      for (const envelope of undecodable) {
+        expect(envelope.has(MessageDecodingFailedStamp)).toBe(true);
+        idOf(envelope);
+        await transport.reject(envelope);
+      }
+      const fine = received.filter((e) => e.message instanceof ConformanceMessage);
+      expect(
+        fine.map((e) => e.message),
+        "a broken message must not hide the others",
+      ).toEqual([new ConformanceMessage("fine", 1)]);
+      await transport.ack(fine[0]!);
+      await expectNothingAvailable(transport, "rejected undecodable messages must not come back");
+    });
+
+    it("setup is idempotent and safe to run concurrently (when SetupableTransport)", async (ctx) => {
+      ctx.skip(!isSetupableTransport(transport), "not a SetupableTransport");
+      if (!isSetupableTransport(transport)) return;
+      await Promise.all([transport.setup(), transport.setup()]);
+      await transport.setup();
+      await transport.send(Envelope.wrap(new ConformanceMessage("after setup", 1)));
+      expect(await receive(transport, 1)).toHaveLength(1);
+    });
+  });
+}

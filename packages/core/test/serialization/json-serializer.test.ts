@@ -1,0 +1,236 @@
+import { describe, expect, it } from "vitest";
+import {
+  AckStamp,
+  AsMessage,
+  BusNameStamp,
+  ConsumedByWorkerStamp,
+  DeduplicateStamp,
+  DelayStamp,
+  Envelope,
+  ErrorDetailsStamp,
+  HandledStamp,
+  InvalidArgumentError,
+  JsonSerializer,
+  MessageDecodingFailedStamp,
+  MessageTypeRegistry,
+  ReceivedStamp,
+  RedeliveryStamp,
+  SentToFailureTransportStamp,
+  SerializedMessageStamp,
+  Stamp,
+  type StampClass,
+  StampRegistry,
+  TransportMessageIdStamp,
+  TransportNamesStamp,
+} from "../../src/index.js";
+
+@AsMessage("test.serializer.json.order_placed")
+class OrderPlaced {
+  constructor(
+    readonly orderId: number,
+    readonly placedAt: Date,
+    readonly lines: { sku: string; quantity: number }[],
+  ) {}
+}
+
+@AsMessage("test.serializer.json.ping")
+class Ping {
+  constructor(readonly n: number) {}
+}
+
+class NotRegistered {
+  constructor(readonly n: number) {}
+}
+
+class TenantStamp extends Stamp {
+  static readonly stampName = "test.TenantStamp";
+  constructor(readonly tenant: string) {
+    super();
+  }
+  static fromJSON(data: unknown): TenantStamp {
+    return new TenantStamp((data as { tenant: string }).tenant);
+  }
+}
+
+class ForgottenStamp extends Stamp {}
+
+const serializer = new JsonSerializer();
+const order = new OrderPlaced(42, new Date("2024-01-02T03:04:05.000Z"), [{ sku: "A-1", quantity: 2 }]);
+
+describe("JsonSerializer.encode", () => {
+  it("writes the type, content type and the message as JSON", () => {
+    const { body, headers } = serializer.encode(Envelope.wrap(order));
+    expect(headers).toEqual({
+      type: "test.serializer.json.order_placed",
+      "Content-Type": "application/json",
+    });
+    expect(JSON.parse(body)).toEqual({
+      orderId: 42,
+      placedAt: { $date: "2024-01-02T03:04:05.000Z" },
+      lines: [{ sku: "A-1", quantity: 2 }],
+    });
+  });
+
+  it("writes one header per sendable stamp class, holding a JSON array", () => {
+    const envelope = Envelope.wrap(new Ping(1), [
+      new DelayStamp(5),
+      new DelayStamp(7),
+      new BusNameStamp("bus"),
+    ]);
+    const { headers } = serializer.encode(envelope);
+    expect(headers["X-Message-Stamp-DelayStamp"]).toBe('[{"delay":5},{"delay":7}]');
+    expect(headers["X-Message-Stamp-BusNameStamp"]).toBe('[{"busName":"bus"}]');
+  });
+
+  it("drops non-sendable stamps", () => {
+    const envelope = Envelope.wrap(new Ping(1), [
+      new ReceivedStamp("async"),
+      new ConsumedByWorkerStamp(),
+      new AckStamp(() => {}),
+      new BusNameStamp("bus"),
+    ]);
+    expect(Object.keys(serializer.encode(envelope).headers).sort()).toEqual([
+      "Content-Type",
+      "X-Message-Stamp-BusNameStamp",
+      "type",
+    ]);
+  });
+
+  it("republishes the SerializedMessageStamp body verbatim instead of re-encoding", () => {
+    const raw = '{ "n" : 1, "extra": "kept as sent" }';
+    const envelope = Envelope.wrap(new Ping(2), [new SerializedMessageStamp(raw)]);
+    const encoded = serializer.encode(envelope);
+    expect(encoded.body).toBe(raw);
+    expect(encoded.headers).not.toHaveProperty("X-Message-Stamp-SerializedMessageStamp");
+  });
+
+  it("refuses a message class without a type name, telling to add @AsMessage", () => {
+    const act = () => serializer.encode(Envelope.wrap(new NotRegistered(1)));
+    expect(act).toThrow(InvalidArgumentError);
+    expect(act).toThrow(/NotRegistered.*@AsMessage\("app\.not_registered"\)/);
+  });
+
+  it("refuses a stamp that is neither registered nor non-sendable, naming it", () => {
+    expect(() => serializer.encode(Envelope.wrap(new Ping(1), [new ForgottenStamp()]))).toThrow(
+      expect.objectContaining({
+        code: "STAMP_NOT_REGISTERED",
+        message: expect.stringMatching(/ForgottenStamp/),
+      }),
+    );
+    expect(() => serializer.encode(Envelope.wrap(new Ping(1), [new TenantStamp("t")]))).toThrow(
+      /TenantStamp/,
+    );
+  });
+
+  it("uses its own message type registry when given one", () => {
+    const types = new MessageTypeRegistry();
+    types.register(NotRegistered, "test.serializer.json.private_registry");
+    const own = new JsonSerializer({ messageTypes: types });
+    const decoded = own.decode(own.encode(Envelope.wrap(new NotRegistered(3))));
+    expect(decoded.message).toEqual(new NotRegistered(3));
+    expect(() => own.encode(Envelope.wrap(new Ping(1)))).toThrow(/Ping/);
+  });
+});
+
+describe("JsonSerializer round trip", () => {
+  it("rebuilds the message with its class and values", () => {
+    const decoded = serializer.decode(serializer.encode(Envelope.wrap(order)));
+    expect(decoded.message).toBeInstanceOf(OrderPlaced);
+    expect(decoded.message).toEqual(order);
+    expect((decoded.message as OrderPlaced).placedAt).toBeInstanceOf(Date);
+  });
+
+  it("adds a SerializedMessageStamp holding the received body", () => {
+    const encoded = serializer.encode(Envelope.wrap(new Ping(5)));
+    expect(serializer.decode(encoded).last(SerializedMessageStamp)?.serializedMessage).toBe(encoded.body);
+  });
+
+  const redeliveredAt = new Date("2024-03-04T05:06:07.089Z");
+  const builtIns: [string, Stamp, Record<string, unknown>][] = [
+    ["BusNameStamp", new BusNameStamp("command.bus"), { busName: "command.bus" }],
+    [
+      "HandledStamp",
+      new HandledStamp({ not: "sent" }, "App\\Handler::__invoke"),
+      { handlerName: "App\\Handler::__invoke" },
+    ],
+    ["TransportMessageIdStamp", new TransportMessageIdStamp(17), { id: 17 }],
+    [
+      "TransportNamesStamp",
+      new TransportNamesStamp(["async", "audit"]),
+      { transportNames: ["async", "audit"] },
+    ],
+    ["DelayStamp", new DelayStamp(1500), { delay: 1500 }],
+    [
+      "RedeliveryStamp",
+      new RedeliveryStamp(2, redeliveredAt),
+      { retryCount: 2, redeliveredAt: redeliveredAt.toISOString() },
+    ],
+    [
+      "ErrorDetailsStamp",
+      new ErrorDetailsStamp("TypeError", "E42", "boom", "TypeError: boom\n    at x"),
+      { errorClass: "TypeError", errorCode: "E42", errorMessage: "boom", stack: "TypeError: boom\n    at x" },
+    ],
+    [
+      "SentToFailureTransportStamp",
+      new SentToFailureTransportStamp("async"),
+      { originalReceiverName: "async" },
+    ],
+    ["MessageDecodingFailedStamp", new MessageDecodingFailedStamp("bad"), { reason: "bad" }],
+    [
+      "DeduplicateStamp",
+      new DeduplicateStamp("order-42", 60_000, true),
+      { key: "order-42", ttl: 60_000, onlyDeduplicateInQueue: true },
+    ],
+  ];
+
+  for (const [name, stamp, wire] of builtIns) {
+    it(`carries ${name} with its documented JSON shape`, () => {
+      const encoded = serializer.encode(Envelope.wrap(new Ping(1), [stamp]));
+      expect(JSON.parse(encoded.headers[`X-Message-Stamp-${name}`]!)).toEqual([wire]);
+      const type = stamp.constructor as StampClass;
+      const decoded = serializer.decode(encoded).all(type);
+      expect(decoded).toHaveLength(1);
+      expect(decoded[0]).toBeInstanceOf(type);
+      if (stamp instanceof HandledStamp) {
+        expect(decoded[0]).toEqual(new HandledStamp(null, stamp.handlerName));
+      } else {
+        expect(decoded[0]).toEqual(stamp);
+      }
+    });
+  }
+
+  it("keeps several stamps of one class in order", () => {
+    const encoded = serializer.encode(
+      Envelope.wrap(new Ping(1), [new RedeliveryStamp(1), new RedeliveryStamp(2)]),
+    );
+    expect(
+      serializer
+        .decode(encoded)
+        .all(RedeliveryStamp)
+        .map((s) => s.retryCount),
+    ).toEqual([1, 2]);
+  });
+
+  it("carries application stamps registered in its stamp registry", () => {
+    const own = new JsonSerializer({ stamps: new StampRegistry().register(TenantStamp) });
+    const decoded = own.decode(own.encode(Envelope.wrap(new Ping(1), [new TenantStamp("acme")])));
+    expect(decoded.last(TenantStamp)).toEqual(new TenantStamp("acme"));
+  });
+
+  it("accepts stamp headers lowercased by the broker", () => {
+    const decoded = serializer.decode({
+      body: '{"n":1}',
+      headers: { type: "test.serializer.json.ping", "x-message-stamp-busnamestamp": '[{"busName":"b"}]' },
+    });
+    expect(decoded.last(BusNameStamp)?.busName).toBe("b");
+  });
+
+  it("decodes a plain JSON body sent by another language (ISO strings stay strings)", () => {
+    const decoded = serializer.decode({
+      body: '{"orderId":7,"placedAt":"2024-01-02T03:04:05Z","lines":[]}',
+      headers: { type: "test.serializer.json.order_placed" },
+    });
+    expect(decoded.message).toBeInstanceOf(OrderPlaced);
+    expect((decoded.message as OrderPlaced).placedAt).toBe("2024-01-02T03:04:05Z");
+  });
+});

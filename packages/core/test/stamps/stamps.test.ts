@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import {
+  DeduplicateStamp,
+  DelayStamp,
+  Envelope,
+  ErrorDetailsStamp,
+  HandlerFailedError,
+  InvalidArgumentError,
+  RedeliveryStamp,
+  TransportNamesStamp,
+} from "../../src/index.js";
+
+class Job {}
+
+describe("DelayStamp", () => {
+  it("keeps milliseconds in delayFor and delayUntil", () => {
+    expect(DelayStamp.delayFor({ seconds: 1, milliseconds: 250 }).delay).toBe(1250);
+    expect(DelayStamp.delayFor({ minutes: 2 }).delay).toBe(120_000);
+    expect(DelayStamp.delayFor(15).delay).toBe(15);
+    expect(DelayStamp.delayUntil(new Date(10_750), 10_000).delay).toBe(750);
+    expect(DelayStamp.delayUntil(5_000, 10_000).delay).toBe(0);
+  });
+
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])("rejects the delay %s, naming it", (bad) => {
+    expect(() => new DelayStamp(bad)).toThrowError(InvalidArgumentError);
+    expect(() => new DelayStamp(bad)).toThrowError(String(bad));
+  });
+
+  it("rejects an unknown duration unit and lists the allowed ones", () => {
+    expect(() => DelayStamp.delayFor({ weeks: 1 } as never)).toThrowError(/"weeks".*days, hours, minutes, seconds, milliseconds/);
+  });
+});
+
+describe("RedeliveryStamp", () => {
+  it("reads the retry count from the last stamp, 0 without one", () => {
+    const e = Envelope.wrap(new Job());
+    expect(RedeliveryStamp.getRetryCountFromEnvelope(e)).toBe(0);
+    expect(RedeliveryStamp.getRetryCountFromEnvelope(e.with(new RedeliveryStamp(1), new RedeliveryStamp(2)))).toBe(2);
+  });
+});
+
+describe("ErrorDetailsStamp", () => {
+  it("describes the first nested error of a handler-failed error", () => {
+    class BoomError extends Error {
+      code = "E_BOOM";
+    }
+    const failed = new HandlerFailedError(Envelope.wrap(new Job()), new Map([["h", new BoomError("boom")]]));
+    const stamp = ErrorDetailsStamp.create(failed);
+    expect(stamp.errorClass).toBe("BoomError");
+    expect(stamp.errorCode).toBe("E_BOOM");
+    expect(stamp.errorMessage).toBe("boom");
+    expect(stamp.equals(ErrorDetailsStamp.create(new BoomError("boom")))).toBe(true);
+    expect(stamp.equals(ErrorDetailsStamp.create(new BoomError("other")))).toBe(false);
+  });
+});
+
+describe("TransportNamesStamp and DeduplicateStamp", () => {
+  it("accept one or several names and refuse none", () => {
+    expect(new TransportNamesStamp("a").transportNames).toEqual(["a"]);
+    expect(new TransportNamesStamp(["a", "b"]).transportNames).toEqual(["a", "b"]);
+    expect(() => new TransportNamesStamp([])).toThrowError(InvalidArgumentError);
+  });
+
+  it("validate the deduplication key and ttl", () => {
+    expect(new DeduplicateStamp("k").ttl).toBe(300_000);
+    expect(() => new DeduplicateStamp("")).toThrowError(/non-empty/);
+    expect(() => new DeduplicateStamp("k", 0)).toThrowError(/ttl/);
+  });
+});

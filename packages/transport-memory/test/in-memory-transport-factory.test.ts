@@ -1,0 +1,110 @@
+import {
+  DelayStamp,
+  Envelope,
+  InvalidArgumentError,
+  type MessageBus,
+  nullLogger,
+  type TransportFactoryContext,
+  TransportFactoryRegistry,
+} from "@messenger-ts/core";
+import { FakeClock } from "@messenger-ts/core/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { InMemoryTransport, InMemoryTransportFactory } from "../src/index.js";
+import { SendEmail } from "./support/messages.js";
+import { TestSerializer } from "./support/test-serializer.js";
+
+describe("InMemoryTransportFactory", () => {
+  let factory: InMemoryTransportFactory;
+  let context: TransportFactoryContext;
+  let serializer: TestSerializer;
+  let clock: FakeClock;
+
+  beforeEach(() => {
+    factory = new InMemoryTransportFactory();
+    serializer = new TestSerializer();
+    clock = new FakeClock();
+    context = {
+      name: "async",
+      serializer,
+      clock,
+      logger: nullLogger,
+      bus: (): MessageBus => {
+        throw new Error("not needed");
+      },
+      connections: {},
+    };
+  });
+
+  it("supports in-memory:// DSNs only", () => {
+    expect(factory.schemes).toEqual(["in-memory"]);
+    expect(factory.supports("in-memory://")).toBe(true);
+    expect(factory.supports("IN-MEMORY://?serialize=true")).toBe(true);
+    expect(factory.supports("redis://localhost")).toBe(false);
+    expect(() => factory.createTransport("redis://localhost", {}, context)).toThrow(InvalidArgumentError);
+  });
+
+  it("is found by the registry and builds a transport that uses the context's clock", async () => {
+    const transport = new TransportFactoryRegistry([factory]).createTransport("in-memory://", {}, context);
+    expect(transport).toBeInstanceOf(InMemoryTransport);
+    await transport.send(Envelope.wrap(new SendEmail("a"), [new DelayStamp(1_000)]));
+    expect(await transport.get()).toEqual([]);
+    await clock.advance(1_000);
+    expect(await transport.get()).toHaveLength(1);
+  });
+
+  it.each([
+    ["in-memory://", {}, false],
+    ["in-memory://?serialize=true", {}, true],
+    ["in-memory://?serialize=false", { serialize: true }, false],
+    ["in-memory://", { serialize: true }, true],
+    ["in-memory://", { serialize: "true" }, true],
+    ["in-memory://", { serialize: false }, false],
+  ])("reads serialize from %s with options %j as %s (the DSN wins)", async (dsn, options, expected) => {
+    const transport = factory.createTransport(dsn, options, context);
+    expect(transport.serializes).toBe(expected);
+    await transport.send(Envelope.wrap(new SendEmail("a")));
+    expect(serializer.encodeCalls).toBe(expected ? 1 : 0);
+  });
+
+  it("rejects an unknown option, from the DSN or the options, listing the allowed ones", () => {
+    expect(() => factory.createTransport("in-memory://?serialise=true", {}, context)).toThrow(
+      /Unknown option "serialise" for transport "async" \(in-memory:\/\/\); allowed: serialize/,
+    );
+    expect(() => factory.createTransport("in-memory://", { queue_name: "x" }, context)).toThrow(
+      expect.objectContaining({
+        code: "UNKNOWN_TRANSPORT_OPTION",
+        message: expect.stringMatching(/queue_name/),
+      }),
+    );
+  });
+
+  it.each([
+    ["in-memory://?serialize=yes", {}, '"yes"'],
+    ["in-memory://?serialize=1", {}, '"1"'],
+    ["in-memory://", { serialize: 1 }, "1"],
+    ["in-memory://", { serialize: null }, "null"],
+  ])("rejects serialize in %s / %j, naming the value %s", (dsn, options, shown) => {
+    let error: unknown;
+    try {
+      factory.createTransport(dsn, options, context);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toContain(
+      `Invalid value ${shown} for option "serialize" of transport "async"`,
+    );
+    expect((error as Error).message).toContain("expected true or false");
+  });
+
+  it("remembers the transports it built and resets them all", async () => {
+    const one = factory.createTransport("in-memory://", {}, context);
+    const two = factory.createTransport("in-memory://?serialize=true", {}, { ...context, name: "failed" });
+    await one.send(Envelope.wrap(new SendEmail("a")));
+    await two.send(Envelope.wrap(new SendEmail("b")));
+    expect(factory.transports).toEqual([one, two]);
+    factory.resetAll();
+    expect([one.getSent(), two.getSent()]).toEqual([[], []]);
+    expect([await one.get(), await two.get()]).toEqual([[], []]);
+  });
+});
