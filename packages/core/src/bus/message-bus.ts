@@ -8,7 +8,10 @@ import type { Query } from "../message/query.js";
  */
 export abstract class MessageBus {
   /** Wraps the message (or reuses the envelope), runs the middleware and returns the final envelope. */
-  abstract dispatch<T extends object>(message: T | Envelope<T>, stamps?: readonly Stamp[]): Promise<Envelope<T>>;
+  abstract dispatch<T extends object>(
+    message: T | Envelope<T>,
+    stamps?: readonly Stamp[],
+  ): Promise<Envelope<T>>;
 
   /**
    * Dispatches and returns the result of the one handler that handled the message. Fails when it was

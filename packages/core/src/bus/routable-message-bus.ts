@@ -62,7 +62,8 @@ export class RoutableMessageBus extends MessageBus {
     const envelope = Envelope.wrap(message as object) as Envelope<Query<R>>;
     const busName = envelope.last(BusNameStamp)?.busName;
     const bus = busName === undefined ? this.fallbackBus : this.getMessageBus(busName);
-    if (!bus) return Promise.reject(new InvalidArgumentError("There is no fallback bus.", { code: "UNKNOWN_BUS" }));
+    if (!bus)
+      return Promise.reject(new InvalidArgumentError("There is no fallback bus.", { code: "UNKNOWN_BUS" }));
     return bus.query(envelope, stamps);
   }
 }

@@ -48,7 +48,10 @@ export function buildHandlerEntries(
   return registrations.map((registration) => {
     const bus = registration.options.bus;
     if (bus !== undefined && !busNames.includes(bus)) {
-      const owner = registration.kind === "class" ? `${registration.handlerClass.name}.${registration.method}` : registration.name;
+      const owner =
+        registration.kind === "class"
+          ? `${registration.handlerClass.name}.${registration.method}`
+          : registration.name;
       throw new InvalidArgumentError(
         `Handler ${owner} is bound to bus "${bus}", which is not configured; buses: ${busNames.join(", ")}.`,
         { code: "UNKNOWN_BUS" },

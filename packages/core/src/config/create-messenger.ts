@@ -35,7 +35,14 @@ import {
 } from "./messenger-config.js";
 
 export const DEFAULT_BUS_NAME = "messenger.bus.default";
-const TRANSPORT_CONFIG_KEYS = ["dsn", "options", "serializer", "failureTransport", "retryStrategy", "rateLimiter"];
+const TRANSPORT_CONFIG_KEYS = [
+  "dsn",
+  "options",
+  "serializer",
+  "failureTransport",
+  "retryStrategy",
+  "rateLimiter",
+];
 
 function assertKnownKeys(value: object, allowed: readonly string[], where: string): void {
   for (const key of Object.keys(value)) {
@@ -69,7 +76,8 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
 
   const busConfigs = config.buses ?? { [DEFAULT_BUS_NAME]: {} };
   const busNames = Object.keys(busConfigs);
-  if (busNames.length === 0) throw new InvalidArgumentError("At least one bus is needed.", { code: "INVALID_CONFIGURATION" });
+  if (busNames.length === 0)
+    throw new InvalidArgumentError("At least one bus is needed.", { code: "INVALID_CONFIGURATION" });
   if (config.defaultBus === undefined && busNames.length > 1) {
     throw new InvalidArgumentError(
       `"defaultBus" is required when there are several buses; buses: ${busNames.join(", ")}.`,
@@ -108,7 +116,9 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
     const locator = new HandlersLocator(entries.filter((e) => e.bus === undefined || e.bus === busName));
     handlers.set(busName, locator);
     const defaults = defaultMiddlewareOf(busConfig);
-    const own = (busConfig.middleware ?? []).map((m) => resolveMiddleware(m, busName, shared.validation, container));
+    const own = (busConfig.middleware ?? []).map((m) =>
+      resolveMiddleware(m, busName, shared.validation, container),
+    );
     const middleware: Middleware[] = defaults.enabled
       ? [
           new AddBusNameStampMiddleware(busName),
@@ -162,7 +172,10 @@ function buildTransports(
   config: MessengerConfig,
   context: Omit<import("../transport/transport-factory.js").TransportFactoryContext, "name" | "connections">,
 ): Map<string, ResolvedTransport> {
-  const registry = new TransportFactoryRegistry([new SyncTransportFactory(), ...(config.transportFactories ?? [])]);
+  const registry = new TransportFactoryRegistry([
+    new SyncTransportFactory(),
+    ...(config.transportFactories ?? []),
+  ]);
   const databaseUrl = process.env.DATABASE_URL;
   const connections = { ...(databaseUrl ? { default: databaseUrl } : {}), ...config.connections };
   const configs = Object.entries(config.transports ?? {}).map(([name, value]): [string, TransportConfig] => {

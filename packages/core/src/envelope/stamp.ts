@@ -12,11 +12,9 @@ export abstract class Stamp {}
 export abstract class NonSendableStamp extends Stamp {}
 
 /** Any stamp class, concrete or abstract; used for lookups and type-based removal. */
-// biome-ignore lint/suspicious/noExplicitAny: constructor parameters differ per stamp.
 export type StampType<T extends Stamp = Stamp> = abstract new (...args: any[]) => T;
 
 /** A concrete stamp class. */
-// biome-ignore lint/suspicious/noExplicitAny: constructor parameters differ per stamp.
 export type StampClass<T extends Stamp = Stamp> = new (...args: any[]) => T;
 
 /** The static side a sendable stamp class must have. */

@@ -12,5 +12,5 @@ export { RejectRedeliveredMessageError } from "./reject-redelivered-message-erro
 export { StopWorkerError } from "./stop-worker-error.js";
 export { TransportError } from "./transport-error.js";
 export { UnrecoverableMessageHandlingError } from "./unrecoverable-message-handling-error.js";
-export { type ValidationIssue, ValidationFailedError } from "./validation-failed-error.js";
+export { ValidationFailedError, type ValidationIssue } from "./validation-failed-error.js";
 export { hasWrappedErrors, unwrapErrors, type WrappedErrors } from "./wrapped-errors.js";

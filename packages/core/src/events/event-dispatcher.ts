@@ -1,4 +1,3 @@
-// biome-ignore lint/suspicious/noExplicitAny: event constructors take any arguments.
 export type EventClass<E extends object = object> = abstract new (...args: any[]) => E;
 export type EventListener<E> = (event: E) => void | Promise<void>;
 
@@ -33,7 +32,11 @@ export class EventDispatcher {
   /** Adds a listener; returns a function that removes it. */
   on<E extends object>(type: EventClass<E>, listener: EventListener<E>, priority = 0): () => void {
     const list = this.#listeners.get(type) ?? [];
-    const registration: Registration = { listener: listener as EventListener<never>, priority, order: this.#order++ };
+    const registration: Registration = {
+      listener: listener as EventListener<never>,
+      priority,
+      order: this.#order++,
+    };
     list.push(registration);
     list.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.#listeners.set(type, list);

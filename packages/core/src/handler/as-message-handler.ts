@@ -67,7 +67,6 @@ export function AsMessageHandler(options: AsMessageHandlerOptions = {}) {
   return (target: object, propertyKey?: string | symbol, _descriptor?: PropertyDescriptor): void => {
     const { handles, method: methodOption, ...handlerOptions } = options;
     if (propertyKey === undefined) {
-      // biome-ignore lint/suspicious/noExplicitAny: any handler class.
       const handlerClass = target as new (...args: any[]) => object;
       const method = methodOption ?? DEFAULT_HANDLER_METHOD;
       if (typeof handlerClass.prototype[method] !== "function") {
@@ -86,7 +85,6 @@ export function AsMessageHandler(options: AsMessageHandlerOptions = {}) {
       });
       return;
     }
-    // biome-ignore lint/suspicious/noExplicitAny: any handler class.
     const handlerClass = (target as { constructor: new (...args: any[]) => object }).constructor;
     if (typeof propertyKey !== "string") {
       throw new InvalidArgumentError(`Handler methods must have string names (${handlerClass.name}).`, {

@@ -1,5 +1,4 @@
 /** What a handler is called with: the message, then any extra arguments. */
-// biome-ignore lint/suspicious/noExplicitAny: handlers narrow the message type themselves.
 export type HandlerCallable = (message: any, ...args: any[]) => unknown;
 
 /** Where and when a handler runs. */

@@ -7,7 +7,6 @@ export type HandledType = MessageClass | "*";
 /** A handler method on a class, resolved from the container when first needed. */
 export interface ClassHandlerRegistration {
   readonly kind: "class";
-  // biome-ignore lint/suspicious/noExplicitAny: handler classes have any constructor.
   readonly handlerClass: new (...args: any[]) => object;
   readonly method: string;
   readonly handles: HandledType;

@@ -45,7 +45,9 @@ export class HandlersLocator {
 
   /** Every registered handler with what it handles, for `debug:messenger`. */
   entries(): HandlerEntry[] {
-    return [...this.#byType].flatMap(([handles, list]) => list.map((descriptor) => ({ handles, descriptor })));
+    return [...this.#byType].flatMap(([handles, list]) =>
+      list.map((descriptor) => ({ handles, descriptor })),
+    );
   }
 
   /** The handlers for the envelope, after `fromTransport` filtering by its received stamp. */
@@ -53,7 +55,9 @@ export class HandlersLocator {
     const all = this.#handlersForClass(envelope.message.constructor as MessageClass);
     const received = envelope.last(ReceivedStamp);
     if (received === undefined) return all; // sync dispatch: transport-bound handlers run too
-    return all.filter((d) => d.options.fromTransport === undefined || d.options.fromTransport === received.transportName);
+    return all.filter(
+      (d) => d.options.fromTransport === undefined || d.options.fromTransport === received.transportName,
+    );
   }
 
   #handlersForClass(type: MessageClass): readonly HandlerDescriptor[] {

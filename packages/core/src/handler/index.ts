@@ -1,4 +1,8 @@
-export { AsMessageHandler, type AsMessageHandlerOptions, DEFAULT_HANDLER_METHOD } from "./as-message-handler.js";
+export {
+  AsMessageHandler,
+  type AsMessageHandlerOptions,
+  DEFAULT_HANDLER_METHOD,
+} from "./as-message-handler.js";
 export { defineHandler } from "./define-handler.js";
 export { type HandlerCallable, HandlerDescriptor, type HandlerOptions } from "./handler-descriptor.js";
 export {

@@ -7,7 +7,9 @@ import { HandlerArgumentsStamp } from "../stamps/handler-arguments-stamp.js";
 import type { Middleware, Stack } from "./middleware.js";
 
 function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(`Handler threw a non-error value: ${String(thrown)}`, { cause: thrown });
+  return thrown instanceof Error
+    ? thrown
+    : new Error(`Handler threw a non-error value: ${String(thrown)}`, { cause: thrown });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -46,7 +48,8 @@ export class HandleMessageMiddleware implements Middleware {
         if (isThenable(result)) result = await result;
         envelope = envelope.with(new HandledStamp(result, descriptor.name));
       } catch (thrown) {
-        (errors ??= new Map()).set(descriptor.name, asError(thrown));
+        errors ??= new Map();
+        errors.set(descriptor.name, asError(thrown));
       }
     }
     if (!ran && !alreadyHandled && !this.allowNoHandlers) {

@@ -1,5 +1,5 @@
 import type { Envelope } from "../envelope/envelope.js";
-import { type ValidationIssue, ValidationFailedError } from "../errors/validation-failed-error.js";
+import { ValidationFailedError, type ValidationIssue } from "../errors/validation-failed-error.js";
 import { classHierarchy, getMessageMetadata } from "../message/as-message.js";
 import type { MessageClass } from "../message/message-class.js";
 import type { StandardSchemaV1 } from "../message/standard-schema.js";
@@ -35,7 +35,10 @@ export class ValidationMiddleware implements Middleware {
   #schemaFor(type: MessageClass): StandardSchemaV1 | null {
     let schema = this.#schemas.get(type);
     if (schema === undefined) {
-      schema = classHierarchy(type).map((c) => getMessageMetadata(c)?.schema).find((s) => s !== undefined) ?? null;
+      schema =
+        classHierarchy(type)
+          .map((c) => getMessageMetadata(c)?.schema)
+          .find((s) => s !== undefined) ?? null;
       this.#schemas.set(type, schema);
     }
     return schema;

@@ -59,7 +59,9 @@ export class SendersLocator {
   /** The transport names routing gives a message class (no stamp involved); for `debug:messenger`. */
   transportNamesFor(type: MessageClass): string[] {
     const found = new Set<string>();
-    const add = (names: readonly string[] | undefined) => names?.forEach((n) => found.add(n));
+    const add = (names: readonly string[] | undefined) => {
+      for (const name of names ?? []) found.add(name);
+    };
     for (const klass of classHierarchy(type)) {
       add(this.#byClass.get(klass));
       const typeName = this.types.typeNameOf(klass);
@@ -72,7 +74,8 @@ export class SendersLocator {
       }
     }
     if (found.size === 0) add(this.#byKey.get("*"));
-    if (found.size === 0) for (const klass of classHierarchy(type)) add(getMessageMetadata(klass)?.transports);
+    if (found.size === 0)
+      for (const klass of classHierarchy(type)) add(getMessageMetadata(klass)?.transports);
     return [...found];
   }
 

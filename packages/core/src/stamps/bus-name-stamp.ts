@@ -10,6 +10,8 @@ export class BusNameStamp extends Stamp {
   }
 
   static fromJSON(data: unknown): BusNameStamp {
-    return new BusNameStamp(stringField(stampFields(data, BusNameStamp.stampName), "busName", BusNameStamp.stampName));
+    return new BusNameStamp(
+      stringField(stampFields(data, BusNameStamp.stampName), "busName", BusNameStamp.stampName),
+    );
   }
 }

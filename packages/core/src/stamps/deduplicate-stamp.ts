@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { Stamp } from "../envelope/stamp.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { numberField, stampFields, stringField } from "./stamp-json.js";
 
 /**
@@ -16,10 +16,14 @@ export class DeduplicateStamp extends Stamp {
   ) {
     super();
     if (typeof key !== "string" || key === "") {
-      throw new InvalidArgumentError(`Deduplication key must be a non-empty string, got ${JSON.stringify(key)}.`);
+      throw new InvalidArgumentError(
+        `Deduplication key must be a non-empty string, got ${JSON.stringify(key)}.`,
+      );
     }
     if (!Number.isSafeInteger(ttl) || ttl <= 0) {
-      throw new InvalidArgumentError(`Deduplication ttl must be a positive whole number of ms, got ${String(ttl)}.`);
+      throw new InvalidArgumentError(
+        `Deduplication ttl must be a positive whole number of ms, got ${String(ttl)}.`,
+      );
     }
   }
 

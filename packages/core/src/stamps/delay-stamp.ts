@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { Stamp } from "../envelope/stamp.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { numberField, stampFields } from "./stamp-json.js";
 
 /** A length of time; every unit is optional and they add up. */
@@ -11,7 +11,13 @@ export interface Duration {
   readonly milliseconds?: number;
 }
 
-const UNIT_MS = { days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1_000, milliseconds: 1 } as const;
+const UNIT_MS = {
+  days: 86_400_000,
+  hours: 3_600_000,
+  minutes: 60_000,
+  seconds: 1_000,
+  milliseconds: 1,
+} as const;
 
 function durationToMs(duration: Duration): number {
   let total = 0;
@@ -55,11 +61,14 @@ export class DelayStamp extends Stamp {
   /** Delays until a point in time; a time already past means no delay. */
   static delayUntil(date: Date | number, now: number = Date.now()): DelayStamp {
     const at = typeof date === "number" ? date : date.getTime();
-    if (!Number.isFinite(at)) throw new InvalidArgumentError(`delayUntil needs a valid date, got ${String(date)}.`);
+    if (!Number.isFinite(at))
+      throw new InvalidArgumentError(`delayUntil needs a valid date, got ${String(date)}.`);
     return new DelayStamp(Math.max(0, Math.round(at - now)));
   }
 
   static fromJSON(data: unknown): DelayStamp {
-    return new DelayStamp(numberField(stampFields(data, DelayStamp.stampName), "delay", DelayStamp.stampName));
+    return new DelayStamp(
+      numberField(stampFields(data, DelayStamp.stampName), "delay", DelayStamp.stampName),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { Envelope } from "../envelope/envelope.js";
-import { MessageDecodingFailedError } from "../errors/message-decoding-failed-error.js";
 import { Stamp } from "../envelope/stamp.js";
+import { MessageDecodingFailedError } from "../errors/message-decoding-failed-error.js";
 import { numberField, stampFields, stringField } from "./stamp-json.js";
 
 /** Retry counter and the time of the retry. */

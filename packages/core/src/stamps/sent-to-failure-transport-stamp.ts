@@ -11,6 +11,8 @@ export class SentToFailureTransportStamp extends Stamp {
 
   static fromJSON(data: unknown): SentToFailureTransportStamp {
     const name = SentToFailureTransportStamp.stampName;
-    return new SentToFailureTransportStamp(stringField(stampFields(data, name), "originalReceiverName", name));
+    return new SentToFailureTransportStamp(
+      stringField(stampFields(data, name), "originalReceiverName", name),
+    );
   }
 }

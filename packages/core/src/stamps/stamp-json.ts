@@ -12,7 +12,9 @@ export function stampFields(data: unknown, stampName: string): Record<string, un
 }
 
 function bad(stampName: string, field: string, expected: string): never {
-  throw new MessageDecodingFailedError(`Could not decode stamp "${stampName}": "${field}" must be ${expected}.`);
+  throw new MessageDecodingFailedError(
+    `Could not decode stamp "${stampName}": "${field}" must be ${expected}.`,
+  );
 }
 
 export function stringField(fields: Record<string, unknown>, name: string, stampName: string): string {
@@ -32,7 +34,9 @@ export function optionalStringField(
 
 export function numberField(fields: Record<string, unknown>, name: string, stampName: string): number {
   const value = fields[name];
-  return typeof value === "number" && Number.isFinite(value) ? value : bad(stampName, name, "a finite number");
+  return typeof value === "number" && Number.isFinite(value)
+    ? value
+    : bad(stampName, name, "a finite number");
 }
 
 export function stringOrNumberField(

@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { Stamp } from "../envelope/stamp.js";
-import { stampFields } from "./stamp-json.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { MessageDecodingFailedError } from "../errors/message-decoding-failed-error.js";
+import { stampFields } from "./stamp-json.js";
 
 /** Overrides routing: the message goes to exactly these transports. */
 export class TransportNamesStamp extends Stamp {

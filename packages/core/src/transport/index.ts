@@ -8,9 +8,9 @@ export { isSetupableTransport, type SetupableTransport } from "./capabilities/se
 export { type Dsn, parseDsn, redactDsn } from "./dsn.js";
 export type { Receiver } from "./receiver.js";
 export type { Sender } from "./sender.js";
+export { SyncTransport } from "./sync/sync-transport.js";
+export { SyncTransportFactory } from "./sync/sync-transport-factory.js";
 export type { Transport } from "./transport.js";
 export type { TransportFactory, TransportFactoryContext } from "./transport-factory.js";
 export { TransportFactoryRegistry } from "./transport-factory-registry.js";
 export { resolveTransportOptions } from "./transport-options.js";
-export { SyncTransport } from "./sync/sync-transport.js";
-export { SyncTransportFactory } from "./sync/sync-transport-factory.js";

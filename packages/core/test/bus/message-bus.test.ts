@@ -5,9 +5,9 @@ import {
   createMessenger,
   DecodeFailedMessageMiddleware,
   DelayedMessageHandlingError,
-  defineHandler,
   DispatchAfterCurrentBusMiddleware,
   DispatchAfterCurrentBusStamp,
+  defineHandler,
   Envelope,
   FailedMessageProcessingMiddleware,
   HandledStamp,
@@ -16,13 +16,13 @@ import {
   HandlerFailedError,
   InvalidArgumentError,
   LogicError,
+  type Middleware,
   MiddlewareMessageBus,
   NoHandlerForMessageError,
   NoSenderForMessageError,
   Query,
   RejectRedeliveredMessageMiddleware,
   SendMessageMiddleware,
-  type Middleware,
 } from "../../src/index.js";
 import { RecordingTransportFactory } from "../fixtures/recording-transport.js";
 
@@ -56,7 +56,12 @@ describe("the default bus", () => {
   it("dispatches a message to its handler and records the result in a handled stamp", async () => {
     const seen: string[] = [];
     const messenger = createMessenger({
-      handlers: [defineHandler(CreateLead, function createLead(m) { seen.push(m.email); return "lead-1"; })],
+      handlers: [
+        defineHandler(CreateLead, function createLead(m) {
+          seen.push(m.email);
+          return "lead-1";
+        }),
+      ],
     });
     const envelope = await messenger.bus.dispatch(new CreateLead("a@example.com"));
     expect(seen).toEqual(["a@example.com"]);
@@ -67,7 +72,11 @@ describe("the default bus", () => {
   it("passes handler arguments from the stamp after the message", async () => {
     const args: unknown[] = [];
     const messenger = createMessenger({
-      handlers: [defineHandler(CreateLead, function withArgs(_m, ...rest) { args.push(...rest); })],
+      handlers: [
+        defineHandler(CreateLead, function withArgs(_m, ...rest) {
+          args.push(...rest);
+        }),
+      ],
     });
     await messenger.bus.dispatch(new CreateLead("x"), [new HandlerArgumentsStamp(["a", 2])]);
     expect(args).toEqual(["a", 2]);
@@ -76,8 +85,13 @@ describe("the default bus", () => {
   it("fails with a clear error for a message without handler, unless the bus allows it", async () => {
     const strict = createMessenger({ handlers: [] });
     await expect(strict.bus.dispatch(new CreateLead("x"))).rejects.toThrowError(NoHandlerForMessageError);
-    await expect(strict.bus.dispatch(new CreateLead("x"))).rejects.toThrowError(/No handler for message "CreateLead"/);
-    const lenient = createMessenger({ handlers: [], buses: { events: { defaultMiddleware: "allow_no_handlers" } } });
+    await expect(strict.bus.dispatch(new CreateLead("x"))).rejects.toThrowError(
+      /No handler for message "CreateLead"/,
+    );
+    const lenient = createMessenger({
+      handlers: [],
+      buses: { events: { defaultMiddleware: "allow_no_handlers" } },
+    });
     await expect(lenient.bus.dispatch(new CreateLead("x"))).resolves.toBeInstanceOf(Envelope);
   });
 
@@ -89,18 +103,30 @@ describe("the default bus", () => {
     await expect(messenger.bus.dispatch(new CreateLead("x"))).rejects.toThrowError(NoSenderForMessageError);
   });
 
-  it.each([null, 7, "text", undefined])("refuses to dispatch %j with an error naming the value", async (value) => {
-    const messenger = createMessenger({ handlers: [] });
-    await expect(messenger.bus.dispatch(value as never)).rejects.toThrowError(InvalidArgumentError);
-  });
+  it.each([null, 7, "text", undefined])(
+    "refuses to dispatch %j with an error naming the value",
+    async (value) => {
+      const messenger = createMessenger({ handlers: [] });
+      await expect(messenger.bus.dispatch(value as never)).rejects.toThrowError(InvalidArgumentError);
+    },
+  );
 
   it("runs every handler even when one throws, and aggregates the errors with the envelope", async () => {
     const ran: string[] = [];
     const messenger = createMessenger({
       handlers: [
-        defineHandler(CreateLead, function first() { ran.push("first"); throw new Error("first broke"); }),
-        defineHandler(CreateLead, function second() { ran.push("second"); return 2; }),
-        defineHandler(CreateLead, async function third() { ran.push("third"); throw new TypeError("third broke"); }),
+        defineHandler(CreateLead, function first() {
+          ran.push("first");
+          throw new Error("first broke");
+        }),
+        defineHandler(CreateLead, function second() {
+          ran.push("second");
+          return 2;
+        }),
+        defineHandler(CreateLead, async function third() {
+          ran.push("third");
+          throw new TypeError("third broke");
+        }),
       ],
     });
     const error = (await messenger.bus.dispatch(new CreateLead("x")).catch((e) => e)) as HandlerFailedError;
@@ -108,7 +134,9 @@ describe("the default bus", () => {
     expect(error).toBeInstanceOf(HandlerFailedError);
     expect(error.code).toBe("HANDLER_FAILED");
     expect([...error.errorsByHandler.keys()]).toEqual(["first", "third"]);
-    expect(error.message).toBe('Handling "CreateLead" failed: 2 handlers failed. First failure is: first broke');
+    expect(error.message).toBe(
+      'Handling "CreateLead" failed: 2 handlers failed. First failure is: first broke',
+    );
     expect(error.envelope.all(HandledStamp).map((s) => s.handlerName)).toEqual(["second"]);
   });
 
@@ -116,8 +144,12 @@ describe("the default bus", () => {
     const ran: string[] = [];
     const messenger = createMessenger({
       handlers: [
-        defineHandler(CreateLead, function a() { ran.push("a"); }),
-        defineHandler(CreateLead, function b() { ran.push("b"); }),
+        defineHandler(CreateLead, function a() {
+          ran.push("a");
+        }),
+        defineHandler(CreateLead, function b() {
+          ran.push("b");
+        }),
       ],
     });
     await messenger.bus.dispatch(new CreateLead("x"), [new HandledStamp(null, "a")]);
@@ -132,7 +164,11 @@ describe("the default bus", () => {
 describe("query()", () => {
   it("returns the one handler's result, typed from the message", async () => {
     const messenger = createMessenger({
-      handlers: [defineHandler(GetLeadScore, function score(m) { return m.email.length; })],
+      handlers: [
+        defineHandler(GetLeadScore, function score(m) {
+          return m.email.length;
+        }),
+      ],
     });
     const score: number = await messenger.bus.query(new GetLeadScore("abc"));
     expect(score).toBe(3);
@@ -142,7 +178,14 @@ describe("query()", () => {
     const none = createMessenger({ handlers: [], buses: { q: { defaultMiddleware: "allow_no_handlers" } } });
     await expect(none.bus.query(new GetLeadScore("a"))).rejects.toThrowError(/handled zero times/);
     const two = createMessenger({
-      handlers: [defineHandler(GetLeadScore, function one() { return 1; }), defineHandler(GetLeadScore, function two() { return 2; })],
+      handlers: [
+        defineHandler(GetLeadScore, function one() {
+          return 1;
+        }),
+        defineHandler(GetLeadScore, function two() {
+          return 2;
+        }),
+      ],
     });
     const error = await two.bus.query(new GetLeadScore("a")).catch((e) => e);
     expect(error).toBeInstanceOf(LogicError);
@@ -151,7 +194,11 @@ describe("query()", () => {
 
   it("explains a query routed to an asynchronous transport", async () => {
     const messenger = createMessenger({
-      handlers: [defineHandler(GetLeadScore, function score() { return 1; })],
+      handlers: [
+        defineHandler(GetLeadScore, function score() {
+          return 1;
+        }),
+      ],
       transportFactories: [new RecordingTransportFactory()],
       transports: { async: "record://" },
       routing: { GetLeadScore: "async" },
@@ -167,8 +214,20 @@ describe("several buses", () => {
       defaultBus: "command.bus",
       buses: { "command.bus": {}, "event.bus": { defaultMiddleware: "allow_no_handlers" } },
       handlers: [
-        defineHandler(CreateLead, function onCommand() { calls.push("command"); }, { bus: "command.bus" }),
-        defineHandler(CreateLead, function onEvent() { calls.push("event"); }, { bus: "event.bus" }),
+        defineHandler(
+          CreateLead,
+          function onCommand() {
+            calls.push("command");
+          },
+          { bus: "command.bus" },
+        ),
+        defineHandler(
+          CreateLead,
+          function onEvent() {
+            calls.push("event");
+          },
+          { bus: "event.bus" },
+        ),
       ],
     });
     await messenger.bus.dispatch(new CreateLead("x"));
@@ -176,12 +235,18 @@ describe("several buses", () => {
     await messenger.routableBus.dispatch(Envelope.wrap(new CreateLead("x"), [new BusNameStamp("event.bus")]));
     await messenger.routableBus.dispatch(Envelope.wrap(new CreateLead("x")));
     expect(calls).toEqual(["command", "event", "event", "command"]);
-    expect(() => messenger.getBus("nope")).toThrowError(/Bus named "nope" does not exist; buses: command.bus, event.bus/);
-    await expect(messenger.routableBus.dispatch(new CreateLead("x"))).rejects.toThrowError(/must be wrapped in an Envelope/);
+    expect(() => messenger.getBus("nope")).toThrowError(
+      /Bus named "nope" does not exist; buses: command.bus, event.bus/,
+    );
+    await expect(messenger.routableBus.dispatch(new CreateLead("x"))).rejects.toThrowError(
+      /must be wrapped in an Envelope/,
+    );
   });
 
   it("requires defaultBus with several buses and rejects a handler bound to an unknown bus", () => {
-    expect(() => createMessenger({ handlers: [], buses: { a: {}, b: {} } })).toThrowError(/"defaultBus" is required.*a, b/);
+    expect(() => createMessenger({ handlers: [], buses: { a: {}, b: {} } })).toThrowError(
+      /"defaultBus" is required.*a, b/,
+    );
     expect(() =>
       createMessenger({ handlers: [defineHandler(CreateLead, function h() {}, { bus: "missing" })] }),
     ).toThrowError(/bound to bus "missing", which is not configured/);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   createMessenger,
+  DelayStamp,
   defineHandler,
   EventDispatcher,
   HandledStamp,
   InvalidArgumentError,
   ReceivedStamp,
   SendMessageToTransportsEvent,
-  DelayStamp,
   SyncTransport,
 } from "../../src/index.js";
 import { RecordingTransportFactory } from "../fixtures/recording-transport.js";
@@ -19,16 +19,18 @@ describe("createMessenger", () => {
     expect(() => createMessenger({ handlers: [], rooting: {} } as never)).toThrowError(
       /Unknown key "rooting" in the messenger configuration; allowed: defaultBus, buses, transports/,
     );
-    expect(() => createMessenger({ handlers: [], transports: { a: { dsn: "sync://", retry: {} } } } as never)).toThrowError(
-      /Unknown key "retry" in transport "a"/,
-    );
+    expect(() =>
+      createMessenger({ handlers: [], transports: { a: { dsn: "sync://", retry: {} } } } as never),
+    ).toThrowError(/Unknown key "retry" in transport "a"/);
     expect(() => createMessenger({ handlers: [], buses: { b: { middlewares: [] } } } as never)).toThrowError(
       /Unknown key "middlewares" in bus "b"/,
     );
   });
 
   it("names the package to install for a known but unregistered scheme", () => {
-    expect(() => createMessenger({ handlers: [], transports: { async: "redis://localhost:6379/messages" } })).toThrowError(
+    expect(() =>
+      createMessenger({ handlers: [], transports: { async: "redis://localhost:6379/messages" } }),
+    ).toThrowError(
       /No transport supports the DSN "redis:\/\/localhost:6379\/messages" of transport "async". Install and register @messenger-ts\/transport-redis/,
     );
   });
@@ -47,26 +49,39 @@ describe("createMessenger", () => {
   });
 
   it("rejects an invalid DSN and an unknown transport option", () => {
-    expect(() => createMessenger({ handlers: [], transports: { a: "not a dsn" } })).toThrowError(/No transport supports the DSN "not a dsn"/);
+    expect(() => createMessenger({ handlers: [], transports: { a: "not a dsn" } })).toThrowError(
+      /No transport supports the DSN "not a dsn"/,
+    );
     expect(() =>
-      createMessenger({ handlers: [], transportFactories: [new RecordingTransportFactory()], transports: { a: "record://?bogus=1" } }),
+      createMessenger({
+        handlers: [],
+        transportFactories: [new RecordingTransportFactory()],
+        transports: { a: "record://?bogus=1" },
+      }),
     ).toThrowError(/Unknown option "bogus" for transport "a" \(record:\/\/\); allowed: flag/);
   });
 
   it("checks failure transports and resolves the global one per transport", () => {
-    expect(() => createMessenger({ handlers: [], transports: { a: "sync://" }, failureTransport: "failed" })).toThrowError(
-      /Unknown failure transport "failed" in failureTransport; configured transports: a/,
-    );
+    expect(() =>
+      createMessenger({ handlers: [], transports: { a: "sync://" }, failureTransport: "failed" }),
+    ).toThrowError(/Unknown failure transport "failed" in failureTransport; configured transports: a/);
     const messenger = createMessenger({
       handlers: [],
       transportFactories: [new RecordingTransportFactory()],
-      transports: { async: "record://", other: { dsn: "record://", failureTransport: "other_failed" }, failed: "record://", other_failed: "record://" },
+      transports: {
+        async: "record://",
+        other: { dsn: "record://", failureTransport: "other_failed" },
+        failed: "record://",
+        other_failed: "record://",
+      },
       failureTransport: "failed",
     });
     expect(messenger.getFailureTransportName("async")).toBe("failed");
     expect(messenger.getFailureTransportName("other")).toBe("other_failed");
     expect(messenger.getFailureTransportName("failed")).toBeUndefined();
-    expect(() => messenger.getTransport("nope")).toThrowError(/Unknown transport "nope"; configured transports: async, other, failed, other_failed/);
+    expect(() => messenger.getTransport("nope")).toThrowError(
+      /Unknown transport "nope"; configured transports: async, other, failed, other_failed/,
+    );
   });
 
   it("lists receivers without the sync transport", () => {
@@ -86,7 +101,11 @@ describe("sync:// transport", () => {
     const messenger = createMessenger({
       transports: { now: "sync://" },
       routing: { Ping: "now" },
-      handlers: [defineHandler(Ping, function ping() { return "pong"; })],
+      handlers: [
+        defineHandler(Ping, function ping() {
+          return "pong";
+        }),
+      ],
     });
     messenger.events.on(SendMessageToTransportsEvent, (e) => {
       received.push(e.envelope.last(ReceivedStamp)?.transportName);
@@ -95,7 +114,12 @@ describe("sync:// transport", () => {
     expect(envelope.last(HandledStamp)?.result).toBe("pong");
     expect(envelope.last(ReceivedStamp)?.transportName).toBe("now");
     expect(received).toEqual([undefined]);
-    expect(await messenger.getTransport("now").get().catch((e) => e.message)).toMatch(/cannot receive/);
+    expect(
+      await messenger
+        .getTransport("now")
+        .get()
+        .catch((e) => e.message),
+    ).toMatch(/cannot receive/);
   });
 });
 

@@ -38,7 +38,12 @@ describe("Envelope", () => {
   });
 
   it("withoutAll removes one exact class; withoutStampsOfType removes subclasses too", () => {
-    const e = Envelope.wrap(new Ping(), [new ReceivedStamp("x"), new SpecialReceived("y"), new Marker(), new BusNameStamp("b")]);
+    const e = Envelope.wrap(new Ping(), [
+      new ReceivedStamp("x"),
+      new SpecialReceived("y"),
+      new Marker(),
+      new BusNameStamp("b"),
+    ]);
     const a = e.withoutAll(ReceivedStamp);
     expect(a.has(ReceivedStamp)).toBe(false);
     expect(a.has(SpecialReceived)).toBe(true);

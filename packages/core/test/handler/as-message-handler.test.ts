@@ -106,7 +106,11 @@ describe("@AsMessageHandler", () => {
     const { messenger } = messengerWith(AuditHandler);
     const envelope = await messenger.bus.dispatch(new Notification("n"));
     expect(envelope.all().size).toBeGreaterThan(0);
-    expect([...envelope.all().values()].flat().some((s) => (s as { handlerName?: string }).handlerName === "AuditHandler.process")).toBe(true);
+    expect(
+      [...envelope.all().values()]
+        .flat()
+        .some((s) => (s as { handlerName?: string }).handlerName === "AuditHandler.process"),
+    ).toBe(true);
   });
 
   it("explains when the handled class cannot be inferred", () => {
@@ -141,12 +145,18 @@ describe("@AsMessageHandler", () => {
   it("rejects two handlers claiming one name for one message", () => {
     expect(() =>
       createMessenger({
-        handlers: [defineHandler(Notification, function same() {}), defineHandler(Notification, function same() {})],
+        handlers: [
+          defineHandler(Notification, function same() {}),
+          defineHandler(Notification, function same() {}),
+        ],
       }),
     ).toThrowError(/Two handlers of Notification claim the name "same"/);
     expect(() =>
       createMessenger({
-        handlers: [defineHandler(Notification, function same() {}), defineHandler(Notification, function same() {}, { alias: "2" })],
+        handlers: [
+          defineHandler(Notification, function same() {}),
+          defineHandler(Notification, function same() {}, { alias: "2" }),
+        ],
       }),
     ).not.toThrow();
   });
@@ -154,7 +164,9 @@ describe("@AsMessageHandler", () => {
   it("rejects anonymous function handlers and sources that are not handlers", () => {
     expect(() => defineHandler(Notification, (() => () => {})())).toThrowError(/needs \{ name: "..." \}/);
     class Plain {}
-    expect(() => createMessenger({ handlers: [Plain] })).toThrowError(/neither a class decorated with @AsMessageHandler/);
+    expect(() => createMessenger({ handlers: [Plain] })).toThrowError(
+      /neither a class decorated with @AsMessageHandler/,
+    );
   });
 });
 

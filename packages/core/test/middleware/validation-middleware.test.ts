@@ -24,7 +24,11 @@ function build() {
   const handled: object[] = [];
   const messenger = createMessenger({
     buses: { main: { middleware: ["validation"] } },
-    handlers: [defineHandler("*", function record(m: object) { handled.push(m); })],
+    handlers: [
+      defineHandler("*", function record(m: object) {
+        handled.push(m);
+      }),
+    ],
   });
   return { messenger, handled };
 }
@@ -43,7 +47,9 @@ describe("validation middleware", () => {
     expect(error).toBeInstanceOf(ValidationFailedError);
     expect(error.code).toBe("VALIDATION_FAILED");
     expect(error.issues.map((i: { path: string }) => i.path)).toEqual(["email", "score"]);
-    expect(error.message).toMatch(/Message "CreateLead" failed validation:\n  - email: .+\n  - score: .+/);
+    expect(error.message).toMatch(
+      /Message "CreateLead" failed validation:\n {2}- email: .+\n {2}- score: .+/,
+    );
     expect(handled).toHaveLength(0);
   });
 
@@ -55,8 +61,8 @@ describe("validation middleware", () => {
   });
 
   it("rejects an unknown middleware id", () => {
-    expect(() => createMessenger({ handlers: [], buses: { b: { middleware: ["validaton" as never] } } })).toThrowError(
-      /Invalid middleware "validaton" on bus "b"/,
-    );
+    expect(() =>
+      createMessenger({ handlers: [], buses: { b: { middleware: ["validaton" as never] } } }),
+    ).toThrowError(/Invalid middleware "validaton" on bus "b"/);
   });
 });

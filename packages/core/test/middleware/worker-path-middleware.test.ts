@@ -26,9 +26,20 @@ describe("middleware on the worker path", () => {
   it("handles a message from the failure transport as if it came from its original transport", async () => {
     const ran: string[] = [];
     const messenger = createMessenger({
-      handlers: [defineHandler(Charge, function charge() { ran.push("charge"); }, { fromTransport: "payments" })],
+      handlers: [
+        defineHandler(
+          Charge,
+          function charge() {
+            ran.push("charge");
+          },
+          { fromTransport: "payments" },
+        ),
+      ],
     });
-    const fromFailed = Envelope.wrap(new Charge(), [new SentToFailureTransportStamp("payments"), new ReceivedStamp("failed")]);
+    const fromFailed = Envelope.wrap(new Charge(), [
+      new SentToFailureTransportStamp("payments"),
+      new ReceivedStamp("failed"),
+    ]);
     await messenger.bus.dispatch(fromFailed);
     expect(ran).toEqual(["charge"]);
   });
@@ -46,8 +57,16 @@ describe("middleware on the worker path", () => {
 
   it("fails an undecodable message as unrecoverable instead of handling it", async () => {
     let ran = 0;
-    const messenger = createMessenger({ handlers: [defineHandler("*", function any() { ran++; })] });
-    const envelope = Envelope.wrap(new UndecodableMessage("{oops", { type: "x" }, "bad JSON"), [new ReceivedStamp("async")]);
+    const messenger = createMessenger({
+      handlers: [
+        defineHandler("*", function any() {
+          ran++;
+        }),
+      ],
+    });
+    const envelope = Envelope.wrap(new UndecodableMessage("{oops", { type: "x" }, "bad JSON"), [
+      new ReceivedStamp("async"),
+    ]);
     const error = await messenger.bus.dispatch(envelope).catch((e) => e);
     expect(error).toBeInstanceOf(UnrecoverableMessageHandlingError);
     expect(error.message).toContain("bad JSON");

@@ -61,7 +61,10 @@ describe("routing", () => {
 
   it("sends exactly to the transports of a TransportNamesStamp", async () => {
     const { sentTo } = build({ "*": "fallback" });
-    expect(await sentTo(new SendEmail(), [new TransportNamesStamp(["audit", "high"])])).toEqual(["audit", "high"]);
+    expect(await sentTo(new SendEmail(), [new TransportNamesStamp(["audit", "high"])])).toEqual([
+      "audit",
+      "high",
+    ]);
   });
 
   it("rejects an unknown transport in routing, listing the configured ones", () => {
@@ -74,7 +77,11 @@ describe("routing", () => {
     let handled = 0;
     const factory = new RecordingTransportFactory();
     const messenger = createMessenger({
-      handlers: [defineHandler(SendEmail, function send() { handled++; })],
+      handlers: [
+        defineHandler(SendEmail, function send() {
+          handled++;
+        }),
+      ],
       transportFactories: [factory],
       transports: { async: "record://" },
       routing: { "test.routing.email_send": "async" },

@@ -27,7 +27,9 @@ describe("DelayStamp", () => {
   });
 
   it("rejects an unknown duration unit and lists the allowed ones", () => {
-    expect(() => DelayStamp.delayFor({ weeks: 1 } as never)).toThrowError(/"weeks".*days, hours, minutes, seconds, milliseconds/);
+    expect(() => DelayStamp.delayFor({ weeks: 1 } as never)).toThrowError(
+      /"weeks".*days, hours, minutes, seconds, milliseconds/,
+    );
   });
 });
 
@@ -35,7 +37,9 @@ describe("RedeliveryStamp", () => {
   it("reads the retry count from the last stamp, 0 without one", () => {
     const e = Envelope.wrap(new Job());
     expect(RedeliveryStamp.getRetryCountFromEnvelope(e)).toBe(0);
-    expect(RedeliveryStamp.getRetryCountFromEnvelope(e.with(new RedeliveryStamp(1), new RedeliveryStamp(2)))).toBe(2);
+    expect(
+      RedeliveryStamp.getRetryCountFromEnvelope(e.with(new RedeliveryStamp(1), new RedeliveryStamp(2))),
+    ).toBe(2);
   });
 });
 

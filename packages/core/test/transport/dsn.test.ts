@@ -3,7 +3,9 @@ import { InvalidArgumentError, parseDsn, redactDsn, resolveTransportOptions } fr
 
 describe("parseDsn", () => {
   it("takes a full DSN apart and decodes escapes", () => {
-    expect(parseDsn("postgresql://app%40x:p%2Fss@db.local:6543/leads?queue_name=high&auto_setup=false")).toEqual({
+    expect(
+      parseDsn("postgresql://app%40x:p%2Fss@db.local:6543/leads?queue_name=high&auto_setup=false"),
+    ).toEqual({
       scheme: "postgresql",
       user: "app@x",
       password: "p/ss",
@@ -15,14 +17,28 @@ describe("parseDsn", () => {
   });
 
   it("handles DSNs without host, with a named connection, and file paths", () => {
-    expect(parseDsn("in-memory://?serialize=true")).toMatchObject({ scheme: "in-memory", host: null, path: "", query: { serialize: "true" } });
-    expect(parseDsn("doctrine://default?queue_name=high")).toMatchObject({ scheme: "doctrine", host: "default", query: { queue_name: "high" } });
-    expect(parseDsn("sqlite:///var/data/app.sqlite")).toMatchObject({ host: null, path: "var/data/app.sqlite" });
+    expect(parseDsn("in-memory://?serialize=true")).toMatchObject({
+      scheme: "in-memory",
+      host: null,
+      path: "",
+      query: { serialize: "true" },
+    });
+    expect(parseDsn("doctrine://default?queue_name=high")).toMatchObject({
+      scheme: "doctrine",
+      host: "default",
+      query: { queue_name: "high" },
+    });
+    expect(parseDsn("sqlite:///var/data/app.sqlite")).toMatchObject({
+      host: null,
+      path: "var/data/app.sqlite",
+    });
   });
 
   it("rejects a string without scheme, showing it without its password", () => {
     expect(() => parseDsn("localhost:5432")).toThrowError(InvalidArgumentError);
-    expect(() => parseDsn("localhost:5432")).toThrowError(/Invalid DSN "localhost:5432": expected scheme:\/\//);
+    expect(() => parseDsn("localhost:5432")).toThrowError(
+      /Invalid DSN "localhost:5432": expected scheme:\/\//,
+    );
   });
 });
 
@@ -36,7 +52,11 @@ describe("redactDsn", () => {
 
 describe("resolveTransportOptions", () => {
   it("takes the DSN query over the options object over the defaults", () => {
-    expect(resolveTransportOptions("t", { a: 1, b: 2, c: 3 }, { a: "dsn" }, { a: 10, b: 20 })).toEqual({ a: "dsn", b: 20, c: 3 });
+    expect(resolveTransportOptions("t", { a: 1, b: 2, c: 3 }, { a: "dsn" }, { a: 10, b: 20 })).toEqual({
+      a: "dsn",
+      b: 20,
+      c: 3,
+    });
   });
 
   it("rejects an unknown key wherever it comes from, listing the allowed ones", () => {

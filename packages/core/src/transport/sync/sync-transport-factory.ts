@@ -12,7 +12,11 @@ export class SyncTransportFactory implements TransportFactory {
     return dsn.startsWith("sync://");
   }
 
-  createTransport(dsn: string, options: Readonly<Record<string, unknown>>, context: TransportFactoryContext): Transport {
+  createTransport(
+    dsn: string,
+    options: Readonly<Record<string, unknown>>,
+    context: TransportFactoryContext,
+  ): Transport {
     resolveTransportOptions(`transport "${context.name}" (sync://)`, {}, parseDsn(dsn).query, options);
     return new SyncTransport(context.bus, context.name);
   }

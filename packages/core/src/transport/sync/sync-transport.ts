@@ -19,14 +19,20 @@ export class SyncTransport implements Transport {
   }
 
   get(): Promise<readonly Envelope[]> {
-    return Promise.reject(new LogicError("You cannot receive messages from the sync transport.", { code: "SYNC_TRANSPORT" }));
+    return Promise.reject(
+      new LogicError("You cannot receive messages from the sync transport.", { code: "SYNC_TRANSPORT" }),
+    );
   }
 
   ack(): Promise<void> {
-    return Promise.reject(new LogicError("You cannot acknowledge messages on the sync transport.", { code: "SYNC_TRANSPORT" }));
+    return Promise.reject(
+      new LogicError("You cannot acknowledge messages on the sync transport.", { code: "SYNC_TRANSPORT" }),
+    );
   }
 
   reject(): Promise<void> {
-    return Promise.reject(new LogicError("You cannot reject messages on the sync transport.", { code: "SYNC_TRANSPORT" }));
+    return Promise.reject(
+      new LogicError("You cannot reject messages on the sync transport.", { code: "SYNC_TRANSPORT" }),
+    );
   }
 }
