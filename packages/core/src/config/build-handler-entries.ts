@@ -71,18 +71,21 @@ function classDescriptor(
   instances: Map<Function, object>,
 ): HandlerDescriptor {
   const { handlerClass, method } = registration;
-  let call: ((message: unknown, ...args: unknown[]) => unknown) | undefined;
-  const handler = (message: unknown, ...args: unknown[]) => {
-    if (call === undefined) {
-      let instance = instances.get(handlerClass);
-      if (!instance) {
-        instance = container.resolve(handlerClass);
-        instances.set(handlerClass, instance);
-      }
-      const fn = (instance as Record<string, unknown>)[method] as (...a: unknown[]) => unknown;
-      call = fn.bind(instance);
+  let call: ((...args: unknown[]) => unknown) | undefined;
+  const resolve = () => {
+    let instance = instances.get(handlerClass);
+    if (!instance) {
+      instance = container.resolve(handlerClass);
+      instances.set(handlerClass, instance);
     }
-    return call(message, ...args);
+    const fn = (instance as Record<string, unknown>)[method] as (...a: unknown[]) => unknown;
+    return fn.bind(instance);
+  };
+  // A plain function (not rest parameters) keeps the one-argument call free of array allocation.
+  const handler = function (this: unknown, message: unknown) {
+    call ??= resolve();
+    // biome-ignore lint/complexity/noArguments: forwards extra handler arguments without allocating for the common case.
+    return arguments.length === 1 ? call(message) : call(...arguments);
   };
   return new HandlerDescriptor(handler, `${handlerClass.name}.${method}`, registration.options);
 }

@@ -14,6 +14,20 @@ interface RootDispatch {
 }
 
 /**
+ * Root dispatches are tracked only once the application imports
+ * `@messenger-ts/core/dispatch-after-current-bus` (where the stamp lives). On Node 20 an
+ * AsyncLocalStorage switches on promise hooks for the whole process, which makes every `await`
+ * about three times slower; an application that never defers a message should not pay for it.
+ * Static imports are evaluated before the application's first dispatch, so every root is tracked.
+ */
+let trackingRoots = false;
+
+/** Called by the stamp's entry point: from now on every root dispatch is tracked. */
+export function armRootDispatchTracking(): void {
+  trackingRoots = true;
+}
+
+/**
  * Defers messages stamped "dispatch after current bus" until the outermost (root) dispatch has
  * finished, then runs them in order from where they paused. If the root fails, they are dropped;
  * their own failures are collected and thrown together after all of them ran.
@@ -26,6 +40,7 @@ export class DispatchAfterCurrentBusMiddleware implements Middleware {
   readonly #root = new AsyncLocalStorage<RootDispatch>();
 
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
+    if (!trackingRoots) return stack.next().handle(envelope, stack);
     const root = this.#root.getStore();
     if (envelope.has(DispatchAfterCurrentBusStamp)) {
       if (root) {

@@ -2,7 +2,7 @@ import type { Envelope } from "../envelope/envelope.js";
 import type { Middleware, Stack } from "./middleware.js";
 
 /** Past the last middleware: hand the envelope back unchanged. */
-const END: Middleware = { handle: (envelope: Envelope) => Promise.resolve(envelope) };
+export const END_OF_STACK: Middleware = { handle: (envelope: Envelope) => Promise.resolve(envelope) };
 
 /**
  * The stack of one dispatch: a cursor over the bus's shared middleware list. A fresh one per
@@ -15,6 +15,6 @@ export class DispatchStack implements Stack {
   constructor(private readonly middleware: readonly Middleware[]) {}
 
   next(): Middleware {
-    return this.middleware[this.#index++] ?? END;
+    return this.middleware[this.#index++] ?? END_OF_STACK;
   }
 }

@@ -4,6 +4,7 @@ import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error
 import type { HandlersLocator } from "../handler/handlers-locator.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { HandlerArgumentsStamp } from "../stamps/handler-arguments-stamp.js";
+import { END_OF_STACK } from "./dispatch-stack.js";
 import type { Middleware, Stack } from "./middleware.js";
 
 function asError(thrown: unknown): Error {
@@ -59,6 +60,8 @@ export class HandleMessageMiddleware implements Middleware {
       );
     }
     if (errors) throw new HandlerFailedError(envelope, errors);
-    return stack.next().handle(envelope, stack);
+    const next = stack.next();
+    // Usually the last middleware: skip a needless promise adoption on the hot path.
+    return next === END_OF_STACK ? envelope : next.handle(envelope, stack);
   }
 }

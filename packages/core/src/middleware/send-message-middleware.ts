@@ -5,6 +5,7 @@ import { SendMessageToTransportsEvent } from "../events/send-message-to-transpor
 import type { SendersLocator } from "../routing/senders-locator.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
 import { SentStamp } from "../stamps/sent-stamp.js";
+import type { Sender } from "../transport/sender.js";
 import type { Middleware, Stack } from "./middleware.js";
 
 /**
@@ -18,17 +19,29 @@ export class SendMessageMiddleware implements Middleware {
     private readonly allowNoSenders = true,
   ) {}
 
-  async handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
+  // Not async: the common paths (received, or nothing to send) hand on the next promise as is.
+  handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     if (envelope.has(ReceivedStamp)) return stack.next().handle(envelope, stack);
-    const senders = this.senders.getSenders(envelope);
+    let senders: ReadonlyMap<string, Sender>;
+    try {
+      senders = this.senders.getSenders(envelope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (senders.size === 0) {
       if (!this.allowNoSenders) {
-        throw new NoSenderForMessageError(
-          `No sender for message "${envelope.message.constructor?.name ?? "message"}": route it to a transport, or allow no senders on this bus.`,
+        return Promise.reject(
+          new NoSenderForMessageError(
+            `No sender for message "${envelope.message.constructor?.name ?? "message"}": route it to a transport, or allow no senders on this bus.`,
+          ),
         );
       }
       return stack.next().handle(envelope, stack);
     }
+    return this.#send(envelope, senders);
+  }
+
+  async #send(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
     if (this.events?.hasListeners(SendMessageToTransportsEvent)) {
       const event = await this.events.dispatch(new SendMessageToTransportsEvent(envelope, senders));
       envelope = event.envelope;

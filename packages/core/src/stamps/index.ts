@@ -3,7 +3,6 @@ export { BusNameStamp } from "./bus-name-stamp.js";
 export { ConsumedByWorkerStamp } from "./consumed-by-worker-stamp.js";
 export { DeduplicateStamp } from "./deduplicate-stamp.js";
 export { DelayStamp, type Duration } from "./delay-stamp.js";
-export { DispatchAfterCurrentBusStamp } from "./dispatch-after-current-bus-stamp.js";
 export { ErrorDetailsStamp } from "./error-details-stamp.js";
 export { FlushBatchHandlersStamp } from "./flush-batch-handlers-stamp.js";
 export { HandledStamp } from "./handled-stamp.js";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DispatchAfterCurrentBusStamp } from "../../src/dispatch-after-current-bus.js";
 import {
   AddBusNameStampMiddleware,
   BusNameStamp,
@@ -6,7 +7,6 @@ import {
   DecodeFailedMessageMiddleware,
   DelayedMessageHandlingError,
   DispatchAfterCurrentBusMiddleware,
-  DispatchAfterCurrentBusStamp,
   defineHandler,
   Envelope,
   FailedMessageProcessingMiddleware,

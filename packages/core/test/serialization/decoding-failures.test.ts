@@ -123,6 +123,15 @@ describe("hostile input", () => {
     });
   }
 
+  it("sees forbidden keys spelled with \\u escapes (the plain-text fast path must not skip them)", () => {
+    const body = '{"text":"x","meta":{"\\u005f_proto__":{"polluted":"yes"}}}';
+    expect(decodeError({ body, headers: { type: TYPE } }).message).toContain('forbidden key "__proto__"');
+    const stamp = '[{"busName":"b","\\u0063onstructor":{}}]';
+    const headers = { type: TYPE, "X-Message-Stamp-BusNameStamp": stamp };
+    expect(decodeError({ body: "{}", headers }).message).toContain('forbidden key "constructor"');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("refuses __proto__ and constructor in stamp headers", () => {
     for (const stamp of [
       '[{"busName":"b","__proto__":{"polluted":"yes"}}]',

@@ -225,6 +225,20 @@ describe("JsonSerializer round trip", () => {
     expect(decoded.last(BusNameStamp)?.busName).toBe("b");
   });
 
+  it("reads tags however the producer escaped them, and leaves look-alikes in strings alone", () => {
+    const headers = { type: "test.serializer.json.order_placed" };
+    const escaped = serializer.decode({
+      body: '{"orderId":1,"placedAt":{"\\u0024date":"2024-01-02T03:04:05Z"},"lines":[]}',
+      headers,
+    });
+    expect((escaped.message as OrderPlaced).placedAt).toEqual(new Date("2024-01-02T03:04:05Z"));
+    const lookAlike = serializer.decode({
+      body: '{"orderId":1,"placedAt":"x","lines":[{"sku":"\\"$date\\"","quantity":1}]}',
+      headers,
+    });
+    expect((lookAlike.message as OrderPlaced).lines[0]!.sku).toBe('"$date"');
+  });
+
   it("decodes a plain JSON body sent by another language (ISO strings stay strings)", () => {
     const decoded = serializer.decode({
       body: '{"orderId":7,"placedAt":"2024-01-02T03:04:05Z","lines":[]}',
