@@ -95,10 +95,15 @@ export class Envelope<TMessage extends object = object> {
   /** Every stamp, grouped by exact class (groups in order of their first stamp). */
   all(): ReadonlyMap<StampType, readonly Stamp[]>;
   all<T extends Stamp>(type?: StampType<T>): readonly T[] | ReadonlyMap<StampType, readonly Stamp[]> {
-    if (type === undefined) return (this.#grouped ??= group(this.#stamps));
+    if (type === undefined) {
+      this.#grouped ??= group(this.#stamps);
+      return this.#grouped;
+    }
     let out: T[] | undefined;
     for (const stamp of this.#stamps) {
-      if (stamp.constructor === type) (out ??= []).push(stamp as T);
+      if (stamp.constructor !== type) continue;
+      out ??= [];
+      out.push(stamp as T);
     }
     return out ?? (NO_STAMPS as readonly T[]);
   }
