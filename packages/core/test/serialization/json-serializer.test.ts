@@ -248,3 +248,50 @@ describe("JsonSerializer round trip", () => {
     expect((decoded.message as OrderPlaced).placedAt).toBe("2024-01-02T03:04:05Z");
   });
 });
+
+describe("docs/wire-format.md", () => {
+  it("decodes the documented example wire message", () => {
+    // Same names as the document, in a private registry so they cannot clash with other tests.
+    class Address {
+      constructor(
+        readonly street: string,
+        readonly city: string,
+      ) {}
+    }
+    class DocOrderPlaced {}
+    const types = new MessageTypeRegistry();
+    types.register(DocOrderPlaced, "shop.order_placed");
+    types.register(Address, "shop.address");
+    const docSerializer = new JsonSerializer({ messageTypes: types });
+    const envelope = docSerializer.decode({
+      headers: {
+        type: "shop.order_placed",
+        "Content-Type": "application/json",
+        "X-Message-Stamp-BusNameStamp": '[{"busName":"command.bus"}]',
+        "X-Message-Stamp-DelayStamp": '[{"delay":5000}]',
+        "X-Message-Stamp-RedeliveryStamp": '[{"retryCount":1,"redeliveredAt":"2024-05-01T10:21:00.000Z"}]',
+        "X-Message-Stamp-HandledStamp": '[{"handlerName":"App\\\\Handler\\\\NotifyCustomer"}]',
+      },
+      body: '{"orderId":"ord_42","total":{"$bigint":"129900"},"placedAt":{"$date":"2024-05-01T10:20:30.000Z"},"shipTo":{"$type":"shop.address","value":{"street":"1 Main St","city":"Lyon"}},"tags":{"$set":["gift"]},"quantities":{"$map":[["sku-1",2]]},"meta":{"$object":{"$source":"web"}}}',
+    });
+    const message = envelope.message as Record<string, unknown>;
+    expect(message).toBeInstanceOf(DocOrderPlaced);
+    expect({ ...message }).toEqual({
+      orderId: "ord_42",
+      total: 129900n,
+      placedAt: new Date("2024-05-01T10:20:30.000Z"),
+      shipTo: new Address("1 Main St", "Lyon"),
+      tags: new Set(["gift"]),
+      quantities: new Map([["sku-1", 2]]),
+      meta: { $source: "web" },
+    });
+    expect(message.shipTo).toBeInstanceOf(Address);
+    expect(envelope.last(HandledStamp)?.handlerName).toBe("App\\Handler\\NotifyCustomer");
+    expect(envelope.last(RedeliveryStamp)?.redeliveredAt.toISOString()).toBe("2024-05-01T10:21:00.000Z");
+    expect(envelope.last(DelayStamp)?.delay).toBe(5000);
+    expect(envelope.last(BusNameStamp)?.busName).toBe("command.bus");
+    // And encoding the decoded message (without the received body) gives the documented body back.
+    const reencoded = docSerializer.encode(envelope.withoutAll(SerializedMessageStamp));
+    expect(reencoded.body).toBe(envelope.last(SerializedMessageStamp)?.serializedMessage);
+  });
+});

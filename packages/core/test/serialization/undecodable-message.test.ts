@@ -86,3 +86,17 @@ describe("decodeOrUndecodable", () => {
     expect(() => serializer.decode(encoded)).toThrow(MessageDecodingFailedError);
   });
 });
+
+describe("UndecodableMessage with hostile headers", () => {
+  it("keeps a __proto__ header as a plain key through decode and re-encode, polluting nothing", () => {
+    const headers = JSON.parse('{"type":"test.serializer.undecodable.nope","__proto__":{"polluted":"yes"}}');
+    const envelope = decodeOrUndecodable(serializer, { body: "{}", headers });
+    const message = envelope.message as UndecodableMessage;
+    expect(Object.getPrototypeOf(message.headers)).toBe(Object.prototype);
+    expect(Object.hasOwn(message.headers, "__proto__")).toBe(true);
+    const encoded = serializer.encode(envelope);
+    expect(Object.hasOwn(encoded.headers, "__proto__")).toBe(true);
+    expect(Object.getPrototypeOf(encoded.headers)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
