@@ -1,3 +1,4 @@
 export type { TransportConformanceOptions, TransportConformanceSetup } from "./conformance-setup.js";
 export { FakeClock } from "./fake-clock.js";
+export { probeTcp, requireService, type ServiceAddress } from "./service-availability.js";
 export { describeTransportConformance } from "./transport-conformance.js";

@@ -1,0 +1,42 @@
+import { createServer, type Server } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { probeTcp, requireService } from "../../src/testing/index.js";
+
+let server: Server;
+let openPort: number;
+let closedPort: number;
+
+beforeAll(async () => {
+  server = createServer((socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  openPort = (server.address() as { port: number }).port;
+  // A port that was just free: bind and release it.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  closedPort = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe("requireService", () => {
+  it("reports a listening service as available", async () => {
+    expect(await probeTcp({ host: "127.0.0.1", port: openPort })).toBe(true);
+    expect(await requireService("Svc", { host: "127.0.0.1", port: openPort }, {})).toBe(true);
+  });
+
+  it("skips loudly when the service is down locally", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect(await requireService("Svc", { host: "127.0.0.1", port: closedPort }, {})).toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("SKIPPING"));
+    warn.mockRestore();
+  });
+
+  it("fails under CI=true when the service is down", async () => {
+    await expect(
+      requireService("Svc", { host: "127.0.0.1", port: closedPort }, { CI: "true" }),
+    ).rejects.toThrowError(/Svc is not reachable .* CI=true/);
+  });
+});
