@@ -1,6 +1,7 @@
 import type { Envelope } from "../envelope/envelope.js";
 import { HandlerFailedError } from "../errors/handler-failed-error.js";
 import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error.js";
+import type { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import type { HandlersLocator } from "../handler/handlers-locator.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { HandlerArgumentsStamp } from "../stamps/handler-arguments-stamp.js";
@@ -30,9 +31,46 @@ export class HandleMessageMiddleware implements Middleware {
     private readonly busName = "",
   ) {}
 
-  async handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
-    const message = envelope.message;
+  handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     const handlers = this.handlers.getHandlers(envelope);
+    // Fast path: one handler, first attempt, no extra arguments (the usual command or query).
+    if (handlers.length === 1 && !envelope.has(HandledStamp) && !envelope.has(HandlerArgumentsStamp)) {
+      const descriptor = handlers[0]!;
+      let result: unknown;
+      try {
+        result = descriptor.handler(envelope.message);
+      } catch (thrown) {
+        return Promise.reject(this.#failed(envelope, descriptor.name, thrown));
+      }
+      if (!isThenable(result)) {
+        return Promise.resolve(this.#next(envelope.with(new HandledStamp(result, descriptor.name)), stack));
+      }
+      return Promise.resolve(result).then(
+        (value) => this.#next(envelope.with(new HandledStamp(value, descriptor.name)), stack),
+        (thrown) => {
+          throw this.#failed(envelope, descriptor.name, thrown);
+        },
+      );
+    }
+    return this.#handleAll(envelope, stack, handlers);
+  }
+
+  #failed(envelope: Envelope, name: string, thrown: unknown): HandlerFailedError {
+    return new HandlerFailedError(envelope, new Map([[name, asError(thrown)]]));
+  }
+
+  #next(envelope: Envelope, stack: Stack): Promise<Envelope> | Envelope {
+    const next = stack.next();
+    // Usually the last middleware: skip a needless promise on the hot path.
+    return next === END_OF_STACK ? envelope : next.handle(envelope, stack);
+  }
+
+  async #handleAll(
+    envelope: Envelope,
+    stack: Stack,
+    handlers: readonly HandlerDescriptor[],
+  ): Promise<Envelope> {
+    const message = envelope.message;
     const handled = envelope.all(HandledStamp);
     const extra = envelope.last(HandlerArgumentsStamp)?.additionalArguments;
     let errors: Map<string, Error> | undefined;
@@ -60,8 +98,6 @@ export class HandleMessageMiddleware implements Middleware {
       );
     }
     if (errors) throw new HandlerFailedError(envelope, errors);
-    const next = stack.next();
-    // Usually the last middleware: skip a needless promise adoption on the hot path.
-    return next === END_OF_STACK ? envelope : next.handle(envelope, stack);
+    return this.#next(envelope, stack);
   }
 }

@@ -140,6 +140,48 @@ describe("the default bus", () => {
     expect(error.envelope.all(HandledStamp).map((s) => s.handlerName)).toEqual(["second"]);
   });
 
+  it.each([
+    [
+      "throws",
+      function sole() {
+        throw new Error("sync boom");
+      },
+    ],
+    [
+      "rejects",
+      async function sole() {
+        throw new Error("async boom");
+      },
+    ],
+  ])("wraps the error of a single handler that %s in a handler-failed error", async (_how, handler) => {
+    const messenger = createMessenger({ handlers: [defineHandler(CreateLead, handler)] });
+    const error = (await messenger.bus.dispatch(new CreateLead("x")).catch((e) => e)) as HandlerFailedError;
+    expect(error).toBeInstanceOf(HandlerFailedError);
+    expect([...error.errorsByHandler.keys()]).toEqual(["sole"]);
+    expect(error.message).toMatch(/^Handling "CreateLead" failed: (sync|async) boom$/);
+    expect(error.envelope.message).toBeInstanceOf(CreateLead);
+    expect(error.envelope.all(HandledStamp)).toEqual([]);
+  });
+
+  it("records the result of a synchronous handler and of an async one alike", async () => {
+    const sync = createMessenger({
+      handlers: [
+        defineHandler(CreateLead, function plain() {
+          return 1;
+        }),
+      ],
+    });
+    const async_ = createMessenger({
+      handlers: [
+        defineHandler(CreateLead, async function later() {
+          return 2;
+        }),
+      ],
+    });
+    expect((await sync.bus.dispatch(new CreateLead("x"))).last(HandledStamp)?.result).toBe(1);
+    expect((await async_.bus.dispatch(new CreateLead("x"))).last(HandledStamp)?.result).toBe(2);
+  });
+
   it("skips a handler already recorded as handled (a retry runs only the failed ones)", async () => {
     const ran: string[] = [];
     const messenger = createMessenger({
