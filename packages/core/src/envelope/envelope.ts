@@ -18,6 +18,13 @@ export function assertDispatchable(message: unknown): asserts message is object 
 }
 
 const NO_STAMPS: readonly Stamp[] = [];
+const NO_TYPES: readonly StampType[] = [];
+
+function typesOf(stamps: readonly Stamp[]): StampType[] {
+  const types = new Array<StampType>(stamps.length);
+  for (let i = 0; i < stamps.length; i++) types[i] = stamps[i]!.constructor as StampType;
+  return types;
+}
 
 /**
  * An immutable wrapper of one message and its stamps. Stamps keep their insertion order and are
@@ -25,22 +32,27 @@ const NO_STAMPS: readonly Stamp[] = [];
  *
  * Stamps are kept in one flat array rather than a map of lists: an envelope holds a handful of
  * stamps, so a backwards scan is cheaper than copying a map on every `with()` (twice per dispatch).
+ * A parallel array holds each stamp's class: reading `stamp.constructor` across many stamp classes
+ * is a megamorphic property load, comparing array elements is not.
  */
 export class Envelope<TMessage extends object = object> {
   readonly message: TMessage;
   readonly #stamps: readonly Stamp[];
+  readonly #types: readonly StampType[];
   #grouped: ReadonlyMap<StampType, readonly Stamp[]> | undefined;
 
-  private constructor(message: TMessage, stamps: readonly Stamp[]) {
+  private constructor(message: TMessage, stamps: readonly Stamp[], types: readonly StampType[]) {
     this.message = message;
     this.#stamps = stamps;
+    this.#types = types;
   }
 
   /** Wraps a message (or reuses an envelope) and adds the stamps. */
   static wrap<T extends object>(message: T | Envelope<T>, stamps: readonly Stamp[] = NO_STAMPS): Envelope<T> {
     if (message instanceof Envelope) return stamps.length === 0 ? message : message.with(...stamps);
     assertDispatchable(message);
-    return new Envelope<T>(message, stamps.length === 0 ? NO_STAMPS : [...stamps]);
+    if (stamps.length === 0) return new Envelope<T>(message, NO_STAMPS, NO_TYPES);
+    return new Envelope<T>(message, [...stamps], typesOf(stamps));
   }
 
   /** A copy with the stamps appended after the existing ones. */
@@ -48,44 +60,46 @@ export class Envelope<TMessage extends object = object> {
     const added = stamps.length;
     if (added === 0) return this;
     const current = this.#stamps;
+    const currentTypes = this.#types;
     const size = current.length;
-    if (size === 0) return new Envelope(this.message, stamps);
+    if (size === 0) return new Envelope(this.message, stamps, typesOf(stamps));
     // A plain copy loop: faster than concat/spread for the handful of stamps an envelope holds.
     const next = new Array<Stamp>(size + added);
-    for (let i = 0; i < size; i++) next[i] = current[i]!;
-    for (let i = 0; i < added; i++) next[size + i] = stamps[i]!;
-    return new Envelope(this.message, next);
+    const nextTypes = new Array<StampType>(size + added);
+    for (let i = 0; i < size; i++) {
+      next[i] = current[i]!;
+      nextTypes[i] = currentTypes[i]!;
+    }
+    for (let i = 0; i < added; i++) {
+      next[size + i] = stamps[i]!;
+      nextTypes[size + i] = stamps[i]!.constructor as StampType;
+    }
+    return new Envelope(this.message, next, nextTypes);
   }
 
   /** A copy without the stamps of exactly this class. */
   withoutAll(type: StampType): Envelope<TMessage> {
     if (!this.has(type)) return this;
-    return new Envelope(
-      this.message,
-      this.#stamps.filter((s) => s.constructor !== type),
-    );
+    return this.#keep((_s, t) => t !== type);
   }
 
   /** A copy without the stamps that are instances of `type` (subclasses included). */
   withoutStampsOfType(type: StampType): Envelope<TMessage> {
     if (!this.#stamps.some((s) => s instanceof type)) return this;
-    return new Envelope(
-      this.message,
-      this.#stamps.filter((s) => !(s instanceof type)),
-    );
+    return this.#keep((s) => !(s instanceof type));
   }
 
   /** A copy around another message with the same stamps. */
   withMessage<T extends object>(message: T): Envelope<T> {
     assertDispatchable(message);
-    return new Envelope(message, this.#stamps);
+    return new Envelope(message, this.#stamps, this.#types);
   }
 
   /** The most recent stamp of exactly this class (subclasses do not match), or undefined. */
   last<T extends Stamp>(type: StampType<T>): T | undefined {
-    const stamps = this.#stamps;
-    for (let i = stamps.length - 1; i >= 0; i--) {
-      if (stamps[i]!.constructor === type) return stamps[i] as T;
+    const types = this.#types;
+    for (let i = types.length - 1; i >= 0; i--) {
+      if (types[i] === type) return this.#stamps[i] as T;
     }
     return undefined;
   }
@@ -100,10 +114,11 @@ export class Envelope<TMessage extends object = object> {
       return this.#grouped;
     }
     let out: T[] | undefined;
-    for (const stamp of this.#stamps) {
-      if (stamp.constructor !== type) continue;
+    const types = this.#types;
+    for (let i = 0; i < types.length; i++) {
+      if (types[i] !== type) continue;
       out ??= [];
-      out.push(stamp as T);
+      out.push(this.#stamps[i] as T);
     }
     return out ?? (NO_STAMPS as readonly T[]);
   }
@@ -115,11 +130,22 @@ export class Envelope<TMessage extends object = object> {
 
   /** True when at least one stamp of exactly this class is present. */
   has(type: StampType): boolean {
-    const stamps = this.#stamps;
-    for (let i = stamps.length - 1; i >= 0; i--) {
-      if (stamps[i]!.constructor === type) return true;
+    const types = this.#types;
+    for (let i = types.length - 1; i >= 0; i--) {
+      if (types[i] === type) return true;
     }
     return false;
+  }
+
+  #keep(predicate: (stamp: Stamp, type: StampType) => boolean): Envelope<TMessage> {
+    const stamps: Stamp[] = [];
+    const types: StampType[] = [];
+    for (let i = 0; i < this.#stamps.length; i++) {
+      if (!predicate(this.#stamps[i]!, this.#types[i]!)) continue;
+      stamps.push(this.#stamps[i]!);
+      types.push(this.#types[i]!);
+    }
+    return new Envelope(this.message, stamps, types);
   }
 }
 
