@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { DispatchAfterCurrentBusStamp } from "../../src/dispatch-after-current-bus.js";
 import {
   AddBusNameStampMiddleware,
@@ -212,7 +212,8 @@ describe("query()", () => {
         }),
       ],
     });
-    const score: number = await messenger.bus.query(new GetLeadScore("abc"));
+    const score = await messenger.bus.query(new GetLeadScore("abc"));
+    expectTypeOf(score).toEqualTypeOf<number>();
     expect(score).toBe(3);
   });
 
