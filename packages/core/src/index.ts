@@ -1,6 +1,7 @@
 // Must run before any decorated class is evaluated: tsyringe reads design-time metadata through it.
 import "reflect-metadata";
 
+export * from "./batch/index.js";
 export * from "./bus/index.js";
 export { type Clock, systemClock } from "./clock/clock.js";
 export * from "./config/index.js";
@@ -20,7 +21,10 @@ export * from "./handler/index.js";
 export { type Logger, nullLogger } from "./logger/logger.js";
 export * from "./message/index.js";
 export * from "./middleware/index.js";
+export * from "./rate-limit/index.js";
+export type { RetryStrategy } from "./retry/retry-strategy.js";
 export * from "./routing/index.js";
 export * from "./serialization/index.js";
 export * from "./stamps/index.js";
 export * from "./transport/index.js";
+export * from "./worker/index.js";

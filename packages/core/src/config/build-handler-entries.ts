@@ -72,12 +72,16 @@ function classDescriptor(
 ): HandlerDescriptor {
   const { handlerClass, method } = registration;
   let call: ((...args: unknown[]) => unknown) | undefined;
-  const resolve = () => {
+  const resolveInstance = (): object => {
     let instance = instances.get(handlerClass);
     if (!instance) {
       instance = container.resolve(handlerClass);
       instances.set(handlerClass, instance);
     }
+    return instance;
+  };
+  const resolve = () => {
+    const instance = resolveInstance();
     const fn = (instance as Record<string, unknown>)[method] as (...a: unknown[]) => unknown;
     return fn.bind(instance);
   };
@@ -87,5 +91,10 @@ function classDescriptor(
     // biome-ignore lint/complexity/noArguments: forwards extra handler arguments without allocating for the common case.
     return arguments.length === 1 ? call(message) : call(...arguments);
   };
-  return new HandlerDescriptor(handler, `${handlerClass.name}.${method}`, registration.options);
+  return new HandlerDescriptor(
+    handler,
+    `${handlerClass.name}.${method}`,
+    registration.options,
+    resolveInstance,
+  );
 }

@@ -27,7 +27,22 @@ interface Registration {
  */
 export class EventDispatcher {
   readonly #listeners = new Map<EventClass, Registration[]>();
+  readonly #parent: EventDispatcher | undefined;
   #order = 0;
+
+  /** A dispatcher whose events also reach the parent's listeners (merged by priority). */
+  constructor(parent?: EventDispatcher) {
+    this.#parent = parent;
+  }
+
+  /**
+   * A child dispatcher: listeners added to it see only its own events, while the parent's
+   * listeners see those too. A worker registers its stop conditions on its own child, so two
+   * workers in one process never count each other's messages.
+   */
+  child(): EventDispatcher {
+    return new EventDispatcher(this);
+  }
 
   /** Adds a listener; returns a function that removes it. */
   on<E extends object>(type: EventClass<E>, listener: EventListener<E>, priority = 0): () => void {
@@ -48,14 +63,23 @@ export class EventDispatcher {
   }
 
   hasListeners(type: EventClass): boolean {
-    return (this.#listeners.get(type)?.length ?? 0) > 0;
+    return (this.#listeners.get(type)?.length ?? 0) > 0 || (this.#parent?.hasListeners(type) ?? false);
+  }
+
+  #registrations(type: EventClass): Registration[] {
+    const own = this.#listeners.get(type) ?? [];
+    if (!this.#parent) return [...own];
+    const inherited = this.#parent.#registrations(type);
+    if (inherited.length === 0) return [...own];
+    // Equal priorities: the child's own listeners (the worker's) run before inherited ones.
+    return [...own, ...inherited].sort((a, b) => b.priority - a.priority);
   }
 
   /** Runs the listeners of the event's exact class in order and returns the event. */
   async dispatch<E extends object>(event: E): Promise<E> {
-    const list = this.#listeners.get(event.constructor as EventClass);
-    if (!list) return event;
-    for (const { listener } of [...list]) {
+    const list = this.#registrations(event.constructor as EventClass);
+    if (list.length === 0) return event;
+    for (const { listener } of list) {
       if (event instanceof StoppableEvent && event.isPropagationStopped) break;
       await (listener as EventListener<E>)(event);
     }

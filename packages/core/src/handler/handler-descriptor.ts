@@ -1,3 +1,5 @@
+import { type BatchHandler, isBatchHandler } from "../batch/batch-handler.js";
+
 /** What a handler is called with: the message, then any extra arguments. */
 export type HandlerCallable = (message: any, ...args: any[]) => unknown;
 
@@ -19,12 +21,23 @@ export interface HandlerOptions {
  */
 export class HandlerDescriptor {
   readonly name: string;
+  #batchHandler: BatchHandler | null | undefined;
 
   constructor(
     readonly handler: HandlerCallable,
     name: string,
     readonly options: HandlerOptions = {},
+    private readonly resolveInstance?: () => object,
   ) {
     this.name = options.alias ? `${name}@${options.alias}` : name;
+  }
+
+  /** The batch handler behind this descriptor, when its class is one (resolved once, lazily). */
+  getBatchHandler(): BatchHandler | undefined {
+    if (this.#batchHandler === undefined) {
+      const instance = this.resolveInstance?.();
+      this.#batchHandler = isBatchHandler(instance) ? instance : null;
+    }
+    return this.#batchHandler ?? undefined;
   }
 }

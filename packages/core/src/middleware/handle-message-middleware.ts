@@ -1,10 +1,15 @@
+import { Acknowledger } from "../batch/acknowledger.js";
 import type { Envelope } from "../envelope/envelope.js";
 import { HandlerFailedError } from "../errors/handler-failed-error.js";
+import { LogicError } from "../errors/logic-error.js";
 import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error.js";
 import type { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import type { HandlersLocator } from "../handler/handlers-locator.js";
+import { AckStamp } from "../stamps/ack-stamp.js";
+import { FlushBatchHandlersStamp } from "../stamps/flush-batch-handlers-stamp.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { HandlerArgumentsStamp } from "../stamps/handler-arguments-stamp.js";
+import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
 import { END_OF_STACK } from "./dispatch-stack.js";
 import type { Middleware, Stack } from "./middleware.js";
 
@@ -23,6 +28,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * that succeeded. All handlers run even when one throws; their errors are thrown together in a
  * handler-failed error that carries the envelope with the stamps gathered so far. A handler that
  * already has a handled stamp (a retry) is skipped.
+ *
+ * Batch handlers, on a worker (the envelope has an ack stamp), get an acknowledger; a message they
+ * hold gets a no-auto-ack stamp so the worker waits for the acknowledger instead of acking.
  */
 export class HandleMessageMiddleware implements Middleware {
   constructor(
@@ -33,8 +41,14 @@ export class HandleMessageMiddleware implements Middleware {
 
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     const handlers = this.handlers.getHandlers(envelope);
-    // Fast path: one handler, first attempt, no extra arguments (the usual command or query).
-    if (handlers.length === 1 && !envelope.has(HandledStamp) && !envelope.has(HandlerArgumentsStamp)) {
+    // Fast path: one plain handler, first attempt, no extra arguments (the usual command or query).
+    if (
+      handlers.length === 1 &&
+      !envelope.has(HandledStamp) &&
+      !envelope.has(HandlerArgumentsStamp) &&
+      !envelope.has(FlushBatchHandlersStamp) &&
+      !(envelope.has(AckStamp) && handlers[0]!.getBatchHandler())
+    ) {
       const descriptor = handlers[0]!;
       let result: unknown;
       try {
@@ -70,9 +84,11 @@ export class HandleMessageMiddleware implements Middleware {
     stack: Stack,
     handlers: readonly HandlerDescriptor[],
   ): Promise<Envelope> {
+    if (envelope.has(FlushBatchHandlersStamp)) return this.#flush(envelope, stack);
     const message = envelope.message;
     const handled = envelope.all(HandledStamp);
-    const extra = envelope.last(HandlerArgumentsStamp)?.additionalArguments;
+    const extra = envelope.last(HandlerArgumentsStamp)?.additionalArguments ?? [];
+    const ackStamp = envelope.last(AckStamp);
     let errors: Map<string, Error> | undefined;
     let ran = false;
     let alreadyHandled = false;
@@ -83,8 +99,27 @@ export class HandleMessageMiddleware implements Middleware {
       }
       ran = true;
       try {
-        let result = extra ? descriptor.handler(message, ...extra) : descriptor.handler(message);
-        if (isThenable(result)) result = await result;
+        const batch = ackStamp ? descriptor.getBatchHandler() : undefined;
+        let result: unknown;
+        if (batch && ackStamp) {
+          const ack = this.#acknowledger(envelope, descriptor, ackStamp);
+          const pending = await descriptor.handler(message, ack, ...extra);
+          if (!ack.isAcknowledged) {
+            if (typeof pending !== "number" || !Number.isInteger(pending) || pending < 0) {
+              throw new LogicError(
+                `Batch handler ${descriptor.name} must return the number of messages it holds (an integer >= 0), got ${String(pending)}.`,
+                { code: "INVALID_BATCH_HANDLER_RESULT" },
+              );
+            }
+            envelope = envelope.with(new NoAutoAckStamp(descriptor));
+            continue;
+          }
+          if (ack.error) throw ack.error;
+          result = ack.result;
+        } else {
+          result = descriptor.handler(message, ...extra);
+          if (isThenable(result)) result = await result;
+        }
         envelope = envelope.with(new HandledStamp(result, descriptor.name));
       } catch (thrown) {
         errors ??= new Map();
@@ -99,5 +134,35 @@ export class HandleMessageMiddleware implements Middleware {
     }
     if (errors) throw new HandlerFailedError(envelope, errors);
     return this.#next(envelope, stack);
+  }
+
+  /**
+   * A flush dispatch (the worker holding messages for batch handlers) runs no handler: it asks
+   * each batch handler holding this message to process what it collected.
+   */
+  async #flush(envelope: Envelope, stack: Stack): Promise<Envelope> {
+    const force = envelope.last(FlushBatchHandlersStamp)!.force;
+    let errors: Map<string, Error> | undefined;
+    for (const stamp of envelope.all(NoAutoAckStamp)) {
+      try {
+        await stamp.handlerDescriptor.getBatchHandler()?.flush(force);
+      } catch (thrown) {
+        errors ??= new Map();
+        errors.set(stamp.handlerDescriptor.name, asError(thrown));
+      }
+    }
+    if (errors) throw new HandlerFailedError(envelope, errors);
+    return this.#next(envelope, stack);
+  }
+
+  /** The acknowledger hands the batch result (or error) to the worker through the ack stamp. */
+  #acknowledger(envelope: Envelope, descriptor: HandlerDescriptor, ackStamp: AckStamp): Acknowledger {
+    return new Acknowledger(descriptor.name, (error, result) => {
+      if (error) {
+        ackStamp.ack(envelope, new HandlerFailedError(envelope, new Map([[descriptor.name, error]])));
+      } else {
+        ackStamp.ack(envelope.with(new HandledStamp(result, descriptor.name)));
+      }
+    });
   }
 }

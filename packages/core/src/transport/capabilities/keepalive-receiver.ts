@@ -4,6 +4,11 @@ import type { Envelope } from "../../envelope/envelope.js";
 export interface KeepaliveReceiver {
   /** Pushes the envelope's redelivery deadline forward (by `seconds`, or the transport's timeout). */
   keepalive(envelope: Envelope, seconds?: number): Promise<void>;
+  /**
+   * Milliseconds after which an unacknowledged claimed message is delivered again. Workers send
+   * keepalives at a fraction of it by default; without it they send none unless told an interval.
+   */
+  readonly redeliveryTimeout?: number;
 }
 
 export function isKeepaliveReceiver(value: unknown): value is KeepaliveReceiver {

@@ -1,0 +1,11 @@
+export { AbstractWorkerMessageEvent } from "./abstract-worker-message-event.js";
+export type { WorkerEventSource } from "./worker-event.js";
+export { WorkerMessageFailedEvent } from "./worker-message-failed-event.js";
+export { WorkerMessageHandledEvent } from "./worker-message-handled-event.js";
+export { WorkerMessageReceivedEvent } from "./worker-message-received-event.js";
+export { WorkerMessageRetriedEvent } from "./worker-message-retried-event.js";
+export { WorkerMessageSkipEvent } from "./worker-message-skip-event.js";
+export { WorkerRateLimitedEvent } from "./worker-rate-limited-event.js";
+export { WorkerRunningEvent } from "./worker-running-event.js";
+export { WorkerStartedEvent } from "./worker-started-event.js";
+export { WorkerStoppedEvent } from "./worker-stopped-event.js";
