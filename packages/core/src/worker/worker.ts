@@ -69,6 +69,7 @@ export class Worker implements WorkerEventSource {
   #slotWaiters: (() => void)[] = [];
   #stopping = false;
   #aborted = false;
+  readonly #abortedSignal = new AbortController();
   #idleSleep: AbortController | undefined;
   #metadata: WorkerMetadata;
 
@@ -119,6 +120,7 @@ export class Worker implements WorkerEventSource {
    */
   abort(): void {
     this.#aborted = true;
+    this.#abortedSignal.abort();
     this.stop();
   }
 
@@ -237,10 +239,14 @@ export class Worker implements WorkerEventSource {
     for (const wake of waiters) wake();
   }
 
-  /** Waits for the handlers in flight and the acknowledgements they started. */
+  /** Waits for the handlers in flight and the acknowledgements they started; an abort cuts it short. */
   async #drain(): Promise<void> {
-    while (this.#inFlight.size > 0 || this.#finishing.size > 0) {
-      await Promise.all([...this.#inFlight, ...this.#finishing]);
+    const aborted = new Promise<void>((resolve) => {
+      if (this.#aborted) resolve();
+      this.#abortedSignal.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    while (!this.#aborted && (this.#inFlight.size > 0 || this.#finishing.size > 0)) {
+      await Promise.race([Promise.all([...this.#inFlight, ...this.#finishing]), aborted]);
     }
   }
 
