@@ -18,11 +18,12 @@ export {
 export * from "./errors/index.js";
 export * from "./events/index.js";
 export * from "./handler/index.js";
+export * from "./listeners/index.js";
 export { type Logger, nullLogger } from "./logger/logger.js";
 export * from "./message/index.js";
 export * from "./middleware/index.js";
 export * from "./rate-limit/index.js";
-export type { RetryStrategy } from "./retry/retry-strategy.js";
+export * from "./retry/index.js";
 export * from "./routing/index.js";
 export * from "./serialization/index.js";
 export * from "./stamps/index.js";

@@ -1,3 +1,4 @@
+export { type ConsumeOptions, createWorker } from "./create-worker.js";
 export * from "./events/index.js";
 export { KeepaliveTimer } from "./keepalive-timer.js";
 export {

@@ -1,0 +1,135 @@
+import type { Messenger } from "../config/messenger.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { AddErrorDetailsStampListener } from "../listeners/add-error-details-stamp-listener.js";
+import { SendFailedMessageForRetryListener } from "../listeners/send-failed-message-for-retry-listener.js";
+import { SendFailedMessageToFailureTransportListener } from "../listeners/send-failed-message-to-failure-transport-listener.js";
+import { StopWorkerOnCustomStopExceptionListener } from "../listeners/stop-worker-on-custom-stop-exception-listener.js";
+import { StopWorkerOnFailureLimitListener } from "../listeners/stop-worker-on-failure-limit-listener.js";
+import { StopWorkerOnMemoryLimitListener } from "../listeners/stop-worker-on-memory-limit-listener.js";
+import { StopWorkerOnMessageLimitListener } from "../listeners/stop-worker-on-message-limit-listener.js";
+import { StopWorkerOnRestartSignalListener } from "../listeners/stop-worker-on-restart-signal-listener.js";
+import { StopWorkerOnTimeLimitListener } from "../listeners/stop-worker-on-time-limit-listener.js";
+import { registerListeners, type WorkerListener } from "../listeners/worker-listener.js";
+import type { RateLimiter } from "../rate-limit/rate-limiter.js";
+import { isSharedRateLimiterFactory } from "../rate-limit/rate-limiter.js";
+import { TokenBucketRateLimiter } from "../rate-limit/token-bucket-rate-limiter.js";
+import { RetryStrategyLocator } from "../retry/retry-strategy-locator.js";
+import type { Receiver } from "../transport/receiver.js";
+import type { Sender } from "../transport/sender.js";
+import { SyncTransport } from "../transport/sync/sync-transport.js";
+import { isRestartSignalStore, type RestartSignalStore } from "./restart-signal-store.js";
+import { Worker } from "./worker.js";
+import type { WorkerOptions } from "./worker-options.js";
+
+/** What `messenger:consume` takes: the receivers, the stop conditions and the worker options. */
+export interface ConsumeOptions extends Omit<WorkerOptions, "rateLimiters" | "logger" | "clock"> {
+  /** Transport names in priority order. */
+  readonly receivers: readonly string[];
+  /** Stop after this many messages (`--limit`). */
+  readonly limit?: number;
+  /** Stop after this many failed messages (`--failure-limit`). */
+  readonly failureLimit?: number;
+  /** Stop when the process uses more memory, in bytes or as "128M" (`--memory-limit`). */
+  readonly memoryLimit?: number | string;
+  /** Stop after this many milliseconds (`--time-limit`, which the console gives in seconds). */
+  readonly timeLimit?: number;
+  /** Where `messenger:stop-workers` leaves its signal; default: the first transport that is one. */
+  readonly restartSignalStore?: RestartSignalStore | false;
+}
+
+/**
+ * Builds a worker over a messenger's transports with Symfony's listeners on its own event
+ * dispatcher (a child of the messenger's, so the application's listeners hear it too): error
+ * details, retry, failure transport, the stop conditions asked for, and the stop-worker error.
+ */
+export function createWorker(messenger: Messenger, options: ConsumeOptions): Worker {
+  const {
+    receivers: names,
+    limit,
+    failureLimit,
+    memoryLimit,
+    timeLimit,
+    restartSignalStore,
+    ...workerOptions
+  } = options;
+  if (names.length === 0) {
+    throw new InvalidArgumentError(
+      `Name at least one transport to consume; receivers: ${messenger.receiverNames.join(", ") || "none"}.`,
+      { code: "NO_RECEIVERS" },
+    );
+  }
+  const receivers = new Map<string, Receiver>();
+  const rateLimiters = new Map<string, RateLimiter>();
+  for (const name of names) {
+    const config = messenger.getTransportConfig(name);
+    if (config.transport instanceof SyncTransport) {
+      throw new InvalidArgumentError(`Transport "${name}" is sync://: there is nothing to consume.`, {
+        code: "NOT_A_RECEIVER",
+      });
+    }
+    receivers.set(name, config.transport);
+    if (config.rateLimiter) {
+      const { limit: permits, interval } = config.rateLimiter;
+      rateLimiters.set(
+        name,
+        isSharedRateLimiterFactory(config.transport)
+          ? config.transport.createRateLimiter(name, permits, interval)
+          : new TokenBucketRateLimiter(permits, interval, messenger.clock),
+      );
+    }
+  }
+
+  const { clock, logger } = messenger;
+  const events = messenger.events.child();
+  const strategies = new RetryStrategyLocator(messenger);
+  const senderFor = (name: string): Sender | undefined =>
+    messenger.transportNames.includes(name) ? messenger.getTransport(name) : undefined;
+  const failureSenderFor = (name: string) => {
+    const failureName = messenger.transportNames.includes(name)
+      ? messenger.getFailureTransportName(name)
+      : undefined;
+    return failureName === undefined
+      ? undefined
+      : { name: failureName, sender: messenger.getTransport(failureName) };
+  };
+  const listeners: WorkerListener[] = [
+    new AddErrorDetailsStampListener(),
+    new SendFailedMessageForRetryListener({
+      senderFor,
+      retryStrategyFor: strategies.lookup,
+      events,
+      logger,
+      clock,
+    }),
+    new SendFailedMessageToFailureTransportListener({
+      failureSenderFor,
+      senderFor,
+      retryStrategyFor: strategies.lookup,
+      logger,
+      clock,
+    }),
+    new StopWorkerOnCustomStopExceptionListener({ logger }),
+  ];
+  if (limit !== undefined) listeners.push(new StopWorkerOnMessageLimitListener(limit, { logger }));
+  if (failureLimit !== undefined)
+    listeners.push(new StopWorkerOnFailureLimitListener(failureLimit, { logger }));
+  if (memoryLimit !== undefined) listeners.push(new StopWorkerOnMemoryLimitListener(memoryLimit, { logger }));
+  if (timeLimit !== undefined)
+    listeners.push(new StopWorkerOnTimeLimitListener(timeLimit, { clock, logger }));
+  const store =
+    restartSignalStore === false
+      ? undefined
+      : (restartSignalStore ??
+        messenger.transportNames.map((n) => messenger.getTransport(n)).find((t) => isRestartSignalStore(t)));
+  if (store && isRestartSignalStore(store)) {
+    listeners.push(new StopWorkerOnRestartSignalListener(store, { clock, logger }));
+  }
+  registerListeners(events, listeners);
+
+  return new Worker(receivers, messenger.routableBus, events, {
+    ...workerOptions,
+    rateLimiters,
+    logger,
+    clock,
+  });
+}
