@@ -7,6 +7,7 @@ export {
   type RestartSignalStore,
 } from "./restart-signal-store.js";
 export { type StopOnSignalsOptions, type StoppableWorker, stopOnSignals } from "./stop-on-signals.js";
+export { stopWorkers } from "./stop-workers.js";
 export { type InHandMessage, Worker } from "./worker.js";
 export type { WorkerMetadata } from "./worker-metadata.js";
 export type { WorkerOptions } from "./worker-options.js";
