@@ -1,10 +1,11 @@
 import "reflect-metadata";
 import {
-  ConsumedByWorkerStamp,
   createMessenger,
+  createWorker,
   HandledStamp,
-  ReceivedStamp,
   TransportMessageIdStamp,
+  WorkerMessageHandledEvent,
+  WorkerRunningEvent,
 } from "@messenger-ts/core";
 import { InMemoryTransportFactory } from "@messenger-ts/transport-memory";
 import { container } from "tsyringe";
@@ -25,18 +26,19 @@ console.log("2. Ask a query; its handler's result comes back typed:");
 const count: number = await messenger.bus.query(new GetLeadCount());
 console.log(`  GetLeadCount -> ${count}`);
 
-const transport = messenger.getTransport("async");
-console.log("3. Consume the 'async' transport (what `messenger:consume async` does):");
-for (let batch = await transport.get(); batch.length > 0; batch = await transport.get()) {
-  for (const envelope of batch) {
-    const id = envelope.last(TransportMessageIdStamp)?.id;
-    const handled = await messenger.routableBus.dispatch(
-      envelope.with(new ReceivedStamp("async"), new ConsumedByWorkerStamp()),
-    );
-    await transport.ack(handled);
-    console.log(`  message #${id} acked, handler returned ${String(handled.last(HandledStamp)?.result)}`);
-  }
-}
+console.log("3. Consume the 'async' transport with a worker (what `messenger:consume async` does):");
+const worker = createWorker(messenger, { receivers: ["async"], sleep: 10 });
+messenger.events.on(WorkerMessageHandledEvent, (event) => {
+  const id = event.envelope.last(TransportMessageIdStamp)?.id;
+  console.log(
+    `  message #${id} acked, handler returned ${String(event.envelope.last(HandledStamp)?.result)}`,
+  );
+});
+// Stop once the transport is empty (a long-running worker would keep waiting for messages).
+messenger.events.on(WorkerRunningEvent, (event) => {
+  if (event.isWorkerIdle) event.worker.stop();
+});
+await worker.run();
 
 const store = container.resolve(LeadStore);
 console.log("4. Result:");
