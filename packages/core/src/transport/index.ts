@@ -3,6 +3,7 @@ export { type CloseableTransport, isCloseableTransport } from "./capabilities/cl
 export { isKeepaliveReceiver, type KeepaliveReceiver } from "./capabilities/keepalive-receiver.js";
 export { isListableReceiver, type ListableReceiver } from "./capabilities/listable-receiver.js";
 export { isMessageCountAware, type MessageCountAware } from "./capabilities/message-count-aware.js";
+export { isMessageWaiter, type MessageWaiter } from "./capabilities/message-waiter.js";
 export { isQueueReceiver, type QueueReceiver } from "./capabilities/queue-receiver.js";
 export { isSetupableTransport, type SetupableTransport } from "./capabilities/setupable-transport.js";
 export { type Dsn, parseDsn, redactDsn } from "./dsn.js";

@@ -13,6 +13,7 @@ import { FlushBatchHandlersStamp } from "../stamps/flush-batch-handlers-stamp.js
 import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
+import { isMessageWaiter } from "../transport/capabilities/message-waiter.js";
 import { isQueueReceiver } from "../transport/capabilities/queue-receiver.js";
 import type { Receiver } from "../transport/receiver.js";
 import type { WorkerEventSource } from "./events/worker-event.js";
@@ -187,12 +188,24 @@ export class Worker implements WorkerEventSource {
       if (await this.#flush(false)) continue;
       await this.#events.dispatch(new WorkerRunningEvent(this, true));
       const wait = Math.max(0, (this.#options.sleep ?? 1_000) - (this.#clock.now() - roundStart));
-      if (!this.#stopping && wait > 0) {
-        this.#idleSleep = new AbortController();
-        await this.#clock.sleep(wait, this.#idleSleep.signal);
-        this.#idleSleep = undefined;
-      }
+      if (!this.#stopping && wait > 0) await this.#idle(wait);
     }
+  }
+
+  /**
+   * Sleeps until the next round; receivers that can announce new messages (LISTEN/NOTIFY, blocking
+   * reads) cut the sleep short, so an idle worker reacts at once instead of at the next poll.
+   */
+  async #idle(wait: number): Promise<void> {
+    const idle = new AbortController();
+    this.#idleSleep = idle;
+    const waits: Promise<void>[] = [this.#clock.sleep(wait, idle.signal)];
+    for (const receiver of this.#receivers.values()) {
+      if (isMessageWaiter(receiver)) waits.push(receiver.waitForMessages(wait, idle.signal));
+    }
+    await Promise.race(waits);
+    idle.abort();
+    this.#idleSleep = undefined;
   }
 
   /** Fetches from one receiver; a backend failure is logged and treated as an empty answer. */

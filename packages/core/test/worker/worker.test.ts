@@ -196,3 +196,35 @@ describe("Worker", () => {
     );
   });
 });
+
+describe("Worker idle wait", () => {
+  it("wakes as soon as a receiver announces a message, without waiting for the sleep to end", async () => {
+    const queue = Object.assign(new QueueTransport(), {
+      waiters: 0,
+      wake: undefined as (() => void) | undefined,
+      waitForMessages(_max: number, signal: AbortSignal) {
+        this.waiters++;
+        return new Promise<void>((resolve) => {
+          this.wake = resolve;
+          signal.addEventListener("abort", () => resolve(), { once: true });
+        });
+      },
+    });
+    const handled: string[] = [];
+    const messenger = createMessenger({
+      handlers: [defineHandler(Job, (m: Job) => void handled.push(m.name), { name: "job" })],
+    });
+    const worker = new Worker(new Map([["q", queue]]), messenger.routableBus, messenger.events.child(), {
+      sleep: 3_600_000,
+    });
+    const run = worker.run();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(queue.waiters).toBe(1);
+    await enqueue(queue, "late");
+    queue.wake!();
+    for (let i = 0; i < 100 && handled.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(handled).toEqual(["late"]);
+    worker.stop();
+    await run;
+  });
+});
