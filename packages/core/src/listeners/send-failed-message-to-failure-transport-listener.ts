@@ -57,8 +57,9 @@ export interface SendFailedMessageToFailureTransportListenerOptions {
  * A message that already carries `SentToFailureTransportStamp` was consumed from a failure
  * transport (`messenger:consume failed`) and failed again after that transport's retries.
  * Symfony drops it there. We send it back to the transport it came from instead, error details
- * added, redelivery count kept (not reset: it has used up its retries), and delayed by that
- * transport's retry strategy, so it parks with a back-off instead of being lost or looping hot.
+ * added, one more on its redelivery count (never reset: it has used up its retries), and delayed
+ * by that transport's retry strategy, so it parks with a growing back-off instead of being lost
+ * or looping hot.
  */
 export class SendFailedMessageToFailureTransportListener implements WorkerListener {
   static readonly priority = -100;
