@@ -1,5 +1,6 @@
 import {
   InvalidArgumentError,
+  parseDsn,
   redactDsn,
   resolveTransportOptions,
   type TransportFactory,
@@ -9,11 +10,15 @@ import { InMemoryTransport } from "./in-memory-transport.js";
 
 const SCHEME = "in-memory://";
 
-/** The options an `in-memory://` DSN or options object may carry, with their defaults. */
-const DEFAULTS = { serialize: false as boolean | string };
+/**
+ * The options an `in-memory://` DSN or options object may carry, with their defaults. An undefined
+ * `redeliver_timeout` (seconds, as for every transport) leaves the transport's own default (60 s).
+ */
+const DEFAULTS = { serialize: false as boolean | string, redeliver_timeout: undefined as unknown };
 
 /**
- * Builds {@link InMemoryTransport}s for `in-memory://` DSNs (`in-memory://?serialize=true`), using
+ * Builds {@link InMemoryTransport}s for `in-memory://` DSNs (`in-memory://?serialize=true`,
+ * `in-memory://?redeliver_timeout=30`), using
  * the messenger's clock and serializer. It remembers what it built so a test can reset them all
  * between cases, as Symfony does on `kernel.reset`.
  */
@@ -37,9 +42,10 @@ export class InMemoryTransportFactory implements TransportFactory {
       );
     }
     const label = `transport "${context.name}" (in-memory://)`;
-    const resolved = resolveTransportOptions(label, DEFAULTS, dsnQuery(dsn), options);
+    const resolved = resolveTransportOptions(label, DEFAULTS, parseDsn(dsn).query, options);
     const transport = new InMemoryTransport({
       serialize: toBoolean(resolved.serialize, "serialize", label),
+      redeliveryTimeout: secondsToMilliseconds(resolved.redeliver_timeout, "redeliver_timeout", label),
       clock: context.clock,
       serializer: context.serializer,
     });
@@ -58,18 +64,6 @@ export class InMemoryTransportFactory implements TransportFactory {
   }
 }
 
-/**
- * The options after `?`. Parsed here rather than with core's parseDsn because an in-memory DSN has
- * no host (`in-memory://?serialize=true`), and a host-less DSN is not a URL that parser accepts.
- */
-function dsnQuery(dsn: string): Record<string, string> {
-  const start = dsn.indexOf("?");
-  const query: Record<string, string> = {};
-  if (start === -1) return query;
-  for (const [key, value] of new URLSearchParams(dsn.slice(start + 1))) query[key] = value;
-  return query;
-}
-
 /** DSN options arrive as strings, options objects as real booleans: accept both, and nothing else. */
 function toBoolean(value: unknown, option: string, label: string): boolean {
   if (value === true || value === "true") return true;
@@ -77,6 +71,24 @@ function toBoolean(value: unknown, option: string, label: string): boolean {
   const shown = typeof value === "string" ? `"${value}"` : String(value);
   throw new InvalidArgumentError(
     `Invalid value ${shown} for option "${option}" of ${label}: expected true or false (or "true" / "false").`,
+    { code: "INVALID_TRANSPORT_OPTION" },
+  );
+}
+
+/**
+ * `redeliver_timeout` is in seconds, as Symfony's and our SQL transports' option is (fractions
+ * allowed: "0.5" is 500 ms); the transport itself takes milliseconds. Undefined when not given.
+ */
+function secondsToMilliseconds(value: unknown, option: string, label: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  if (typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0) {
+    const ms = Math.round(seconds * 1000);
+    if (ms > 0 && Number.isSafeInteger(ms)) return ms;
+  }
+  const shown = typeof value === "string" ? `"${value}"` : String(value);
+  throw new InvalidArgumentError(
+    `Invalid value ${shown} for option "${option}" of ${label}: expected a number of seconds > 0.`,
     { code: "INVALID_TRANSPORT_OPTION" },
   );
 }

@@ -18,6 +18,9 @@ import {
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
 
+/** The redelivery timeout when none is given: a minute (Doctrine's is an hour; keepalive covers long handlers). */
+const DEFAULT_REDELIVERY_TIMEOUT = 60_000;
+
 /** Options of {@link InMemoryTransport}; the `in-memory://` DSN is a front end to them. */
 export interface InMemoryTransportOptions {
   /**
@@ -26,8 +29,14 @@ export interface InMemoryTransportOptions {
    * @defaultValue false
    */
   readonly serialize?: boolean;
-  /** Decides when a delayed message becomes available. @defaultValue systemClock */
+  /** Decides when a delayed message becomes available and when a claim expires. @defaultValue systemClock */
   readonly clock?: Clock;
+  /**
+   * Milliseconds a message claimed by `get()` stays claimed without an ack, reject or keepalive;
+   * after that `get()` delivers it again. A whole number > 0. The `redeliver_timeout` DSN option (in seconds there).
+   * @defaultValue 60_000 (one minute)
+   */
+  readonly redeliveryTimeout?: number;
   /** Required when `serialize` is true. */
   readonly serializer?: Serializer;
 }
@@ -38,8 +47,12 @@ interface StoredMessage {
   readonly availableAt: number;
   readonly envelope?: Envelope;
   readonly encoded?: EncodedEnvelope;
-  /** Set by get(); a claimed message is never handed out again, so concurrent consumers never share one. */
-  claimed: boolean;
+  /**
+   * Until when the message is claimed (clock time, ms), set by get() and pushed forward by keepalive.
+   * Undefined while it was never claimed. A claimed message is not handed out again before this
+   * instant, so concurrent consumers never share one; from it on, get() delivers it again.
+   */
+  claimedUntil: number | undefined;
 }
 
 /**
@@ -49,8 +62,10 @@ interface StoredMessage {
  * Differences from Symfony's InMemoryTransport, on purpose:
  * - delays keep millisecond precision, and a message is available from the instant it is due;
  * - `get()` claims what it returns, so two consumers never receive the same message (Symfony returns
- *   every queued message on every call until it is acked). There is no redelivery timeout: a claimed
- *   message stays claimed until it is acked, rejected or the transport is reset.
+ *   every queued message on every call until it is acked). A claim lasts `redeliveryTimeout`
+ *   milliseconds, like the Doctrine transport's `redeliver_timeout` (whose default is an hour; here
+ *   it is a minute): a message neither acked nor rejected by then, nor kept alive, is delivered
+ *   again, with the same id and the same stored envelope. Delivery is therefore at least once.
  *
  * Nothing is durable: messages live as long as this object.
  */
@@ -64,6 +79,8 @@ export class InMemoryTransport
     BulkSender,
     CloseableTransport
 {
+  /** Milliseconds a claim lasts without an ack, reject or keepalive; the worker's keepalive timer reads it. */
+  readonly redeliveryTimeout: number;
   readonly #clock: Clock;
   readonly #serializer: Serializer | undefined;
   /** Stored messages by id; Map iteration order is insertion order, which is id order. */
@@ -81,6 +98,16 @@ export class InMemoryTransport
         { code: "MISSING_SERIALIZER" },
       );
     }
+    // Only undefined means the default: a null or a string is a mistake to report, not to paper over.
+    const timeout =
+      options.redeliveryTimeout === undefined ? DEFAULT_REDELIVERY_TIMEOUT : options.redeliveryTimeout;
+    if (typeof timeout !== "number" || !Number.isSafeInteger(timeout) || timeout <= 0) {
+      throw new InvalidArgumentError(
+        `InMemoryTransport redeliveryTimeout must be a whole number of milliseconds > 0, got ${show(timeout)}.`,
+        { code: "INVALID_TRANSPORT_OPTION" },
+      );
+    }
+    this.redeliveryTimeout = timeout;
     this.#clock = options.clock ?? systemClock;
     this.#serializer = options.serialize ? options.serializer : undefined;
   }
@@ -104,7 +131,9 @@ export class InMemoryTransport
   }
 
   /**
-   * Claims and returns the messages that are due, earliest due first (then in send order).
+   * Claims and returns the messages that are available: due, and not claimed or with an expired
+   * claim. Earliest due first (then in send order), so a redelivered message comes before newer ones.
+   * Each claim lasts `redeliveryTimeout` milliseconds from now.
    * @param limit claim at most this many (the others stay available). @defaultValue every due message
    */
   async get(limit: number = Number.POSITIVE_INFINITY): Promise<readonly Envelope[]> {
@@ -115,27 +144,48 @@ export class InMemoryTransport
     }
     const now = this.#clock.now();
     const due = [...this.#queue.values()]
-      .filter((message) => !message.claimed && message.availableAt <= now)
+      .filter((message) => isAvailable(message, now))
       .sort((a, b) => a.availableAt - b.availableAt || a.id - b.id)
       .slice(0, limit);
-    for (const message of due) message.claimed = true;
+    for (const message of due) message.claimedUntil = now + this.redeliveryTimeout;
     return due.map((message) => this.#receive(message));
   }
 
-  /** Removes the message. Throws a LogicError when the envelope has no id or its message is not stored here. */
+  /**
+   * Removes the message, found by its id whoever holds the claim now: a consumer whose claim expired
+   * and whose message was delivered again can still ack it. Throws a LogicError when the envelope
+   * has no id or its message is not stored here (acked or rejected already, by this consumer or,
+   * after a redelivery, by the other one).
+   */
   async ack(envelope: Envelope): Promise<void> {
     this.#remove(envelope, "ack");
     this.#acknowledged.push(envelope);
   }
 
-  /** Removes the message. Throws a LogicError when the envelope has no id or its message is not stored here. */
+  /** Removes the message, by id like {@link ack}, and with the same errors. */
   async reject(envelope: Envelope): Promise<void> {
     this.#remove(envelope, "reject");
     this.#rejected.push(envelope);
   }
 
-  /** Accepted and ignored: claims never expire here, so there is no deadline to push forward. */
-  async keepalive(_envelope: Envelope, _seconds?: number): Promise<void> {}
+  /**
+   * Tells the transport the message is still being worked on: its claim now lasts until
+   * `clock.now()` plus `seconds` (when given) or the full `redeliveryTimeout`. It also renews a claim
+   * that expired but was not taken again. A message that was never claimed, or is no longer stored
+   * (acked in the meantime), is left alone: a keepalive racing an ack is not an error.
+   * Throws a LogicError when the envelope has no id, an InvalidArgumentError when `seconds` is not > 0.
+   */
+  async keepalive(envelope: Envelope, seconds?: number): Promise<void> {
+    if (seconds !== undefined && !(typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0)) {
+      throw new InvalidArgumentError(
+        `InMemoryTransport.keepalive() seconds must be a number > 0, got ${show(seconds)}.`,
+      );
+    }
+    const message = this.#queue.get(this.#idOf(envelope, "keepalive"));
+    if (message?.claimedUntil === undefined) return;
+    message.claimedUntil =
+      this.#clock.now() + (seconds === undefined ? this.redeliveryTimeout : seconds * 1_000);
+  }
 
   /** Nothing to create. */
   async setup(): Promise<void> {}
@@ -143,11 +193,11 @@ export class InMemoryTransport
   /** Nothing to release; stored messages stay inspectable after close. */
   async close(): Promise<void> {}
 
-  /** Messages a `get()` would return now: due and not claimed. */
+  /** Messages a `get()` would return now: due, and not claimed or with an expired claim (like Doctrine). */
   async getMessageCount(): Promise<number> {
     const now = this.#clock.now();
     let count = 0;
-    for (const message of this.#queue.values()) if (!message.claimed && message.availableAt <= now) count++;
+    for (const message of this.#queue.values()) if (isAvailable(message, now)) count++;
     return count;
   }
 
@@ -209,7 +259,7 @@ export class InMemoryTransport
       id: this.#nextId++,
       availableAt: this.#clock.now(),
       encoded: { body: encoded.body, headers: { ...encoded.headers } },
-      claimed: false,
+      claimedUntil: undefined,
     };
     // Not added to the sent list: this message was never sent through this transport.
     this.#queue.set(message.id, message);
@@ -224,8 +274,8 @@ export class InMemoryTransport
     const delay = envelope.last(DelayStamp)?.delay ?? 0;
     const availableAt = this.#clock.now() + delay;
     const stored: StoredMessage = this.#serializer
-      ? { id, availableAt, encoded: this.#serializer.encode(sent), claimed: false }
-      : { id, availableAt, envelope: sent, claimed: false };
+      ? { id, availableAt, encoded: this.#serializer.encode(sent), claimedUntil: undefined }
+      : { id, availableAt, envelope: sent, claimedUntil: undefined };
     return [stored, sent];
   }
 
@@ -248,7 +298,8 @@ export class InMemoryTransport
       : envelope.with(new TransportMessageIdStamp(message.id));
   }
 
-  #remove(envelope: Envelope, operation: "ack" | "reject"): void {
+  /** The stored id the envelope names; throws a LogicError when it carries no TransportMessageIdStamp. */
+  #idOf(envelope: Envelope, operation: "ack" | "reject" | "keepalive"): number {
     const stamp = envelope.last(TransportMessageIdStamp);
     if (!stamp) {
       throw new LogicError(
@@ -256,12 +307,26 @@ export class InMemoryTransport
         { code: "MISSING_TRANSPORT_MESSAGE_ID" },
       );
     }
-    const id = Number(stamp.id);
+    return Number(stamp.id);
+  }
+
+  /** By id only, whoever holds the claim: an expired claim's holder may still ack (at least once). */
+  #remove(envelope: Envelope, operation: "ack" | "reject"): void {
+    const id = this.#idOf(envelope, operation);
     if (!this.#queue.delete(id)) {
       throw new LogicError(
-        `Cannot ${operation} message ${String(stamp.id)} on InMemoryTransport: it is not stored here (already acked or rejected, sent to another transport, or the transport was reset).`,
+        `Cannot ${operation} message ${String(envelope.last(TransportMessageIdStamp)!.id)} on InMemoryTransport: it is not stored here (already acked or rejected, possibly by a consumer it was delivered to again after its claim expired; sent to another transport; or the transport was reset).`,
         { code: "UNKNOWN_TRANSPORT_MESSAGE_ID" },
       );
     }
   }
+}
+
+/** Due, and never claimed or claimed until an instant that has come (the claim expired). */
+function isAvailable(message: StoredMessage, now: number): boolean {
+  return message.availableAt <= now && (message.claimedUntil === undefined || message.claimedUntil <= now);
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }

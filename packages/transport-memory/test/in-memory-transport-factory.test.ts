@@ -68,7 +68,7 @@ describe("InMemoryTransportFactory", () => {
 
   it("rejects an unknown option, from the DSN or the options, listing the allowed ones", () => {
     expect(() => factory.createTransport("in-memory://?serialise=true", {}, context)).toThrow(
-      /Unknown option "serialise" for transport "async" \(in-memory:\/\/\); allowed: serialize/,
+      /Unknown option "serialise" for transport "async" \(in-memory:\/\/\); allowed: serialize, redeliver_timeout/,
     );
     expect(() => factory.createTransport("in-memory://", { queue_name: "x" }, context)).toThrow(
       expect.objectContaining({
@@ -95,6 +95,51 @@ describe("InMemoryTransportFactory", () => {
       `Invalid value ${shown} for option "serialize" of transport "async"`,
     );
     expect((error as Error).message).toContain("expected true or false");
+  });
+
+  it.each([
+    ["in-memory://", {}, 60_000],
+    ["in-memory://?redeliver_timeout=3600", {}, 3_600_000],
+    ["in-memory://", { redeliver_timeout: 5 }, 5_000],
+    ["in-memory://", { redeliver_timeout: "5" }, 5_000],
+    ["in-memory://?redeliver_timeout=0.5", {}, 500],
+    ["in-memory://?redeliver_timeout=1&serialize=true", { redeliver_timeout: 5 }, 1_000],
+  ])("reads redeliver_timeout from %s with options %j as %s ms (the DSN wins)", (dsn, options, expected) => {
+    expect(factory.createTransport(dsn, options, context).redeliveryTimeout).toBe(expected);
+  });
+
+  it("builds a transport whose claims expire after the DSN's redeliver_timeout on the context's clock", async () => {
+    const transport = factory.createTransport("in-memory://?redeliver_timeout=1.5", {}, context);
+    await transport.send(Envelope.wrap(new SendEmail("a")));
+    const [claimed] = await transport.get();
+    await clock.advance(1_499);
+    expect(await transport.get()).toEqual([]);
+    await clock.advance(1);
+    expect((await transport.get()).map((e) => e.message)).toEqual([claimed!.message]);
+  });
+
+  it.each([
+    ["in-memory://?redeliver_timeout=0", {}, '"0"'],
+    ["in-memory://?redeliver_timeout=-5", {}, '"-5"'],
+    ["in-memory://?redeliver_timeout=1e3", {}, '"1e3"'],
+    ["in-memory://?redeliver_timeout=soon", {}, '"soon"'],
+    ["in-memory://?redeliver_timeout=", {}, '""'],
+    ["in-memory://", { redeliver_timeout: 0 }, "0"],
+    ["in-memory://", { redeliver_timeout: -2.5 }, "-2.5"],
+    ["in-memory://", { redeliver_timeout: null }, "null"],
+    ["in-memory://", { redeliver_timeout: true }, "true"],
+  ])("rejects redeliver_timeout in %s / %j, naming the value %s", (dsn, options, shown) => {
+    let error: unknown;
+    try {
+      factory.createTransport(dsn, options, context);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ code: "INVALID_TRANSPORT_OPTION" });
+    expect((error as Error).message).toBe(
+      `Invalid value ${shown} for option "redeliver_timeout" of transport "async" (in-memory://): expected a number of seconds > 0.`,
+    );
   });
 
   it("remembers the transports it built and resets them all", async () => {

@@ -6,6 +6,7 @@ import {
   LogicError,
   MessageDecodingFailedStamp,
   ReceivedStamp,
+  systemClock,
   TransportMessageIdStamp,
   UndecodableMessage,
 } from "@messenger-ts/core";
@@ -146,10 +147,9 @@ describe("InMemoryTransport", () => {
     expect(await transport.getMessageCount()).toBe(1);
   });
 
-  it("accepts keepalive, setup and close as no-ops that keep the messages", async () => {
+  it("accepts setup and close as no-ops that keep the messages and their claims", async () => {
     await transport.send(Envelope.wrap(new SendEmail("a")));
     const [claimed] = await transport.get();
-    await transport.keepalive(claimed!, 30);
     await transport.setup();
     await transport.close();
     expect(await transport.get()).toEqual([]);
@@ -163,6 +163,177 @@ describe("InMemoryTransport", () => {
     await real.send(Envelope.wrap(new SendEmail("b")));
     expect(messagesOf(await real.get())).toEqual([new SendEmail("b")]);
   });
+});
+
+describe("InMemoryTransport redelivery", () => {
+  let clock: FakeClock;
+  let transport: InMemoryTransport;
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    transport = new InMemoryTransport({ clock, redeliveryTimeout: 10_000 });
+  });
+
+  it("states its redelivery timeout in milliseconds, 60 s by default, for the worker's keepalive", () => {
+    expect(new InMemoryTransport().redeliveryTimeout).toBe(60_000);
+    expect(transport.redeliveryTimeout).toBe(10_000);
+  });
+
+  it("delivers a claimed message again once the timeout passes, with the same id and stored envelope", async () => {
+    const sent = await transport.send(Envelope.wrap(new SendEmail("a")));
+    const [first] = await transport.get();
+    await clock.advance(9_999);
+    expect(await transport.get(), "the claim holds until the timeout").toEqual([]);
+    await clock.advance(1);
+    const [again, ...more] = await transport.get();
+    expect(more).toEqual([]);
+    expect(idOf(again)).toBe(idOf(sent));
+    // Plain mode stores the envelope itself: the redelivered one is that very object.
+    expect(again).toBe(first);
+    expect(again!.message).toEqual(new SendEmail("a"));
+  });
+
+  it("claims a redelivered message afresh for a whole timeout", async () => {
+    await transport.send(Envelope.wrap(new SendEmail("a")));
+    await transport.get();
+    await clock.advance(10_000);
+    expect(await transport.get()).toHaveLength(1);
+    await clock.advance(9_999);
+    expect(await transport.get()).toEqual([]);
+    await clock.advance(1);
+    expect(await transport.get()).toHaveLength(1);
+  });
+
+  it("hands out a redelivered message before newer ones, since it was due first", async () => {
+    await transport.send(Envelope.wrap(new SendEmail("abandoned")));
+    await transport.get();
+    await clock.advance(5_000);
+    await transport.send(Envelope.wrap(new SendEmail("newer")));
+    await clock.advance(5_000);
+    expect(messagesOf(await transport.get())).toEqual([new SendEmail("abandoned"), new SendEmail("newer")]);
+  });
+
+  it("counts a message whose claim expired as waiting, and a claimed one not", async () => {
+    await transport.send(Envelope.wrap(new SendEmail("a")));
+    await transport.send(Envelope.wrap(new SendEmail("b")));
+    await transport.get(1);
+    expect(await transport.getMessageCount()).toBe(1);
+    await clock.advance(9_999);
+    expect(await transport.getMessageCount()).toBe(1);
+    await clock.advance(1);
+    expect(await transport.getMessageCount()).toBe(2);
+    await transport.get();
+    expect(await transport.getMessageCount()).toBe(0);
+  });
+
+  it("keepalive pushes the claim to a full timeout from now", async () => {
+    await transport.send(Envelope.wrap(new SendEmail("a")));
+    const [claimed] = await transport.get();
+    await clock.advance(8_000);
+    await transport.keepalive(claimed!);
+    await clock.advance(9_999);
+    expect(await transport.get(), "kept alive at 8 s, the claim holds until 18 s").toEqual([]);
+    expect(await transport.getMessageCount()).toBe(0);
+    await clock.advance(1);
+    expect((await transport.get()).map(idOf)).toEqual([idOf(claimed)]);
+  });
+
+  it("keepalive with seconds claims the message for that long from now", async () => {
+    await transport.send(Envelope.wrap(new SendEmail("a")));
+    const [claimed] = await transport.get();
+    await transport.keepalive(claimed!, 30);
+    await clock.advance(29_999);
+    expect(await transport.get()).toEqual([]);
+    await clock.advance(1);
+    expect(await transport.get()).toHaveLength(1);
+  });
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
+    "refuses keepalive for %s seconds",
+    async (seconds) => {
+      await transport.send(Envelope.wrap(new SendEmail("a")));
+      const [claimed] = await transport.get();
+      await expect(transport.keepalive(claimed!, seconds)).rejects.toThrow(
+        new RegExp(`seconds must be a number > 0, got ${String(seconds)}`),
+      );
+    },
+  );
+
+  it("keepalive renews an expired claim nobody took again, and leaves unclaimed or removed messages alone", async () => {
+    const sent = await transport.send(Envelope.wrap(new SendEmail("a")));
+    await transport.keepalive(sent);
+    expect(await transport.getMessageCount(), "a message never claimed stays available").toBe(1);
+    const [claimed] = await transport.get();
+    await clock.advance(12_000);
+    await transport.keepalive(claimed!);
+    expect(await transport.get(), "the late keepalive took the claim back").toEqual([]);
+    await transport.ack(claimed!);
+    await expect(transport.keepalive(claimed!), "a keepalive racing an ack is no error").resolves.toBe(
+      undefined,
+    );
+    await expect(transport.keepalive(Envelope.wrap(new SendEmail("a")))).rejects.toMatchObject({
+      code: "MISSING_TRANSPORT_MESSAGE_ID",
+    });
+  });
+
+  it("lets a consumer whose claim expired ack by id after another took the message (at least once)", async () => {
+    await transport.send(Envelope.wrap(new SendEmail("slow")));
+    await transport.send(Envelope.wrap(new SendEmail("other")));
+    const [slow] = await transport.get(1);
+    await clock.advance(10_000);
+    const [redelivered] = await transport.get(1);
+    expect(idOf(redelivered)).toBe(idOf(slow));
+    await transport.ack(slow!);
+    expect(messagesOf(await transport.all())).toEqual([new SendEmail("other")]);
+    // The second consumer's ack then finds nothing, like any second ack.
+    await expect(transport.ack(redelivered!)).rejects.toMatchObject({ code: "UNKNOWN_TRANSPORT_MESSAGE_ID" });
+    // Reject works by id the same way.
+    const [other] = await transport.get(1);
+    await clock.advance(10_000);
+    await transport.get(1);
+    await transport.reject(other!);
+    expect(await transport.all()).toEqual([]);
+    expect(transport.getAcknowledged()).toHaveLength(1);
+    expect(transport.getRejected()).toHaveLength(1);
+  });
+
+  it("redelivers a fresh decoded copy of the stored envelope in serialize mode", async () => {
+    const serializer = new TestSerializer();
+    const serializing = new InMemoryTransport({
+      serialize: true,
+      serializer,
+      clock,
+      redeliveryTimeout: 1_000,
+    });
+    await serializing.send(Envelope.wrap(new SendEmail("a"), [new BusNameStamp("command.bus")]));
+    const [first] = await serializing.get();
+    await clock.advance(1_000);
+    const [again] = await serializing.get();
+    expect(again).not.toBe(first);
+    expect(again!.message).toEqual(first!.message);
+    expect(again!.last(BusNameStamp)?.busName).toBe("command.bus");
+    expect(idOf(again)).toBe(idOf(first));
+    expect(serializer.encodeCalls).toBe(1);
+  });
+
+  it("expires claims by the system clock when none is given", async () => {
+    const real = new InMemoryTransport({ redeliveryTimeout: 20 });
+    await real.send(Envelope.wrap(new SendEmail("a")));
+    expect(await real.get()).toHaveLength(1);
+    expect(await real.get()).toEqual([]);
+    await systemClock.sleep(40);
+    expect(await real.get()).toHaveLength(1);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, "1000", null])(
+    "refuses a redeliveryTimeout of %s, naming the value",
+    (timeout) => {
+      const build = () => new InMemoryTransport({ redeliveryTimeout: timeout as number });
+      expect(build).toThrow(InvalidArgumentError);
+      const shown = typeof timeout === "string" ? `"${timeout}"` : String(timeout);
+      expect(build).toThrow(`redeliveryTimeout must be a whole number of milliseconds > 0, got ${shown}.`);
+    },
+  );
 });
 
 describe("InMemoryTransport with serialize: true", () => {
