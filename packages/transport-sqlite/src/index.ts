@@ -1,1 +1,14 @@
-export {};
+export { SQLITE_OPTION_DEFAULTS, type SqliteTransportOptions } from "./sqlite-options.js";
+export { SqliteReceivedStamp } from "./sqlite-received-stamp.js";
+export {
+  SqliteTransactionMiddleware,
+  type SqliteTransactionSource,
+} from "./sqlite-transaction-middleware.js";
+export { SqliteTransactionStamp } from "./sqlite-transaction-stamp.js";
+export { SqliteTransport } from "./sqlite-transport.js";
+export {
+  parseSqliteDsn,
+  type SqliteDsn,
+  SqliteTransportFactory,
+  type SqliteTransportFactoryOptions,
+} from "./sqlite-transport-factory.js";

@@ -1,0 +1,77 @@
+/**
+ * The transport's schema, as SQL text. Table names are validated (letters, digits, underscores)
+ * before they get here, so quoting them is enough; every value is a bound parameter elsewhere.
+ *
+ * The version lives in a small `<table>_meta` table, not in `PRAGMA user_version`: with
+ * `doctrine://` the file is the application's own database, whose migration tool may well own
+ * `user_version`, and several transports may keep their tables in one file.
+ */
+
+/** The version this release creates; setup() brings an older table up to it, step by step. */
+export const SCHEMA_VERSION = 1;
+
+/** Meta rows: the schema version, and the `messenger:stop-workers` signal. */
+export const META_SCHEMA_VERSION = "schema_version";
+export const META_RESTART_REQUESTED_AT = "restart_requested_at";
+
+/** The identifiers one transport table needs, quoted for SQL. */
+export interface SchemaNames {
+  readonly table: string;
+  readonly meta: string;
+  readonly queueIndex: string;
+  /** Unquoted, for PRAGMA table_info and error messages. */
+  readonly plainTable: string;
+}
+
+export function schemaNames(tableName: string): SchemaNames {
+  const quote = (name: string) => `"${name}"`;
+  return {
+    table: quote(tableName),
+    meta: quote(`${tableName}_meta`),
+    queueIndex: quote(`${tableName}_queue_available_idx`),
+    plainTable: tableName,
+  };
+}
+
+/** Created before anything else, so the version can be read; WITHOUT ROWID: a handful of keyed rows. */
+export function metaTableSql(names: SchemaNames): string {
+  return `CREATE TABLE IF NOT EXISTS ${names.meta} (
+    name TEXT PRIMARY KEY NOT NULL,
+    value INTEGER NOT NULL
+  ) WITHOUT ROWID`;
+}
+
+/**
+ * `MIGRATIONS[n]` takes a table from version n to n + 1. Each step must be idempotent on its own
+ * (IF NOT EXISTS), since a table created by hand or by an interrupted setup may be half there.
+ */
+export const MIGRATIONS: readonly ((names: SchemaNames) => readonly string[])[] = [
+  (names) => [
+    // AUTOINCREMENT: ids are never reused after a delete, so a stale envelope's id can never
+    // acknowledge a newer message. Times are integer epoch milliseconds: delays keep milliseconds.
+    `CREATE TABLE IF NOT EXISTS ${names.table} (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      body TEXT NOT NULL,
+      headers TEXT NOT NULL,
+      queue_name TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      available_at INTEGER NOT NULL,
+      delivered_at INTEGER
+    )`,
+    // The claim, the count and the idle poll all read (queue, due time, claim state) in due-time
+    // order: with delivered_at in the index they never touch a table row to pick their candidates.
+    `CREATE INDEX IF NOT EXISTS ${names.queueIndex}
+      ON ${names.table} (queue_name, available_at, delivered_at)`,
+  ],
+];
+
+/** The columns the transport reads and writes: a table without them was not created here. */
+export const REQUIRED_COLUMNS: readonly string[] = [
+  "id",
+  "body",
+  "headers",
+  "queue_name",
+  "created_at",
+  "available_at",
+  "delivered_at",
+];

@@ -1,0 +1,343 @@
+import { TransportError } from "@messenger-ts/core";
+import {
+  META_RESTART_REQUESTED_AT,
+  META_SCHEMA_VERSION,
+  MIGRATIONS,
+  metaTableSql,
+  REQUIRED_COLUMNS,
+  SCHEMA_VERSION,
+  type SchemaNames,
+  schemaNames,
+} from "./schema.js";
+import {
+  acquireHandle,
+  MEMORY,
+  notifyWrite,
+  prepared,
+  releaseHandle,
+  retryWhileBusy,
+  type SqliteDatabase,
+  toTransportError,
+  WRITE_BUDGET_MS,
+} from "./sqlite-handle.js";
+
+/** A contended claim soon counts as an empty round: the worker tries again after its idle wait. */
+const CLAIM_BUDGET_MS = 250;
+
+function isMissingTable(error: unknown): boolean {
+  return error instanceof Error && /no such table/i.test(error.message);
+}
+
+/** A stored message as the transport reads it back. */
+export interface MessageRow {
+  readonly id: number;
+  readonly body: unknown;
+  readonly headers: unknown;
+  readonly queue_name: string;
+  readonly available_at: number;
+}
+
+export interface NewMessage {
+  readonly body: string;
+  readonly headers: string;
+  readonly queueName: string;
+  readonly createdAt: number;
+  readonly availableAt: number;
+}
+
+export interface SqliteConnectionConfig {
+  /** Absolute path or ":memory:"; ignored when `database` is given. */
+  readonly path?: string;
+  readonly database?: SqliteDatabase;
+  readonly tableName: string;
+  readonly autoSetup: boolean;
+  /** Names the transport in errors: `"async" (table "messenger_messages" in /srv/app.sqlite)`. */
+  readonly where: string;
+}
+
+/**
+ * One transport table on a better-sqlite3 handle (see sqlite-handle.ts): setting the schema up and
+ * every statement the transport runs, so no SQL lives anywhere else. Operations retry SQLITE_BUSY
+ * asynchronously, except inside a transaction, which only its owner can decide to retry. Driver
+ * errors leave as TransportErrors naming the operation, with the driver error as `cause`.
+ */
+export class SqliteConnection {
+  readonly #config: SqliteConnectionConfig;
+  readonly #names: SchemaNames;
+  #db: SqliteDatabase | undefined;
+  #setUp = false;
+
+  constructor(config: SqliteConnectionConfig) {
+    this.#config = config;
+    this.#names = schemaNames(config.tableName);
+  }
+
+  /** The handle, opened on first use (building a transport never touches the disk). */
+  get database(): SqliteDatabase {
+    if (!this.#db?.open) this.#db = this.#open();
+    return this.#db;
+  }
+
+  #open(): SqliteDatabase {
+    const { database, path = MEMORY, autoSetup } = this.#config;
+    if (database) return database;
+    try {
+      // Auto setup means "create what is needed", and for a fresh project that includes var/.
+      return acquireHandle(path, autoSetup);
+    } catch (error) {
+      throw toTransportError(error, "open the database", this.#config.where);
+    }
+  }
+
+  /** Runs setup once, on first use, when auto setup is on; with `db`, for a send through that handle. */
+  async ready(db?: SqliteDatabase): Promise<void> {
+    if (!this.#config.autoSetup || this.#setUp) return;
+    if (db && db !== this.database && db.inTransaction) {
+      // Our own handle would wait for the lock this very transaction may hold. Set up inside it
+      // instead, without marking it done: the caller may still roll it back.
+      await this.#run("set up the table", (h) => h.transaction(() => this.#migrate(h))(), 0, db);
+      return;
+    }
+    await this.setup();
+  }
+
+  /** WAL (readers never block the writer), then the tables; serialised across processes by IMMEDIATE. */
+  async setup(): Promise<void> {
+    await this.#run("set up the table", (db) => {
+      // journal_mode cannot change inside a transaction; a later setup outside one will do it.
+      if (!db.inTransaction) db.pragma("journal_mode = WAL");
+      db.transaction(() => this.#migrate(db)).immediate();
+    });
+    this.#setUp = true;
+  }
+
+  /** Stores the messages and wakes this process's idle waiters on the file. */
+  async insert(messages: readonly NewMessage[], db: SqliteDatabase = this.database): Promise<number[]> {
+    const ids = await this.#run(
+      "send",
+      (h) => {
+        const insert = prepared(
+          h,
+          `INSERT INTO ${this.#names.table} (body, headers, queue_name, created_at, available_at) VALUES (?, ?, ?, ?, ?)`,
+        );
+        const one = (m: NewMessage) =>
+          Number(insert.run(m.body, m.headers, m.queueName, m.createdAt, m.availableAt).lastInsertRowid);
+        // Many rows: one transaction, one lock, one commit, and all or none.
+        return messages.length === 1
+          ? [one(messages[0]!)]
+          : h.transaction(() => messages.map(one)).immediate();
+      },
+      WRITE_BUDGET_MS,
+      db,
+    );
+    notifyWrite(this.database);
+    return ids;
+  }
+
+  /**
+   * Claims up to `limit` due messages of the queues, oldest due first: a read without the lock
+   * first (an idle queue costs no write lock), then the pick and the claim in one IMMEDIATE
+   * transaction, so two processes never claim the same row.
+   */
+  async claim(queues: readonly string[], now: number, expiredBefore: number, limit: number) {
+    const candidates = `SELECT id, available_at FROM ${this.#names.table}
+      WHERE queue_name = ? AND available_at <= ? AND (delivered_at IS NULL OR delivered_at < ?)
+      ORDER BY available_at, id LIMIT ?`;
+    const due = await this.#run("look for messages", (db) =>
+      queues.some((queue) => prepared(db, candidates).get(queue, now, expiredBefore, 1) !== undefined),
+    );
+    if (!due) return [];
+    return this.#run(
+      "claim messages",
+      (db) =>
+        db
+          .transaction(() => {
+            let picked: { id: number; available_at: number }[] = [];
+            for (const queue of queues) {
+              picked.push(
+                ...(prepared(db, candidates).all(queue, now, expiredBefore, limit) as typeof picked),
+              );
+            }
+            if (picked.length === 0) return [];
+            if (queues.length > 1) picked = picked.sort(byDue).slice(0, limit);
+            const rows = prepared(
+              db,
+              `UPDATE ${this.#names.table} SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))
+               RETURNING id, body, headers, queue_name, available_at`,
+            ).all(now, JSON.stringify(picked.map((row) => row.id))) as MessageRow[];
+            // RETURNING gives no order guarantee.
+            return rows.sort(byDue);
+          })
+          .immediate(),
+      CLAIM_BUDGET_MS,
+    );
+  }
+
+  /** Acknowledged or rejected: gone for good (several in one statement). */
+  delete(ids: readonly number[]): Promise<void> {
+    return this.#run("remove messages", (db) => {
+      prepared(db, `DELETE FROM ${this.#names.table} WHERE id IN (SELECT value FROM json_each(?))`).run(
+        JSON.stringify(ids),
+      );
+    });
+  }
+
+  /** Keepalive: a fresh claim time for messages still claimed. */
+  touch(ids: readonly number[], now: number): Promise<void> {
+    return this.#run("keep messages alive", (db) => {
+      prepared(
+        db,
+        `UPDATE ${this.#names.table} SET delivered_at = ?
+         WHERE id IN (SELECT value FROM json_each(?)) AND delivered_at IS NOT NULL`,
+      ).run(now, JSON.stringify(ids));
+    });
+  }
+
+  count(queue: string, now: number, expiredBefore: number): Promise<number> {
+    return this.#run("count messages", (db) => {
+      const row = prepared(
+        db,
+        `SELECT COUNT(*) AS n FROM ${this.#names.table}
+         WHERE queue_name = ? AND available_at <= ? AND (delivered_at IS NULL OR delivered_at < ?)`,
+      ).get(queue, now, expiredBefore) as { n: number };
+      return row.n;
+    });
+  }
+
+  /** Every stored message of the queue, claimed and delayed ones too, in send order. */
+  list(queue: string, limit: number): Promise<MessageRow[]> {
+    return this.#run("list messages", (db) =>
+      prepared(
+        db,
+        `SELECT id, body, headers, queue_name, available_at FROM ${this.#names.table}
+         WHERE queue_name = ? ORDER BY id LIMIT ?`,
+      ).all(queue, limit),
+    ) as Promise<MessageRow[]>;
+  }
+
+  find(queue: string, id: number): Promise<MessageRow | undefined> {
+    return this.#run("find a message", (db) =>
+      prepared(
+        db,
+        `SELECT id, body, headers, queue_name, available_at FROM ${this.#names.table}
+         WHERE id = ? AND queue_name = ?`,
+      ).get(id, queue),
+    ) as Promise<MessageRow | undefined>;
+  }
+
+  /** When the next unclaimed message of the queues is due (maybe already), or null when none is stored. */
+  nextDueAt(queues: readonly string[], expiredBefore: number): Promise<number | null> {
+    return this.#run("look for messages", (db) => {
+      let next: number | null = null;
+      for (const queue of queues) {
+        const row = prepared(
+          db,
+          `SELECT available_at FROM ${this.#names.table}
+           WHERE queue_name = ? AND (delivered_at IS NULL OR delivered_at < ?) ORDER BY available_at LIMIT 1`,
+        ).get(queue, expiredBefore) as { available_at: number } | undefined;
+        if (row && (next === null || row.available_at < next)) next = row.available_at;
+      }
+      return next;
+    });
+  }
+
+  /** `messenger:stop-workers`: the latest request wins. */
+  requestRestart(at: number): Promise<void> {
+    return this.#run("store the restart signal", (db) => {
+      prepared(
+        db,
+        `INSERT INTO ${this.#names.meta} (name, value) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+      ).run(META_RESTART_REQUESTED_AT, at);
+    });
+  }
+
+  restartRequestedAt(): Promise<number | null> {
+    return this.#run("read the restart signal", (db) => {
+      const row = prepared(db, `SELECT value FROM ${this.#names.meta} WHERE name = ?`).get(
+        META_RESTART_REQUESTED_AT,
+      ) as { value: number } | undefined;
+      return row?.value ?? null;
+    });
+  }
+
+  /** Lets go of the handle: a shared one closes with its last user; an application's one never. */
+  close(): void {
+    const db = this.#db;
+    this.#db = undefined;
+    this.#setUp = false;
+    if (!db || db === this.#config.database || !db.open) return;
+    try {
+      releaseHandle(this.#config.path ?? MEMORY, db);
+    } catch (error) {
+      throw toTransportError(error, "close the database", this.#config.where);
+    }
+  }
+
+  /**
+   * Runs one operation: busy retries outside transactions, and one recovery when the table
+   * vanished (dropped by hand) while auto setup is on, as Symfony does.
+   */
+  async #run<T>(
+    operation: string,
+    fn: (db: SqliteDatabase) => T,
+    budgetMs = WRITE_BUDGET_MS,
+    db?: SqliteDatabase,
+  ): Promise<T> {
+    const handle = db ?? this.database;
+    const attempt = () => retryWhileBusy(() => fn(handle), handle.inTransaction ? 0 : budgetMs);
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(this.#config.autoSetup && this.#setUp && isMissingTable(error))) {
+        throw toTransportError(error, operation, this.#config.where);
+      }
+      this.#setUp = false;
+      await this.ready(handle);
+      try {
+        return await attempt();
+      } catch (again) {
+        throw toTransportError(again, operation, this.#config.where);
+      }
+    }
+  }
+
+  /** Brings the table to SCHEMA_VERSION; runs inside a transaction, so it is all or nothing. */
+  #migrate(db: SqliteDatabase): void {
+    const names = this.#names;
+    db.exec(metaTableSql(names));
+    const columns = (
+      db.prepare("SELECT name FROM pragma_table_info(?)").all(names.plainTable) as { name: string }[]
+    ).map((c) => c.name);
+    const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
+    if (columns.length > 0 && missing.length > 0) {
+      throw new TransportError(
+        `SQLite transport ${this.#config.where}: table "${names.plainTable}" exists but was not created by this transport (missing columns: ${missing.join(", ")}). Choose another table_name.`,
+        { code: "INCOMPATIBLE_TABLE" },
+      );
+    }
+    const row = db.prepare(`SELECT value FROM ${names.meta} WHERE name = ?`).get(META_SCHEMA_VERSION) as
+      | { value: number }
+      | undefined;
+    // A table dropped by hand leaves its version row behind: start again from nothing.
+    const version = columns.length === 0 ? 0 : (row?.value ?? 0);
+    if (version > SCHEMA_VERSION) {
+      throw new TransportError(
+        `SQLite transport ${this.#config.where}: the table has schema version ${version}, but this release of @messenger-ts/transport-sqlite knows versions up to ${SCHEMA_VERSION}. Upgrade the package.`,
+        { code: "SCHEMA_TOO_NEW" },
+      );
+    }
+    for (let step = version; step < SCHEMA_VERSION; step++) {
+      for (const sql of MIGRATIONS[step]!(names)) db.exec(sql);
+    }
+    if (row?.value !== SCHEMA_VERSION) {
+      db.prepare(
+        `INSERT INTO ${names.meta} (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+      ).run(META_SCHEMA_VERSION, SCHEMA_VERSION);
+    }
+  }
+}
+
+function byDue(a: { id: number; available_at: number }, b: { id: number; available_at: number }): number {
+  return a.available_at - b.available_at || a.id - b.id;
+}

@@ -1,0 +1,320 @@
+import { resolve } from "node:path";
+import {
+  type BulkSender,
+  type Clock,
+  type CloseableTransport,
+  DelayStamp,
+  Envelope,
+  InvalidArgumentError,
+  JsonSerializer,
+  type KeepaliveReceiver,
+  type ListableReceiver,
+  type Logger,
+  LogicError,
+  type MessageCountAware,
+  type MessageWaiter,
+  nullLogger,
+  type QueueReceiver,
+  type RestartSignalStore,
+  type Serializer,
+  type SetupableTransport,
+  systemClock,
+  type Transport,
+  TransportMessageIdStamp,
+} from "@messenger-ts/core";
+import type Database from "better-sqlite3";
+import { ClaimSizer } from "./claim-sizer.js";
+import { decodeRow } from "./decode-row.js";
+import { PerTickBatch } from "./per-tick-batch.js";
+import { type MessageRow, SqliteConnection } from "./sqlite-connection.js";
+import { isBusyError, isSameDatabase, type SqliteDatabase } from "./sqlite-handle.js";
+import { SqliteMessageWaiter } from "./sqlite-message-waiter.js";
+import {
+  assertQueueName,
+  normalizeSqliteTransportOptions,
+  type SqliteTransportOptions,
+} from "./sqlite-options.js";
+import { SqliteReceivedStamp } from "./sqlite-received-stamp.js";
+import { SqliteTransactionStamp } from "./sqlite-transaction-stamp.js";
+
+/**
+ * The Doctrine transport's contract on an SQLite file: messages are rows, a claim is the
+ * `delivered_at` time, and several processes can share one file (WAL mode; claims run in
+ * IMMEDIATE transactions, so no two processes ever receive the same message).
+ *
+ * Beyond Symfony: delays keep milliseconds; get() claims a small batch; acknowledgements made in
+ * the same tick share one DELETE; keepalive also refreshes the messages of a claimed batch that
+ * still wait their turn; an idle worker is woken by sends instead of sleeping its full interval.
+ */
+export class SqliteTransport
+  implements
+    Transport,
+    SetupableTransport,
+    MessageCountAware,
+    ListableReceiver,
+    KeepaliveReceiver,
+    QueueReceiver,
+    BulkSender,
+    CloseableTransport,
+    MessageWaiter,
+    RestartSignalStore
+{
+  readonly name: string;
+  /** The absolute file path, or ":memory:"; undefined for a handle given as `database`. */
+  readonly path: string | undefined;
+  readonly tableName: string;
+  readonly queueName: string;
+  /** Milliseconds; the worker sends keepalives at a third of it. */
+  readonly redeliveryTimeout: number;
+  readonly #connection: SqliteConnection;
+  readonly #serializer: Serializer;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #waiter: SqliteMessageWaiter;
+  /** Claimed through this transport and neither acked nor rejected yet. */
+  readonly #handedOut = new Set<number>();
+  readonly #deletes = new PerTickBatch((ids) => this.#connection.delete(ids));
+  readonly #touches = new PerTickBatch((ids) =>
+    this.#connection.touch([...new Set([...ids, ...this.#handedOut])], this.#clock.now()),
+  );
+  readonly #claimSizer = new ClaimSizer();
+  #waitQueues: readonly string[];
+  #closed = new AbortController();
+  #warnedAboutTransaction = false;
+
+  constructor(options: SqliteTransportOptions) {
+    this.name = options.name ?? "sqlite";
+    const label = `SqliteTransport "${this.name}"`;
+    const resolved = normalizeSqliteTransportOptions(options, label);
+    if ((options.path === undefined) === (options.database === undefined)) {
+      throw new InvalidArgumentError(
+        `${label} needs exactly one of "path" (a file, or ":memory:") and "database" (an open better-sqlite3 handle).`,
+        { code: "INVALID_TRANSPORT_OPTION" },
+      );
+    }
+    const path =
+      options.path === ":memory:" || options.path === undefined ? options.path : resolve(options.path);
+    this.path = path;
+    this.tableName = resolved.tableName;
+    this.queueName = resolved.queueName;
+    this.redeliveryTimeout = Math.round(resolved.redeliverTimeout * 1000);
+    this.#serializer = options.serializer ?? new JsonSerializer();
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? nullLogger;
+    this.#waitQueues = [this.queueName];
+    this.#connection = new SqliteConnection({
+      path,
+      database: options.database,
+      tableName: this.tableName,
+      autoSetup: resolved.autoSetup,
+      where: `"${this.name}" (table "${this.tableName}" in ${path ?? "the given database"})`,
+    });
+    this.#waiter = new SqliteMessageWaiter(this.#connection, this.#clock, this.redeliveryTimeout);
+  }
+
+  /**
+   * The better-sqlite3 handle (opened on first use; shared by the transports on the same file in
+   * this process). Write business data through it to join SqliteTransactionMiddleware's transaction.
+   */
+  get database(): Database.Database {
+    return this.#connection.database;
+  }
+
+  /** Creates or migrates the table; idempotent, and safe while other processes do the same. */
+  async setup(): Promise<void> {
+    await this.#connection.setup();
+  }
+
+  async send(envelope: Envelope): Promise<Envelope> {
+    return (await this.#store([envelope]))[0]!;
+  }
+
+  /** One transaction for all of them: all or none. */
+  async sendMany(envelopes: readonly Envelope[]): Promise<readonly Envelope[]> {
+    return envelopes.length === 0 ? [] : this.#store(envelopes);
+  }
+
+  async get(): Promise<readonly Envelope[]> {
+    this.#waitQueues = [this.queueName];
+    return this.#claim(this.#waitQueues);
+  }
+
+  /** Claims from any of these queues of the table, oldest due first (`--queues`). */
+  async getFromQueues(queueNames: readonly string[]): Promise<readonly Envelope[]> {
+    if (!Array.isArray(queueNames) || queueNames.length === 0) {
+      throw new InvalidArgumentError(
+        `getFromQueues() of transport "${this.name}" needs at least one queue name.`,
+      );
+    }
+    const label = `transport "${this.name}"`;
+    this.#waitQueues = [...new Set(queueNames.map((queue) => assertQueueName(queue, label, "queues")))];
+    return this.#claim(this.#waitQueues);
+  }
+
+  async ack(envelope: Envelope): Promise<void> {
+    await this.#finish(envelope, "ack");
+  }
+
+  async reject(envelope: Envelope): Promise<void> {
+    await this.#finish(envelope, "reject");
+  }
+
+  /**
+   * Refreshes the claim of this message and of every other one this transport handed out and that
+   * is not finished: the worker keeps alive only the messages in handlers, while the rest of a
+   * claimed batch waits its turn. `seconds` is when the caller will call again; as in Symfony it
+   * may not exceed the redelivery timeout, or the claim would lapse in between.
+   */
+  async keepalive(envelope: Envelope, seconds?: number): Promise<void> {
+    if (seconds !== undefined && !(seconds > 0 && seconds * 1000 <= this.redeliveryTimeout)) {
+      throw new InvalidArgumentError(
+        `Keepalive interval ${String(seconds)} s of transport "${this.name}" must be > 0 and at most its redeliver_timeout (${this.redeliveryTimeout / 1000} s).`,
+        { code: "INVALID_KEEPALIVE_INTERVAL" },
+      );
+    }
+    await this.#touches.add(this.#rowIdOf(envelope, "keep alive"));
+  }
+
+  /** Messages a get() could claim now: due, and not claimed (or claimed longer ago than the timeout). */
+  async getMessageCount(): Promise<number> {
+    await this.#connection.ready();
+    const now = this.#clock.now();
+    return this.#connection.count(this.queueName, now, now - this.redeliveryTimeout);
+  }
+
+  /** Every stored message of the queue, claimed and delayed ones too, in send order; claims nothing. */
+  async all(limit?: number): Promise<readonly Envelope[]> {
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+      throw new InvalidArgumentError(`all() limit must be a whole number >= 0, got ${String(limit)}.`);
+    }
+    await this.#connection.ready();
+    const rows = await this.#connection.list(this.queueName, limit ?? -1);
+    return rows.map((row) => decodeRow(this.#serializer, row));
+  }
+
+  async find(id: string | number): Promise<Envelope | undefined> {
+    const rowId = toRowId(id);
+    if (rowId === undefined) return undefined;
+    await this.#connection.ready();
+    const row = await this.#connection.find(this.queueName, rowId);
+    return row && decodeRow(this.#serializer, row);
+  }
+
+  waitForMessages(maxWaitMs: number, signal: AbortSignal): Promise<void> {
+    return this.#waiter.wait(this.#waitQueues, maxWaitMs, signal, this.#closed.signal);
+  }
+
+  async requestRestart(at: number): Promise<void> {
+    await this.#connection.ready();
+    await this.#connection.requestRestart(at);
+  }
+
+  async getRestartRequestedAt(): Promise<number | null> {
+    await this.#connection.ready();
+    return this.#connection.restartRequestedAt();
+  }
+
+  /**
+   * Finishes pending acknowledgements, ends idle waits and lets go of the handle. Messages claimed
+   * but not finished stay claimed and come back after the redelivery timeout.
+   */
+  async close(): Promise<void> {
+    this.#closed.abort();
+    this.#closed = new AbortController();
+    await Promise.allSettled([this.#deletes.pending, this.#touches.pending]);
+    this.#connection.close();
+  }
+
+  async #store(envelopes: readonly Envelope[]): Promise<Envelope[]> {
+    const db = this.#databaseFor(envelopes);
+    const now = this.#clock.now();
+    // Everything is encoded before anything is stored: a message that cannot be encoded stores none.
+    const rows = envelopes.map((envelope) => {
+      const encoded = this.#serializer.encode(envelope);
+      return {
+        body: encoded.body,
+        headers: JSON.stringify(encoded.headers),
+        queueName: this.queueName,
+        createdAt: now,
+        // Milliseconds kept as they are: Symfony rounds this one down to whole seconds.
+        availableAt: now + (envelope.last(DelayStamp)?.delay ?? 0),
+      };
+    });
+    await this.#connection.ready(db);
+    const ids = await this.#connection.insert(rows, db);
+    return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
+  }
+
+  /** The application's handle from a SqliteTransactionStamp, checked to reach our file; else ours. */
+  #databaseFor(envelopes: readonly Envelope[]): SqliteDatabase | undefined {
+    const db = envelopes[0]!.last(SqliteTransactionStamp)?.database;
+    if (envelopes.some((envelope) => envelope.last(SqliteTransactionStamp)?.database !== db)) {
+      throw new InvalidArgumentError(
+        `sendMany() on transport "${this.name}": give every envelope the same SqliteTransactionStamp handle, or none.`,
+        { code: "INVALID_STAMP" },
+      );
+    }
+    if (!db) return undefined;
+    if (!db.open || !isSameDatabase(db, this.#connection.database)) {
+      throw new InvalidArgumentError(
+        `The SqliteTransactionStamp handle (${db.open ? db.name : "closed"}) does not reach the database of transport "${this.name}" (${this.#connection.database.name}): a transaction cannot span two databases.`,
+        { code: "INVALID_STAMP" },
+      );
+    }
+    return db;
+  }
+
+  async #claim(queues: readonly string[]): Promise<Envelope[]> {
+    await this.#connection.ready();
+    if (this.#connection.database.inTransaction) {
+      // A claim inside someone else's transaction would be undone by its rollback while the
+      // message is being handled, and handed out twice. Typically the transaction middleware
+      // with a worker concurrency above 1 on one handle.
+      if (!this.#warnedAboutTransaction) {
+        this.#warnedAboutTransaction = true;
+        this.#logger.warn(
+          { transport: this.name },
+          "The SQLite handle is inside a transaction; not claiming until it ends (SqliteTransactionMiddleware needs worker concurrency 1 per handle)",
+        );
+      }
+      return [];
+    }
+    const now = this.#clock.now();
+    let rows: MessageRow[];
+    try {
+      rows = await this.#connection.claim(queues, now, now - this.redeliveryTimeout, this.#claimSizer.next());
+    } catch (error) {
+      if (!isBusyError(error)) throw error;
+      this.#logger.debug({ transport: this.name }, "The SQLite file is busy; treating this round as empty");
+      return [];
+    }
+    if (rows.length > 0) this.#waiter.reset();
+    return rows.map((row) => {
+      this.#handedOut.add(row.id);
+      return decodeRow(this.#serializer, row);
+    });
+  }
+
+  #finish(envelope: Envelope, operation: string): Promise<void> {
+    const id = this.#rowIdOf(envelope, operation);
+    this.#handedOut.delete(id);
+    this.#claimSizer.finished();
+    return this.#deletes.add(id);
+  }
+
+  #rowIdOf(envelope: Envelope, operation: string): number {
+    const id = toRowId(envelope.last(SqliteReceivedStamp)?.id ?? envelope.last(TransportMessageIdStamp)?.id);
+    if (id === undefined) {
+      throw new LogicError(
+        `Cannot ${operation} an envelope without a SqliteReceivedStamp or TransportMessageIdStamp on transport "${this.name}": pass the envelope that get() returned.`,
+        { code: "MISSING_TRANSPORT_MESSAGE_ID" },
+      );
+    }
+    return id;
+  }
+}
+
+function toRowId(id: unknown): number | undefined {
+  const n = typeof id === "number" ? id : typeof id === "string" && /^\d{1,15}$/.test(id) ? Number(id) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}

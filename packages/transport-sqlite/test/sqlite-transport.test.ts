@@ -1,0 +1,339 @@
+import { writeFileSync } from "node:fs";
+import {
+  DelayStamp,
+  Envelope,
+  InvalidArgumentError,
+  LogicError,
+  MessageDecodingFailedStamp,
+  TransportError,
+  TransportMessageIdStamp,
+  UndecodableMessage,
+} from "@messenger-ts/core";
+import { FakeClock } from "@messenger-ts/core/testing";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { SqliteReceivedStamp, SqliteTransport } from "../src/index.js";
+import { Job } from "./support/messages.js";
+import { useTempDir } from "./support/temp-dir.js";
+
+const temp = useTempDir();
+let files = 0;
+
+/** A transport on a file of its own. */
+function transportOn(options: Partial<ConstructorParameters<typeof SqliteTransport>[0]> = {}) {
+  return new SqliteTransport({ path: temp(`transport-${++files}.sqlite`), ...options });
+}
+
+const jobs = (...ns: number[]) => ns.map((n) => Envelope.wrap(new Job(n)));
+const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
+
+describe("SqliteTransport: claiming", () => {
+  it("claims one message at first, and up to ten once messages are finished quickly, oldest first", async () => {
+    const transport = transportOn();
+    await transport.sendMany(jobs(...Array.from({ length: 40 }, (_, i) => i + 1)));
+    const sizes: number[] = [];
+    const received: number[] = [];
+    for (let batch = await transport.get(); batch.length > 0; batch = await transport.get()) {
+      sizes.push(batch.length);
+      received.push(...numbers(batch));
+      await Promise.all(batch.map((envelope) => transport.ack(envelope)));
+    }
+    expect(received).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(sizes[0]).toBe(1);
+    expect(Math.max(...sizes)).toBe(10);
+    await transport.close();
+  });
+
+  it("reads only its own queue of a shared table, and several queues with getFromQueues", async () => {
+    const path = temp("queues.sqlite");
+    const clock = new FakeClock();
+    const [a, b, c] = ["a", "b", "c"].map((queueName) => new SqliteTransport({ path, queueName, clock }));
+    await a!.send(jobs(1)[0]!);
+    await clock.advance(1);
+    await b!.send(jobs(2)[0]!);
+    await clock.advance(1);
+    await c!.send(jobs(3)[0]!);
+    await clock.advance(1);
+    await b!.send(jobs(4)[0]!);
+    expect(await a!.getMessageCount()).toBe(1);
+    expect(numbers(await c!.getFromQueues(["c", "b", "b"]))).toEqual([2]);
+    const rest = [...(await c!.getFromQueues(["b", "c"])), ...(await c!.getFromQueues(["b", "c"]))];
+    expect(numbers(rest)).toEqual([3, 4]);
+    expect(rest.map((e) => e.last(SqliteReceivedStamp)?.queueName)).toEqual(["c", "b"]);
+    expect(numbers(await a!.get())).toEqual([1]);
+    await expect(a!.getFromQueues([])).rejects.toThrowError(InvalidArgumentError);
+    await expect(a!.getFromQueues(["bad queue"])).rejects.toThrowError(/Invalid value "bad queue"/);
+    for (const t of [a, b, c]) await t!.close();
+  });
+
+  it("counts what a get() could claim now: not delayed, not claimed, expired claims included", async () => {
+    const clock = new FakeClock();
+    const transport = transportOn({ clock, redeliverTimeout: 10 });
+    await transport.sendMany([...jobs(1, 2), Envelope.wrap(new Job(3), [new DelayStamp(5_000)])]);
+    expect(await transport.getMessageCount()).toBe(2);
+    await transport.get();
+    expect(await transport.getMessageCount()).toBe(1);
+    await clock.advance(5_000);
+    expect(await transport.getMessageCount()).toBe(2);
+    await clock.advance(5_001);
+    expect(await transport.getMessageCount()).toBe(3);
+    await transport.close();
+  });
+
+  it("treats a file locked by another process as an empty round, and waits for it to send", async () => {
+    const transport = transportOn();
+    await transport.send(jobs(1)[0]!);
+    const other = new Database(transport.path!);
+    other.exec("BEGIN IMMEDIATE");
+    const started = Date.now();
+    expect(await transport.get()).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The send waits for the lock without freezing the event loop: the timer releasing it runs.
+    let released = false;
+    setTimeout(() => {
+      released = true;
+      other.exec("COMMIT");
+    }, 300);
+    const sent = await transport.send(jobs(2)[0]!);
+    expect(released).toBe(true);
+    expect(sent.last(TransportMessageIdStamp)?.id).toBe(2);
+    expect(numbers(await transport.get())).toEqual([1]);
+    other.close();
+    await transport.close();
+  });
+});
+
+describe("SqliteTransport: acknowledging and keepalive", () => {
+  it("removes messages acknowledged together, by the row id this transport gave", async () => {
+    const transport = transportOn();
+    await transport.sendMany(jobs(1, 2, 3));
+    const received = [...(await transport.get()), ...(await transport.get()), ...(await transport.get())];
+    // An id stamp from another transport, added later, must not redirect the acknowledgement.
+    await Promise.all([
+      transport.ack(received[0]!.with(new TransportMessageIdStamp(999))),
+      transport.reject(received[1]!),
+      transport.ack(received[2]!),
+    ]);
+    expect(await transport.all()).toEqual([]);
+    await expect(transport.ack(Envelope.wrap(new Job(9)))).rejects.toThrowError(LogicError);
+    await transport.close();
+  });
+
+  it("keepalive refreshes every message this transport handed out, not only the one named", async () => {
+    const clock = new FakeClock();
+    const transport = transportOn({ clock, redeliverTimeout: 10 });
+    await transport.sendMany(jobs(1, 2, 3, 4));
+    // Messages finished quickly make the next claim a batch.
+    for (const envelope of [...(await transport.get()), ...(await transport.get())])
+      await transport.ack(envelope);
+    const batch = await transport.get();
+    expect(batch.length).toBeGreaterThan(1);
+    await clock.advance(6_000);
+    await transport.keepalive(batch[0]!);
+    await clock.advance(6_000);
+    // 12 s after the claim, 6 s after the keepalive: the waiting ones are still claimed too.
+    expect(await transport.get()).toEqual([]);
+    await clock.advance(4_001);
+    expect(numbers(await transport.get()).sort()).toEqual(numbers(batch).sort());
+    await expect(transport.keepalive(batch[0]!, 11)).rejects.toThrowError(
+      /at most its redeliver_timeout \(10 s\)/,
+    );
+    await transport.keepalive(batch[0]!, 10);
+    await transport.close();
+  });
+
+  it("states its redelivery timeout in milliseconds for the worker's keepalive timer", () => {
+    expect(transportOn({ redeliverTimeout: 2.5 }).redeliveryTimeout).toBe(2_500);
+    expect(transportOn().redeliveryTimeout).toBe(30_000);
+  });
+});
+
+describe("SqliteTransport: listing and decoding", () => {
+  it("lists every stored message of its queue in send order, delayed and claimed ones too", async () => {
+    const transport = transportOn();
+    const sent = await transport.sendMany([
+      Envelope.wrap(new Job(1), [new DelayStamp(60_000)]),
+      ...jobs(2, 3),
+    ]);
+    await transport.get();
+    expect(numbers(await transport.all())).toEqual([1, 2, 3]);
+    expect(numbers(await transport.all(2))).toEqual([1, 2]);
+    await expect(transport.all(-1)).rejects.toThrowError(InvalidArgumentError);
+    const id = sent[2]!.last(TransportMessageIdStamp)!.id;
+    const found = await transport.find(String(id));
+    expect(found?.message).toEqual(new Job(3));
+    expect(found?.last(SqliteReceivedStamp)?.id).toBe(id);
+    expect(await transport.find("nope")).toBeUndefined();
+    expect(await transport.find(12345)).toBeUndefined();
+    const otherQueue = new SqliteTransport({ path: transport.path!, queueName: "other" });
+    expect(await otherQueue.find(id)).toBeUndefined();
+    await otherQueue.close();
+    await transport.close();
+  });
+
+  it("hands out broken rows as UndecodableMessage with their raw body, never as an error", async () => {
+    const transport = transportOn();
+    await transport.setup();
+    const insert = transport.database.prepare(
+      "INSERT INTO messenger_messages (body, headers, queue_name, created_at, available_at) VALUES (?, ?, 'default', 0, 0)",
+    );
+    const header = JSON.stringify({ type: "sqlite_test.job" });
+    insert.run("{cut", header);
+    insert.run('{"n":1}', "not json");
+    insert.run('{"n":2}', "[1,2]");
+    insert.run('{"n":3}', '{"type":"sqlite_test.job","__proto__":{"polluted":"yes"},"X-Other":7}');
+    insert.run(Buffer.from('{"n":4}'), header);
+    insert.run('{"n":5}', header);
+    const received = [];
+    for (let batch = await transport.get(); batch.length > 0; batch = await transport.get())
+      received.push(...batch);
+    expect(received).toHaveLength(6);
+    const broken = received.filter((e) => e.message instanceof UndecodableMessage);
+    expect(broken.map((e) => (e.message as UndecodableMessage).body)).toEqual(["{cut", '{"n":1}', '{"n":2}']);
+    expect((broken[1]!.message as UndecodableMessage).reason).toMatch(/headers column is not JSON/);
+    expect((broken[2]!.message as UndecodableMessage).reason).toMatch(/not a JSON object/);
+    for (const envelope of broken) expect(envelope.has(MessageDecodingFailedStamp)).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // A "__proto__" header is a plain key the decoder ignores, not a prototype.
+    expect(numbers(received.filter((e) => e.message instanceof Job))).toEqual([3, 4, 5]);
+    await transport.close();
+  });
+});
+
+describe("SqliteTransport: setup and errors", () => {
+  it("sets up WAL, the table and its version once, and again when the table was dropped", async () => {
+    const transport = transportOn();
+    await Promise.all([transport.setup(), transport.setup()]);
+    const db = transport.database;
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.prepare("SELECT name, value FROM messenger_messages_meta").all()).toEqual([
+      { name: "schema_version", value: 1 },
+    ]);
+    db.exec("DROP TABLE messenger_messages");
+    await transport.send(jobs(1)[0]!);
+    expect(await transport.getMessageCount()).toBe(1);
+    await transport.close();
+  });
+
+  it("refuses a table of a newer schema version, and a foreign table of the same name", async () => {
+    const transport = transportOn();
+    await transport.setup();
+    transport.database.exec("UPDATE messenger_messages_meta SET value = 99 WHERE name = 'schema_version'");
+    const newer = new SqliteTransport({ path: transport.path! });
+    await expect(newer.send(jobs(1)[0]!)).rejects.toMatchObject({
+      code: "SCHEMA_TOO_NEW",
+      message: expect.stringMatching(/schema version 99.*up to 1/),
+    });
+    transport.database.exec("CREATE TABLE legacy (id INTEGER PRIMARY KEY, payload TEXT)");
+    const foreign = new SqliteTransport({ path: transport.path!, tableName: "legacy" });
+    await expect(foreign.setup()).rejects.toMatchObject({ code: "INCOMPATIBLE_TABLE" });
+    for (const t of [transport, newer, foreign]) await t.close();
+  });
+
+  it("wraps driver errors in a TransportError naming the operation, with the driver error as cause", async () => {
+    const transport = transportOn({ name: "async" });
+    await transport.setup();
+    transport.database.exec(
+      "CREATE TRIGGER no_inserts BEFORE INSERT ON messenger_messages BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+    );
+    const error = await transport.send(jobs(1)[0]!).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as Error).message).toMatch(/SQLite transport "async" .* could not send: disk says no/);
+    expect((error as TransportError).cause).toMatchObject({ code: "SQLITE_CONSTRAINT_TRIGGER" });
+    const unopenable = new SqliteTransport({ path: `${temp("not-a-dir.txt")}/x/app.sqlite` });
+    writeFileSync(temp("not-a-dir.txt"), "a file, not a directory");
+    await expect(unopenable.get()).rejects.toThrowError(/could not open the database/);
+    await transport.close();
+  });
+});
+
+describe("SqliteTransport: handles, restart signal", () => {
+  it("shares one handle per file in a process, closed with its last user; never closes a given one", async () => {
+    const a = transportOn();
+    const b = new SqliteTransport({ path: a.path!, queueName: "b" });
+    const db = a.database;
+    expect(b.database).toBe(db);
+    await a.close();
+    expect(db.open).toBe(true);
+    await b.send(jobs(1)[0]!);
+    await b.close();
+    expect(db.open).toBe(false);
+    const own = new Database(temp("own.sqlite"));
+    const given = new SqliteTransport({ database: own });
+    await given.send(jobs(2)[0]!);
+    await given.close();
+    expect(own.open).toBe(true);
+    own.close();
+    expect(() => new SqliteTransport({ path: temp("x.sqlite"), database: own })).toThrowError(
+      /exactly one of/,
+    );
+  });
+
+  it("keeps the restart signal in the file, for every process that opens it", async () => {
+    const transport = transportOn();
+    expect(await transport.getRestartRequestedAt()).toBeNull();
+    await transport.requestRestart(1_700_000_000_000);
+    await transport.requestRestart(1_700_000_000_500);
+    const elsewhere = new Database(transport.path!);
+    const reader = new SqliteTransport({ database: elsewhere });
+    expect(await reader.getRestartRequestedAt()).toBe(1_700_000_000_500);
+    elsewhere.close();
+    await transport.close();
+  });
+});
+
+describe("SqliteTransport: idle waiting", () => {
+  it("wakes at once for a send from this process (the fake clock rules out polling)", async () => {
+    const clock = new FakeClock();
+    const waiting = transportOn({ clock });
+    const sender = new SqliteTransport({ path: waiting.path!, clock });
+    await waiting.setup();
+    let woke = false;
+    const wait = waiting.waitForMessages(60_000, new AbortController().signal).then(() => {
+      woke = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(woke).toBe(false);
+    await sender.send(jobs(1)[0]!);
+    await wait;
+    expect(numbers(await waiting.get())).toEqual([1]);
+    await Promise.all([waiting.close(), sender.close()]);
+  }, 5_000);
+
+  it("wakes at a delayed message's due time, not before", async () => {
+    const clock = new FakeClock();
+    const transport = transportOn({ clock });
+    await transport.send(Envelope.wrap(new Job(1), [new DelayStamp(10_000)]));
+    let woke = false;
+    const wait = transport.waitForMessages(60_000, new AbortController().signal).then(() => {
+      woke = true;
+    });
+    await clock.advance(9_999);
+    expect(woke).toBe(false);
+    await clock.advance(1);
+    await wait;
+    expect(woke).toBe(true);
+    await transport.close();
+  });
+
+  it("ends on abort, on close and after the longest wait; never rejects, even on a broken file", async () => {
+    const clock = new FakeClock();
+    const transport = transportOn({ clock });
+    await transport.setup();
+    const abort = new AbortController();
+    const aborted = transport.waitForMessages(60_000, abort.signal);
+    abort.abort();
+    await aborted;
+    const timedOut = transport.waitForMessages(1_000, new AbortController().signal);
+    await clock.advance(1_000);
+    await timedOut;
+    const closing = transport.waitForMessages(60_000, new AbortController().signal);
+    await transport.close();
+    await closing;
+    writeFileSync(temp("file.txt"), "not a directory");
+    const broken = new SqliteTransport({ path: `${temp("file.txt")}/app.sqlite`, clock });
+    const brokenWait = broken.waitForMessages(500, new AbortController().signal);
+    await clock.advance(500);
+    await expect(brokenWait).resolves.toBeUndefined();
+  });
+});
