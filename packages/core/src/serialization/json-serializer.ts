@@ -143,6 +143,19 @@ export class JsonSerializer implements Serializer {
     return header;
   }
 
+  decodeStamps(headers: Readonly<Record<string, string>>): Stamp[] {
+    const stamps: Stamp[] = [];
+    for (const header of Object.keys(headers)) {
+      try {
+        stamps.push(...this.#readStampHeaders({ [header]: headers[header] }));
+      } catch (error) {
+        // Lenient on purpose: what can be read helps an operator; what cannot is in the raw headers.
+        if (!(error instanceof MessageDecodingFailedError)) throw error;
+      }
+    }
+    return stamps;
+  }
+
   #readStampHeaders(headers: Record<string, unknown>): Stamp[] {
     const stamps: Stamp[] = [];
     for (const header of Object.keys(headers)) {

@@ -1,4 +1,5 @@
 import type { Envelope } from "../envelope/envelope.js";
+import type { Stamp } from "../envelope/stamp.js";
 
 /** An envelope as a transport stores it: a string body and string headers. */
 export interface EncodedEnvelope {
@@ -12,4 +13,9 @@ export interface Serializer {
   encode(envelope: Envelope): EncodedEnvelope;
   /** Throws a message-decoding-failed error on any problem; never runs code named by the input. */
   decode(encoded: EncodedEnvelope): Envelope;
+  /**
+   * Optional: the stamps that can be read from the headers alone, skipping any that cannot. Used
+   * when the body is undecodable, so a parked message still shows where it failed and why.
+   */
+  decodeStamps?(headers: Readonly<Record<string, string>>): Stamp[];
 }

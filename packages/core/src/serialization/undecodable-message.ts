@@ -1,4 +1,5 @@
 import { Envelope } from "../envelope/envelope.js";
+import type { Stamp } from "../envelope/stamp.js";
 import { MessageDecodingFailedError } from "../errors/message-decoding-failed-error.js";
 import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-stamp.js";
 import type { EncodedEnvelope, Serializer } from "./serializer.js";
@@ -39,7 +40,15 @@ export function decodeOrUndecodable(serializer: Serializer, encoded: EncodedEnve
     // Transports should never pass a missing body or headers, but this is the path for bad input.
     const body = typeof encoded?.body === "string" ? encoded.body : "";
     const headers = typeof encoded?.headers === "object" && encoded.headers !== null ? encoded.headers : {};
+    // The stamps the headers still hold (where it failed before, why) stay readable for operators.
+    let recovered: Stamp[] = [];
+    try {
+      recovered = serializer.decodeStamps?.(headers) ?? [];
+    } catch {
+      recovered = [];
+    }
     return Envelope.wrap(new UndecodableMessage(body, headers, error.message), [
+      ...recovered,
       new MessageDecodingFailedStamp(error.message),
     ]);
   }

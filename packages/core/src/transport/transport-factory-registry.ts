@@ -38,7 +38,7 @@ export class TransportFactoryRegistry {
     context: TransportFactoryContext,
   ): Transport {
     for (const factory of this.#factories) {
-      if (factory.supports(dsn, options)) return factory.createTransport(dsn, options, context);
+      if (factory.supports(dsn, options, context)) return factory.createTransport(dsn, options, context);
     }
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(String(dsn))?.[1]?.toLowerCase();
     const known = this.#factories.flatMap((f) => f.schemes).map((s) => `${s}://`);

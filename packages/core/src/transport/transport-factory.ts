@@ -24,7 +24,12 @@ export interface TransportFactoryContext {
 export interface TransportFactory {
   /** The schemes this factory handles, without `://` (used for error messages and docs). */
   readonly schemes: readonly string[];
-  supports(dsn: string, options: Readonly<Record<string, unknown>>): boolean;
+  /** `context` lets a factory look at named connections (`doctrine://<name>`). */
+  supports(
+    dsn: string,
+    options: Readonly<Record<string, unknown>>,
+    context?: TransportFactoryContext,
+  ): boolean;
   /** Throws an invalid-argument error naming any unknown option key and listing the allowed ones. */
   createTransport(
     dsn: string,

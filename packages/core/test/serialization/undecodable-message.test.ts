@@ -77,7 +77,9 @@ describe("decodeOrUndecodable", () => {
       "X-Message-Stamp-MessageDecodingFailedStamp": JSON.stringify([
         { reason: received.last(MessageDecodingFailedStamp)!.reason },
       ]),
-      "X-Message-Stamp-RedeliveryStamp": '[{"retryCount":3,"redeliveredAt":"2024-02-02T00:00:00.000Z"}]',
+      // The stamp read back from the (lowercased) header keeps its history; the new one follows it.
+      "X-Message-Stamp-RedeliveryStamp":
+        '[{"retryCount":1,"redeliveredAt":"2024-01-01T00:00:00.000Z"},{"retryCount":3,"redeliveredAt":"2024-02-02T00:00:00.000Z"}]',
       "X-Message-Stamp-SentToFailureTransportStamp": '[{"originalReceiverName":"async"}]',
     });
     // Still undecodable on the failure transport, and still kept rather than lost.
@@ -98,5 +100,33 @@ describe("UndecodableMessage with hostile headers", () => {
     expect(Object.hasOwn(encoded.headers, "__proto__")).toBe(true);
     expect(Object.getPrototypeOf(encoded.headers)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("stamps of an undecodable message", () => {
+  it("are recovered from the headers where they can be, so the failure path still shows them", async () => {
+    const {
+      JsonSerializer,
+      decodeOrUndecodable,
+      SentToFailureTransportStamp,
+      ErrorDetailsStamp,
+      MessageDecodingFailedStamp,
+    } = await import("../../src/index.js");
+    const serializer = new JsonSerializer();
+    const envelope = decodeOrUndecodable(serializer, {
+      body: "{not json",
+      headers: {
+        type: "nobody.knows",
+        "X-Message-Stamp-SentToFailureTransportStamp": '[{"originalReceiverName":"async"}]',
+        "X-Message-Stamp-ErrorDetailsStamp":
+          '[{"errorClass":"Error","errorCode":null,"errorMessage":"boom","stack":null}]',
+        "X-Message-Stamp-NoSuchStamp": "[{}]",
+        "X-Message-Stamp-DelayStamp": "not json",
+      },
+    });
+    expect(envelope.last(SentToFailureTransportStamp)?.originalReceiverName).toBe("async");
+    expect(envelope.last(ErrorDetailsStamp)?.errorMessage).toBe("boom");
+    expect(envelope.has(MessageDecodingFailedStamp)).toBe(true);
+    expect(envelope.all().size).toBe(3);
   });
 });

@@ -5,8 +5,9 @@
 export interface MessageWaiter {
   /**
    * Resolves when a message may be available: one was sent, or a delayed one became due. Also
-   * resolves after `maxWaitMs`, or at once when `signal` aborts. Never rejects: a backend problem
-   * resolves it, and the next `get()` reports the problem.
+   * resolves after `maxWaitMs`, or at once when `signal` aborts. Never rejects. On a backend
+   * problem it waits out `maxWaitMs` (resolving at once would make an idle worker spin); the next
+   * `get()` reports the problem.
    */
   waitForMessages(maxWaitMs: number, signal: AbortSignal): Promise<void>;
 }
