@@ -1,0 +1,280 @@
+import { type EncodedEnvelope, type Logger, MessengerError, TransportError } from "@messenger-ts/core";
+import type pg from "pg";
+import { type Statement, statements } from "./postgres-statements.js";
+import {
+  parseSchemaVersion,
+  SCHEMA_VERSION,
+  type SchemaNames,
+  SETUP_LOCK_KEY,
+  schemaStatements,
+} from "./schema.js";
+import { acquireDatabase, releaseDatabase, type SharedDatabase, sameDatabase } from "./shared-database.js";
+
+/** One row as a claim, list or find returns it. `headers` is jsonb, parsed once by the driver. */
+export interface MessageRow {
+  readonly id: string;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+export interface PostgresConnectionSettings {
+  /** Connection settings for the pool and the LISTEN client (password included; never logged). */
+  readonly config: pg.ClientConfig;
+  readonly names: SchemaNames;
+  readonly redeliveryTimeoutMs: number;
+  readonly autoSetup: boolean;
+  /** `transport "async"`: how errors name the transport. */
+  readonly label: string;
+  /** `127.0.0.1:5432/app`: how errors name the database, without credentials. */
+  readonly target: string;
+  readonly logger: Logger;
+}
+
+/**
+ * All SQL of the transport. Hot statements are named, so each pooled connection parses and
+ * plans them once (the name is a hash of the text: transports on other tables share the pool).
+ * Every driver error leaves here as a TransportError naming the operation, with the driver's
+ * error as `cause`, and never a password.
+ */
+export class PostgresConnection {
+  readonly #settings: PostgresConnectionSettings;
+  readonly #sql: ReturnType<typeof statements>;
+  #database: SharedDatabase | undefined;
+  #setupDone: Promise<void> | undefined;
+
+  constructor(settings: PostgresConnectionSettings) {
+    this.#settings = settings;
+    this.#sql = statements(settings.names);
+  }
+
+  /** The shared pool (connecting lazily): for the transaction middleware and the app's own queries. */
+  get pool(): pg.Pool {
+    return this.#db().pool;
+  }
+
+  get channel(): string {
+    return this.#settings.names.channel;
+  }
+
+  /** Whether a client taken from some pool talks to this transport's database (then sends may join its transaction). */
+  reaches(client: pg.ClientBase, pool?: pg.Pool): boolean {
+    const database = this.#db();
+    return pool === database.pool || sameDatabase(database.identity, client);
+  }
+
+  /**
+   * Creates or checks the tables, index, trigger and restart table. Idempotent; concurrent setups
+   * (several workers starting at once) queue on an advisory lock inside one transaction.
+   */
+  async setup(): Promise<void> {
+    await this.#wrap("set up its tables", async () => {
+      const client = await this.#db().pool.connect();
+      let broken: Error | undefined;
+      // A checked-out client that breaks between statements emits 'error': unhandled, that crashes.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onError);
+      try {
+        // Fast path without the lock: a worker start finds the tables at the current version.
+        if ((await this.#installedVersion(client)) === SCHEMA_VERSION) return;
+        await client.query("BEGIN");
+        try {
+          await client.query("SELECT pg_advisory_xact_lock($1)", [SETUP_LOCK_KEY]);
+          const version = await this.#installedVersion(client);
+          // Version 1 is the first: there is nothing to migrate from yet. A later release runs its
+          // migrations here for `version < SCHEMA_VERSION`, under the same lock.
+          if (version === null)
+            for (const ddl of schemaStatements(this.#settings.names)) await client.query(ddl);
+          await client.query("COMMIT");
+        } catch (error) {
+          await client.query("ROLLBACK").catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          throw error;
+        }
+      } finally {
+        client.off("error", onError);
+        client.release(broken);
+      }
+    });
+    this.#setupDone = Promise.resolve();
+  }
+
+  async insert(
+    encoded: EncodedEnvelope,
+    queue: string,
+    delayMs: number,
+    client?: pg.ClientBase,
+  ): Promise<string> {
+    return this.#wrap("send a message", async () => {
+      const values = [encoded.body, JSON.stringify(encoded.headers), queue, delayMs];
+      const result = await this.#query<{ id: string }>(this.#sql.insert, values, client);
+      return result.rows[0]!.id;
+    });
+  }
+
+  /** One statement for all rows, all or none; returns the ids in the order given. */
+  async insertMany(
+    encoded: readonly EncodedEnvelope[],
+    queue: string,
+    delaysMs: readonly number[],
+    client?: pg.ClientBase,
+  ): Promise<string[]> {
+    return this.#wrap(`send ${encoded.length} messages`, async () => {
+      const bodies = encoded.map((e) => e.body);
+      const headers = encoded.map((e) => JSON.stringify(e.headers));
+      const result = await this.#query<{ id: string }>(
+        this.#sql.insertMany,
+        [bodies, headers, queue, delaysMs],
+        client,
+      );
+      // Ids come from the sequence in the SELECT's order; RETURNING's own order is not promised.
+      return result.rows
+        .map((row) => BigInt(row.id))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(String);
+    });
+  }
+
+  /** Claims up to `limit` due rows of the queues in one statement, oldest first. */
+  async claim(queues: readonly string[], limit: number): Promise<MessageRow[]> {
+    return this.#wrap("receive messages", async () => {
+      const values = [queues, this.#settings.redeliveryTimeoutMs / 1000, limit];
+      return (await this.#query<MessageRow>(this.#sql.claim, values)).rows;
+    });
+  }
+
+  /** Ack and reject alike: the row is gone for good. */
+  async delete(ids: readonly string[]): Promise<void> {
+    await this.#wrap("acknowledge messages", () => this.#query(this.#sql.delete, [ids]));
+  }
+
+  /** Moves each claim's deadline to now + redeliver_timeout + its extra milliseconds. */
+  async keepalive(ids: readonly string[], extraMs: readonly number[]): Promise<void> {
+    await this.#wrap("keep messages alive", () => this.#query(this.#sql.keepalive, [ids, extraMs]));
+  }
+
+  async count(queue: string): Promise<number> {
+    return this.#wrap("count messages", async () => {
+      const result = await this.#query<{ count: string }>(this.#sql.count, [
+        queue,
+        this.#settings.redeliveryTimeoutMs / 1000,
+      ]);
+      return Number(result.rows[0]!.count);
+    });
+  }
+
+  async list(queue: string, limit: number | null): Promise<MessageRow[]> {
+    return this.#wrap(
+      "list messages",
+      async () => (await this.#query<MessageRow>(this.#sql.list, [queue, limit])).rows,
+    );
+  }
+
+  async find(queue: string, id: string): Promise<MessageRow | undefined> {
+    return this.#wrap(
+      "find a message",
+      async () => (await this.#query<MessageRow>(this.#sql.find, [queue, id])).rows[0],
+    );
+  }
+
+  /**
+   * Milliseconds (database clock) until a row of the queues becomes claimable: the earliest
+   * unclaimed row's `available_at` (past or future) or the earliest claim's expiry; null when the
+   * queues hold no rows at all.
+   */
+  async msUntilDue(queues: readonly string[]): Promise<number | null> {
+    return this.#wrap("look for due messages", async () => {
+      const values = [queues, this.#settings.redeliveryTimeoutMs / 1000];
+      const result = await this.#query<{ wait_ms: number | null }>(this.#sql.due, values);
+      return result.rows[0]?.wait_ms ?? null;
+    });
+  }
+
+  async requestRestart(at: number): Promise<void> {
+    await this.#wrap("record the restart signal", () =>
+      this.#query(this.#sql.requestRestart, [Math.trunc(at)]),
+    );
+  }
+
+  async restartRequestedAt(): Promise<number | null> {
+    return this.#wrap("read the restart signal", async () => {
+      const rows = (await this.#query<{ requested_at: string }>(this.#sql.restartRequestedAt, [])).rows;
+      return rows.length === 0 ? null : Number(rows[0]!.requested_at);
+    });
+  }
+
+  /** Subscribes to this table's notifications, and waits until the LISTEN is in place. */
+  get listener(): SharedDatabase["listener"] {
+    return this.#db().listener;
+  }
+
+  /** Gives the shared pool back (the last transport closes it). Used again, it reconnects. */
+  async close(): Promise<void> {
+    const database = this.#database;
+    this.#database = undefined;
+    this.#setupDone = undefined;
+    if (database) await releaseDatabase(database);
+  }
+
+  /** Wraps a driver failure; errors of this library (setup's checks) pass through as they are. */
+  async #wrap<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof MessengerError) throw error;
+      const { label, target, names } = this.#settings;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TransportError(
+        `PostgreSQL ${label} could not ${operation} (table ${names.schema}.${names.table} on ${target}): ${reason}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    statement: Statement,
+    values: unknown[],
+    client?: pg.ClientBase,
+  ): Promise<pg.QueryResult<R>> {
+    if (this.#settings.autoSetup && !this.#setupDone) {
+      this.#setupDone = this.setup().catch((error) => {
+        this.#setupDone = undefined;
+        throw error;
+      });
+    }
+    await this.#setupDone;
+    const config = { name: statement.name, text: statement.text, values };
+    return client ? client.query<R>(config) : this.#db().pool.query<R>(config);
+  }
+
+  async #installedVersion(client: pg.ClientBase): Promise<number | null> {
+    const { rows } = await client.query<{ present: boolean; comment: string | null }>(
+      "SELECT to_regclass($1) IS NOT NULL AS present, obj_description(to_regclass($1), 'pg_class') AS comment",
+      [this.#settings.names.qualifiedTable],
+    );
+    const { present, comment } = rows[0]!;
+    if (!present) return null;
+    const version = parseSchemaVersion(comment);
+    const table = `${this.#settings.names.schema}.${this.#settings.names.table}`;
+    if (version === null) {
+      throw new TransportError(
+        `Table ${table} exists but was not created by messenger-ts (its comment holds no schema version); choose another table_name or schema, or drop it.`,
+        { code: "FOREIGN_TABLE" },
+      );
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new TransportError(
+        `Table ${table} has schema version ${version}, newer than the ${SCHEMA_VERSION} this release knows: upgrade @messenger-ts/transport-postgres.`,
+        { code: "SCHEMA_TOO_NEW" },
+      );
+    }
+    return version;
+  }
+
+  #db(): SharedDatabase {
+    this.#database ??= acquireDatabase(this.#settings.config, this.#settings.logger);
+    return this.#database;
+  }
+}

@@ -1,0 +1,16 @@
+import { NonSendableStamp } from "@messenger-ts/core";
+
+/**
+ * Marks an envelope read from a PostgreSQL transport and holds its row id, which ack, reject and
+ * keepalive act on. Process-local: a copy sent elsewhere (retry, failure transport) drops it.
+ */
+export class PostgresReceivedStamp extends NonSendableStamp {
+  constructor(
+    /** The row's `id` (a bigint, kept as a string so ids above 2^53 stay exact). */
+    readonly id: string,
+    /** `schema.table` the row lives in: ids of two tables overlap, so an ack must not cross them. */
+    readonly table: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,50 @@
+import { createHash } from "node:crypto";
+import type { SchemaNames } from "./schema.js";
+
+/** A named statement: each pooled connection parses and plans it once. */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** The statements of one table. Identifiers come from validated names; every value is a parameter. */
+export function statements(names: SchemaNames) {
+  const t = names.qualifiedTable;
+  // The name is a hash of the text: transports on other tables share the pool, and a name must
+  // never stand for two texts on one connection.
+  const named = (text: string): Statement => ({
+    name: `mt_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`,
+    text,
+  });
+  // $2 is the redelivery timeout in seconds: a claim older than that is abandoned.
+  const claimable = `available_at <= now() AND (delivered_at IS NULL OR delivered_at < now() - make_interval(secs => $2::float8))`;
+  return {
+    insert: named(
+      `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at)
+       VALUES ($1, $2::jsonb, $3, now(), now() + make_interval(secs => $4::float8 / 1000)) RETURNING id`,
+    ),
+    insertMany: named(
+      `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at)
+       SELECT u.body, u.headers::jsonb, $3, now(), now() + make_interval(secs => u.delay / 1000)
+       FROM unnest($1::text[], $2::text[], $4::float8[]) WITH ORDINALITY AS u(body, headers, delay, n)
+       ORDER BY u.n RETURNING id`,
+    ),
+    // Functions created by setup (see schema.ts): they pin the ordered index plan.
+    claim: named(`SELECT id, body, headers FROM ${names.claimFunction}($1::text[], $2::float8, $3::int)`),
+    delete: named(`DELETE FROM ${t} WHERE id = ANY($1::bigint[])`),
+    keepalive: named(
+      `UPDATE ${t} AS m SET delivered_at = now() + make_interval(secs => k.extra / 1000)
+       FROM unnest($1::bigint[], $2::float8[]) AS k(id, extra)
+       WHERE m.id = k.id AND m.delivered_at IS NOT NULL`,
+    ),
+    count: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1 AND ${claimable}`),
+    list: named(`SELECT id, body, headers FROM ${t} WHERE queue_name = $1 ORDER BY id LIMIT $2`),
+    find: named(`SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id = $2::bigint`),
+    due: named(`SELECT ${names.dueFunction}($1::text[], $2::float8) AS wait_ms`),
+    requestRestart: named(
+      `INSERT INTO ${names.qualifiedRestartTable} AS r (id, requested_at) VALUES (1, $1::bigint)
+       ON CONFLICT (id) DO UPDATE SET requested_at = GREATEST(r.requested_at, EXCLUDED.requested_at)`,
+    ),
+    restartRequestedAt: named(`SELECT requested_at FROM ${names.qualifiedRestartTable} WHERE id = 1`),
+  };
+}

@@ -1,0 +1,307 @@
+import {
+  type BulkSender,
+  type CloseableTransport,
+  DelayStamp,
+  decodeOrUndecodable,
+  type Envelope,
+  InvalidArgumentError,
+  type KeepaliveReceiver,
+  type ListableReceiver,
+  type Logger,
+  LogicError,
+  type MessageCountAware,
+  type MessageWaiter,
+  nullLogger,
+  type QueueReceiver,
+  type RestartSignalStore,
+  type Serializer,
+  type SetupableTransport,
+  type Transport,
+  TransportMessageIdStamp,
+} from "@messenger-ts/core";
+import type pg from "pg";
+import { ClaimSizer } from "./claim-sizer.js";
+import { postgresTransactionContext } from "./current-postgres-client.js";
+import { type MessageRow, PostgresConnection } from "./postgres-connection.js";
+import { toIdentifier, toQueueName } from "./postgres-options.js";
+import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
+import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
+import { schemaNames } from "./schema.js";
+import { StatementBatcher } from "./statement-batcher.js";
+import { waitForNotification } from "./wait-for-notification.js";
+
+/** Options of {@link PostgresTransport}; the `postgres://` and `doctrine://` DSNs are a front end to them. */
+export interface PostgresTransportOptions {
+  /** Where to connect (host, port, user, password, database, ssl), as node-postgres takes it. */
+  readonly connection: pg.ClientConfig;
+  readonly serializer: Serializer;
+  /** @defaultValue "messenger_messages" */
+  readonly tableName?: string;
+  /** Many logical queues share one table. @defaultValue "default" */
+  readonly queueName?: string;
+  /** @defaultValue "public" */
+  readonly schema?: string;
+  /** Milliseconds before an unacknowledged claimed message is delivered again. @defaultValue 30000 */
+  readonly redeliveryTimeout?: number;
+  /** Run `setup()` once before first use. @defaultValue true */
+  readonly autoSetup?: boolean;
+  /** LISTEN for new messages while a worker is idle. @defaultValue true */
+  readonly useNotify?: boolean;
+  /** The transport's name in errors and logs. @defaultValue "postgres" */
+  readonly name?: string;
+  /** The database as errors may show it (no credentials). @defaultValue host:port/database */
+  readonly target?: string;
+  readonly logger?: Logger;
+}
+
+/**
+ * Symfony's Doctrine transport on PostgreSQL: one table, many queues, claims by `delivered_at`
+ * with `FOR UPDATE SKIP LOCKED`, LISTEN/NOTIFY for idle workers, and sends that can join the
+ * caller's transaction (the outbox). Behaviour notes are in the package README.
+ */
+export class PostgresTransport
+  implements
+    Transport,
+    QueueReceiver,
+    BulkSender,
+    SetupableTransport,
+    MessageCountAware,
+    ListableReceiver,
+    KeepaliveReceiver,
+    MessageWaiter,
+    RestartSignalStore,
+    CloseableTransport
+{
+  readonly queueName: string;
+  readonly tableName: string;
+  readonly schema: string;
+  /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
+  readonly redeliveryTimeout: number;
+  readonly #serializer: Serializer;
+  readonly #connection: PostgresConnection;
+  readonly #useNotify: boolean;
+  readonly #sizer: ClaimSizer;
+  readonly #deletes: StatementBatcher<string>;
+  readonly #keepalives: StatementBatcher<readonly [string, number]>;
+  readonly #label: string;
+  /** `schema.table`, as received stamps name it. */
+  readonly #table: string;
+  /** `[queueName]`, allocated once: what get() claims from. */
+  readonly #ownQueue: readonly string[];
+  /** The queues the worker last asked for (`--queues`): the ones an idle wait watches. */
+  #watchedQueues: readonly string[];
+  /** Idle waits in a row that ended on an already-due row without a claim since. */
+  #dueButNotClaimed = 0;
+
+  constructor(options: PostgresTransportOptions) {
+    const name = options.name ?? "postgres";
+    const label = `transport "${name}"`;
+    this.#label = label;
+    const table = toIdentifier(options.tableName ?? "messenger_messages", "table_name", label);
+    const schema = toIdentifier(options.schema ?? "public", "schema", label);
+    this.tableName = table;
+    this.schema = schema;
+    this.#table = `${schema}.${table}`;
+    this.queueName = toQueueName(options.queueName ?? "default", label);
+    const timeout = options.redeliveryTimeout ?? 30_000;
+    if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) {
+      throw new InvalidArgumentError(
+        `Invalid redeliveryTimeout ${String(timeout)} for ${label}: expected milliseconds > 0.`,
+        { code: "INVALID_TRANSPORT_OPTION" },
+      );
+    }
+    this.redeliveryTimeout = timeout;
+    this.#serializer = options.serializer;
+    this.#useNotify = options.useNotify ?? true;
+    const { host = process.env.PGHOST ?? "localhost", port = 5432, database = "" } = options.connection;
+    this.#connection = new PostgresConnection({
+      config: options.connection,
+      names: schemaNames(schema, table),
+      redeliveryTimeoutMs: timeout,
+      autoSetup: options.autoSetup ?? true,
+      label,
+      target: options.target ?? `${host}:${port}/${database}`,
+      logger: options.logger ?? nullLogger,
+    });
+    this.#sizer = new ClaimSizer(timeout);
+    this.#deletes = new StatementBatcher((ids) => this.#connection.delete(ids));
+    this.#keepalives = new StatementBatcher((items) =>
+      this.#connection.keepalive(
+        items.map(([id]) => id),
+        items.map(([, extra]) => extra),
+      ),
+    );
+    this.#ownQueue = [this.queueName];
+    this.#watchedQueues = this.#ownQueue;
+  }
+
+  /**
+   * The pool this transport uses, shared with every transport on the same database in this
+   * process. Give it to `PostgresTransactionMiddleware`, or use it for the application's queries.
+   */
+  get pool(): pg.Pool {
+    return this.#connection.pool;
+  }
+
+  /**
+   * One INSERT; through the caller's transaction when the envelope carries a
+   * PostgresTransactionStamp (or the transaction middleware is running). The returned envelope's
+   * TransportMessageIdStamp holds the row id as a string (a bigint: exact beyond 2^53).
+   */
+  async send(envelope: Envelope): Promise<Envelope> {
+    const client = this.#transactionClient(envelope);
+    const encoded = this.#serializer.encode(envelope);
+    const id = await this.#connection.insert(encoded, this.queueName, delayOf(envelope), client);
+    return envelope.with(new TransportMessageIdStamp(id));
+  }
+
+  /** One INSERT for all of them, all or none; each envelope comes back with its own id, in order. */
+  async sendMany(envelopes: readonly Envelope[]): Promise<readonly Envelope[]> {
+    if (envelopes.length === 0) return [];
+    const clients = new Set(envelopes.map((envelope) => this.#transactionClient(envelope)));
+    if (clients.size > 1) {
+      throw new InvalidArgumentError(
+        "sendMany() got envelopes bound to different transactions (PostgresTransactionStamp): one statement runs on one connection; send them in separate calls.",
+        { code: "MIXED_TRANSACTIONS" },
+      );
+    }
+    const encoded = envelopes.map((envelope) => this.#serializer.encode(envelope));
+    const delays = envelopes.map(delayOf);
+    const ids = await this.#connection.insertMany(encoded, this.queueName, delays, [...clients][0]);
+    return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
+  }
+
+  get(): Promise<readonly Envelope[]> {
+    this.#watchedQueues = this.#ownQueue;
+    return this.#claim(this.#ownQueue);
+  }
+
+  /** Claims from several queues of the same table, oldest first across them. */
+  async getFromQueues(queueNames: readonly string[]): Promise<readonly Envelope[]> {
+    if (queueNames.length === 0) return this.get();
+    const queues = queueNames.map((queue) => toQueueName(queue, this.#label, "queues"));
+    this.#watchedQueues = queues;
+    return this.#claim(queues);
+  }
+
+  ack(envelope: Envelope): Promise<void> {
+    return this.#remove(envelope, "ack");
+  }
+
+  reject(envelope: Envelope): Promise<void> {
+    return this.#remove(envelope, "reject");
+  }
+
+  /**
+   * Pushes the claim's deadline to now + the redelivery timeout, or now + `seconds` when that is
+   * longer (Symfony throws instead). Keepalives issued together go out as one UPDATE.
+   */
+  async keepalive(envelope: Envelope, seconds?: number): Promise<void> {
+    if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+      throw new InvalidArgumentError(`keepalive() seconds must be a number > 0, got ${String(seconds)}.`);
+    }
+    const extra = seconds === undefined ? 0 : Math.max(0, seconds * 1000 - this.redeliveryTimeout);
+    await this.#keepalives.add([this.#rowId(envelope, "keepalive"), extra]);
+  }
+
+  setup(): Promise<void> {
+    return this.#connection.setup();
+  }
+
+  /** Rows claimable now: due, and not claimed (or claimed longer ago than the redelivery timeout). */
+  getMessageCount(): Promise<number> {
+    return this.#connection.count(this.queueName);
+  }
+
+  /** Every row of the queue (delayed and claimed ones too), oldest first; claims nothing. */
+  async all(limit?: number): Promise<readonly Envelope[]> {
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+      throw new InvalidArgumentError(`all() limit must be a whole number >= 0, got ${String(limit)}.`);
+    }
+    const rows = await this.#connection.list(this.queueName, limit ?? null);
+    return rows.map((row) => this.#decode(row));
+  }
+
+  async find(id: string | number): Promise<Envelope | undefined> {
+    const text = String(id);
+    // Not an id this table could hold: nothing to find (and nothing to send to the database).
+    if (!/^[1-9]\d{0,18}$/.test(text) || BigInt(text) > 9_223_372_036_854_775_807n) return undefined;
+    const row = await this.#connection.find(this.queueName, text);
+    return row ? this.#decode(row) : undefined;
+  }
+
+  /**
+   * For an idle worker: resolves on a NOTIFY for a watched queue, when the earliest delayed message
+   * or abandoned claim of those queues becomes due, after `maxWaitMs`, or on abort. Never rejects.
+   */
+  async waitForMessages(maxWaitMs: number, signal: AbortSignal): Promise<void> {
+    const dueNow = await waitForNotification({
+      connection: this.#connection,
+      queues: this.#watchedQueues,
+      listen: this.#useNotify,
+      maxWaitMs,
+      signal,
+      // Due rows that the next claims cannot take (locked elsewhere) back off up to a second.
+      dueFloorMs: this.#dueButNotClaimed === 0 ? 0 : Math.min(1_000, 25 * 2 ** this.#dueButNotClaimed),
+    });
+    if (dueNow) this.#dueButNotClaimed = Math.min(this.#dueButNotClaimed + 1, 10);
+  }
+
+  requestRestart(at: number): Promise<void> {
+    return this.#connection.requestRestart(at);
+  }
+
+  getRestartRequestedAt(): Promise<number | null> {
+    return this.#connection.restartRequestedAt();
+  }
+
+  /** Finishes pending acks and keepalives, then gives the pool back (the last user closes it). */
+  async close(): Promise<void> {
+    await Promise.all([this.#deletes.drain(), this.#keepalives.drain()]);
+    await this.#connection.close();
+  }
+
+  async #claim(queues: readonly string[]): Promise<readonly Envelope[]> {
+    const rows = await this.#connection.claim(queues, this.#sizer.next());
+    this.#sizer.claimed(rows.length);
+    if (rows.length > 0) this.#dueButNotClaimed = 0;
+    return rows.map((row) => this.#decode(row));
+  }
+
+  /** A row that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
+  #decode(row: MessageRow): Envelope {
+    return decodeOrUndecodable(this.#serializer, { body: row.body, headers: row.headers }).with(
+      new TransportMessageIdStamp(row.id),
+      new PostgresReceivedStamp(row.id, this.#table),
+    );
+  }
+
+  async #remove(envelope: Envelope, operation: "ack" | "reject"): Promise<void> {
+    const id = this.#rowId(envelope, operation);
+    await this.#deletes.add(id);
+    this.#sizer.finished();
+  }
+
+  #rowId(envelope: Envelope, operation: string): string {
+    const stamp = envelope.last(PostgresReceivedStamp);
+    if (!stamp || stamp.table !== this.#table) {
+      throw new LogicError(
+        `Cannot ${operation} on PostgreSQL table ${this.#table} an envelope ${stamp ? `read from table ${stamp.table}` : "without a PostgresReceivedStamp"}: pass the envelope that this transport's get(), all() or find() returned.`,
+        { code: "MISSING_TRANSPORT_MESSAGE_ID" },
+      );
+    }
+    return stamp.id;
+  }
+
+  /** An explicit transaction stamp wins; otherwise the transaction middleware's, if on this database. */
+  #transactionClient(envelope: Envelope): pg.ClientBase | undefined {
+    const stamp = envelope.last(PostgresTransactionStamp);
+    if (stamp) return stamp.client;
+    const context = postgresTransactionContext.getStore();
+    return context && this.#connection.reaches(context.client, context.pool) ? context.client : undefined;
+  }
+}
+
+function delayOf(envelope: Envelope): number {
+  return envelope.last(DelayStamp)?.delay ?? 0;
+}

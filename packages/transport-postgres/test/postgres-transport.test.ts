@@ -1,0 +1,232 @@
+import {
+  DelayStamp,
+  Envelope,
+  LogicError,
+  TransportError,
+  TransportMessageIdStamp,
+  UndecodableMessage,
+} from "@messenger-ts/core";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import {
+  MAX_CLAIM_BATCH,
+  PostgresTransactionStamp,
+  type PostgresTransport,
+  SCHEMA_VERSION,
+} from "../src/index.js";
+import { adminPool, createTransport, dropSchema, Job, pgUp, schemaFor } from "./support/postgres.js";
+
+const schema = schemaFor("transport");
+const admin = adminPool();
+const open: PostgresTransport[] = [];
+let tables = 0;
+
+function transport(options: Record<string, string | number | boolean> = {}): PostgresTransport {
+  const created = createTransport({ schema, table_name: `t${++tables}`, ...options });
+  open.push(created);
+  return created;
+}
+
+const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
+const table = (t: PostgresTransport) => `"${t.schema}"."${t.tableName}"`;
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
+afterAll(async () => {
+  if (pgUp) await dropSchema(admin, schema);
+  await admin.end();
+});
+
+describe.skipIf(!pgUp)("PostgresTransport", () => {
+  it("gives bigint ids as strings, and bulk sends in one statement with ids in order", async () => {
+    const t = transport();
+    const spy = vi.spyOn(t.pool, "query");
+    const sent = await t.sendMany([1, 2, 3, 4].map((n) => Envelope.wrap(new Job(n))));
+    const ids = sent.map((e) => e.last(TransportMessageIdStamp)!.id);
+    expect(ids.every((id) => typeof id === "string")).toBe(true);
+    expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b));
+    expect(spy.mock.calls.filter(([q]) => JSON.stringify(q).includes("INSERT INTO"))).toHaveLength(1);
+    expect(numbers(await t.all())).toEqual([1, 2, 3, 4]);
+  });
+
+  it("claims in batches once acks show the handlers keep up, oldest first, one statement per claim", async () => {
+    const t = transport();
+    await t.sendMany(Array.from({ length: 30 }, (_, n) => Envelope.wrap(new Job(n))));
+    const first = await t.get();
+    expect(first, "nothing measured yet: one row, as Symfony").toHaveLength(1);
+    await t.ack(first[0]!);
+    const second = await t.get();
+    expect(second.length).toBeGreaterThan(1);
+    expect(second.length).toBeLessThanOrEqual(MAX_CLAIM_BATCH);
+    expect(numbers(second)).toEqual(numbers(second).toSorted((a, b) => a - b));
+    expect(numbers(second)[0]).toBe(1);
+  });
+
+  it("claims few rows when acks come slowly, so a waiting batch cannot outlive the redelivery timeout", async () => {
+    const t = transport({ redeliver_timeout: 0.3 }); // a third is 100 ms
+    await t.sendMany(Array.from({ length: 10 }, (_, n) => Envelope.wrap(new Job(n))));
+    const [slow] = await t.get();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await t.ack(slow!);
+    expect(await t.get()).toHaveLength(1);
+  });
+
+  it("coalesces acks issued together into one DELETE, and resolves them only once it ran", async () => {
+    const t = transport();
+    await t.sendMany([1, 2, 3, 4, 5].map((n) => Envelope.wrap(new Job(n))));
+    const received: Envelope[] = [];
+    while (received.length < 5) received.push(...(await t.get()));
+    const spy = vi.spyOn(t.pool, "query");
+    await Promise.all(received.map((e) => t.ack(e)));
+    const deletes = spy.mock.calls.filter(([q]) => JSON.stringify(q).includes("DELETE FROM"));
+    expect(deletes).toHaveLength(1);
+    expect((await admin.query(`SELECT count(*)::int AS n FROM ${table(t)}`)).rows[0].n).toBe(0);
+  });
+
+  it("refuses to ack an envelope it did not hand out, or one read from another table", async () => {
+    const t = transport();
+    await expect(t.ack(Envelope.wrap(new Job(1), [new TransportMessageIdStamp("1")]))).rejects.toBeInstanceOf(
+      LogicError,
+    );
+    const other = transport();
+    await other.send(Envelope.wrap(new Job(1)));
+    await t.send(Envelope.wrap(new Job(2)));
+    const [fromOther] = await other.get();
+    await expect(t.ack(fromOther!)).rejects.toThrow(/read from table/);
+    expect(numbers(await t.all()), "the row with the same id in this table survives").toEqual([2]);
+  });
+
+  it("counts only what a claim could take now; lists everything; finds by id within its queue", async () => {
+    const t = transport();
+    const other = createTransport({ schema, table_name: t.tableName, queue_name: "other" });
+    open.push(other);
+    await t.send(Envelope.wrap(new Job(1)));
+    await t.send(Envelope.wrap(new Job(2), [DelayStamp.delayFor(60_000)]));
+    const claimed = await t.send(Envelope.wrap(new Job(3)));
+    const [otherSent] = await other.sendMany([Envelope.wrap(new Job(4))]);
+    expect(await t.getMessageCount()).toBe(2);
+    await t.get(); // claims job 1 (one row: nothing measured yet)
+    expect(await t.getMessageCount()).toBe(1);
+    expect(numbers(await t.all())).toEqual([1, 2, 3]);
+    expect(numbers(await t.all(2))).toEqual([1, 2]);
+    const id = claimed.last(TransportMessageIdStamp)!.id;
+    expect((await t.find(id))?.message).toEqual(new Job(3));
+    expect(await t.find(Number(id))).toBeDefined();
+    expect(await t.find(otherSent!.last(TransportMessageIdStamp)!.id), "another queue's row").toBeUndefined();
+    expect(await t.find("abc")).toBeUndefined();
+    expect(await t.find("99999999999999999999")).toBeUndefined();
+  });
+
+  it("claims across queues of one table with getFromQueues, oldest first", async () => {
+    const a = transport({ queue_name: "a" });
+    const b = createTransport({ schema, table_name: a.tableName, queue_name: "b" });
+    open.push(b);
+    await a.send(Envelope.wrap(new Job(1)));
+    await b.send(Envelope.wrap(new Job(2)));
+    await a.send(Envelope.wrap(new Job(3)));
+    const received: Envelope[] = [];
+    for (let i = 0; i < 5 && received.length < 3; i++) {
+      for (const e of await a.getFromQueues(["a", "b"])) {
+        received.push(e);
+        await a.ack(e);
+      }
+    }
+    expect(numbers(received)).toEqual([1, 2, 3]);
+    await expect(a.getFromQueues(["bad queue"])).rejects.toThrow(/option "queues"/);
+  });
+
+  it("keepalive with more seconds than the timeout pushes the deadline that far", async () => {
+    const t = transport({ redeliver_timeout: 1 });
+    await t.send(Envelope.wrap(new Job(1)));
+    const [claimed] = await t.get();
+    await t.keepalive(claimed!, 120);
+    const { rows } = await admin.query(
+      `SELECT EXTRACT(EPOCH FROM delivered_at - now())::float8 AS ahead FROM ${table(t)}`,
+    );
+    expect(rows[0].ahead).toBeGreaterThan(110);
+    await expect(t.keepalive(claimed!, -1)).rejects.toThrow(/seconds must be a number > 0/);
+  });
+
+  it("hands out a row with garbage headers or body as UndecodableMessage, raw body kept", async () => {
+    const t = transport();
+    await t.setup();
+    await admin.query(`INSERT INTO ${table(t)} (body, headers, queue_name) VALUES ($1, $2, 'default')`, [
+      "\u00ff not json",
+      JSON.stringify({ type: 42 }),
+    ]);
+    const [received] = await t.get();
+    expect(received!.message).toBeInstanceOf(UndecodableMessage);
+    expect((received!.message as UndecodableMessage).body).toBe("\u00ff not json");
+  });
+
+  it("refuses sendMany across different transactions", async () => {
+    const t = transport();
+    const [c1, c2] = [await admin.connect(), await admin.connect()];
+    try {
+      await expect(
+        t.sendMany([
+          Envelope.wrap(new Job(1), [new PostgresTransactionStamp(c1)]),
+          Envelope.wrap(new Job(2), [new PostgresTransactionStamp(c2)]),
+        ]),
+      ).rejects.toThrow(/different transactions/);
+    } finally {
+      c1.release();
+      c2.release();
+    }
+  });
+
+  it("keeps the restart signal in its table, latest request winning", async () => {
+    const t = transport();
+    expect(await t.getRestartRequestedAt()).toBeNull();
+    await t.requestRestart(2_000);
+    await t.requestRestart(1_000);
+    const other = createTransport({ schema, table_name: t.tableName, queue_name: "other" });
+    open.push(other);
+    expect(await other.getRestartRequestedAt()).toBe(2_000);
+  });
+
+  describe("setup", () => {
+    it("creates table, indexes, trigger and restart table, versioned; concurrent setups do not collide", async () => {
+      const transports = Array.from({ length: 4 }, () =>
+        createTransport({ schema: `${schema}_setup`, table_name: "jobs" }),
+      );
+      open.push(...transports);
+      await Promise.all(transports.map((t) => t.setup()));
+      const { rows } = await admin.query(
+        `SELECT obj_description(to_regclass($1), 'pg_class') AS comment,
+                (SELECT array_agg(indexname::text ORDER BY indexname) FROM pg_indexes WHERE schemaname = $2 AND tablename = 'jobs') AS indexes,
+                (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal) AS triggers,
+                to_regclass($3) IS NOT NULL AS restart`,
+        [`"${schema}_setup"."jobs"`, `${schema}_setup`, `"${schema}_setup"."jobs_restart"`],
+      );
+      expect(rows[0]).toEqual({
+        comment: `messenger-ts transport table; schema version ${SCHEMA_VERSION}`,
+        indexes: ["jobs_claim_idx", "jobs_claimed_idx", "jobs_pkey"],
+        triggers: 1,
+        restart: true,
+      });
+      await dropSchema(admin, `${schema}_setup`);
+    });
+
+    it("does nothing without auto_setup: a missing table is a TransportError", async () => {
+      const t = transport({ auto_setup: false });
+      const error = await t.send(Envelope.wrap(new Job(1))).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect((error as Error).message).toMatch(/could not send a message.*does not exist/);
+    });
+
+    it("refuses a table it did not create, and one from a newer release", async () => {
+      await admin.query(`CREATE TABLE "${schema}"."foreign_jobs" (id int)`);
+      const foreign = transport({ table_name: "foreign_jobs" });
+      await expect(foreign.setup()).rejects.toThrow(/was not created by messenger-ts/);
+      const t = transport();
+      await t.setup();
+      await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 99'`);
+      const later = createTransport({ schema, table_name: t.tableName });
+      open.push(later);
+      await expect(later.setup()).rejects.toThrow(/schema version 99, newer than the 1/);
+    });
+  });
+});
