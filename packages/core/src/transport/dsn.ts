@@ -14,9 +14,22 @@ export interface Dsn {
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
-/** The DSN with any password replaced by `***`: the only form of a DSN that may reach logs or errors. */
+/**
+ * The DSN with any password replaced by `***`: the only form of a DSN that may reach logs or
+ * errors. Passwords may hold unescaped `/`, `?`, `#` or `@`, so everything from the first `:` of
+ * the user part to the last `@` is masked; a query containing `@` is masked too (better too much).
+ */
 export function redactDsn(dsn: string): string {
-  return String(dsn).replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:)([^@/?#]*)@/i, "$1***@");
+  const text = String(dsn);
+  const scheme = /^([a-z][a-z0-9+.-]*:\/\/)/i.exec(text);
+  if (!scheme) return text;
+  const rest = text.slice(scheme[1]!.length);
+  const at = rest.lastIndexOf("@");
+  if (at < 0) return text;
+  const userinfo = rest.slice(0, at);
+  const colon = userinfo.indexOf(":");
+  if (colon < 0) return text;
+  return `${scheme[1]}${userinfo.slice(0, colon + 1)}***${rest.slice(at)}`;
 }
 
 /** Parses `scheme://[user[:password]@][host[:port]][/path][?query]`. Percent-escapes are decoded. */

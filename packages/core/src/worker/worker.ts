@@ -171,12 +171,16 @@ export class Worker implements WorkerEventSource {
         const envelopes = await this.#get(name, receiver);
         if (envelopes.length === 0) continue;
         fetched = true;
-        for (const envelope of envelopes) {
+        // Fetched messages are claimed: keep them alive while they wait for a free slot too.
+        const waiting = envelopes.map((envelope) => ({ envelope, receiverName: name, receiver }));
+        for (const entry of waiting) this.#inHand.add(entry);
+        for (const entry of waiting) {
           await this.#freeSlot();
-          if (this.#stopping) break;
-          await this.#rateLimit(name);
-          if (this.#stopping) break;
-          this.#start(envelope, name, receiver);
+          if (!this.#stopping) await this.#rateLimit(name);
+          this.#inHand.delete(entry);
+          // Not started: it stays claimed and comes back after the redelivery timeout.
+          if (this.#stopping) continue;
+          this.#start(entry.envelope, name, receiver);
         }
         break; // priority: start again from the first receiver
       }

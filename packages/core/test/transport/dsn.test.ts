@@ -47,6 +47,11 @@ describe("redactDsn", () => {
     expect(redactDsn("redis://user:secret@h:6379/stream")).toBe("redis://user:***@h:6379/stream");
     expect(redactDsn("redis://:secret@h:6379")).toBe("redis://:***@h:6379");
     expect(redactDsn("redis://h:6379")).toBe("redis://h:6379");
+    expect(redactDsn("postgres://app:s3/cr?et#x@db/app")).toBe("postgres://app:***@db/app");
+    expect(redactDsn("postgres://app:p@ss@db:5432/app?sslmode=require")).toBe(
+      "postgres://app:***@db:5432/app?sslmode=require",
+    );
+    expect(redactDsn("not a dsn")).toBe("not a dsn");
   });
 });
 

@@ -7,6 +7,7 @@ import {
   KeepaliveTimer,
   nullLogger,
   TokenBucketRateLimiter,
+  TransportMessageIdStamp,
   Worker,
   WorkerRateLimitedEvent,
   WorkerRunningEvent,
@@ -99,5 +100,43 @@ describe("rate limiting", () => {
     expect(limited).toEqual([1_000, 1_000]);
     expect(handledAt[1]! - handledAt[0]!).toBeGreaterThanOrEqual(1_000);
     expect(handledAt[2]! - handledAt[1]!).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe("keepalive of fetched messages", () => {
+  it("covers messages that wait in the fetched batch for a free slot, not only those in a handler", async () => {
+    class Numbered {
+      constructor(readonly n: number) {}
+    }
+    const log: string[] = [];
+    const queue = new QueueTransport(undefined, 60);
+    const keepalive = queue.keepalive.bind(queue);
+    queue.keepalive = async (envelope) => {
+      log.push(`keepalive ${String(envelope.last(TransportMessageIdStamp)?.id)}`);
+      await keepalive(envelope);
+    };
+    for (const n of [1, 2])
+      await queue.send(Envelope.wrap(new Numbered(n), [new BusNameStamp("messenger.bus.default")]));
+    const messenger = createMessenger({
+      handlers: [
+        defineHandler(Numbered, async function slow(m: Numbered) {
+          log.push(`start ${m.n}`);
+          await new Promise((r) => setTimeout(r, 120));
+        }),
+      ],
+    });
+    const events = messenger.events.child();
+    events.on(WorkerRunningEvent, (e) => {
+      if (e.isWorkerIdle) e.worker.stop();
+    });
+    await new Worker(new Map([["q", queue]]), messenger.routableBus, events, {
+      sleep: 1,
+      concurrency: 1,
+    }).run();
+    // Message 2 was fetched with message 1 and waited ~120 ms for the one slot (keepalive every
+    // 20 ms): it was kept alive before its own handler started.
+    expect(log.indexOf("keepalive 2")).toBeGreaterThan(-1);
+    expect(log.indexOf("keepalive 2")).toBeLessThan(log.indexOf("start 2"));
+    expect(queue.acked).toHaveLength(2);
   });
 });
