@@ -1,14 +1,14 @@
 /** The most rows one claim takes. */
-export const MAX_CLAIM_BATCH = 10;
+export const MAX_CLAIM_BATCH = 100;
 
 /** Weight of the newest gap in the moving average: reacts within a few messages, ignores one outlier. */
 const SMOOTHING = 0.3;
 
 /**
  * How many rows the next claim takes. A worker holds a claimed batch until it has free handler
- * slots, and the worker's keepalive covers only messages already in a handler: a message waiting
- * behind slow ones would outlive `redeliver_timeout` and run twice. So the batch is sized to what
- * the consumer finishes within a third of the timeout, judged from the interval between its
+ * slots; its keepalive covers the waiting rows, but if the worker dies they all wait out
+ * `redeliver_timeout` before anyone else gets them. So the batch is sized to what the consumer
+ * finishes within a third of the timeout, judged from the interval between its
  * acknowledgements (which already reflects its concurrency): fast handlers get full batches of
  * {@link MAX_CLAIM_BATCH}, slow ones get one row per claim, as in Symfony. It starts at one row,
  * before anything was measured.

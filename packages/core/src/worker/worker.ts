@@ -39,6 +39,9 @@ interface HeldForBatch extends InHandMessage {
   readonly heldAt: number;
 }
 
+/** Acknowledgements in flight before the worker stops fetching until some complete. */
+const MAX_PENDING_ACKS = 256;
+
 function describe(envelope: Envelope): Record<string, unknown> {
   return {
     class: envelope.message.constructor?.name,
@@ -245,7 +248,11 @@ export class Worker implements WorkerEventSource {
   }
 
   async #freeSlot(): Promise<void> {
-    while (!this.#stopping && this.#inFlight.size >= this.#concurrency) {
+    // Acknowledgements still on their way count against a bound too: a slow backend slows intake.
+    while (
+      !this.#stopping &&
+      (this.#inFlight.size >= this.#concurrency || this.#finishing.size >= MAX_PENDING_ACKS)
+    ) {
       await new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
     }
   }
@@ -294,9 +301,23 @@ export class Worker implements WorkerEventSource {
       this.#heldForBatch.set(batchHandler, { ...entry, envelope: result, heldAt });
     } else {
       this.#inHand.delete(entry);
-      if (!acked) await this.#finish(result, name, receiver, error);
+      if (!acked) {
+        // A success is acknowledged in the background: the next message need not wait for the
+        // round trip, and the transport can batch acknowledgements. A failure is finished first,
+        // so its listeners (retry, failure transport, failure limit) run before the running event.
+        if (error) await this.#finish(result, name, receiver, error);
+        else this.#track(this.#finish(result, name, receiver));
+      }
     }
     await this.#events.dispatch(new WorkerRunningEvent(this, false));
+  }
+
+  #track(task: Promise<void>): void {
+    const tracked = task.finally(() => {
+      this.#finishing.delete(tracked);
+      this.#wakeSlotWaiters();
+    });
+    this.#finishing.add(tracked);
   }
 
   /** An acknowledgement that arrived through the ack stamp (batch handlers). */
@@ -305,8 +326,7 @@ export class Worker implements WorkerEventSource {
       if (entry.envelope.message === envelope.message && entry.receiverName === name)
         this.#inHand.delete(entry);
     }
-    const task = this.#finish(envelope, name, receiver, error).finally(() => this.#finishing.delete(task));
-    this.#finishing.add(task);
+    this.#track(this.#finish(envelope, name, receiver, error));
   }
 
   /**
