@@ -81,6 +81,7 @@ export { JitterTrigger } from "./triggers/jitter-trigger.js";
 export { PeriodicalTrigger } from "./triggers/periodical-trigger.js";
 export { isStatefulTrigger, type StatefulTrigger, type Trigger } from "./triggers/trigger.js";
 
+import { sendableStamps } from "@messenger-ts/core";
 import { RedispatchMessageHandler } from "./messages/redispatch-message-handler.js";
 import { ServiceCallMessageHandler } from "./messages/service-call-message-handler.js";
 import { ScheduledStamp } from "./scheduled-stamp.js";
@@ -88,5 +89,9 @@ import { ScheduledStamp } from "./scheduled-stamp.js";
 /** The handlers the scheduler needs, for an explicit `handlers` list in `createMessenger`. */
 export const schedulerHandlers = [RedispatchMessageHandler, ServiceCallMessageHandler] as const;
 
-/** The sendable stamps the scheduler adds, to register in the serializer's `StampRegistry`. */
+/** The sendable stamps the scheduler adds (already in core's shared `sendableStamps`). */
 export const schedulerSendableStamps = [ScheduledStamp] as const;
+
+// Importing the scheduler makes its stamps travel with the default serializer, as the built-in
+// ones do; a serializer built with its own StampRegistry still needs them registered.
+for (const stamp of schedulerSendableStamps) sendableStamps.register(stamp);

@@ -6,7 +6,7 @@ import { type MessageTypeRegistry, messageTypes } from "../message/message-type-
 import { SerializedMessageStamp } from "../stamps/serialized-message-stamp.js";
 import { assertNoForbiddenKeys, mayHoldForbiddenKeys } from "./json-guards.js";
 import type { EncodedEnvelope, Serializer } from "./serializer.js";
-import { StampRegistry } from "./stamp-registry.js";
+import { type StampRegistry, sendableStamps } from "./stamp-registry.js";
 import { UndecodableMessage } from "./undecodable-message.js";
 import { ValueCodec } from "./value-codec.js";
 import { exactClassOf } from "./value-encoder.js";
@@ -37,7 +37,7 @@ export class JsonSerializer implements Serializer {
 
   constructor(options: JsonSerializerOptions = {}) {
     this.#types = options.messageTypes ?? messageTypes;
-    this.#stamps = options.stamps ?? new StampRegistry();
+    this.#stamps = options.stamps ?? sendableStamps;
     this.#codec = new ValueCodec(this.#types);
   }
 

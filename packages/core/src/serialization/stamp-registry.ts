@@ -111,6 +111,13 @@ export class StampRegistry {
   }
 }
 
+/**
+ * The registry the default JSON serializer reads, shared by every messenger in the process (like
+ * the message type registry `@AsMessage` writes to). A package or application with its own
+ * sendable stamps registers them here once, at import: `sendableStamps.register(MyStamp)`.
+ */
+export const sendableStamps = new StampRegistry();
+
 /** A registry holding every built-in sendable stamp, ready for application stamps. */
 export function createDefaultStampRegistry(): StampRegistry {
   return new StampRegistry();

@@ -110,3 +110,26 @@ describe("StampRegistry", () => {
     expect(new StampRegistry([]).classFor("BusNameStamp")).toBeUndefined();
   });
 });
+
+describe("the shared sendableStamps registry", () => {
+  it("is what a default JsonSerializer reads, so a package can make its stamps travel on import", async () => {
+    const { Envelope, JsonSerializer, Stamp, sendableStamps } = await import("../../src/index.js");
+    class TenantStamp extends Stamp {
+      static readonly stampName = "test.shared.TenantStamp";
+      constructor(readonly tenant: string) {
+        super();
+      }
+      static fromJSON(data: unknown) {
+        return new TenantStamp((data as { tenant: string }).tenant);
+      }
+    }
+    class Note {}
+    const { AsMessage } = await import("../../src/index.js");
+    AsMessage("test.shared.note")(Note);
+    const envelope = Envelope.wrap(new Note(), [new TenantStamp("acme")]);
+    expect(() => new JsonSerializer().encode(envelope)).toThrowError(/not a registered sendable stamp/);
+    sendableStamps.register(TenantStamp);
+    const decoded = new JsonSerializer().decode(new JsonSerializer().encode(envelope));
+    expect(decoded.last(TenantStamp)?.tenant).toBe("acme");
+  });
+});
