@@ -1,14 +1,19 @@
 // Must come first: Nest's and tsyringe's decorators read design-time metadata through it.
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { describeMachine, formatResult, writeResult } from "./report.js";
-import { scenarios } from "./scenarios/index.js";
+import { describeMachine, formatResult, writeJson, writeResult } from "./report.js";
+import { queueScenarios, scenarios } from "./scenarios/index.js";
+import { formatSideBySide, runSideBySide } from "./side-by-side.js";
+import { systems } from "./systems/index.js";
 
 const USAGE = `Usage: npm run bench -- [--only <name>[,<name>...]] [--n <count>] [--repetitions <count>]
 
-  --only         run only these scenarios (${scenarios.map((s) => s.name).join(", ")})
-  --n            operations per system and repetition (default: per scenario)
-  --repetitions  timed repetitions, at least 3 (default: 5)`;
+  --only         run only these scenarios and/or systems
+                   scenarios: ${[...scenarios, ...queueScenarios].map((s) => s.name).join(", ")}
+                   systems:   ${systems.map((s) => s.name).join(", ")}
+                 naming only systems runs the side-by-side scenarios for them
+  --n            size of every selected scenario (default: per scenario; see bench/README.md)
+  --repetitions  repetitions / rounds, at least 3 (default: 5 for dispatch, 3 side by side)`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -49,26 +54,52 @@ if (values.help) {
 }
 
 const n = positiveInteger(values.n, "n");
-const repetitions = positiveInteger(values.repetitions, "repetitions", 3) ?? 5;
-const wanted = values.only
-  ?.split(",")
-  .map((name) => name.trim())
-  .filter(Boolean);
-const unknown = wanted?.filter((name) => !scenarios.some((s) => s.name === name)) ?? [];
-if (unknown.length > 0) fail(`Unknown scenario: ${unknown.join(", ")}.`);
-const selected = wanted ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
+const repetitions = positiveInteger(values.repetitions, "repetitions", 3);
+const wanted =
+  values.only
+    ?.split(",")
+    .map((name) => name.trim())
+    .filter(Boolean) ?? [];
+const known = (name: string) =>
+  scenarios.some((s) => s.name === name) ||
+  queueScenarios.some((s) => s.name === name) ||
+  systems.some((s) => s.name === name);
+const unknown = wanted.filter((name) => !known(name));
+if (unknown.length > 0) fail(`Unknown scenario or system: ${unknown.join(", ")}.`);
+const namedScenarios = wanted.filter(
+  (name) => scenarios.some((s) => s.name === name) || queueScenarios.some((s) => s.name === name),
+);
+const namedSystems = wanted.filter((name) => systems.some((s) => s.name === name));
+const pick = <T extends { name: string }>(all: readonly T[], named: readonly string[], whenNone: boolean) =>
+  named.length > 0 ? all.filter((item) => named.includes(item.name)) : whenNone ? [...all] : [];
+const selected = pick(scenarios, namedScenarios, namedSystems.length === 0);
+const selectedQueue = pick(queueScenarios, namedScenarios, true);
+const selectedSystems = pick(systems, namedSystems, true);
 
 const machine = describeMachine(new Date());
 console.log(
   `${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}-${machine.arch})`,
 );
+const log = (line: string) => console.error(line);
 let failedChecks = false;
 for (const scenario of selected) {
-  const log = (line: string) => console.error(line);
-  const result = await scenario.run({ n: n ?? scenario.defaultN, repetitions, log });
+  const result = await scenario.run({ n: n ?? scenario.defaultN, repetitions: repetitions ?? 5, log });
   console.log(`\n${formatResult(result)}`);
   console.log(`written to ${await writeResult(result, machine)}`);
   failedChecks ||= Object.values(result.checks).some((ok) => !ok);
+}
+if (selectedQueue.length > 0) {
+  const result = await runSideBySide({
+    scenarios: selectedQueue,
+    systems: selectedSystems,
+    n,
+    repetitions: repetitions ?? 3,
+    log,
+  });
+  console.log(`\n${formatSideBySide(result, selectedQueue)}`);
+  console.log(`written to ${await writeJson("side-by-side", result, machine)}`);
+  // A job lost or handled twice means the figures measured something else.
+  failedChecks ||= result.problems.length > 0;
 }
 // A run whose handlers did not all run measured the wrong thing; the figures must not be trusted.
 if (failedChecks) process.exitCode = 1;

@@ -77,11 +77,16 @@ export function formatResult(result: ScenarioResult): string {
 
 /** Writes `results/<date>-<scenario>.json` (through a temp file, so a crash leaves no half file). */
 export async function writeResult(result: ScenarioResult, machine: Machine): Promise<string> {
+  return writeJson(result.scenario, result, machine);
+}
+
+/** Writes `results/<date>-<name>.json` with the machine first. */
+export async function writeJson(name: string, data: object, machine: Machine): Promise<string> {
   // Colons are not allowed in Windows file names.
   const stamp = machine.date.slice(0, 19).replaceAll(":", "-");
-  const path = `${RESULTS_DIR}${stamp}Z-${result.scenario}.json`;
+  const path = `${RESULTS_DIR}${stamp}Z-${name}.json`;
   await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(`${path}.tmp`, `${JSON.stringify({ machine, ...result }, null, 2)}\n`);
+  await writeFile(`${path}.tmp`, `${JSON.stringify({ machine, ...data }, null, 2)}\n`);
   await rename(`${path}.tmp`, path);
   return path;
 }

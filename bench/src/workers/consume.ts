@@ -1,0 +1,49 @@
+import { wallNow } from "../clock.js";
+import { systemByName } from "../systems/index.js";
+import { type Consumer, failIfAsked, type Job } from "../systems/system.js";
+import type { MemorySample, WorkerConfig, WorkerEvent } from "./protocol.js";
+
+function memory(handled: number): MemorySample {
+  const { rss, heapUsed } = process.memoryUsage();
+  return { handled, rss, heapUsed };
+}
+
+/**
+ * Starts a system's consumer with the bench handler: it records the first and last call (wall
+ * clock, taken first thing in the handler) and reports what the config asks for.
+ */
+export async function consume(config: WorkerConfig, send: (event: WorkerEvent) => void): Promise<Consumer> {
+  const system = systemByName(config.system);
+  let handled = 0;
+  let first = 0;
+  let last = 0;
+  let acked = 0;
+  const { expect, reportEach, sampleEvery } = config;
+  const handle = (job: Job): void => {
+    const at = wallNow();
+    handled++;
+    if (handled === 1) first = at;
+    last = at;
+    if (reportEach) send({ type: "handled", id: job.id, at, sentAt: job.sentAt });
+    if (sampleEvery > 0 && handled % sampleEvery === 0) send({ type: "memory", at, memory: memory(handled) });
+    if (handled === expect) send({ type: "done", first, last, count: handled });
+    failIfAsked(job);
+  };
+  const consumer = await system.openConsumer({
+    concurrency: config.concurrency,
+    handle,
+    acked:
+      expect > 0
+        ? () => {
+            if (++acked === expect) send({ type: "acked", at: wallNow(), count: acked });
+          }
+        : undefined,
+  });
+  send({ type: "ready", at: wallNow(), memory: memory(0) });
+  return {
+    async stop() {
+      await consumer.stop();
+      send({ type: "stopped", handled });
+    },
+  };
+}

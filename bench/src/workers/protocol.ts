@@ -1,0 +1,31 @@
+/** What the runner asks of a worker process. */
+export interface WorkerConfig {
+  readonly system: string;
+  readonly concurrency: number;
+  /** Report every handler call (latency and retry scenarios); off when only totals count. */
+  readonly reportEach: boolean;
+  /** Report "done" after this many handler calls, and "acked" after this many acknowledgements (0: never). */
+  readonly expect: number;
+  /** Report the process's memory every this many handler calls (0: never). */
+  readonly sampleEvery: number;
+}
+
+export interface MemorySample {
+  /** Handler calls so far. */
+  readonly handled: number;
+  readonly rss: number;
+  readonly heapUsed: number;
+}
+
+/** What a worker process reports; `at` values are wall-clock ms (see clock.ts). */
+export type WorkerEvent =
+  | { readonly type: "ready"; readonly at: number; readonly memory: MemorySample }
+  | { readonly type: "handled"; readonly id: number; readonly at: number; readonly sentAt?: number }
+  | { readonly type: "done"; readonly first: number; readonly last: number; readonly count: number }
+  | { readonly type: "acked"; readonly at: number; readonly count: number }
+  | { readonly type: "memory"; readonly at: number; readonly memory: MemorySample }
+  | { readonly type: "error"; readonly message: string }
+  /** After stop(): every handler call the worker saw, failed attempts included. */
+  | { readonly type: "stopped"; readonly handled: number };
+
+export type WorkerCommand = { readonly type: "stop" };
