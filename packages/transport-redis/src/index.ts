@@ -1,1 +1,12 @@
-export {};
+export { MAX_FETCH_BATCH } from "./claim-sizer.js";
+export type { MessageCounts } from "./redis-connection.js";
+export { REDIS_OPTION_DEFAULTS } from "./redis-options.js";
+export { RedisRateLimiter } from "./redis-rate-limiter.js";
+export { RedisReceivedStamp } from "./redis-received-stamp.js";
+export { RedisTransport, type RedisTransportOptions } from "./redis-transport.js";
+export {
+  parseRedisDsn,
+  type RedisDsn,
+  RedisTransportFactory,
+  redactRedisDsn,
+} from "./redis-transport-factory.js";

@@ -1,0 +1,373 @@
+import { type Logger, LogicError, MessengerError, TransportError } from "@messenger-ts/core";
+import type { RedisKeys } from "./redis-options.js";
+import {
+  ACK,
+  COUNT,
+  FETCH,
+  FIND,
+  KEEPALIVE,
+  LIST,
+  PRUNE_CONSUMERS,
+  REMOVE,
+  RESERVE_TOKEN,
+  type RedisScript,
+  SEND,
+} from "./redis-scripts.js";
+import {
+  acquireClient,
+  COMMAND_TIMEOUT_MS,
+  createBlockingClient,
+  MAX_RETRIES_PER_REQUEST,
+  PROCESS_CONNECTION_NAME,
+  type RedisClient,
+  type RedisClientConfig,
+  releaseClient,
+} from "./shared-client.js";
+
+/** One stream entry: its id and its `message` field (undefined when the entry has none). */
+export interface StreamEntry {
+  readonly id: string;
+  readonly message: string | undefined;
+}
+
+/** A message to store: undelayed ones go to the stream, delayed ones to the sorted set under `id`. */
+export interface OutgoingMessage {
+  readonly delay: number;
+  readonly id: string;
+  readonly message: string;
+}
+
+export interface FetchResult {
+  /** The Redis clock when the fetch ran (ms). */
+  readonly now: number;
+  /** When the earliest delayed message is due (Redis clock, ms), or null when none waits. */
+  readonly nextDueAt: number | null;
+  /** Where the abandoned-message sweep goes on; "0-0" when it went round. */
+  readonly cursor: string;
+  /** Entries taken over from dead consumers first, then new ones; oldest first within each. */
+  readonly entries: readonly StreamEntry[];
+}
+
+export interface MessageCounts {
+  /** In the stream, not read by any consumer yet. */
+  readonly waiting: number;
+  /** Read by a consumer and not acknowledged: being handled, or abandoned and not claimed again yet. */
+  readonly pending: number;
+  /** In the delayed set, due or not. */
+  readonly delayed: number;
+}
+
+export interface DelayedEntry extends StreamEntry {
+  /** Due time, Redis clock (ms). */
+  readonly dueAt: number;
+}
+
+export interface RedisConnectionSettings {
+  /** Where to connect (credentials included; never logged). */
+  readonly config: RedisClientConfig;
+  readonly keys: RedisKeys;
+  readonly group: string;
+  readonly consumer: string;
+  readonly autoSetup: boolean;
+  readonly streamMaxEntries: number;
+  readonly deleteAfterAck: boolean;
+  readonly deleteAfterReject: boolean;
+  /** `transport "async"`: how errors name the transport. */
+  readonly label: string;
+  /** `127.0.0.1:6379/0`: how errors name the server, without credentials. */
+  readonly target: string;
+  readonly logger: Logger;
+}
+
+/** Most delayed messages one fetch moves into the stream; the rest move on the next fetch. */
+const PROMOTE_LIMIT = 1_000;
+
+/**
+ * All Redis commands of the transport: the Lua scripts (one round trip per operation), the
+ * blocking wait on its own connection, setup and the small keys. Every driver error leaves here
+ * as a TransportError naming the operation, the stream and the server (never a password), with
+ * the driver's error as `cause`.
+ */
+export class RedisConnection {
+  readonly #settings: RedisConnectionSettings;
+  readonly #keys: RedisKeys;
+  /** Every acked or rejected entry is deleted: the stream then holds exactly unread + pending entries. */
+  readonly #exact: string;
+  #shared: ReturnType<typeof acquireClient> | undefined;
+  #blocking: RedisClient | undefined;
+  readonly #reconnectListeners = new Set<() => void>();
+  readonly #onReconnect = () => {
+    for (const listener of [...this.#reconnectListeners]) listener();
+  };
+
+  constructor(settings: RedisConnectionSettings) {
+    this.#settings = settings;
+    this.#keys = settings.keys;
+    this.#exact = settings.deleteAfterAck && settings.deleteAfterReject ? "1" : "0";
+  }
+
+  /** The command client (connecting lazily), shared by the transports of the process on the same server. */
+  get client(): RedisClient {
+    if (!this.#shared) {
+      this.#shared = acquireClient(this.#settings.config, this.#settings.logger);
+      this.#shared.reconnected.add(this.#onReconnect);
+    }
+    return this.#shared.client;
+  }
+
+  /** Called after the command connection came back from a loss (replies in flight may be lost). */
+  onReconnect(listener: () => void): () => void {
+    this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
+  }
+
+  async send(messages: readonly OutgoingMessage[]): Promise<string[]> {
+    const args: (string | number)[] = [this.#settings.streamMaxEntries];
+    for (const m of messages) args.push(m.delay, m.id, m.message);
+    const operation = messages.length === 1 ? "send a message" : `send ${messages.length} messages`;
+    return (await this.#run(operation, SEND, this.#streamKeys(), args)) as string[];
+  }
+
+  async fetch(count: number, claim: boolean, claimMinIdle: number, cursor: string): Promise<FetchResult> {
+    const { group, consumer, autoSetup, streamMaxEntries } = this.#settings;
+    const args = [
+      group,
+      consumer,
+      count,
+      streamMaxEntries,
+      autoSetup ? "1" : "0",
+      claim ? "1" : "0",
+      claimMinIdle,
+      cursor,
+      PROMOTE_LIMIT,
+    ];
+    const [now, nextDueAt, nextCursor, claimed, fresh] = (await this.#run(
+      "receive messages",
+      FETCH,
+      this.#streamKeys(),
+      args,
+    )) as [number, number, string, RawEntry[], RawEntry[]];
+    const entries = claimed.length === 0 ? fresh.map(toEntry) : [...claimed, ...fresh].map(toEntry);
+    return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
+  }
+
+  /** XACK every id, and XDEL `deleteIds` too; returns how many were still pending. */
+  async ack(deleteIds: readonly string[], keepIds: readonly string[]): Promise<number> {
+    const args = [this.#settings.group, deleteIds.length, ...deleteIds, ...keepIds];
+    return (await this.#run("acknowledge messages", ACK, [this.#keys.stream], args)) as number;
+  }
+
+  /** Deletes a listed message, delayed or in the stream, whatever its state; true when it was there. */
+  async remove(kind: "stream" | "delayed", id: string): Promise<boolean> {
+    const keys = [this.#keys.stream, this.#keys.delayed, this.#keys.delayedMessages];
+    return (await this.#run("remove a message", REMOVE, keys, [this.#settings.group, kind, id])) === 1;
+  }
+
+  /** Resets the idle time of the entries this consumer still owns; returns how many it owns. */
+  async keepalive(ids: readonly string[]): Promise<number> {
+    const args = [this.#settings.group, this.#settings.consumer, ...ids];
+    return (await this.#run("keep messages alive", KEEPALIVE, [this.#keys.stream], args)) as number;
+  }
+
+  async count(): Promise<MessageCounts> {
+    const keys = [this.#keys.stream, this.#keys.delayed];
+    const [waiting, pending, delayed] = (await this.#run("count messages", COUNT, keys, [
+      this.#settings.group,
+      this.#exact,
+    ])) as [number, number, number];
+    return { waiting, pending, delayed };
+  }
+
+  async list(limit: number): Promise<{ entries: StreamEntry[]; delayed: DelayedEntry[] }> {
+    const keys = [this.#keys.stream, this.#keys.delayed, this.#keys.delayedMessages];
+    const [entries, ids, bodies, dues] = (await this.#run("list messages", LIST, keys, [
+      this.#settings.group,
+      limit,
+      this.#exact,
+    ])) as [RawEntry[], string[], (string | null)[], string[]];
+    return {
+      entries: entries.map(toEntry),
+      delayed: ids.map((id, i) => ({ id, message: bodies[i] ?? undefined, dueAt: Number(dues[i]) })),
+    };
+  }
+
+  async find(kind: "stream" | "delayed", id: string): Promise<StreamEntry | undefined> {
+    const keys = [this.#keys.stream, this.#keys.delayed, this.#keys.delayedMessages];
+    const found = (await this.#run("find a message", FIND, keys, [
+      this.#settings.group,
+      kind,
+      id,
+      this.#exact,
+    ])) as [string, string] | null;
+    return found ? { id: found[0], message: found[1] === "" ? undefined : found[1] } : undefined;
+  }
+
+  /**
+   * Re-reads this consumer's own pending entries after `afterId` (XREADGROUP … 0): entries a fetch
+   * took whose reply was lost with the connection. Entries deleted meanwhile come back without a
+   * message. Returns [] when there are no more.
+   */
+  async readOwnPending(afterId: string, count: number): Promise<StreamEntry[]> {
+    const { group, consumer } = this.#settings;
+    const reply = await this.#wrap("read its pending messages", () =>
+      this.client
+        .xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", this.#keys.stream, afterId)
+        // No group (yet, or any more): nothing is pending.
+        .catch((error: Error) => {
+          if (String(error?.message).includes("NOGROUP")) return null;
+          throw error;
+        }),
+    );
+    const streams = reply as [string, RawEntry[]][] | null;
+    return streams?.[0]?.[1].map(toEntry) ?? [];
+  }
+
+  /** Removes consumers that hold nothing and did not read for `idleMs`; returns how many. */
+  async pruneConsumers(idleMs: number): Promise<number> {
+    const args = [this.#settings.group, idleMs, this.#settings.consumer];
+    return (await this.#run("prune idle consumers", PRUNE_CONSUMERS, [this.#keys.stream], args)) as number;
+  }
+
+  /**
+   * Creates the stream and the group (reading from the first entry). Idempotent and safe when
+   * several workers run it at once: an existing group is left as it is. Refuses a stream read by
+   * other groups while acked messages are deleted, since that would delete what they did not read.
+   */
+  async setup(): Promise<void> {
+    const { group, deleteAfterAck, deleteAfterReject } = this.#settings;
+    const stream = this.#keys.stream;
+    const groups = await this.#wrap("set up its stream and consumer group", async () => {
+      try {
+        await this.client.xgroup("CREATE", stream, group, "0", "MKSTREAM");
+      } catch (error) {
+        if (!String((error as Error)?.message).includes("BUSYGROUP")) throw error;
+      }
+      return (await this.client.xinfo("GROUPS", stream)) as unknown[][];
+    });
+    if ((deleteAfterAck || deleteAfterReject) && groups.length > 1) {
+      const names = groups.map((fields) => String(fields[fields.indexOf("name") + 1]));
+      throw new LogicError(
+        `Stream "${stream}" of ${this.#settings.label} is read by ${groups.length} consumer groups (${names.join(", ")}), but delete_after_ack / delete_after_reject would delete messages the other groups have not read: set both to false for a stream shared by several groups.`,
+        { code: "REDIS_SHARED_STREAM" },
+      );
+    }
+  }
+
+  async requestRestart(at: number): Promise<void> {
+    await this.#wrap("record the restart signal", () =>
+      this.client.set(this.#keys.restart, String(Math.trunc(at))),
+    );
+  }
+
+  async restartRequestedAt(): Promise<number | null> {
+    const value = await this.#wrap("read the restart signal", () => this.client.get(this.#keys.restart));
+    return value === null ? null : Number(value);
+  }
+
+  /** Takes a permit from the shared token bucket `key`; returns the wait in ms before using it. */
+  async reserveToken(key: string, limit: number, intervalMs: number): Promise<number> {
+    const bucket = `${this.#keys.rateLimitPrefix}${key}`;
+    return (await this.#run(
+      "take a rate-limit permit",
+      RESERVE_TOKEN,
+      [bucket],
+      [limit, intervalMs],
+    )) as number;
+  }
+
+  /**
+   * Blocks up to `timeoutMs` on the marker (BZPOPMIN, on a connection of its own) and returns its
+   * score: when something became ready (0 or a past time), or when a newly delayed message is due.
+   * Null on timeout. Only one call may be outstanding at a time.
+   */
+  async waitForMarker(timeoutMs: number): Promise<number | null> {
+    this.#blocking ??= createBlockingClient(
+      this.#settings.config,
+      this.#settings.logger,
+      `${PROCESS_CONNECTION_NAME}:wait:${this.#keys.stream}`,
+    );
+    const seconds = (Math.max(1, Math.ceil(timeoutMs)) / 1000).toFixed(3);
+    const reply = await this.#wrap("wait for messages", () =>
+      this.#blocking!.bzpopmin(this.#keys.marker, seconds),
+    );
+    return reply ? Number(reply[2]) : null;
+  }
+
+  /** Puts a popped marker back (only lowering its score), for another idle worker to take. */
+  async restoreMarker(score: number): Promise<void> {
+    await this.#wrap("restore the wake-up marker", () =>
+      this.client.zadd(this.#keys.marker, "LT", String(score), "next"),
+    );
+  }
+
+  /** Ends the blocking connection at once and gives the shared one back (the last user closes it). */
+  async close(): Promise<void> {
+    const blocking = this.#blocking;
+    this.#blocking = undefined;
+    blocking?.disconnect();
+    const shared = this.#shared;
+    this.#shared = undefined;
+    if (shared) {
+      shared.reconnected.delete(this.#onReconnect);
+      await releaseClient(shared);
+    }
+  }
+
+  #streamKeys(): string[] {
+    return [this.#keys.stream, this.#keys.delayed, this.#keys.delayedMessages, this.#keys.marker];
+  }
+
+  /** EVALSHA, falling back to EVAL (which caches the script) when the server does not know it. */
+  #run(operation: string, script: RedisScript, keys: readonly string[], args: readonly (string | number)[]) {
+    return this.#wrap(operation, async () => {
+      const client = this.client;
+      try {
+        return await client.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
+      } catch (error) {
+        if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+        return client.eval(script.lua, script.numberOfKeys, ...keys, ...args);
+      }
+    });
+  }
+
+  async #wrap<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof MessengerError) throw error;
+      throw this.#transportError(operation, error);
+    }
+  }
+
+  #transportError(operation: string, error: unknown): TransportError {
+    const { label, target, group } = this.#settings;
+    const where = `stream "${this.#keys.stream}" on ${target}`;
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.includes("NOGROUP")) {
+      return new TransportError(
+        `Redis ${label} could not ${operation}: consumer group "${group}" of ${where} does not exist. Run setup() (messenger:setup-transports), or enable auto_setup.`,
+        { cause: error, code: "REDIS_GROUP_MISSING" },
+      );
+    }
+    const reason =
+      (error as Error)?.name === "MaxRetriesPerRequestError"
+        ? `Redis is unreachable (gave up after ${MAX_RETRIES_PER_REQUEST} reconnection attempts; it keeps reconnecting in the background)`
+        : message === "Command timed out"
+          ? `no reply within ${COMMAND_TIMEOUT_MS / 1000} s`
+          : message;
+    return new TransportError(`Redis ${label} could not ${operation} (${where}): ${reason}`, {
+      cause: error,
+    });
+  }
+}
+
+type RawEntry = [string, string[] | null];
+
+function toEntry([id, fields]: RawEntry): StreamEntry {
+  if (fields) {
+    for (let i = 0; i < fields.length; i += 2) {
+      if (fields[i] === "message") return { id, message: fields[i + 1] };
+    }
+  }
+  return { id, message: undefined };
+}

@@ -1,0 +1,208 @@
+import type { Logger } from "@messenger-ts/core";
+import { ClaimSizer } from "./claim-sizer.js";
+import { PerTickBatch } from "./per-tick-batch.js";
+import type { RedisConnection, StreamEntry } from "./redis-connection.js";
+import { RedisMessageWaiter } from "./redis-message-waiter.js";
+
+export interface RedisConsumerSettings {
+  readonly connection: RedisConnection;
+  /** Milliseconds an entry may sit idle before another consumer takes it over. */
+  readonly redeliveryTimeout: number;
+  /** Milliseconds between sweeps for abandoned entries; 0 sweeps on every fetch. */
+  readonly claimInterval: number;
+  /** Re-read this consumer's own pending entries first (a fixed consumer name, after a restart). */
+  readonly recoverAtStart: boolean;
+  readonly logger: Logger;
+  /** For log lines. */
+  readonly transport: string;
+}
+
+/** Consumers holding nothing are removed from the group after this long without reading. */
+const PRUNE_IDLE_MS = 3_600_000;
+const PRUNE_EVERY_MS = 600_000;
+/** Most ids per ack or keepalive script call (Lua's unpack has a limit of a few thousand). */
+const MAX_IDS_PER_CALL = 1_000;
+
+/**
+ * This process's consumer in the group: what it fetched and still holds, how big its next fetch
+ * is, when it sweeps for abandoned entries, its batched acks and keepalives, and its idle waits.
+ * Works on entries; the transport turns them into envelopes.
+ */
+export class RedisConsumer {
+  readonly #settings: RedisConsumerSettings;
+  readonly #connection: RedisConnection;
+  readonly #sizer: ClaimSizer;
+  readonly #waiter: RedisMessageWaiter;
+  /** Entries fetched and not acked or rejected yet (an ack in flight included). */
+  readonly #held = new Set<string>();
+  readonly #acks = new PerTickBatch<readonly [string, boolean], number>((items) => this.#flushAcks(items));
+  readonly #keepalives = new PerTickBatch<string, number>((ids) => this.#flushKeepalives(ids));
+  #claimCursor = "0-0";
+  #nextClaimAt = 0;
+  #nextPruneAt = 0;
+  #recover: boolean;
+  #fetching = 0;
+
+  constructor(settings: RedisConsumerSettings) {
+    this.#settings = settings;
+    this.#connection = settings.connection;
+    this.#sizer = new ClaimSizer(settings.redeliveryTimeout);
+    this.#waiter = new RedisMessageWaiter(settings.connection);
+    this.#recover = settings.recoverAtStart;
+    // A fetch whose reply was lost with the connection left entries no one handles.
+    settings.connection.onReconnect(() => {
+      this.#recover = true;
+    });
+  }
+
+  /**
+   * One script call: moves due delayed messages into the stream, takes over abandoned entries when
+   * a sweep is due (continuing one in progress), and reads new entries, up to a batch sized to the
+   * consumer's pace.
+   */
+  async fetch(): Promise<StreamEntry[]> {
+    if (this.#recover && this.#fetching === 0) {
+      const recovered = await this.#recoverOwnPending();
+      if (recovered.length > 0) return recovered;
+    }
+    const startedAt = Date.now();
+    const claim = this.#claimCursor !== "0-0" || startedAt >= this.#nextClaimAt;
+    this.#fetching++;
+    let result: Awaited<ReturnType<RedisConnection["fetch"]>>;
+    try {
+      result = await this.#connection.fetch(
+        this.#sizer.next(),
+        claim,
+        this.#settings.redeliveryTimeout,
+        this.#claimCursor,
+      );
+    } finally {
+      this.#fetching--;
+    }
+    this.#waiter.observe(result, startedAt);
+    if (claim) {
+      this.#claimCursor = result.cursor;
+      if (result.cursor === "0-0") this.#sweepDone();
+    }
+    this.#sizer.claimed(result.entries.length);
+    for (const entry of result.entries) this.#held.add(entry.id);
+    return result.entries as StreamEntry[];
+  }
+
+  /** Acknowledges a held entry (XDEL too when `remove`); acks of one tick share one script call. */
+  async finish(id: string, remove: boolean): Promise<void> {
+    try {
+      await this.#acks.add([id, remove]);
+    } finally {
+      // A failed ack leaves the entry pending: after a reconnect it is delivered again.
+      this.#held.delete(id);
+      this.#sizer.finished();
+    }
+  }
+
+  /** Resets the idle time of a held entry; keepalives of one tick share one script call. */
+  async keepalive(id: string): Promise<void> {
+    await this.#keepalives.add(id);
+  }
+
+  /** An idle worker's wait: a send, the next due delayed message, the next sweep, or the time runs out. */
+  wait(maxWaitMs: number, signal: AbortSignal): Promise<void> {
+    // claim_interval=0 sweeps on every fetch; that is no reason to wake an idle worker.
+    const sweepAt =
+      this.#settings.claimInterval > 0 && this.#claimCursor === "0-0" ? this.#nextClaimAt : undefined;
+    return this.#waiter.wait(maxWaitMs, signal, sweepAt);
+  }
+
+  /** Ends idle waits and finishes the acks and keepalives in flight. */
+  async close(): Promise<void> {
+    this.#waiter.close();
+    await Promise.all([this.#acks.drain(), this.#keepalives.drain()]);
+  }
+
+  async #flushAcks(items: readonly (readonly [string, boolean])[]): Promise<number> {
+    const calls: Promise<number>[] = [];
+    for (let from = 0; from < items.length; from += MAX_IDS_PER_CALL) {
+      const deletes: string[] = [];
+      const keeps: string[] = [];
+      for (const [id, remove] of items.slice(from, from + MAX_IDS_PER_CALL))
+        (remove ? deletes : keeps).push(id);
+      calls.push(this.#connection.ack(deletes, keeps));
+    }
+    const acked = (await Promise.all(calls)).reduce((sum, n) => sum + n, 0);
+    if (acked < items.length) {
+      this.#settings.logger.debug(
+        { transport: this.#settings.transport, acked, of: items.length },
+        "Some acknowledged messages were no longer pending (taken over by another consumer after redeliver_timeout, or Redis lost them)",
+      );
+    }
+    return acked;
+  }
+
+  async #flushKeepalives(ids: readonly string[]): Promise<number> {
+    const unique = [...new Set(ids)];
+    const calls: Promise<number>[] = [];
+    for (let from = 0; from < unique.length; from += MAX_IDS_PER_CALL) {
+      calls.push(this.#connection.keepalive(unique.slice(from, from + MAX_IDS_PER_CALL)));
+    }
+    const held = (await Promise.all(calls)).reduce((sum, n) => sum + n, 0);
+    if (held < unique.length) {
+      this.#settings.logger.warn(
+        { transport: this.#settings.transport, lost: unique.length - held },
+        "Messages in hand are no longer held by this consumer (taken over after redeliver_timeout); they may be handled twice",
+      );
+    }
+    return held;
+  }
+
+  /**
+   * Delivers again the entries of this consumer's own pending list that it does not hold: those a
+   * fetch took whose reply was lost with the connection (or, for a fixed consumer name, those it
+   * held before a restart), rather than after the redelivery timeout. Entries deleted meanwhile
+   * are acknowledged away.
+   */
+  async #recoverOwnPending(): Promise<StreamEntry[]> {
+    this.#recover = false;
+    const found: StreamEntry[] = [];
+    const gone: string[] = [];
+    let after = "0";
+    try {
+      for (;;) {
+        const entries = await this.#connection.readOwnPending(after, 100);
+        if (entries.length === 0) break;
+        for (const entry of entries) {
+          if (entry.message === undefined) gone.push(entry.id);
+          else if (!this.#held.has(entry.id)) found.push(entry);
+        }
+        after = entries[entries.length - 1]!.id;
+      }
+      for (let from = 0; from < gone.length; from += MAX_IDS_PER_CALL) {
+        await this.#connection.ack([], gone.slice(from, from + MAX_IDS_PER_CALL));
+      }
+    } catch (error) {
+      this.#recover = true;
+      throw error;
+    }
+    for (const entry of found) this.#held.add(entry.id);
+    if (found.length > 0) {
+      this.#sizer.claimed(found.length);
+      this.#settings.logger.info(
+        { transport: this.#settings.transport, count: found.length },
+        "Delivering again messages this consumer holds in Redis but not in hand (a reply lost with the connection)",
+      );
+    }
+    return found;
+  }
+
+  #sweepDone(): void {
+    const now = Date.now();
+    this.#nextClaimAt = now + this.#settings.claimInterval;
+    if (now < this.#nextPruneAt) return;
+    this.#nextPruneAt = now + PRUNE_EVERY_MS;
+    this.#connection.pruneConsumers(PRUNE_IDLE_MS).catch((error: unknown) => {
+      this.#settings.logger.debug(
+        { transport: this.#settings.transport, error },
+        "Could not prune idle consumers",
+      );
+    });
+  }
+}

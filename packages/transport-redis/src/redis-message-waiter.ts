@@ -1,0 +1,130 @@
+import type { FetchResult, RedisConnection } from "./redis-connection.js";
+
+/** Wake a hair after a due time, so the fetch's Redis clock is past it. */
+const DUE_SLACK_MS = 1;
+
+interface Waiting {
+  readonly finish: () => void;
+  readonly reschedule: () => void;
+  readonly remainingMs: () => number;
+}
+
+/**
+ * How an idle worker waits on a Redis transport, BullMQ's way: senders set a marker (a sorted set
+ * with one member scored by when something may be ready: 0 for a new message, the due time for a
+ * delayed one), and the idle worker blocks on `BZPOPMIN marker` on a connection of its own. Redis
+ * hands each marker to one blocked worker, so a message wakes one worker, not all of them; a burst
+ * wakes more as each fetch that finds a full batch sets the marker again.
+ *
+ * Besides the marker, a wait ends when the earliest delayed message is due (learnt from the last
+ * fetch, or from a marker scored in the future), at `wakeAt` (the next sweep for abandoned
+ * messages), after `maxWaitMs`, or on abort. At most one BZPOPMIN is outstanding: one left over
+ * from a wait that ended early serves the next wait, and a marker it pops while nobody waits is
+ * put back for another worker. On a Redis problem the wait runs out its time (no spinning); the
+ * next get() reports the problem.
+ */
+export class RedisMessageWaiter {
+  readonly #connection: RedisConnection;
+  readonly #waiting = new Set<Waiting>();
+  #blocking = false;
+  /**
+   * A lower bound of the Redis clock minus the local clock (ms): the tightest seen. Converting a
+   * due time with it never wakes a worker before Redis considers the message due, whatever the
+   * round-trip time of the fetch that measured it.
+   */
+  #offset: number | undefined;
+  /** Local time when the earliest delayed message is due. */
+  #nextDueAt: number | undefined;
+  #closed = false;
+
+  constructor(connection: RedisConnection) {
+    this.#connection = connection;
+  }
+
+  /** Learns the clock offset and the next due time from a fetch that started at local `startedAt`. */
+  observe(result: FetchResult, startedAt: number): void {
+    // Redis read its clock between startedAt and now (local): the offset lies within these bounds.
+    const low = result.now - Date.now();
+    const high = result.now - startedAt;
+    // Keep the tightest lower bound; one that no longer fits means a clock was set: start over.
+    this.#offset = this.#offset === undefined || high < this.#offset ? low : Math.max(this.#offset, low);
+    this.#nextDueAt = result.nextDueAt === null ? undefined : result.nextDueAt - this.#offset;
+  }
+
+  wait(maxWaitMs: number, signal: AbortSignal, wakeAt?: number): Promise<void> {
+    if (signal.aborted || !(maxWaitMs > 0)) return Promise.resolve();
+    // A transport used again after close() reconnects; so does its waiter.
+    this.#closed = false;
+    const deadline = Date.now() + Math.min(maxWaitMs, 2_147_483_647);
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const endAt = () =>
+        Math.min(deadline, wakeAt ?? deadline, (this.#nextDueAt ?? deadline) + DUE_SLACK_MS);
+      const waiting: Waiting = {
+        finish: () => {
+          if (!this.#waiting.delete(waiting)) return;
+          clearTimeout(timer);
+          signal.removeEventListener("abort", waiting.finish);
+          resolve();
+        },
+        reschedule: () => {
+          clearTimeout(timer);
+          const ms = endAt() - Date.now();
+          if (ms <= 0) return waiting.finish();
+          timer = setTimeout(waiting.finish, ms);
+          timer.unref();
+        },
+        remainingMs: () => endAt() - Date.now(),
+      };
+      this.#waiting.add(waiting);
+      signal.addEventListener("abort", waiting.finish, { once: true });
+      waiting.reschedule();
+      this.#block();
+    });
+  }
+
+  /** Ends every wait (the transport is closing); a later wait starts afresh. */
+  close(): void {
+    this.#closed = true;
+    for (const waiting of [...this.#waiting]) waiting.finish();
+  }
+
+  #block(): void {
+    if (this.#blocking || this.#closed || this.#waiting.size === 0) return;
+    const timeout = Math.max(...[...this.#waiting].map((w) => w.remainingMs()));
+    if (timeout <= 0) return;
+    this.#blocking = true;
+    this.#connection.waitForMarker(timeout).then(
+      (score) => {
+        this.#blocking = false;
+        this.#onMarker(score);
+      },
+      () => {
+        // Redis is unreachable or the transport closed: the waits run out their time.
+        this.#blocking = false;
+      },
+    );
+  }
+
+  #onMarker(score: number | null): void {
+    if (score === null) {
+      // Timed out while a wait is still on (a later wait reused this call): block again.
+      this.#block();
+      return;
+    }
+    const dueAt = score - (this.#offset ?? 0);
+    if (score > 0 && dueAt > Date.now() + DUE_SLACK_MS) {
+      // A delayed message was sent: remember its due time and keep waiting for new ones.
+      if (this.#nextDueAt === undefined || dueAt < this.#nextDueAt) this.#nextDueAt = dueAt;
+      for (const waiting of [...this.#waiting]) waiting.reschedule();
+      this.#block();
+      if (this.#waiting.size > 0) return;
+    } else if (this.#waiting.size > 0) {
+      for (const waiting of [...this.#waiting]) waiting.finish();
+      return;
+    }
+    // Popped by a call left over from an earlier wait, with nobody waiting here now: this worker
+    // fetches before it waits again anyway, so hand the marker to another idle worker.
+    if (!this.#closed) this.#connection.restoreMarker(score).catch(() => undefined);
+  }
+}

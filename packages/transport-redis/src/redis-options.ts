@@ -1,0 +1,217 @@
+import { hostname } from "node:os";
+import { InvalidArgumentError, resolveTransportOptions } from "@messenger-ts/core";
+
+/**
+ * The keys a `redis://` DSN query or a transport's options object may carry, with their defaults.
+ * Names and units are Symfony's: `redeliver_timeout` in seconds, `claim_interval` in milliseconds.
+ */
+export const REDIS_OPTION_DEFAULTS = {
+  /** The stream's key (after `prefix`); also the path of the DSN. */
+  stream: "messages" as string,
+  /** The consumer group; every worker of one queue shares it. */
+  group: "symfony" as string,
+  /** This process's consumer name in the group; by default `<host>-<pid>-<random>`, unique per process. */
+  consumer: undefined as string | undefined,
+  /** Prepended to every key of the transport (stream, delayed set, restart signal, rate limits). */
+  prefix: "" as string,
+  auto_setup: true as boolean | string,
+  delete_after_ack: true as boolean | string,
+  delete_after_reject: true as boolean | string,
+  /** 0: no trimming; > 0: `XADD … MAXLEN ~ n` (may drop unread messages: a safety cap, not a queue size). */
+  stream_max_entries: 0 as number | string,
+  /** Seconds. Symfony's default is 3600; keepalive (on by default in the worker) makes 30 safe. */
+  redeliver_timeout: 30 as number | string,
+  /** Milliseconds between two sweeps for abandoned messages (`XAUTOCLAIM`). Symfony: 60000. */
+  claim_interval: 5_000 as number | string,
+  dbindex: 0 as number | string,
+  /** Connect through Sentinel: the DSN's hosts are sentinels, this is the master's name. */
+  sentinel_master: undefined as string | undefined,
+  /** Connect to a Redis Cluster: the DSN's hosts are seed nodes. */
+  cluster: false as boolean | string,
+};
+
+export type RedisOptionName = keyof typeof REDIS_OPTION_DEFAULTS;
+
+/** The transport options after defaults, validated; durations in milliseconds. */
+export interface ResolvedRedisOptions {
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string | undefined;
+  readonly prefix: string;
+  readonly autoSetup: boolean;
+  readonly deleteAfterAck: boolean;
+  readonly deleteAfterReject: boolean;
+  readonly streamMaxEntries: number;
+  readonly redeliveryTimeout: number;
+  readonly claimInterval: number;
+  readonly dbindex: number;
+  readonly sentinelMaster: string | undefined;
+  readonly cluster: boolean;
+}
+
+/**
+ * Stream, group, consumer names and the prefix reach Redis as keys or arguments, and logs and
+ * `CLIENT LIST` as text: printable, no spaces, no `/` (the DSN's path separator). `{` and `}` are
+ * allowed for Cluster hash tags.
+ */
+const NAME = /^[A-Za-z0-9_.:{}@-]{1,200}$/;
+const PREFIX = /^[A-Za-z0-9_.:{}@-]{0,100}$/;
+
+function shown(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : String(value);
+}
+
+function invalid(option: string, value: unknown, label: string, expected: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `Invalid value ${shown(value)} for option "${option}" of ${label}: expected ${expected}.`,
+    { code: "INVALID_TRANSPORT_OPTION" },
+  );
+}
+
+export function toName(value: unknown, option: string, label: string): string {
+  if (typeof value !== "string" || !NAME.test(value)) {
+    throw invalid(
+      option,
+      value,
+      label,
+      'a name of 1 to 200 letters, digits and "_ . : - @ { }" (no spaces or "/")',
+    );
+  }
+  return value;
+}
+
+export function toPrefix(value: unknown, label: string, option = "prefix"): string {
+  if (typeof value !== "string" || !PREFIX.test(value)) {
+    throw invalid(option, value, label, 'at most 100 letters, digits and "_ . : - @ { }" (may be empty)');
+  }
+  return value;
+}
+
+/** DSN options arrive as strings, options objects as real booleans: accept both, and nothing else. */
+export function toBoolean(value: unknown, option: string, label: string): boolean {
+  if (value === true || value === "true" || value === "1") return true;
+  if (value === false || value === "false" || value === "0") return false;
+  throw invalid(option, value, label, 'true or false (or "true" / "false")');
+}
+
+function toNumber(value: unknown): number {
+  if (typeof value === "number") return value;
+  return typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+}
+
+/** A whole number in [min, max], as a number or a decimal string. */
+export function toWholeNumber(
+  value: unknown,
+  option: string,
+  label: string,
+  min: number,
+  max: number,
+): number {
+  const n = toNumber(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw invalid(option, value, label, `a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Seconds > 0 (fractions allowed) up to ~23 days, returned in milliseconds. */
+export function toTimeoutMs(value: unknown, option: string, label: string): number {
+  const seconds = toNumber(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_000_000) {
+    throw invalid(option, value, label, "a number of seconds > 0 and at most 2000000 (e.g. 30)");
+  }
+  return Math.max(1, Math.round(seconds * 1000));
+}
+
+/**
+ * The default consumer name: host, pid and a random part, so that no two processes ever share
+ * one (Symfony's shared default `consumer` double-handles messages) and a restarted process gets a
+ * new one. Characters a hostname may hold beyond {@link NAME} become `_`.
+ */
+export function defaultConsumerName(): string {
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9_.-]/g, "_")
+      .slice(0, 100) || "host";
+  const random = Math.random().toString(36).slice(2, 8).padEnd(6, "0");
+  return `${host}-${process.pid}-${random}`;
+}
+
+/**
+ * Merges the DSN query (path segments included), the options object and the defaults, in that
+ * order of precedence; rejects unknown keys and validates every value before it can reach Redis.
+ */
+export function resolveRedisOptions(
+  label: string,
+  dsnQuery: Readonly<Record<string, string>>,
+  options: Readonly<Record<string, unknown>>,
+): ResolvedRedisOptions {
+  const resolved = resolveTransportOptions(label, REDIS_OPTION_DEFAULTS, dsnQuery, options);
+  const deleteAfterAck = toBoolean(resolved.delete_after_ack, "delete_after_ack", label);
+  return {
+    stream: toName(resolved.stream, "stream", label),
+    group: toName(resolved.group, "group", label),
+    consumer:
+      resolved.consumer === undefined || resolved.consumer === ""
+        ? undefined
+        : toName(resolved.consumer, "consumer", label),
+    prefix: toPrefix(resolved.prefix, label),
+    autoSetup: toBoolean(resolved.auto_setup, "auto_setup", label),
+    deleteAfterAck,
+    deleteAfterReject: toBoolean(resolved.delete_after_reject, "delete_after_reject", label),
+    streamMaxEntries: toWholeNumber(resolved.stream_max_entries, "stream_max_entries", label, 0, 2 ** 40),
+    redeliveryTimeout: toTimeoutMs(resolved.redeliver_timeout, "redeliver_timeout", label),
+    claimInterval: toWholeNumber(resolved.claim_interval, "claim_interval", label, 0, 86_400_000),
+    dbindex: toWholeNumber(resolved.dbindex, "dbindex", label, 0, 65_535),
+    sentinelMaster:
+      resolved.sentinel_master === undefined || resolved.sentinel_master === ""
+        ? undefined
+        : toName(resolved.sentinel_master, "sentinel_master", label),
+    cluster: toBoolean(resolved.cluster, "cluster", label),
+  };
+}
+
+/** The keys of one transport. All but the restart and rate-limit keys share one Cluster hash slot. */
+export interface RedisKeys {
+  /** The stream: `<prefix><stream>`. */
+  readonly stream: string;
+  /** Sorted set of delayed message ids, scored by due time (epoch ms, Redis clock). */
+  readonly delayed: string;
+  /** Hash of delayed message id → the message, until it is due and moves into the stream. */
+  readonly delayedMessages: string;
+  /** Sorted set with one member, "next", scored with when something may be ready: idle workers BZPOPMIN it. */
+  readonly marker: string;
+  /** When `messenger:stop-workers` last asked workers to stop (shared by every stream under the prefix). */
+  readonly restart: string;
+  /** Prefix of the shared rate limiters' token buckets. */
+  readonly rateLimitPrefix: string;
+}
+
+/**
+ * The first non-empty `{…}` of a key: what Redis Cluster hashes instead of the whole key. Keys that
+ * share it live in one slot, which a Lua script touching several of them needs.
+ */
+export function hashTagOf(key: string): string | undefined {
+  const open = key.indexOf("{");
+  if (open === -1) return undefined;
+  const close = key.indexOf("}", open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
+}
+
+/**
+ * `<prefix><stream>` and keys derived from it by suffix. With a hash tag in the stream key (or the
+ * prefix) every derived key keeps that tag: one slot on Cluster. Without one, the derived keys
+ * still share the stream's slot on a single node (where slots do not matter); on Cluster the
+ * factory requires a tag.
+ */
+export function redisKeys(prefix: string, stream: string): RedisKeys {
+  const key = `${prefix}${stream}`;
+  return {
+    stream: key,
+    delayed: `${key}:delayed`,
+    delayedMessages: `${key}:delayed:messages`,
+    marker: `${key}:marker`,
+    restart: `${prefix}messenger:restart-requested-at`,
+    rateLimitPrefix: `${prefix}messenger:rate-limit:`,
+  };
+}

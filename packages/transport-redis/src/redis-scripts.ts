@@ -1,0 +1,397 @@
+import { createHash } from "node:crypto";
+
+/**
+ * A Lua script run with EVALSHA (EVAL when the server does not know it yet, e.g. after a restart):
+ * one round trip, atomic. Every key a script touches is passed in KEYS, and the keys of one
+ * transport share a Cluster hash slot when the stream key holds a hash tag.
+ */
+export interface RedisScript {
+  readonly name: string;
+  readonly lua: string;
+  readonly sha: string;
+  readonly numberOfKeys: number;
+}
+
+function script(name: string, numberOfKeys: number, lua: string): RedisScript {
+  return { name, lua, numberOfKeys, sha: createHash("sha1").update(lua).digest("hex") };
+}
+
+/** The Redis clock in epoch milliseconds, formatted without an exponent (Lua's tostring has 14 digits). */
+const NOW = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local nowText = string.format('%d', now)
+`;
+
+/** XADD with the optional approximate MAXLEN; `maxlen` and `stream` must be in scope. */
+const XADD = `
+local function xadd(message)
+  if maxlen > 0 then
+    return redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'message', message)
+  end
+  return redis.call('XADD', stream, '*', 'message', message)
+end
+`;
+
+/**
+ * Sends one or many messages, all in one script.
+ * KEYS: stream, delayed, delayedMessages, marker.
+ * ARGV: maxlen, then per message: delay (ms, integer), delayed id, message JSON.
+ * Undelayed messages are XADDed; delayed ones wait in the sorted set (score: due time on the Redis
+ * clock) with their body in the hash. The marker moves to the earliest new due time (0 when a
+ * message is ready now), which wakes one idle worker blocked on it.
+ * Returns the ids: stream ids for undelayed messages, the given ids for delayed ones.
+ */
+export const SEND = script(
+  "send",
+  4,
+  `
+local stream, delayed, messages, marker = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local maxlen = tonumber(ARGV[1])
+${XADD}
+local ids = {}
+local wake = nil
+local now = nil
+for i = 2, #ARGV, 3 do
+  local delay = tonumber(ARGV[i])
+  if delay <= 0 then
+    ids[#ids + 1] = xadd(ARGV[i + 2])
+    wake = 0
+  else
+    if now == nil then
+      local clock = redis.call('TIME')
+      now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+    end
+    local due = now + delay
+    redis.call('ZADD', delayed, string.format('%d', due), ARGV[i + 1])
+    redis.call('HSET', messages, ARGV[i + 1], ARGV[i + 2])
+    ids[#ids + 1] = ARGV[i + 1]
+    if wake == nil or due < wake then wake = due end
+  end
+end
+if wake ~= nil then redis.call('ZADD', marker, 'LT', string.format('%d', wake), 'next') end
+return ids
+`,
+);
+
+/**
+ * What a worker's get() runs: one round trip for everything.
+ * KEYS: stream, delayed, delayedMessages, marker.
+ * ARGV: group, consumer, count, maxlen, autoSetup (1/0), claim (1/0), claim min idle (ms),
+ *       claim cursor, most delayed messages to move per call.
+ * 1. Delayed messages that are due move into the stream, earliest first.
+ * 2. With claim=1: XAUTOCLAIM takes over up to `count` entries idle for at least the redelivery
+ *    timeout (abandoned by a dead consumer), continuing the sweep from the cursor.
+ * 3. XREADGROUP reads new entries up to `count` in all. When the group is missing (first use, or
+ *    Redis restarted without persistence) and autoSetup=1, it is created first (MKSTREAM).
+ * 4. When the stream held no more new entries, a stale "ready now" marker is dropped, so an idle
+ *    worker does not wake for messages already taken; after a full batch the marker says "ready
+ *    now", so one more idle worker wakes to share what is left (a burst spreads over the workers).
+ * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries, new entries }.
+ */
+export const FETCH = script(
+  "fetch",
+  4,
+  `
+local stream, delayed, messages, marker = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local group, consumer = ARGV[1], ARGV[2]
+local count, maxlen = tonumber(ARGV[3]), tonumber(ARGV[4])
+local autoSetup, claim = ARGV[5] == '1', ARGV[6] == '1'
+local cursor = ARGV[8]
+${NOW}
+${XADD}
+
+local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', nowText, 'LIMIT', 0, tonumber(ARGV[9]))
+if #due > 0 then
+  local bodies = redis.call('HMGET', messages, unpack(due))
+  for i = 1, #due do
+    if bodies[i] then xadd(bodies[i]) end
+  end
+  redis.call('ZREM', delayed, unpack(due))
+  redis.call('HDEL', messages, unpack(due))
+end
+
+-- A group-less stream (never set up, or lost in a restart): create the group, if allowed, and run
+-- the command again; a failing command changed nothing, and failing again raises its error.
+local function run(...)
+  local reply = redis.pcall(...)
+  if type(reply) == 'table' and reply.err then
+    if autoSetup and string.find(reply.err, 'NOGROUP', 1, true) then
+      redis.pcall('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+    end
+    return redis.call(...)
+  end
+  return reply
+end
+
+local claimed = {}
+if claim then
+  local reply = run('XAUTOCLAIM', stream, group, consumer, ARGV[7], cursor, 'COUNT', count)
+  cursor = reply[1]
+  for _, entry in ipairs(reply[2]) do
+    -- Redis 6.2 returns entries deleted meanwhile without fields (7.0 drops them itself).
+    if entry[2] then claimed[#claimed + 1] = entry else redis.call('XACK', stream, group, entry[1]) end
+  end
+end
+
+local entries = {}
+local want = count - #claimed
+if want > 0 then
+  local reply = run('XREADGROUP', 'GROUP', group, consumer, 'COUNT', want, 'STREAMS', stream, '>')
+  if reply then entries = reply[1][2] end
+  if #entries < want then
+    redis.call('ZREMRANGEBYSCORE', marker, '-inf', nowText)
+  else
+    -- A full batch: more may be waiting, so wake one more idle worker to share them.
+    redis.call('ZADD', marker, 'LT', 0, 'next')
+  end
+end
+
+local nextDue = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+local nextDueAt = -1
+if #nextDue > 0 then nextDueAt = tonumber(nextDue[2]) end
+return { now, nextDueAt, cursor, claimed, entries }
+`,
+);
+
+/**
+ * Acknowledges entries and deletes some of them, in one step.
+ * KEYS: stream. ARGV: group, how many of the ids (from the first) to XDEL as well, ids…
+ * Returns how many ids were still pending (XACK's count).
+ */
+export const ACK = script(
+  "ack",
+  1,
+  `
+local deletes = tonumber(ARGV[2])
+local acked = redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3))
+if deletes > 0 then redis.call('XDEL', KEYS[1], unpack(ARGV, 3, 2 + deletes)) end
+return acked
+`,
+);
+
+/**
+ * Removes a message found by listing (all() / find()), delayed or in the stream, whatever its state:
+ * `messenger:failed:remove`, and ack/reject of a listed envelope.
+ * KEYS: stream, delayed, delayedMessages. ARGV: group, "stream" | "delayed", id.
+ * Returns 1 when the message was there.
+ */
+export const REMOVE = script(
+  "remove",
+  3,
+  `
+if ARGV[2] == 'delayed' then
+  local removed = redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('HDEL', KEYS[3], ARGV[3])
+  return removed
+end
+redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[3])
+return redis.call('XDEL', KEYS[1], ARGV[3])
+`,
+);
+
+/**
+ * Keepalive: resets the idle time of the entries this consumer still owns (XCLAIM … JUSTID to
+ * itself), so XAUTOCLAIM elsewhere does not take them from a long handler. An entry another
+ * consumer already claimed stays theirs (a plain XCLAIM would steal it back).
+ * KEYS: stream. ARGV: group, consumer, ids… Returns how many were refreshed.
+ */
+export const KEEPALIVE = script(
+  "keepalive",
+  1,
+  `
+local group, consumer = ARGV[1], ARGV[2]
+local mine = {}
+for i = 3, #ARGV do
+  local pending = redis.pcall('XPENDING', KEYS[1], group, ARGV[i], ARGV[i], 1, consumer)
+  if type(pending) == 'table' and not pending.err and #pending > 0 then mine[#mine + 1] = ARGV[i] end
+end
+if #mine > 0 then
+  local args = { 'XCLAIM', KEYS[1], group, consumer, 0 }
+  for _, id in ipairs(mine) do args[#args + 1] = id end
+  args[#args + 1] = 'JUSTID'
+  redis.call(unpack(args))
+end
+return #mine
+`,
+);
+
+/** Returns the group's pending count and last-delivered-id, or false when there is no such group. */
+const GROUP_INFO = `
+local function groupInfo(stream, group)
+  local groups = redis.pcall('XINFO', 'GROUPS', stream)
+  if type(groups) ~= 'table' or groups.err then return false end
+  for _, fields in ipairs(groups) do
+    local info = {}
+    for i = 1, #fields, 2 do info[fields[i]] = fields[i + 1] end
+    if info['name'] == group then return info end
+  end
+  return false
+end
+`;
+
+/**
+ * Counts, in one consistent snapshot: entries no consumer has read yet, entries read and not yet
+ * acknowledged (in handlers, or abandoned), and delayed messages.
+ * KEYS: stream, delayed. ARGV: group, exact (1 when acked and rejected entries are deleted).
+ * Returns { waiting, pending, delayed }.
+ */
+export const COUNT = script(
+  "count",
+  2,
+  `
+${GROUP_INFO}
+local delayedCount = redis.call('ZCARD', KEYS[2])
+local length = redis.call('XLEN', KEYS[1])
+local info = groupInfo(KEYS[1], ARGV[1])
+if not info then return { length, 0, delayedCount } end
+local pending = tonumber(info['pending'])
+local waiting
+if ARGV[2] == '1' then
+  -- Acked and rejected entries are deleted: the stream holds exactly the unread and the pending.
+  waiting = math.max(0, length - pending)
+elseif info['lag'] then
+  waiting = tonumber(info['lag'])
+else
+  waiting = #redis.call('XRANGE', KEYS[1], '(' .. info['last-delivered-id'], '+')
+end
+return { waiting, pending, delayedCount }
+`,
+);
+
+/** Whether stream entry `id` is not finished: unread by the group, or read and still pending. */
+const IS_STORED = `
+local function idAfter(id, other)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  local oms, oseq = string.match(other, '^(%d+)-(%d+)$')
+  ms, seq, oms, oseq = tonumber(ms), tonumber(seq), tonumber(oms), tonumber(oseq)
+  return ms > oms or (ms == oms and seq > oseq)
+end
+local function isStored(stream, group, info, id)
+  if not info or idAfter(id, info['last-delivered-id']) then return true end
+  local pending = redis.call('XPENDING', stream, group, id, id, 1)
+  return #pending > 0
+end
+`;
+
+/**
+ * Lists stored messages without claiming them: stream entries oldest first (skipping entries the
+ * group already acknowledged, which exist only when delete_after_* is off), then delayed messages
+ * by due time.
+ * KEYS: stream, delayed, delayedMessages. ARGV: group, limit (-1: all), exact (1: every entry is stored).
+ * Returns { entries, delayed ids, delayed messages, due times }.
+ */
+export const LIST = script(
+  "list",
+  3,
+  `
+${GROUP_INFO}
+${IS_STORED}
+local stream, group, limit = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local info = groupInfo(stream, group)
+local exact = ARGV[3] == '1'
+local entries = {}
+local start = '-'
+while limit < 0 or #entries < limit do
+  local page = redis.call('XRANGE', stream, start, '+', 'COUNT', 500)
+  if #page == 0 then break end
+  for _, entry in ipairs(page) do
+    if limit >= 0 and #entries >= limit then break end
+    if exact or isStored(stream, group, info, entry[1]) then entries[#entries + 1] = entry end
+  end
+  start = '(' .. page[#page][1]
+end
+local ids, bodies, dues = {}, {}, {}
+local left = -1
+if limit >= 0 then left = limit - #entries end
+if left ~= 0 then
+  local delayed = redis.call('ZRANGE', KEYS[2], 0, left < 0 and -1 or left - 1, 'WITHSCORES')
+  for i = 1, #delayed, 2 do
+    ids[#ids + 1] = delayed[i]
+    dues[#dues + 1] = delayed[i + 1]
+  end
+  if #ids > 0 then bodies = redis.call('HMGET', KEYS[3], unpack(ids)) end
+end
+return { entries, ids, bodies, dues }
+`,
+);
+
+/**
+ * Finds one stored message by id: a stream id (`<ms>-<seq>`) or a delayed message's id.
+ * KEYS: stream, delayed, delayedMessages. ARGV: group, "stream" | "delayed", id, exact.
+ * Returns { id, message } or false.
+ */
+export const FIND = script(
+  "find",
+  3,
+  `
+${GROUP_INFO}
+${IS_STORED}
+if ARGV[2] == 'delayed' then
+  local message = redis.call('HGET', KEYS[3], ARGV[3])
+  if not message then return false end
+  return { ARGV[3], message }
+end
+local found = redis.call('XRANGE', KEYS[1], ARGV[3], ARGV[3])
+if #found == 0 then return false end
+if ARGV[4] ~= '1' and not isStored(KEYS[1], ARGV[1], groupInfo(KEYS[1], ARGV[1]), ARGV[3]) then
+  return false
+end
+local fields = found[1][2]
+for i = 1, #fields, 2 do
+  if fields[i] == 'message' then return { ARGV[3], fields[i + 1] } end
+end
+return { ARGV[3], '' }
+`,
+);
+
+/**
+ * Removes consumers that hold no pending entries and have been idle longer than ARGV[2] ms, so
+ * per-process consumer names do not pile up in the group. Safe for a live consumer: it holds
+ * nothing, and its next read recreates it.
+ * KEYS: stream. ARGV: group, idle ms, own consumer name (never removed). Returns how many went.
+ */
+export const PRUNE_CONSUMERS = script(
+  "prune-consumers",
+  1,
+  `
+local consumers = redis.pcall('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+if type(consumers) ~= 'table' or consumers.err then return 0 end
+local idle = tonumber(ARGV[2])
+local removed = 0
+for _, fields in ipairs(consumers) do
+  local info = {}
+  for i = 1, #fields, 2 do info[fields[i]] = fields[i + 1] end
+  if info['name'] ~= ARGV[3] and tonumber(info['pending']) == 0 and tonumber(info['idle']) > idle then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    removed = removed + 1
+  end
+end
+return removed
+`,
+);
+
+/**
+ * A token bucket shared by every worker: `limit` permits per `interval` ms, refilled continuously,
+ * at most `limit` saved up; a permit taken ahead of time puts the bucket in debt (the same rule as
+ * core's TokenBucketRateLimiter, on the Redis clock).
+ * KEYS: bucket. ARGV: limit, interval ms. Returns the wait in ms before the permit may be used.
+ */
+export const RESERVE_TOKEN = script(
+  "reserve-token",
+  1,
+  `
+local limit, interval = tonumber(ARGV[1]), tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or limit
+local at = tonumber(state[2]) or now
+tokens = math.min(limit, tokens + math.max(0, now - at) * limit / interval) - 1
+local wait = 0
+if tokens < 0 then wait = math.ceil(-tokens * interval / limit) end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.17g', now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(interval + wait))
+return wait
+`,
+);

@@ -1,0 +1,378 @@
+import { randomBytes } from "node:crypto";
+import {
+  type BulkSender,
+  type CloseableTransport,
+  DelayStamp,
+  decodeOrUndecodable,
+  type EncodedEnvelope,
+  type Envelope,
+  InvalidArgumentError,
+  JsonSerializer,
+  type KeepaliveReceiver,
+  type ListableReceiver,
+  type Logger,
+  LogicError,
+  type MessageCountAware,
+  type MessageWaiter,
+  nullLogger,
+  type RateLimiter,
+  type RestartSignalStore,
+  type Serializer,
+  type SetupableTransport,
+  type SharedRateLimiterFactory,
+  type Transport,
+  TransportMessageIdStamp,
+} from "@messenger-ts/core";
+import type { ClusterNode, ClusterOptions, RedisOptions } from "ioredis";
+import {
+  type MessageCounts,
+  type OutgoingMessage,
+  RedisConnection,
+  type StreamEntry,
+} from "./redis-connection.js";
+import { RedisConsumer } from "./redis-consumer.js";
+import {
+  defaultConsumerName,
+  hashTagOf,
+  REDIS_OPTION_DEFAULTS,
+  redisKeys,
+  toBoolean,
+  toName,
+  toPrefix,
+  toWholeNumber,
+} from "./redis-options.js";
+import { RedisRateLimiter } from "./redis-rate-limiter.js";
+import { RedisReceivedStamp } from "./redis-received-stamp.js";
+
+/** Options of {@link RedisTransport}; the `redis://` DSN is a front end to them. Durations in ms. */
+export interface RedisTransportOptions {
+  /** ioredis options for one node: host, port, path (unix socket), username, password, db, tls, sentinels + name. @defaultValue 127.0.0.1:6379 */
+  readonly connection?: RedisOptions;
+  /** Connect to a Redis Cluster through these seed nodes instead (the stream key needs a `{hash tag}`). */
+  readonly cluster?: { readonly nodes: readonly ClusterNode[]; readonly options?: ClusterOptions };
+  /** @defaultValue a JsonSerializer */
+  readonly serializer?: Serializer;
+  /** @defaultValue "messages" */
+  readonly stream?: string;
+  /** @defaultValue "symfony" */
+  readonly group?: string;
+  /** Unique per process by default: `<host>-<pid>-<random>`. */
+  readonly consumer?: string;
+  /** Prepended to every key. @defaultValue "" */
+  readonly prefix?: string;
+  /** Create the consumer group when it is missing (first use, or after Redis lost it). @defaultValue true */
+  readonly autoSetup?: boolean;
+  /** @defaultValue true */
+  readonly deleteAfterAck?: boolean;
+  /** @defaultValue true */
+  readonly deleteAfterReject?: boolean;
+  /** Approximate cap on the stream length (`MAXLEN ~`); 0 is none. @defaultValue 0 */
+  readonly streamMaxEntries?: number;
+  /** Milliseconds an unacknowledged message may sit idle before another consumer takes it. @defaultValue 30000 */
+  readonly redeliveryTimeout?: number;
+  /** Milliseconds between sweeps for abandoned messages. @defaultValue 5000 */
+  readonly claimInterval?: number;
+  /** The transport's name in errors and logs. @defaultValue "redis" */
+  readonly name?: string;
+  /** The server as errors may show it (no credentials). @defaultValue host:port/db */
+  readonly target?: string;
+  readonly logger?: Logger;
+}
+
+const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+const DELAYED_ID = /^d-[0-9a-f]{16}$/;
+
+/**
+ * Symfony's Redis Streams transport: messages are stream entries read through a consumer group,
+ * delayed messages wait in a sorted set and move into the stream at their due time, and entries a
+ * dead consumer left behind are taken over in batches (XAUTOCLAIM) after the redelivery timeout.
+ * Every operation is one round trip (a Lua script); idle workers block on a marker. Behaviour
+ * notes are in the package README.
+ */
+export class RedisTransport
+  implements
+    Transport,
+    BulkSender,
+    SetupableTransport,
+    MessageCountAware,
+    ListableReceiver,
+    KeepaliveReceiver,
+    MessageWaiter,
+    RestartSignalStore,
+    SharedRateLimiterFactory,
+    CloseableTransport
+{
+  readonly name: string;
+  /** The stream's key (prefix included). */
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
+  readonly redeliveryTimeout: number;
+  readonly claimInterval: number;
+  readonly #deleteAfterAck: boolean;
+  readonly #deleteAfterReject: boolean;
+  readonly #serializer: Serializer;
+  readonly #logger: Logger;
+  readonly #connection: RedisConnection;
+  readonly #consumer: RedisConsumer;
+
+  constructor(options: RedisTransportOptions = {}) {
+    this.name = options.name ?? "redis";
+    const label = `transport "${this.name}"`;
+    const d = REDIS_OPTION_DEFAULTS;
+    const prefix = toPrefix(options.prefix ?? d.prefix, label);
+    const stream = toName(options.stream ?? d.stream, "stream", label);
+    const keys = redisKeys(prefix, stream);
+    if (options.cluster && hashTagOf(keys.stream) === undefined) {
+      throw new InvalidArgumentError(
+        `The stream key "${keys.stream}" of ${label} has no hash tag, which Redis Cluster needs to keep the stream and its delayed set in one slot: name the stream like "{${stream}}" (or put a tag in the prefix).`,
+        { code: "INVALID_TRANSPORT_OPTION" },
+      );
+    }
+    this.stream = keys.stream;
+    this.group = toName(options.group ?? d.group, "group", label);
+    this.consumer =
+      options.consumer === undefined ? defaultConsumerName() : toName(options.consumer, "consumer", label);
+    this.redeliveryTimeout = positiveMs(options.redeliveryTimeout ?? 30_000, "redeliveryTimeout", label);
+    this.claimInterval = toWholeNumber(options.claimInterval ?? 5_000, "claimInterval", label, 0, 86_400_000);
+    this.#deleteAfterAck = toBoolean(options.deleteAfterAck ?? true, "deleteAfterAck", label);
+    this.#deleteAfterReject = toBoolean(options.deleteAfterReject ?? true, "deleteAfterReject", label);
+    this.#serializer = options.serializer ?? new JsonSerializer();
+    this.#logger = options.logger ?? nullLogger;
+    const connection = options.connection ?? { host: "127.0.0.1", port: 6379 };
+    this.#connection = new RedisConnection({
+      config: options.cluster
+        ? { mode: "cluster", nodes: options.cluster.nodes, options: options.cluster.options }
+        : { mode: "standalone", options: connection },
+      keys,
+      group: this.group,
+      consumer: this.consumer,
+      autoSetup: toBoolean(options.autoSetup ?? true, "autoSetup", label),
+      streamMaxEntries: toWholeNumber(options.streamMaxEntries ?? 0, "streamMaxEntries", label, 0, 2 ** 40),
+      deleteAfterAck: this.#deleteAfterAck,
+      deleteAfterReject: this.#deleteAfterReject,
+      label,
+      target: options.target ?? targetOf(connection, options.cluster?.nodes),
+      logger: this.#logger,
+    });
+    this.#consumer = new RedisConsumer({
+      connection: this.#connection,
+      redeliveryTimeout: this.redeliveryTimeout,
+      claimInterval: this.claimInterval,
+      // A consumer name given explicitly may survive a restart: pick up what it held before.
+      recoverAtStart: options.consumer !== undefined,
+      logger: this.#logger,
+      transport: this.name,
+    });
+  }
+
+  /** One script call: XADD (or, with a DelayStamp, the delayed set). The id is the stream entry id. */
+  async send(envelope: Envelope): Promise<Envelope> {
+    return (await this.#store([envelope]))[0]!;
+  }
+
+  /** One script call for all of them; each comes back with its own id, in order. */
+  async sendMany(envelopes: readonly Envelope[]): Promise<readonly Envelope[]> {
+    return envelopes.length === 0 ? [] : this.#store(envelopes);
+  }
+
+  /**
+   * One script call: moves due delayed messages into the stream, takes over abandoned entries when
+   * a sweep is due, and reads new entries, up to a batch sized to the consumer's pace.
+   */
+  async get(): Promise<readonly Envelope[]> {
+    const entries = await this.#consumer.fetch();
+    return entries.map((entry) => this.#decode(entry, true, "stream"));
+  }
+
+  ack(envelope: Envelope): Promise<void> {
+    return this.#finish(envelope, "ack", this.#deleteAfterAck);
+  }
+
+  reject(envelope: Envelope): Promise<void> {
+    return this.#finish(envelope, "reject", this.#deleteAfterReject);
+  }
+
+  /**
+   * Resets the entry's idle time (XCLAIM to this same consumer, JUSTID), so no other consumer takes
+   * it over while a long handler runs. Keepalives issued together go out as one script call.
+   * `seconds` (when the caller will call again) may not exceed the redelivery timeout: Redis
+   * cannot push an entry's deadline further than that.
+   */
+  async keepalive(envelope: Envelope, seconds?: number): Promise<void> {
+    if (seconds !== undefined && !(seconds > 0 && seconds * 1000 <= this.redeliveryTimeout)) {
+      throw new InvalidArgumentError(
+        `Keepalive interval ${String(seconds)} s of transport "${this.name}" must be > 0 and at most its redeliver_timeout (${this.redeliveryTimeout / 1000} s).`,
+        { code: "INVALID_KEEPALIVE_INTERVAL" },
+      );
+    }
+    const stamp = this.#stampOf(envelope, "keep alive");
+    if (!stamp.claimed) {
+      throw new LogicError(
+        `Cannot keep alive on transport "${this.name}" an envelope that all() or find() returned: only messages get() delivered are held.`,
+        { code: "NOT_CLAIMED" },
+      );
+    }
+    await this.#consumer.keepalive(stamp.id);
+  }
+
+  /** XGROUP CREATE … MKSTREAM; an existing group is fine. Safe when several workers run it at once. */
+  setup(): Promise<void> {
+    return this.#connection.setup();
+  }
+
+  /**
+   * Messages the queue still holds, as one number: waiting in the stream, delivered and not yet
+   * acknowledged (in handlers, or abandoned by a dead worker), and delayed (due or not). See
+   * {@link getMessageCounts} for the parts.
+   */
+  async getMessageCount(): Promise<number> {
+    const { waiting, pending, delayed } = await this.#connection.count();
+    return waiting + pending + delayed;
+  }
+
+  /** The parts of {@link getMessageCount}, read in one consistent snapshot. */
+  getMessageCounts(): Promise<MessageCounts> {
+    return this.#connection.count();
+  }
+
+  /**
+   * Stored messages without claiming them: stream entries oldest first (unread and pending ones;
+   * entries already acknowledged are skipped), then delayed messages by due time. Ids are stream
+   * entry ids, or `d-…` for a delayed message. Envelopes from here can be passed to reject()
+   * (`messenger:failed:remove`), which deletes them wherever they are.
+   */
+  async all(limit?: number): Promise<readonly Envelope[]> {
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+      throw new InvalidArgumentError(`all() limit must be a whole number >= 0, got ${String(limit)}.`);
+    }
+    if (limit === 0) return [];
+    const { entries, delayed } = await this.#connection.list(limit ?? -1);
+    return [
+      ...entries.map((entry) => this.#decode(entry, false, "stream")),
+      ...delayed.map((entry) => this.#decode(entry, false, "delayed")),
+    ];
+  }
+
+  async find(id: string | number): Promise<Envelope | undefined> {
+    const text = String(id);
+    const location = STREAM_ID.test(text) ? "stream" : DELAYED_ID.test(text) ? "delayed" : undefined;
+    if (!location) return undefined;
+    const entry = await this.#connection.find(location, text);
+    return entry && this.#decode(entry, false, location);
+  }
+
+  /**
+   * For an idle worker: resolves when a message is sent (BZPOPMIN on the marker, on a connection
+   * of its own), when the earliest delayed message is due, when the next sweep for abandoned
+   * messages is due, after `maxWaitMs`, or on abort. Never rejects.
+   */
+  waitForMessages(maxWaitMs: number, signal: AbortSignal): Promise<void> {
+    return this.#consumer.wait(maxWaitMs, signal);
+  }
+
+  async requestRestart(at: number): Promise<void> {
+    await this.#connection.requestRestart(at);
+  }
+
+  getRestartRequestedAt(): Promise<number | null> {
+    return this.#connection.restartRequestedAt();
+  }
+
+  /** A token bucket in Redis, shared by every worker that consumes with the same key and prefix. */
+  createRateLimiter(key: string, limit: number, intervalMs: number): RateLimiter {
+    return new RedisRateLimiter(this.#connection, key, limit, intervalMs, this.#logger);
+  }
+
+  /**
+   * Ends idle waits, finishes pending acks and keepalives, then closes the blocking connection and
+   * gives the shared one back. Messages fetched and not finished stay pending in the group and
+   * come back after the redelivery timeout.
+   */
+  async close(): Promise<void> {
+    await this.#consumer.close();
+    await this.#connection.close();
+  }
+
+  async #store(envelopes: readonly Envelope[]): Promise<Envelope[]> {
+    // Everything is encoded before anything is stored: a message that cannot be encoded stores none.
+    const messages = envelopes.map((envelope): OutgoingMessage => {
+      const { body, headers } = this.#serializer.encode(envelope);
+      const delay = Math.max(0, Math.ceil(envelope.last(DelayStamp)?.delay ?? 0));
+      return {
+        delay,
+        id: delay > 0 ? `d-${randomBytes(8).toString("hex")}` : "",
+        message: JSON.stringify({ body, headers }),
+      };
+    });
+    const ids = await this.#connection.send(messages);
+    return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
+  }
+
+  /** An entry that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
+  #decode(entry: StreamEntry, claimed: boolean, location: "stream" | "delayed"): Envelope {
+    return decodeOrUndecodable(this.#serializer, unwrap(entry.message)).with(
+      new TransportMessageIdStamp(entry.id),
+      new RedisReceivedStamp(entry.id, this.stream, claimed, location),
+    );
+  }
+
+  async #finish(envelope: Envelope, operation: "ack" | "reject", remove: boolean): Promise<void> {
+    const stamp = this.#stampOf(envelope, operation);
+    if (stamp.claimed) await this.#consumer.finish(stamp.id, remove);
+    else await this.#connection.remove(stamp.location, stamp.id);
+  }
+
+  #stampOf(envelope: Envelope, operation: string): RedisReceivedStamp {
+    const stamp = envelope.last(RedisReceivedStamp);
+    if (!stamp || stamp.stream !== this.stream) {
+      throw new LogicError(
+        `Cannot ${operation} on Redis stream "${this.stream}" an envelope ${stamp ? `read from stream "${stamp.stream}"` : "without a RedisReceivedStamp"}: pass the envelope that this transport's get(), all() or find() returned.`,
+        { code: "MISSING_TRANSPORT_MESSAGE_ID" },
+      );
+    }
+    return stamp;
+  }
+}
+
+/** The stored `{"body", "headers"}` (Symfony's shape); anything else is an undecodable raw body. */
+function unwrap(message: string | undefined): EncodedEnvelope {
+  if (message === undefined) return { body: "", headers: {} };
+  try {
+    const parsed = JSON.parse(message) as { body?: unknown; headers?: unknown };
+    const headers = parsed?.headers;
+    if (
+      typeof parsed?.body === "string" &&
+      typeof headers === "object" &&
+      headers !== null &&
+      !Array.isArray(headers) &&
+      Object.values(headers).every((value) => typeof value === "string")
+    ) {
+      return { body: parsed.body, headers: headers as Record<string, string> };
+    }
+  } catch {
+    // not JSON: kept raw below
+  }
+  return { body: message, headers: {} };
+}
+
+function positiveMs(value: unknown, option: string, label: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(
+      `Invalid ${option} ${String(value)} for ${label}: expected milliseconds > 0.`,
+      { code: "INVALID_TRANSPORT_OPTION" },
+    );
+  }
+  return value;
+}
+
+function targetOf(connection: RedisOptions, nodes?: readonly ClusterNode[]): string {
+  if (nodes)
+    return `cluster ${nodes.map((n) => (typeof n === "object" ? `${n.host}:${n.port}` : String(n))).join(",")}`;
+  if (connection.sentinels?.length) {
+    return `sentinel ${connection.name ?? "?"} via ${connection.sentinels.map((s) => `${s.host}:${s.port}`).join(",")}`;
+  }
+  if (connection.path) return `${connection.path}/${connection.db ?? 0}`;
+  return `${connection.host ?? "127.0.0.1"}:${connection.port ?? 6379}/${connection.db ?? 0}`;
+}

@@ -1,0 +1,357 @@
+import {
+  DelayStamp,
+  Envelope,
+  type Logger,
+  LogicError,
+  TransportError,
+  TransportMessageIdStamp,
+  UndecodableMessage,
+} from "@messenger-ts/core";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { RedisReceivedStamp, type RedisTransport } from "../src/index.js";
+import { ACK, SEND } from "../src/redis-scripts.js";
+import {
+  adminClient,
+  ageClaims,
+  createTransport,
+  deleteKeys,
+  factoryContext,
+  Job,
+  prefixFor,
+  redisUp,
+} from "./support/redis.js";
+
+const prefix = prefixFor("transport");
+const admin = adminClient();
+const open: RedisTransport[] = [];
+let streams = 0;
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
+afterAll(async () => {
+  if (redisUp) await deleteKeys(admin, prefix);
+  admin.disconnect();
+});
+
+/** A fresh stream per test; `consumers` transports on it, each its own consumer. */
+function transports(count: number, options: Record<string, string | number | boolean> = {}) {
+  const stream = `s${++streams}`;
+  return Array.from({ length: count }, (_, i) => {
+    const transport = createTransport(
+      stream,
+      { prefix, claim_interval: 0, ...options },
+      factoryContext(`t${i}`),
+    );
+    open.push(transport);
+    return transport;
+  });
+}
+
+function one(options: Record<string, string | number | boolean> = {}): RedisTransport {
+  return transports(1, options)[0]!;
+}
+
+const job = (n: number, delay?: number) =>
+  Envelope.wrap(new Job(n), delay === undefined ? [] : [DelayStamp.delayFor(delay)]);
+const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
+
+/** get() until `count` came back (the first fetch of a transport takes one entry). */
+async function receive(transport: RedisTransport, count: number): Promise<Envelope[]> {
+  const received: Envelope[] = [];
+  for (let empty = 0; received.length < count && empty < 5; ) {
+    const batch = await transport.get();
+    if (batch.length === 0) empty++;
+    received.push(...batch);
+  }
+  return received;
+}
+
+/** Records the EVALSHA calls of one script on one stream while `run` runs (MONITOR). */
+async function scriptCalls(sha: string, stream: string, run: () => Promise<void>): Promise<string[][]> {
+  const monitor = await (admin.duplicate() as Redis).monitor();
+  const calls: string[][] = [];
+  monitor.on("monitor", (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase() === "evalsha" && args[1] === sha && args[3] === stream) calls.push(args);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    await run();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    monitor.disconnect();
+  }
+  return calls;
+}
+
+describe.skipIf(!redisUp)("Redis transport behaviour", () => {
+  it("ack acknowledges and deletes in one script call, and acks of one tick share it", async () => {
+    const transport = one();
+    await transport.sendMany([1, 2, 3, 4, 5].map((n) => job(n)));
+    const received = await receive(transport, 5);
+    const calls = await scriptCalls(ACK.sha, transport.stream, async () => {
+      await Promise.all(received.map((envelope) => transport.ack(envelope)));
+    });
+    expect(calls, "one ACK script for five acks issued together").toHaveLength(1);
+    expect(await admin.xlen(transport.stream), "acked entries are deleted").toBe(0);
+    expect(await admin.xpending(transport.stream, transport.group)).toEqual([0, null, null, null]);
+  });
+
+  it("keeps acked entries when delete_after_ack=false, and deletes rejected ones unless told not to", async () => {
+    const transport = one({ delete_after_ack: false });
+    await transport.sendMany([1, 2].map((n) => job(n)));
+    const [first, second] = await receive(transport, 2);
+    await transport.ack(first!);
+    await transport.reject(second!);
+    const left = (await admin.xrange(transport.stream, "-", "+")).map(([id]) => id);
+    expect(left).toEqual([first!.last(TransportMessageIdStamp)!.id]);
+    expect((await admin.xpending(transport.stream, transport.group))[0]).toBe(0);
+    expect(await transport.getMessageCount()).toBe(0);
+  });
+
+  it("sends in bulk with one script call, undelayed and delayed mixed, ids in order", async () => {
+    const transport = one();
+    const envelopes = Array.from({ length: 1_000 }, (_, i) => job(i, i % 100 === 0 ? 60_000 : undefined));
+    let sent: readonly Envelope[] = [];
+    const calls = await scriptCalls(SEND.sha, transport.stream, async () => {
+      sent = await transport.sendMany(envelopes);
+    });
+    expect(calls).toHaveLength(1);
+    const ids = sent.map((e) => String(e.last(TransportMessageIdStamp)!.id));
+    expect(ids.filter((id) => id.startsWith("d-"))).toHaveLength(10);
+    const streamIds = ids.filter((id) => !id.startsWith("d-"));
+    expect(streamIds).toEqual((await admin.xrange(transport.stream, "-", "+")).map(([id]) => id));
+    expect(await transport.getMessageCounts()).toEqual({ waiting: 990, pending: 0, delayed: 10 });
+  });
+
+  it("moves a delayed message into the stream at its due time, to the millisecond", async () => {
+    const transport = one();
+    await transport.send(job(1, 400));
+    const sentAt = Date.now();
+    expect(await transport.get()).toEqual([]);
+    // The idle wait ends at the due time the last fetch reported, not on a poll.
+    await transport.waitForMessages(10_000, new AbortController().signal);
+    const wokeAfter = Date.now() - sentAt;
+    const [later] = await transport.get();
+    expect(numbers([later!])).toEqual([1]);
+    expect(wokeAfter).toBeGreaterThanOrEqual(390);
+    expect(wokeAfter).toBeLessThan(550);
+  });
+
+  it("an idle wait ends at once on a send from another process, and one message wakes one waiter", async () => {
+    const [first, second, producer] = transports(3);
+    await Promise.all([first!.get(), second!.get()]);
+    const woke: string[] = [];
+    const controller = new AbortController();
+    const waits = [first!, second!].map((t, i) =>
+      t.waitForMessages(10_000, controller.signal).then(() => woke.push(`w${i}:${Date.now()}`)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sentAt = Date.now();
+    await producer!.send(job(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(woke, "exactly one idle consumer wakes for one message").toHaveLength(1);
+    expect(Number(woke[0]!.split(":")[1]) - sentAt).toBeLessThan(100);
+    controller.abort();
+    await Promise.all(waits);
+  });
+
+  it("a wake-up taken by a wait that already ended goes to another idle worker", async () => {
+    const [early, idle, producer] = transports(3);
+    await Promise.all([early!.get(), idle!.get()]);
+    // `early` stops waiting (another transport of its worker had work), its BZPOPMIN still blocked.
+    const stop = new AbortController();
+    const earlyWait = early!.waitForMessages(10_000, stop.signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stop.abort();
+    await earlyWait;
+    let wokeAt = 0;
+    const idleWait = idle!.waitForMessages(10_000, new AbortController().signal).then(() => {
+      wokeAt = Date.now();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sentAt = Date.now();
+    await producer!.send(job(1));
+    await idleWait;
+    expect(wokeAt - sentAt, "handed on, not lost until the next poll").toBeLessThan(200);
+    expect(numbers(await idle!.get())).toEqual([1]);
+  });
+
+  it("an idle wait ends at the due time of a delayed message sent while it waits", async () => {
+    const [consumer, producer] = transports(2);
+    await consumer!.get();
+    const waiting = consumer!.waitForMessages(10_000, new AbortController().signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sentAt = Date.now();
+    await producer!.send(job(7, 300));
+    await waiting;
+    const wokeAfter = Date.now() - sentAt;
+    expect(wokeAfter).toBeGreaterThanOrEqual(290);
+    expect(wokeAfter).toBeLessThan(450);
+    expect(numbers(await consumer!.get())).toEqual([7]);
+  });
+
+  it("takes over a dead consumer's entries in one batch after the redelivery timeout (XAUTOCLAIM)", async () => {
+    const [dead, survivor] = transports(2);
+    // Warm the survivor up: fast acks let its fetches grow to full batches.
+    await survivor!.sendMany([100, 101, 102].map((n) => job(n)));
+    for (const envelope of await receive(survivor!, 3)) await survivor!.ack(envelope);
+    await dead!.sendMany([1, 2, 3, 4, 5].map((n) => job(n)));
+    expect(await receive(dead!, 5)).toHaveLength(5);
+    expect(await survivor!.get(), "held entries are not handed out twice").toEqual([]);
+    await ageClaims(admin, dead!.stream, dead!.group, dead!.redeliveryTimeout + 1);
+    const taken = await survivor!.get();
+    expect(numbers(taken).sort()).toEqual([1, 2, 3, 4, 5]);
+    const owners = (await admin.xpending(dead!.stream, dead!.group, "-", "+", 10)) as [string, string][];
+    expect(new Set(owners.map(([, owner]) => owner))).toEqual(new Set([survivor!.consumer]));
+  });
+
+  it("keepalive keeps a long handler's entry; it never takes back one another consumer took over", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (_c, m) => void warnings.push(m), error() {} };
+    const stream = `s${++streams}`;
+    const holder = createTransport(stream, { prefix, claim_interval: 0 }, factoryContext("holder", logger));
+    const other = createTransport(stream, { prefix, claim_interval: 0 }, factoryContext("other"));
+    open.push(holder, other);
+    await holder.send(job(1));
+    const [held] = await receive(holder, 1);
+    await ageClaims(admin, holder.stream, holder.group, holder.redeliveryTimeout * 0.9);
+    await holder.keepalive(held!);
+    await ageClaims(admin, holder.stream, holder.group, holder.redeliveryTimeout * 0.5);
+    expect(await other.get(), "kept alive: not abandoned yet").toEqual([]);
+    await ageClaims(admin, holder.stream, holder.group, holder.redeliveryTimeout * 0.6);
+    expect(numbers(await other.get())).toEqual([1]);
+    await holder.keepalive(held!);
+    const [[, owner]] = (await admin.xpending(
+      stream === "" ? "" : holder.stream,
+      holder.group,
+      "-",
+      "+",
+      1,
+    )) as [string, string][];
+    expect(owner, "the late keepalive did not steal it back").toBe(other.consumer);
+    expect(warnings.join("\n")).toMatch(/no longer held/);
+    await expect(holder.keepalive(held!, 31)).rejects.toThrow(/at most its redeliver_timeout/);
+  });
+
+  it("counts waiting, pending and delayed messages", async () => {
+    const transport = one();
+    await transport.sendMany([job(1), job(2), job(3), job(4, 60_000)]);
+    const [first] = await transport.get();
+    expect(await transport.getMessageCounts()).toEqual({ waiting: 2, pending: 1, delayed: 1 });
+    expect(await transport.getMessageCount()).toBe(4);
+    await transport.ack(first!);
+    expect(await transport.getMessageCount()).toBe(3);
+  });
+
+  it("lists and finds delayed messages too; reject removes listed ones wherever they are", async () => {
+    const transport = one();
+    const [now, later] = await transport.sendMany([job(1), job(2, 60_000)]);
+    const listed = await transport.all();
+    expect(numbers(listed)).toEqual([1, 2]);
+    expect(listed[1]!.last(RedisReceivedStamp)).toMatchObject({ location: "delayed", claimed: false });
+    const laterId = String(later!.last(TransportMessageIdStamp)!.id);
+    expect(numbers([(await transport.find(laterId))!])).toEqual([2]);
+    expect(await transport.find("d-0000000000000000")).toBeUndefined();
+    expect(await transport.find("not an id")).toBeUndefined();
+    expect(await transport.find("1-1")).toBeUndefined();
+    for (const envelope of listed) await transport.reject(envelope);
+    expect(await transport.all()).toEqual([]);
+    expect(await transport.getMessageCounts()).toEqual({ waiting: 0, pending: 0, delayed: 0 });
+    expect(await transport.get()).toEqual([]);
+    expect(now).toBeDefined();
+  });
+
+  it("setup creates the group once, tolerates concurrent runs, and refuses deletes on a shared stream", async () => {
+    const transport = one();
+    await Promise.all([transport.setup(), transport.setup(), transport.setup()]);
+    expect((await admin.xinfo("GROUPS", transport.stream)) as unknown[]).toHaveLength(1);
+    await admin.xgroup("CREATE", transport.stream, "analytics", "0");
+    await expect(transport.setup()).rejects.toBeInstanceOf(LogicError);
+    const keeping = createTransport(transport.stream.slice(prefix.length), {
+      prefix,
+      delete_after_ack: false,
+      delete_after_reject: false,
+    });
+    open.push(keeping);
+    await keeping.setup();
+  });
+
+  it("without auto_setup, a missing group is a clear error until setup() runs", async () => {
+    const transport = one({ auto_setup: false });
+    await transport.send(job(1));
+    const error = await transport.get().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).code).toBe("REDIS_GROUP_MISSING");
+    expect((error as Error).message).toMatch(/Run setup\(\)/);
+    await transport.setup();
+    expect(numbers(await transport.get())).toEqual([1]);
+  });
+
+  it("recreates a group Redis lost (a restart without persistence) and goes on", async () => {
+    const transport = one();
+    await transport.send(job(1));
+    await transport.ack((await transport.get())[0]!);
+    await admin.del(transport.stream);
+    await transport.send(job(2));
+    expect(numbers(await transport.get())).toEqual([2]);
+  });
+
+  it("hands out an entry without a message field (a foreign producer) as undecodable", async () => {
+    const transport = one();
+    await admin.xadd(transport.stream, "*", "payload", "something else");
+    await admin.xadd(transport.stream, "*", "message", "not json");
+    const received = await receive(transport, 2);
+    expect(received.map((e) => e.message instanceof UndecodableMessage)).toEqual([true, true]);
+    expect((received[1]!.message as UndecodableMessage).body).toBe("not json");
+  });
+
+  it("after a lost connection, re-delivers at once what a fetch took but whose reply was lost", async () => {
+    const transport = one();
+    await transport.sendMany([job(1), job(2)]);
+    const [kept] = await transport.get();
+    // A fetch whose reply never arrived: the entry sits in this consumer's pending list.
+    await admin.xreadgroup(
+      "GROUP",
+      transport.group,
+      transport.consumer,
+      "COUNT",
+      1,
+      "STREAMS",
+      transport.stream,
+      ">",
+    );
+    const clients = (await admin.client("LIST")) as string;
+    const ids = clients
+      .split("\n")
+      .filter((line) => line.includes(`name=messenger-ts:`) && line.includes(`-${process.pid} `))
+      .map((line) => /id=(\d+)/.exec(line)![1]!);
+    for (const id of ids) await admin.client("KILL", "ID", id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(numbers(await transport.get()), "the lost one, and not the one in hand").toEqual([2]);
+    await transport.ack(kept!);
+  });
+
+  it("keeps the restart signal under the prefix, shared by every stream", async () => {
+    const [transport] = transports(1, { prefix: `${prefix}restart:` });
+    expect(await transport!.getRestartRequestedAt()).toBeNull();
+    await transport!.requestRestart(1_700_000_000_123);
+    const other = createTransport("other", { prefix: `${prefix}restart:` });
+    open.push(other);
+    expect(await other.getRestartRequestedAt()).toBe(1_700_000_000_123);
+  });
+
+  it("shares one token bucket between workers (Lua, Redis clock)", async () => {
+    const [a, b] = transports(2);
+    const limiters = [a!.createRateLimiter("mailer", 3, 1_000), b!.createRateLimiter("mailer", 3, 1_000)];
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) waits.push(await limiters[i % 2]!.reserve());
+    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+    for (const wait of waits.slice(3)) expect(wait).toBeGreaterThan(0);
+    expect(waits[5]!).toBeGreaterThan(waits[3]!);
+    expect(waits[5]!).toBeLessThanOrEqual(1_000);
+    expect(await a!.createRateLimiter("other", 1, 1_000).reserve(), "buckets are per key").toBe(0);
+  });
+});
