@@ -1,6 +1,5 @@
-export { MAX_CLAIM_BATCH } from "./claim-sizer.js";
 export { currentPostgresClient } from "./current-postgres-client.js";
-export { POSTGRES_OPTION_DEFAULTS, SSL_MODES, type SslMode } from "./postgres-options.js";
+export { MAX_CLAIM_BATCH, POSTGRES_OPTION_DEFAULTS, SSL_MODES, type SslMode } from "./postgres-options.js";
 export { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 export { type PostgresPoolSource, PostgresTransactionMiddleware } from "./postgres-transaction-middleware.js";
 export { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";

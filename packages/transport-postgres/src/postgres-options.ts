@@ -94,3 +94,6 @@ export function toSslMode(value: unknown, label: string): SslMode {
   if (typeof value === "string" && (SSL_MODES as readonly string[]).includes(value)) return value as SslMode;
   throw invalid("sslmode", value, label, `one of ${SSL_MODES.join(", ")}`);
 }
+
+/** The most rows one claim takes (the claim sizer picks fewer for slow consumers). */
+export const MAX_CLAIM_BATCH = 100;

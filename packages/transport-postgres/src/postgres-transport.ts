@@ -1,5 +1,6 @@
 import {
   type BulkSender,
+  ClaimSizer,
   type CloseableTransport,
   DelayStamp,
   decodeOrUndecodable,
@@ -20,10 +21,9 @@ import {
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
 import type pg from "pg";
-import { ClaimSizer } from "./claim-sizer.js";
 import { postgresTransactionContext } from "./current-postgres-client.js";
 import { type MessageRow, PostgresConnection } from "./postgres-connection.js";
-import { toIdentifier, toQueueName } from "./postgres-options.js";
+import { MAX_CLAIM_BATCH, toIdentifier, toQueueName } from "./postgres-options.js";
 import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
 import { schemaNames } from "./schema.js";
@@ -123,7 +123,7 @@ export class PostgresTransport
       target: options.target ?? `${host}:${port}/${database}`,
       logger: options.logger ?? nullLogger,
     });
-    this.#sizer = new ClaimSizer(timeout);
+    this.#sizer = new ClaimSizer(timeout, MAX_CLAIM_BATCH);
     this.#deletes = new StatementBatcher((ids) => this.#connection.delete(ids));
     this.#keepalives = new StatementBatcher((items) =>
       this.#connection.keepalive(

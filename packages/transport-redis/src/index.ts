@@ -1,6 +1,5 @@
-export { MAX_FETCH_BATCH } from "./claim-sizer.js";
 export type { MessageCounts } from "./redis-connection.js";
-export { REDIS_OPTION_DEFAULTS } from "./redis-options.js";
+export { MAX_FETCH_BATCH, REDIS_OPTION_DEFAULTS } from "./redis-options.js";
 export { RedisRateLimiter } from "./redis-rate-limiter.js";
 export { RedisReceivedStamp } from "./redis-received-stamp.js";
 export { RedisTransport, type RedisTransportOptions } from "./redis-transport.js";

@@ -1,8 +1,8 @@
-import type { Logger } from "@messenger-ts/core";
-import { ClaimSizer } from "./claim-sizer.js";
+import { ClaimSizer, type Logger } from "@messenger-ts/core";
 import { PerTickBatch } from "./per-tick-batch.js";
 import type { RedisConnection, StreamEntry } from "./redis-connection.js";
 import { RedisMessageWaiter } from "./redis-message-waiter.js";
+import { MAX_FETCH_BATCH } from "./redis-options.js";
 
 export interface RedisConsumerSettings {
   readonly connection: RedisConnection;
@@ -46,7 +46,7 @@ export class RedisConsumer {
   constructor(settings: RedisConsumerSettings) {
     this.#settings = settings;
     this.#connection = settings.connection;
-    this.#sizer = new ClaimSizer(settings.redeliveryTimeout);
+    this.#sizer = new ClaimSizer(settings.redeliveryTimeout, MAX_FETCH_BATCH);
     this.#waiter = new RedisMessageWaiter(settings.connection);
     this.#recover = settings.recoverAtStart;
     // A fetch whose reply was lost with the connection left entries no one handles.

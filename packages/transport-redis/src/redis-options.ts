@@ -215,3 +215,6 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
     rateLimitPrefix: `${prefix}messenger:rate-limit:`,
   };
 }
+
+/** The most entries one fetch takes (the claim sizer picks fewer for slow consumers). */
+export const MAX_FETCH_BATCH = 32;

@@ -6,6 +6,7 @@ export { isMessageCountAware, type MessageCountAware } from "./capabilities/mess
 export { isMessageWaiter, type MessageWaiter } from "./capabilities/message-waiter.js";
 export { isQueueReceiver, type QueueReceiver } from "./capabilities/queue-receiver.js";
 export { isSetupableTransport, type SetupableTransport } from "./capabilities/setupable-transport.js";
+export { ClaimSizer } from "./claim-sizer.js";
 export { type Dsn, parseDsn, redactDsn } from "./dsn.js";
 export type { Receiver } from "./receiver.js";
 export type { Sender } from "./sender.js";

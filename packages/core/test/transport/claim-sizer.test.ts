@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ClaimSizer, MAX_CLAIM_BATCH } from "../src/claim-sizer.js";
+import { ClaimSizer } from "../../src/index.js";
+
+const MAX_CLAIM_BATCH = 100;
 
 function sizer(timeoutMs: number) {
   let now = 0;
-  const claimSizer = new ClaimSizer(timeoutMs, () => now);
+  const claimSizer = new ClaimSizer(timeoutMs, MAX_CLAIM_BATCH, () => now);
   return { claimSizer, advance: (ms: number) => (now += ms) };
 }
 
