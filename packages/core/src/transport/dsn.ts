@@ -28,7 +28,8 @@ export function redactDsn(dsn: string): string {
   if (at < 0) return text;
   const userinfo = rest.slice(0, at);
   const colon = userinfo.indexOf(":");
-  if (colon < 0) return text;
+  // Redis accepts a password alone (`redis://secret@host`), as Symfony does.
+  if (colon < 0) return /^rediss?:\/\//i.test(text) ? `${scheme[1]}***${rest.slice(at)}` : text;
   return `${scheme[1]}${userinfo.slice(0, colon + 1)}***${rest.slice(at)}`;
 }
 

@@ -232,7 +232,14 @@ export class Worker implements WorkerEventSource {
   async #rateLimit(name: string): Promise<void> {
     const limiter = this.#options.rateLimiters?.get(name);
     if (!limiter) return;
-    const wait = await limiter.reserve();
+    let wait: number;
+    try {
+      wait = await limiter.reserve();
+    } catch (error) {
+      // A shared limiter's store being down must not stop the worker: handle without waiting.
+      this.#logger.warn({ transport: name, error }, "Rate limiter unavailable; handling without limit");
+      return;
+    }
     if (wait <= 0) return;
     this.#logger.info({ transport: name, waitMs: wait }, "Transport is rate limited; waiting");
     await this.#events.dispatch(new WorkerRateLimitedEvent(name, wait));

@@ -52,6 +52,8 @@ describe("redactDsn", () => {
       "postgres://app:***@db:5432/app?sslmode=require",
     );
     expect(redactDsn("not a dsn")).toBe("not a dsn");
+    expect(redactDsn("redis://secret@cache:6379")).toBe("redis://***@cache:6379");
+    expect(redactDsn("postgres://app@db/app")).toBe("postgres://app@db/app");
   });
 });
 

@@ -140,3 +140,21 @@ describe("keepalive of fetched messages", () => {
     expect(queue.acked).toHaveLength(2);
   });
 });
+
+describe("rate limiter failures", () => {
+  it("do not stop the worker: it handles the message without waiting", async () => {
+    const queue = new QueueTransport();
+    await queue.send(Envelope.wrap(new Slow(), [new BusNameStamp("messenger.bus.default")]));
+    const messenger = createMessenger({ handlers: [defineHandler(Slow, function slow() {})] });
+    const events = messenger.events.child();
+    events.on(WorkerRunningEvent, (e) => {
+      if (e.isWorkerIdle) e.worker.stop();
+    });
+    const broken = { reserve: () => Promise.reject(new Error("limiter store down")) };
+    await new Worker(new Map([["q", queue]]), messenger.routableBus, events, {
+      sleep: 1,
+      rateLimiters: new Map([["q", broken]]),
+    }).run();
+    expect(queue.acked).toHaveLength(1);
+  });
+});
