@@ -39,16 +39,25 @@ export class ScriptProcess {
     return this.process.pid!;
   }
 
-  /** Waits for a stdout line matching `pattern`; throws with the process's output after `timeoutMs`. */
-  async waitFor(pattern: RegExp, timeoutMs: number): Promise<string> {
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** The stdout lines matching `pattern`. */
+  matching(pattern: RegExp): string[] {
+    return this.lines.filter((line) => pattern.test(line));
+  }
+
+  /** Waits until `count` stdout lines match `pattern`; throws with the process's output after `timeoutMs`. */
+  async waitFor(pattern: RegExp, timeoutMs: number, count = 1): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const line = this.lines.find((l) => pattern.test(l));
-      if (line !== undefined) return line;
+      const found = this.matching(pattern);
+      if (found.length >= count) return found[count - 1]!;
       const left = deadline - Date.now();
       if (left <= 0 || this.process.exitCode !== null || this.process.signalCode !== null) {
         throw new Error(
-          `process ${this.pid} printed no line matching ${pattern} (exit ${this.process.exitCode ?? this.process.signalCode}).\nstdout:\n${this.lines.join("\n")}\nstderr:\n${this.#stderr}`,
+          `process ${this.pid} printed ${found.length} of ${count} lines matching ${pattern} (exit ${this.process.exitCode ?? this.process.signalCode}).\nstdout:\n${this.lines.join("\n")}\nstderr:\n${this.#stderr}`,
         );
       }
       await new Promise<void>((resolve) => {

@@ -1,76 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { ScriptProcess } from "@messenger-ts/core/testing";
 
 const script = fileURLToPath(new URL("../fixtures/schedule-worker.mjs", import.meta.url));
 
-/** A scheduler worker child process (test/fixtures/schedule-worker.mjs) whose output lines a test can wait for. */
-export class ChildWorker {
-  readonly process: ChildProcess;
-  readonly lines: string[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  #waiters: (() => void)[] = [];
-  #stderr = "";
-
+/** A scheduler worker child process (test/fixtures/schedule-worker.mjs). */
+export class ChildWorker extends ScriptProcess {
   constructor(backend: "pg" | "redis" | "sqlite", namespace: string, options: readonly string[]) {
-    this.process = spawn(process.execPath, [script, backend, namespace, options.join(",")], {
+    super(script, [backend, namespace, options.join(",")], {
       cwd: fileURLToPath(new URL("..", import.meta.url)),
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let buffer = "";
-    this.process.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      buffer += chunk;
-      const parts = buffer.split("\n");
-      buffer = parts.pop()!;
-      this.lines.push(...parts);
-      for (const wake of this.#waiters.splice(0)) wake();
-    });
-    this.process.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-      this.#stderr += chunk;
-    });
-    this.exited = new Promise((resolve) =>
-      this.process.once("exit", (code, signal) => {
-        for (const wake of this.#waiters.splice(0)) wake();
-        resolve({ code, signal });
-      }),
-    );
-  }
-
-  get pid(): number {
-    return this.process.pid!;
-  }
-
-  get stderr(): string {
-    return this.#stderr;
-  }
-
-  /** The lines matching `pattern`. */
-  matching(pattern: RegExp): string[] {
-    return this.lines.filter((line) => pattern.test(line));
-  }
-
-  /** Waits until `count` lines match `pattern`; throws with the process's output after `timeoutMs`. */
-  async waitFor(pattern: RegExp, timeoutMs: number, count = 1): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.matching(pattern);
-      if (found.length >= count) return found[count - 1]!;
-      const left = deadline - Date.now();
-      if (left <= 0 || this.process.exitCode !== null || this.process.signalCode !== null) {
-        throw new Error(
-          `worker ${this.pid} printed ${found.length} of ${count} lines matching ${pattern} (exit ${this.process.exitCode ?? this.process.signalCode}).\nstdout:\n${this.lines.join("\n")}\nstderr:\n${this.#stderr}`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill(signal);
   }
 }
