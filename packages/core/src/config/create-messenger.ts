@@ -140,6 +140,7 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
     defaultBusName,
     routableBus,
     transports,
+    failureTransportName: config.failureTransport,
     senders,
     serializer,
     events,

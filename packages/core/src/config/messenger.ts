@@ -32,6 +32,8 @@ export interface MessengerParts {
   readonly defaultBusName: string;
   readonly routableBus: RoutableMessageBus;
   readonly transports: ReadonlyMap<string, ResolvedTransport>;
+  /** The global failure transport (`failure_transport`), if any. */
+  readonly failureTransportName?: string | undefined;
   readonly senders: SendersLocator;
   readonly serializer: Serializer;
   readonly events: EventDispatcher;
@@ -124,6 +126,19 @@ export class Messenger {
       );
     }
     return resolved;
+  }
+
+  /** The global failure transport (`failure_transport`), if one is configured. */
+  get failureTransportName(): string | undefined {
+    return this.#parts.failureTransportName;
+  }
+
+  /** Every transport some transport sends its failures to, the global one first. */
+  get failureTransportNames(): string[] {
+    const names = new Set<string>();
+    if (this.#parts.failureTransportName) names.add(this.#parts.failureTransportName);
+    for (const t of this.#parts.transports.values()) if (t.failureTransport) names.add(t.failureTransport);
+    return [...names];
   }
 
   /** Where a transport's exhausted messages go (its own setting, else the global one). */

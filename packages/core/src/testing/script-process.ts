@@ -11,9 +11,14 @@ export class ScriptProcess {
   #waiters: (() => void)[] = [];
   #stderr = "";
 
-  constructor(script: string, args: readonly string[], options: { cwd?: string } = {}) {
+  constructor(
+    script: string,
+    args: readonly string[],
+    options: { cwd?: string; env?: Readonly<Record<string, string>> } = {},
+  ) {
     this.process = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let buffer = "";

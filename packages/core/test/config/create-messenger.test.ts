@@ -79,6 +79,8 @@ describe("createMessenger", () => {
     expect(messenger.getFailureTransportName("async")).toBe("failed");
     expect(messenger.getFailureTransportName("other")).toBe("other_failed");
     expect(messenger.getFailureTransportName("failed")).toBeUndefined();
+    expect(messenger.failureTransportName).toBe("failed");
+    expect(messenger.failureTransportNames).toEqual(["failed", "other_failed"]);
     expect(() => messenger.getTransport("nope")).toThrowError(
       /Unknown transport "nope"; configured transports: async, other, failed, other_failed/,
     );

@@ -1,0 +1,8 @@
+import type { ConsoleCommand } from "../console/console-command.js";
+import { setupTransportsCommand } from "./setup-transports-command.js";
+import { statsCommand } from "./stats-command.js";
+
+/** Every `messenger:*` and `debug:*` command, for a console kernel. */
+export function messengerCommands(): ConsoleCommand<any>[] {
+  return [statsCommand, setupTransportsCommand];
+}

@@ -1,0 +1,43 @@
+import { isMessageCountAware } from "@messenger-ts/core";
+import { assertTransportNames } from "../application/transport-names.js";
+import { defineCommand } from "../console/console-command.js";
+import { addFormatOption, type OutputFormat } from "../console/format-option.js";
+
+/** `messenger:stats [transports...] [--format=txt|json]`: how many messages wait in each transport. */
+export const statsCommand = defineCommand<{ format: OutputFormat }>({
+  name: "messenger:stats",
+  description: "Show the message count for one or more transports",
+  configure(command) {
+    command.argument("[transports...]", "transport names (default: every receiver)");
+    addFormatOption(command);
+  },
+  async execute({ args, options }, { output, application }) {
+    const { messenger } = await application();
+    const given = args[0] as string[];
+    if (given.length > 0) assertTransportNames(messenger, given);
+    const names = given.length > 0 ? given : messenger.receiverNames;
+    const counts: Record<string, { count: number }> = {};
+    const uncountable: string[] = [];
+    for (const name of names) {
+      const transport = messenger.getTransport(name);
+      if (isMessageCountAware(transport)) counts[name] = { count: await transport.getMessageCount() };
+      else uncountable.push(name);
+    }
+    if (options.format === "json") {
+      // Symfony's shape; the second key only when there is something in it.
+      output.json(
+        uncountable.length > 0
+          ? { transports: counts, uncountable_transports: uncountable }
+          : { transports: counts },
+      );
+      return;
+    }
+    output.table(
+      ["Transport", "Count"],
+      Object.entries(counts).map(([name, { count }]) => [name, count]),
+    );
+    if (uncountable.length > 0) {
+      output.note(`Unable to get message count for the following transports: "${uncountable.join('", "')}".`);
+    }
+  },
+});

@@ -1,0 +1,200 @@
+import { Command, CommanderError } from "commander";
+import type { ConsoleApplication } from "../application/console-application.js";
+import type { CommandContext, ConsoleCommand } from "./console-command.js";
+import { ConsoleOutput, type Writable } from "./console-output.js";
+import { ExitCode } from "./exit-code.js";
+import { UsageError } from "./usage-error.js";
+import { Verbosity } from "./verbosity.js";
+
+export interface ConsoleKernelOptions {
+  /** The program name in help and usage lines. @defaultValue "console" */
+  readonly name?: string;
+  readonly version?: string;
+  readonly description?: string;
+  /**
+   * Builds the application the messenger commands work on; called at most once per run, and only
+   * by a command that needs it.
+   */
+  readonly application?: (globals: GlobalOptions) => ConsoleApplication | Promise<ConsoleApplication>;
+  /** The commands: usually `messengerCommands()` plus the application's own. */
+  readonly commands?: readonly ConsoleCommand<any>[];
+  /** Declares extra global options (e.g. the standalone bin's `--config`). */
+  readonly configure?: (program: Command) => void;
+  readonly stdout?: Writable;
+  readonly stderr?: Writable;
+  /** @defaultValue stdin is a TTY */
+  readonly interactive?: boolean;
+}
+
+/** The global options every command accepts. */
+export interface GlobalOptions {
+  readonly quiet?: boolean;
+  readonly verbose?: number;
+  readonly interaction?: boolean;
+  readonly ansi?: boolean;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The console an application builds its `bin/console` with: one program, one help, one
+ * exit-code convention (0 success, 1 failure, 2 usage error) and Symfony's global options
+ * (`-q`, `-v`/`-vv`/`-vvv`, `-n`, `--ansi`/`--no-ansi`). Argument parsing and help are commander's.
+ */
+export class ConsoleKernel {
+  readonly #options: ConsoleKernelOptions;
+  readonly #commands: ConsoleCommand<any>[] = [];
+
+  constructor(options: ConsoleKernelOptions = {}) {
+    this.#options = options;
+    for (const command of options.commands ?? []) this.add(command);
+  }
+
+  add(command: ConsoleCommand<any>): this {
+    if (this.#commands.some((c) => c.name === command.name)) {
+      throw new UsageError(`Command "${command.name}" is already registered.`, { code: "DUPLICATE_COMMAND" });
+    }
+    this.#commands.push(command);
+    return this;
+  }
+
+  get commands(): readonly ConsoleCommand<any>[] {
+    return this.#commands;
+  }
+
+  /** Parses `argv` (without node and script), runs the command and returns its exit code. */
+  async run(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+    const stdout = this.#options.stdout ?? process.stdout;
+    const stderr = this.#options.stderr ?? process.stderr;
+    let exitCode: number = ExitCode.Success;
+    let application: Promise<ConsoleApplication> | undefined;
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    const program = this.#program(stdout, stderr);
+
+    for (const command of this.#commands) {
+      const sub = program.command(command.name).description(command.description);
+      for (const alias of command.aliases ?? []) sub.alias(alias);
+      command.configure?.(sub);
+      sub.action(async (...parsed: unknown[]) => {
+        const self = parsed.at(-1) as Command;
+        const globals = self.optsWithGlobals() as GlobalOptions;
+        const output = new ConsoleOutput({
+          stdout,
+          stderr,
+          verbosity: verbosityOf(globals),
+          decorated: globals.ansi,
+        });
+        const context: CommandContext = {
+          output,
+          interactive:
+            globals.interaction !== false && (this.#options.interactive ?? Boolean(process.stdin.isTTY)),
+          signal: abort.signal,
+          application: () => {
+            if (!this.#options.application) {
+              throw new UsageError(
+                `Command "${command.name}" needs an application, and this console has none.`,
+                {
+                  code: "NO_APPLICATION",
+                },
+              );
+            }
+            application ??= Promise.resolve(this.#options.application(globals));
+            return application;
+          },
+        };
+        process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+        try {
+          const code = await command.execute({ args: parsed.slice(0, -2), options: self.opts() }, context);
+          exitCode = code ?? ExitCode.Success;
+        } catch (error) {
+          exitCode = report(error, output);
+        }
+      });
+    }
+
+    try {
+      await program.parseAsync([...argv], { from: "user" });
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        // Help and version are successes; every parsing error is a usage error.
+        exitCode = isHelpOrVersion(error) ? ExitCode.Success : ExitCode.Usage;
+      } else {
+        exitCode = report(error, new ConsoleOutput({ stdout, stderr }));
+      }
+    } finally {
+      process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+      if (application) exitCode = await closeApplication(application, stderr, exitCode);
+    }
+    return exitCode;
+  }
+
+  #program(stdout: Writable, stderr: Writable): Command {
+    const program = new Command(this.#options.name ?? "console")
+      .description(this.#options.description ?? "")
+      .option("-q, --quiet", "do not output any message (errors excepted)")
+      .option(
+        "-v, --verbose",
+        "more output: -v, -vv (per-message logs), -vvv (debug)",
+        (_, n: number) => n + 1,
+        0,
+      )
+      .option("-n, --no-interaction", "do not ask any interactive question")
+      .option("--ansi", "force colours and box-drawn tables")
+      .option("--no-ansi", "disable colours and box-drawn tables")
+      .showHelpAfterError("(run with --help for usage)")
+      .exitOverride()
+      .configureOutput({
+        writeOut: (s) => stdout.write(s),
+        writeErr: (s) => stderr.write(s),
+      });
+    if (this.#options.version) program.version(this.#options.version);
+    this.#options.configure?.(program);
+    return program;
+  }
+}
+
+function verbosityOf(globals: GlobalOptions): Verbosity {
+  if (globals.quiet) return Verbosity.Quiet;
+  return Math.min(globals.verbose ?? 0, Verbosity.Debug) as Verbosity;
+}
+
+function isHelpOrVersion(error: CommanderError): boolean {
+  return (
+    error.code === "commander.helpDisplayed" ||
+    error.code === "commander.version" ||
+    error.code === "commander.help"
+  );
+}
+
+/** Prints an error (its stack with -vvv) and returns its exit code. */
+function report(error: unknown, output: ConsoleOutput): number {
+  if (error instanceof UsageError) {
+    output.error(error.message);
+    return ExitCode.Usage;
+  }
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  output.error(typeof code === "string" ? `${message} [${code}]` : message);
+  if (output.isDebug && error instanceof Error && error.stack) output.writeErr(`${error.stack}\n`);
+  else if (error instanceof Error && error.cause instanceof Error && output.isVerbose) {
+    output.writeErr(`caused by: ${error.cause.message}\n`);
+  }
+  return ExitCode.Failure;
+}
+
+async function closeApplication(
+  application: Promise<ConsoleApplication>,
+  stderr: Writable,
+  exitCode: number,
+): Promise<number> {
+  try {
+    const app = await application;
+    await (app.close ? app.close() : app.messenger.close());
+    return exitCode;
+  } catch (error) {
+    // The application failed to build: already reported by the command. A close error is reported here.
+    if (exitCode !== ExitCode.Success) return exitCode;
+    stderr.write(`[ERROR] ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.Failure;
+  }
+}

@@ -1,0 +1,39 @@
+export type { ConsoleApplication } from "./application/console-application.js";
+export {
+  CONFIG_FILE_NAMES,
+  type ConfigFileApplication,
+  type ConfigFileExport,
+  findConfigFile,
+  type LoadedConfig,
+  loadConfigFile,
+} from "./application/load-config-file.js";
+export { assertTransportNames } from "./application/transport-names.js";
+export { messengerCommands } from "./commands/messenger-commands.js";
+export { setupTransportsCommand } from "./commands/setup-transports-command.js";
+export { statsCommand } from "./commands/stats-command.js";
+export {
+  type CommandContext,
+  type CommandInput,
+  type ConsoleCommand,
+  defineCommand,
+} from "./console/console-command.js";
+export { ConsoleKernel, type ConsoleKernelOptions, type GlobalOptions } from "./console/console-kernel.js";
+export {
+  ConsoleOutput,
+  type ConsoleOutputOptions,
+  type TableCell,
+  type Writable,
+} from "./console/console-output.js";
+export { ExitCode } from "./console/exit-code.js";
+export { addFormatOption, type OutputFormat } from "./console/format-option.js";
+export {
+  choice,
+  collect,
+  dateTime,
+  nonNegativeSeconds,
+  positiveInteger,
+  positiveSeconds,
+} from "./console/option-parsers.js";
+export { UsageError } from "./console/usage-error.js";
+export { Verbosity } from "./console/verbosity.js";
+export { runStandalone } from "./standalone/run-standalone.js";

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CliBackend, pgUp } from "./support/cli.js";
+
+describe.each([
+  ["sqlite", true],
+  ["postgres", pgUp],
+] as const)("messenger:stats and messenger:setup-transports on %s", (backend, up) => {
+  const cli = new CliBackend(backend, `stats_${backend}`);
+
+  beforeAll(async () => {
+    if (!up) return;
+    const setup = await cli.run(["messenger:setup-transports"]);
+    expect(setup.stderr).toContain('[OK] The "async" transport was set up successfully.');
+    expect(setup.stderr).toContain('[NOTE] The "sync" transport does not support setup.');
+    expect(setup.code).toBe(0);
+  });
+  afterAll(() => cli.dispose());
+
+  it.skipIf(!up)("counts what waits in each receiver, as a table and as Symfony's JSON", async () => {
+    expect((await cli.run(["app:dispatch", "1", "2", "3"])).code).toBe(0);
+    expect((await cli.run(["app:dispatch", "--other", "x"])).code).toBe(0);
+
+    const txt = await cli.run(["messenger:stats"]);
+    expect(txt.code).toBe(0);
+    expect(txt.stdout.split("\n").filter(Boolean)).toEqual([
+      "Transport  Count",
+      "async      3",
+      "other      1",
+      "failed     0",
+      "memory     0",
+    ]);
+
+    const json = await cli.run(["messenger:stats", "async", "other", "--format=json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ transports: { async: { count: 3 }, other: { count: 1 } } });
+    expect(json.stderr).toBe("");
+  });
+
+  it.skipIf(!up)("names an unknown transport and exits 2", async () => {
+    const result = await cli.run(["messenger:stats", "nope"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'Unknown transport "nope"; available transports: async, other, failed, memory, sync.',
+    );
+    const setup = await cli.run(["messenger:setup-transports", "nope"]);
+    expect(setup.code).toBe(2);
+  });
+
+  it.skipIf(!up)("refuses a bad --format with the allowed values", async () => {
+    const result = await cli.run(["messenger:stats", "--format=xml"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"xml" is not allowed; use one of: txt, json.');
+  });
+});
