@@ -1,1 +1,2 @@
 export { busToken, InjectBus } from "./bus-token.js";
+export { RESETTABLE, type Resettable, resettableServices } from "./resettable-services.js";

@@ -3,6 +3,7 @@ export {
   type AddErrorDetailsStampListenerOptions,
 } from "./add-error-details-stamp-listener.js";
 export { parseMemoryLimit } from "./parse-memory-limit.js";
+export { ResetServicesListener, type ResetServicesListenerOptions } from "./reset-services-listener.js";
 export {
   SendFailedMessageForRetryListener,
   type SendFailedMessageForRetryListenerOptions,

@@ -1,6 +1,8 @@
 import type { Messenger } from "../config/messenger.js";
+import { resettableServices } from "../di/resettable-services.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { AddErrorDetailsStampListener } from "../listeners/add-error-details-stamp-listener.js";
+import { ResetServicesListener } from "../listeners/reset-services-listener.js";
 import { SendFailedMessageForRetryListener } from "../listeners/send-failed-message-for-retry-listener.js";
 import { SendFailedMessageToFailureTransportListener } from "../listeners/send-failed-message-to-failure-transport-listener.js";
 import { StopWorkerOnCustomStopExceptionListener } from "../listeners/stop-worker-on-custom-stop-exception-listener.js";
@@ -35,12 +37,18 @@ export interface ConsumeOptions extends Omit<WorkerOptions, "rateLimiters" | "lo
   readonly timeLimit?: number;
   /** Where `messenger:stop-workers` leaves its signal; default: the first transport that is one. */
   readonly restartSignalStore?: RestartSignalStore | false;
+  /**
+   * Reset the services registered under `RESETTABLE` in the messenger's container after each
+   * message and at stop; `false` is `--no-reset`. @defaultValue true
+   */
+  readonly reset?: boolean;
 }
 
 /**
  * Builds a worker over a messenger's transports with Symfony's listeners on its own event
  * dispatcher (a child of the messenger's, so the application's listeners hear it too): error
- * details, retry, failure transport, the stop conditions asked for, and the stop-worker error.
+ * details, retry, failure transport, the stop conditions asked for, the stop-worker error and
+ * the reset of resettable services.
  */
 export function createWorker(messenger: Messenger, options: ConsumeOptions): Worker {
   const {
@@ -50,6 +58,7 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
     memoryLimit,
     timeLimit,
     restartSignalStore,
+    reset = true,
     ...workerOptions
   } = options;
   if (names.length === 0) {
@@ -123,6 +132,9 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
         messenger.transportNames.map((n) => messenger.getTransport(n)).find((t) => isRestartSignalStore(t)));
   if (store && isRestartSignalStore(store)) {
     listeners.push(new StopWorkerOnRestartSignalListener(store, { clock, logger }));
+  }
+  if (reset) {
+    listeners.push(new ResetServicesListener(() => resettableServices(messenger.container), { logger }));
   }
   registerListeners(events, listeners);
 
