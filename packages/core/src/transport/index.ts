@@ -10,6 +10,7 @@ export { ClaimSizer } from "./claim-sizer.js";
 export { type Dsn, parseDsn, redactDsn } from "./dsn.js";
 export type { Receiver } from "./receiver.js";
 export type { Sender } from "./sender.js";
+export { SingleMessageReceiver } from "./single-message-receiver.js";
 export { SyncTransport } from "./sync/sync-transport.js";
 export { SyncTransportFactory } from "./sync/sync-transport-factory.js";
 export type { Transport } from "./transport.js";

@@ -1,3 +1,7 @@
+export {
+  createSingleMessageWorker,
+  type SingleMessageWorkerOptions,
+} from "./create-single-message-worker.js";
 export { type ConsumeOptions, createWorker } from "./create-worker.js";
 export * from "./events/index.js";
 export { KeepaliveTimer } from "./keepalive-timer.js";

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import {
+  BusNameStamp,
+  createMessenger,
+  createSingleMessageWorker,
+  DEFAULT_BUS_NAME,
+  defineHandler,
+  Envelope,
+  ErrorDetailsStamp,
+  RedeliveryStamp,
+  SentToFailureTransportStamp,
+  type TransportFactory,
+  TransportMessageIdStamp,
+  WorkerMessageFailedEvent,
+  WorkerMessageHandledEvent,
+  WorkerMessageReceivedEvent,
+} from "../../src/index.js";
+import { QueueTransport } from "../fixtures/queue-transport.js";
+
+class Job {
+  constructor(readonly n: number) {}
+}
+
+/** A messenger whose "failed" transport already holds jobs 1 and 2, as the failure listener left them. */
+async function setup(handler: (job: Job) => void) {
+  const queues = new Map([
+    ["async", new QueueTransport()],
+    ["failed", new QueueTransport()],
+  ]);
+  const factory: TransportFactory = {
+    schemes: ["test"],
+    supports: (dsn) => dsn.startsWith("test://"),
+    createTransport: (dsn) => queues.get(dsn.slice("test://".length))!,
+  };
+  const messenger = createMessenger({
+    transportFactories: [factory],
+    transports: {
+      async: "test://async",
+      failed: { dsn: "test://failed", retryStrategy: { maxRetries: 3, delay: 0, jitter: 0 } },
+    },
+    failureTransport: "failed",
+    handlers: [defineHandler(Job, handler, { name: "job" })],
+  });
+  const failed = queues.get("failed")!;
+  const stored: Envelope[] = [];
+  for (const n of [1, 2]) {
+    stored.push(
+      await failed.send(
+        Envelope.wrap(new Job(n), [
+          new BusNameStamp(DEFAULT_BUS_NAME),
+          new RedeliveryStamp(0),
+          new SentToFailureTransportStamp("async"),
+          new ErrorDetailsStamp("Error", null, `job ${n} failed`),
+        ]),
+      ),
+    );
+  }
+  return { messenger, failed, stored };
+}
+
+const idOf = (envelope: Envelope) => envelope.last(TransportMessageIdStamp)?.id;
+
+describe("createSingleMessageWorker", () => {
+  it("handles the one envelope it was given, acknowledges it, and leaves every other message alone", async () => {
+    const handled: number[] = [];
+    const { messenger, failed, stored } = await setup((job) => {
+      handled.push(job.n);
+    });
+    const events = messenger.events.child();
+    const heard: string[] = [];
+    events.on(WorkerMessageHandledEvent, (event) => {
+      heard.push(`handled ${String(idOf(event.envelope))} from ${event.receiverName}`);
+    });
+
+    await createSingleMessageWorker(messenger, {
+      transportName: "failed",
+      envelope: stored[1]!,
+      events,
+    }).run();
+
+    expect(handled).toEqual([2]);
+    expect(heard).toEqual(["handled 2 from failed"]);
+    expect(failed.acked.map(idOf)).toEqual([2]);
+    // Job 1 was neither handled nor claimed: the next consumer still gets it.
+    expect((await failed.get()).map(idOf)).toEqual([1]);
+  });
+
+  it("sends a message that fails again through the failure path: back into the failure transport, history grown", async () => {
+    const { messenger, failed, stored } = await setup(() => {
+      throw new Error("still broken");
+    });
+    const events = messenger.events.child();
+    const failures: string[] = [];
+    events.on(WorkerMessageFailedEvent, (event) => {
+      failures.push(`${event.error.message}, will retry: ${String(event.willRetry)}`);
+    });
+
+    await createSingleMessageWorker(messenger, {
+      transportName: "failed",
+      envelope: stored[0]!,
+      events,
+    }).run();
+
+    expect(failures).toEqual(['Handling "Job" failed: still broken, will retry: true']);
+    expect(failed.rejected.map(idOf)).toEqual([1]);
+    const copy = failed.pending.find((envelope) => idOf(envelope) === 3)!;
+    expect((copy.message as Job).n).toBe(1);
+    expect(copy.all(RedeliveryStamp).map((stamp) => stamp.retryCount)).toEqual([0, 1]);
+    expect(copy.all(ErrorDetailsStamp).map((stamp) => stamp.errorMessage)).toEqual([
+      "job 1 failed",
+      "still broken",
+    ]);
+    expect(copy.last(SentToFailureTransportStamp)?.originalReceiverName).toBe("async");
+  });
+
+  it("ends its run when a listener decides not to handle the message", async () => {
+    const handled: number[] = [];
+    const { messenger, failed, stored } = await setup((job) => {
+      handled.push(job.n);
+    });
+    const events = messenger.events.child();
+    events.on(WorkerMessageReceivedEvent, (event) => event.shouldHandle(false));
+
+    await createSingleMessageWorker(messenger, {
+      transportName: "failed",
+      envelope: stored[0]!,
+      events,
+    }).run();
+
+    expect(handled).toEqual([]);
+    expect(failed.acked).toEqual([]);
+    expect(failed.rejected).toEqual([]);
+  });
+});
