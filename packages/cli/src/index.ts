@@ -8,6 +8,8 @@ export {
   loadConfigFile,
 } from "./application/load-config-file.js";
 export { assertTransportNames } from "./application/transport-names.js";
+export { debugMessengerCommand } from "./commands/debug-messenger-command.js";
+export { debugSchedulerCommand } from "./commands/debug-scheduler-command.js";
 export { messengerCommands } from "./commands/messenger-commands.js";
 export { setupTransportsCommand } from "./commands/setup-transports-command.js";
 export { statsCommand } from "./commands/stats-command.js";
@@ -36,4 +38,11 @@ export {
 } from "./console/option-parsers.js";
 export { UsageError } from "./console/usage-error.js";
 export { Verbosity } from "./console/verbosity.js";
+export {
+  type BusDescription,
+  describeBuses,
+  type HandledMessageDescription,
+  type HandlerDescription,
+} from "./debug/describe-buses.js";
+export { formatRfc2822 } from "./debug/format-rfc2822.js";
 export { runStandalone } from "./standalone/run-standalone.js";

@@ -1,8 +1,10 @@
 import type { ConsoleCommand } from "../console/console-command.js";
+import { debugMessengerCommand } from "./debug-messenger-command.js";
+import { debugSchedulerCommand } from "./debug-scheduler-command.js";
 import { setupTransportsCommand } from "./setup-transports-command.js";
 import { statsCommand } from "./stats-command.js";
 
 /** Every `messenger:*` and `debug:*` command, for a console kernel. */
 export function messengerCommands(): ConsoleCommand<any>[] {
-  return [statsCommand, setupTransportsCommand];
+  return [statsCommand, setupTransportsCommand, debugMessengerCommand, debugSchedulerCommand];
 }
