@@ -175,9 +175,13 @@ function report(error: unknown, output: ConsoleOutput): number {
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
   output.error(typeof code === "string" ? `${message} [${code}]` : message);
-  if (output.isDebug && error instanceof Error && error.stack) output.writeErr(`${error.stack}\n`);
-  else if (error instanceof Error && error.cause instanceof Error && output.isVerbose) {
-    output.writeErr(`caused by: ${error.cause.message}\n`);
+  if (!output.isVerbose || !(error instanceof Error)) return ExitCode.Failure;
+  // -v: the chain of causes (a driver's own message often says what really failed); -vvv: stacks.
+  if (output.isDebug && error.stack) output.writeErr(`${error.stack}\n`);
+  const seen = new Set<unknown>([error]);
+  for (let cause = error.cause; cause instanceof Error && !seen.has(cause); cause = cause.cause) {
+    seen.add(cause);
+    output.writeErr(`caused by: ${output.isDebug && cause.stack ? cause.stack : cause.message}\n`);
   }
   return ExitCode.Failure;
 }
