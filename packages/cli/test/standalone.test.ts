@@ -106,6 +106,13 @@ describe("the standalone bin's config file", () => {
     const result = await runCli(["--config", config, "messenger:stats"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("[ERROR] REDIS_URL is not set\n");
+
+    // The file's own commands are missing then: the unknown command comes with the reason.
+    const ownCommand = await runCli(["--config", config, "app:hello", "ada"]);
+    expect(ownCommand.code).toBe(2);
+    expect(ownCommand.stderr).toContain(
+      "[ERROR] The config file could not be loaded, so its commands are missing: REDIS_URL is not set\nerror: unknown command 'app:hello'\n",
+    );
   });
 
   // Node.js strips types from 22.18 on (process.features.typescript); this runtime is Node 20.

@@ -28,11 +28,25 @@ export async function runStandalone(
     version,
     description: "Symfony Messenger's console for messenger-ts",
     commands: [...messengerCommands(), ...(loaded?.commands ?? [])],
-    configure: (program) =>
+    configure: (program) => {
       program.option(
         "-c, --config <path>",
         "the configuration file (default: messenger.config.{js,mjs,ts} here)",
-      ),
+      );
+      // Without its config file the console lacks the file's own commands: an "unknown command"
+      // alone would hide why, so say what went wrong with the file first.
+      if (loadError !== undefined) {
+        program.on("command:*", (operands: string[]) => {
+          const reason = loadError instanceof Error ? loadError.message : String(loadError);
+          program
+            .configureOutput()
+            .writeErr?.(
+              `[ERROR] The config file could not be loaded, so its commands are missing: ${reason}\n`,
+            );
+          program.error(`error: unknown command '${operands[0]}'`, { code: "commander.unknownCommand" });
+        });
+      }
+    },
     application: () => {
       if (!loaded) throw loadError;
       return loaded.application();
