@@ -30,7 +30,7 @@ class SeenCache {
   }
 }
 
-const worker = { metadata: { transportNames: ["q"], startedAt: 0 }, stop() {} };
+const worker = { metadata: { transportNames: ["q"], queueNames: undefined, startedAt: 0 }, stop() {} };
 
 async function setup(count: number) {
   const cache = new SeenCache();
