@@ -8,11 +8,13 @@ export {
   loadConfigFile,
 } from "./application/load-config-file.js";
 export { assertTransportNames } from "./application/transport-names.js";
+export { type ConsumeCommandOptions, consumeCommand } from "./commands/consume-command.js";
 export { debugMessengerCommand } from "./commands/debug-messenger-command.js";
 export { debugSchedulerCommand } from "./commands/debug-scheduler-command.js";
 export { messengerCommands } from "./commands/messenger-commands.js";
 export { setupTransportsCommand } from "./commands/setup-transports-command.js";
 export { statsCommand } from "./commands/stats-command.js";
+export { stopWorkersCommand } from "./commands/stop-workers-command.js";
 export {
   type CommandContext,
   type CommandInput,

@@ -1,10 +1,19 @@
 import type { ConsoleCommand } from "../console/console-command.js";
+import { consumeCommand } from "./consume-command.js";
 import { debugMessengerCommand } from "./debug-messenger-command.js";
 import { debugSchedulerCommand } from "./debug-scheduler-command.js";
 import { setupTransportsCommand } from "./setup-transports-command.js";
 import { statsCommand } from "./stats-command.js";
+import { stopWorkersCommand } from "./stop-workers-command.js";
 
 /** Every `messenger:*` and `debug:*` command, for a console kernel. */
 export function messengerCommands(): ConsoleCommand<any>[] {
-  return [statsCommand, setupTransportsCommand, debugMessengerCommand, debugSchedulerCommand];
+  return [
+    statsCommand,
+    setupTransportsCommand,
+    debugMessengerCommand,
+    debugSchedulerCommand,
+    consumeCommand,
+    stopWorkersCommand,
+  ];
 }

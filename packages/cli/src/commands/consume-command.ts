@@ -1,0 +1,262 @@
+import {
+  type ConsumeOptions,
+  createWorker,
+  isKeepaliveReceiver,
+  isQueueReceiver,
+  isRestartSignalStore,
+  type Messenger,
+  type RestartSignalStore,
+  stopOnSignals,
+} from "@messenger-ts/core";
+import type { ConsoleApplication } from "../application/console-application.js";
+import { defineCommand } from "../console/console-command.js";
+import { ExitCode } from "../console/exit-code.js";
+import { collect, nonNegativeSeconds, positiveInteger, positiveSeconds } from "../console/option-parsers.js";
+import { UsageError } from "../console/usage-error.js";
+import { chooseReceivers } from "../worker-output/choose-receivers.js";
+import { memoryLimit } from "../worker-output/memory-limit-option.js";
+import { MessageLogListener } from "../worker-output/message-log-listener.js";
+import { stopConditionsText } from "../worker-output/stop-conditions-text.js";
+import { WorkerStatusLine } from "../worker-output/worker-status-line.js";
+
+export interface ConsumeCommandOptions {
+  readonly limit?: number;
+  readonly failureLimit?: number;
+  readonly memoryLimit?: string;
+  /** Seconds. */
+  readonly timeLimit?: number;
+  /** Seconds. */
+  readonly sleep?: number;
+  readonly bus?: string;
+  readonly queues?: string[];
+  readonly all?: boolean;
+  readonly excludeReceivers?: string[];
+  /** Seconds; `true` for the bare flag, `false` for `--no-keepalive`. */
+  readonly keepalive?: number | boolean;
+  /** False with `--no-reset`. */
+  readonly reset: boolean;
+  readonly concurrency?: number;
+}
+
+/** Symfony's `--keepalive` without a value. */
+const DEFAULT_KEEPALIVE_SECONDS = 5;
+
+/**
+ * `messenger:consume [receivers...]`: runs a worker over the receivers, in priority order, until a
+ * stop condition, `messenger:stop-workers` or a signal stops it. The first SIGINT/SIGTERM lets the
+ * messages in hand finish and be acknowledged (exit 0); a second one aborts at once (exit 1), leaving
+ * them for redelivery.
+ */
+export const consumeCommand = defineCommand<ConsumeCommandOptions>({
+  name: "messenger:consume",
+  description: "Consume messages",
+  configure(command) {
+    command
+      .argument("[receivers...]", "names of the receivers/transports to consume, in priority order")
+      .option("-l, --limit <count>", "limit the number of received messages", positiveInteger)
+      .option(
+        "-f, --failure-limit <count>",
+        "the number of failed messages the worker can consume",
+        positiveInteger,
+      )
+      .option("-m, --memory-limit <size>", "the memory limit the worker can consume (e.g. 128M)", memoryLimit)
+      .option(
+        "-t, --time-limit <seconds>",
+        "the time limit in seconds the worker can handle new messages",
+        positiveSeconds,
+      )
+      .option(
+        "--sleep <seconds>",
+        "seconds to sleep before asking for new messages after no messages were found",
+        nonNegativeSeconds,
+      )
+      .option("-b, --bus <name>", "name of the bus to which received messages should be dispatched")
+      .option(
+        "--queues <name>",
+        "limit receivers to only consume from the specified queues (repeatable)",
+        collect,
+      )
+      .option("--all", "consume messages from all receivers")
+      .option("--exclude-receivers <name>", "exclude a receiver when using --all (repeatable)", collect)
+      .option(
+        "--keepalive [seconds]",
+        `keepalive interval in seconds (default with no value: ${DEFAULT_KEEPALIVE_SECONDS}; without the option: a third of each transport's redelivery timeout)`,
+        positiveSeconds,
+      )
+      .option("--no-keepalive", "send no keepalive for long-running messages")
+      .option("--no-reset", "do not reset the container's resettable services after each message")
+      .option("--concurrency <count>", "how many messages are handled at once", positiveInteger);
+  },
+  async execute({ args, options }, { output, interactive, application, signal }) {
+    const app = await application();
+    const { messenger } = app;
+    const receivers = await chooseReceivers(messenger, {
+      given: args[0] as string[],
+      all: options.all,
+      exclude: options.excludeReceivers,
+      interactive,
+      output,
+      signal,
+    });
+    const store = restartSignalStoreOf(app);
+    const worker = createWorker(messenger, {
+      ...workerOptions(messenger, receivers, options),
+      restartSignalStore: store ?? false,
+    });
+
+    output.success(
+      `Consuming messages from transport${receivers.length > 1 ? "s" : ""} "${receivers.join(", ")}".`,
+    );
+    const conditions = stopConditionsText({
+      limit: options.limit,
+      failureLimit: options.failureLimit,
+      memoryLimit: options.memoryLimit,
+      timeLimit: options.timeLimit,
+      stopWorkers: store !== undefined,
+    });
+    if (conditions) output.comment(conditions);
+    output.comment("Quit the worker with CONTROL-C.");
+    if (!output.isVeryVerbose) {
+      output.comment("Re-run the command with a -vv option to see logs about consumed messages.");
+    }
+
+    // Listeners on the messenger's dispatcher hear this worker's events (its own is a child).
+    const offs: (() => void)[] = [];
+    let status: WorkerStatusLine | undefined;
+    if (output.isVeryVerbose) {
+      const log = new MessageLogListener({
+        write: (text) => output.writeErr(text),
+        colors: output.colors,
+        now: () => messenger.clock.now(),
+        failureTransportFor: (name) => messenger.getFailureTransportName(name),
+      });
+      offs.push(log.register(messenger.events));
+    } else if (output.isErrorTTY && !output.isQuiet) {
+      status = new WorkerStatusLine({ write: (text) => output.writeErr(text) });
+      offs.push(status.register(messenger.events));
+      // Handlers and loggers print to the same terminal: keep their lines above the status.
+      offs.push(
+        status.interceptWrites(process.stdout.isTTY ? [process.stdout, process.stderr] : [process.stderr]),
+      );
+    }
+
+    let aborted = false;
+    const stopping = () => {
+      if (worker.isStopping) return;
+      output.comment("Stopping: finishing the message(s) in hand; send the signal again to abort.");
+      worker.stop();
+    };
+    const onAbort = () => stopping();
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) stopping();
+    // The kernel turns the first signal into `signal`; a second one must abort the worker.
+    offs.push(
+      stopOnSignals(
+        {
+          stop: stopping,
+          abort: () => {
+            aborted = true;
+            worker.abort();
+          },
+        },
+        { logger: messenger.logger },
+      ),
+    );
+
+    status?.start();
+    try {
+      await worker.run();
+    } finally {
+      status?.stop();
+      signal.removeEventListener("abort", onAbort);
+      for (const off of offs) off();
+    }
+    if (aborted) {
+      output.warning(
+        "Aborted: the messages that were in hand were not acknowledged; they will be delivered again after the transport's redelivery timeout.",
+      );
+      return ExitCode.Failure;
+    }
+    return ExitCode.Success;
+  },
+});
+
+/** Maps the console options onto `createWorker`'s, checking what only the messenger can tell. */
+function workerOptions(
+  messenger: Messenger,
+  receivers: readonly string[],
+  options: ConsumeCommandOptions,
+): ConsumeOptions {
+  let bus: ConsumeOptions["bus"];
+  if (options.bus !== undefined) {
+    if (!messenger.busNames.includes(options.bus)) {
+      throw new UsageError(
+        `The bus "${options.bus}" does not exist; buses: ${messenger.busNames.join(", ")}.`,
+        { code: "UNKNOWN_BUS" },
+      );
+    }
+    bus = messenger.getBus(options.bus);
+  }
+  if (options.queues && options.queues.length > 0) {
+    const notQueueAware = receivers.filter((name) => !isQueueReceiver(messenger.getTransport(name)));
+    if (notQueueAware.length > 0) {
+      throw new UsageError(
+        `Receiver "${notQueueAware[0]}" does not support consuming from queues (--queues); queue-aware receivers: ${
+          messenger.receiverNames
+            .filter((name) => isQueueReceiver(messenger.getTransport(name)))
+            .join(", ") || "none"
+        }.`,
+        { code: "QUEUES_NOT_SUPPORTED" },
+      );
+    }
+  }
+  return {
+    receivers,
+    limit: options.limit,
+    failureLimit: options.failureLimit,
+    memoryLimit: options.memoryLimit,
+    timeLimit: options.timeLimit === undefined ? undefined : options.timeLimit * 1000,
+    sleep: options.sleep === undefined ? undefined : options.sleep * 1000,
+    bus,
+    queues: options.queues,
+    concurrency: options.concurrency,
+    keepaliveInterval: keepaliveInterval(messenger, receivers, options.keepalive),
+    reset: options.reset,
+  };
+}
+
+function keepaliveInterval(
+  messenger: Messenger,
+  receivers: readonly string[],
+  keepalive: number | boolean | undefined,
+): number | false | undefined {
+  if (keepalive === undefined) return undefined;
+  if (keepalive === false) return false;
+  const seconds = keepalive === true ? DEFAULT_KEEPALIVE_SECONDS : keepalive;
+  // As Symfony's transports do: a keepalive slower than the redelivery timeout comes too late.
+  for (const name of receivers) {
+    const receiver = messenger.getTransport(name);
+    const timeout = isKeepaliveReceiver(receiver) ? receiver.redeliveryTimeout : undefined;
+    if (timeout !== undefined && seconds * 1000 >= timeout) {
+      throw new UsageError(
+        `The --keepalive interval (${seconds}s) must be shorter than the redelivery timeout of "${name}" (${timeout / 1000}s).`,
+        { code: "KEEPALIVE_TOO_LONG" },
+      );
+    }
+  }
+  return seconds * 1000;
+}
+
+/**
+ * Where this worker looks for `messenger:stop-workers`' signal: the application's own store when
+ * it names one, else the first transport that can hold it (every store gets the signal).
+ */
+function restartSignalStoreOf(app: ConsoleApplication): RestartSignalStore | undefined {
+  if (app.restartSignalStores && app.restartSignalStores.length > 0) return app.restartSignalStores[0];
+  const { messenger } = app;
+  for (const name of messenger.transportNames) {
+    const transport = messenger.getTransport(name);
+    if (isRestartSignalStore(transport)) return transport;
+  }
+  return undefined;
+}

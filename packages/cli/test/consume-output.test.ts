@@ -1,0 +1,117 @@
+import {
+  Envelope,
+  EventDispatcher,
+  WorkerMessageFailedEvent,
+  WorkerMessageHandledEvent,
+  WorkerMessageRetriedEvent,
+} from "@messenger-ts/core";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { stopConditionsText } from "../src/worker-output/stop-conditions-text.js";
+import { WorkerStatusLine } from "../src/worker-output/worker-status-line.js";
+
+const CLEAR = "\r\x1b[2K";
+
+describe("stopConditionsText", () => {
+  it("says Symfony's sentence, conditions in Symfony's order", () => {
+    expect(
+      stopConditionsText({
+        limit: 10,
+        failureLimit: 2,
+        memoryLimit: "128M",
+        timeLimit: 3600,
+        stopWorkers: true,
+      }),
+    ).toBe(
+      "The worker will automatically exit once it has processed 10 messages, reached 2 failed messages, exceeded 128M of memory, been running for 3600s or received a stop signal via the messenger:stop-workers command.",
+    );
+    expect(stopConditionsText({ timeLimit: 1.5, stopWorkers: false })).toBe(
+      "The worker will automatically exit once it has been running for 1.5s.",
+    );
+    expect(stopConditionsText({ stopWorkers: false })).toBeUndefined();
+  });
+});
+
+describe("WorkerStatusLine", () => {
+  let written: string[];
+  let now: number;
+  let line: WorkerStatusLine;
+  const events = new EventDispatcher();
+  const envelope = Envelope.wrap({ n: 1 });
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    written = [];
+    now = 0;
+    line = new WorkerStatusLine({ write: (text) => written.push(text), now: () => now, interval: 250 });
+  });
+  afterEach(() => {
+    line.stop();
+    vi.useRealTimers();
+  });
+
+  it("counts handled, failed and retried messages from the worker events", async () => {
+    const off = line.register(events);
+    await events.dispatch(new WorkerMessageHandledEvent(envelope, "async"));
+    await events.dispatch(new WorkerMessageHandledEvent(envelope, "async"));
+    await events.dispatch(new WorkerMessageFailedEvent(envelope, "async", new Error("no")));
+    await events.dispatch(new WorkerMessageRetriedEvent(envelope, "async"));
+    off();
+    await events.dispatch(new WorkerMessageHandledEvent(envelope, "async"));
+    expect([line.handled, line.failed, line.retried]).toEqual([2, 1, 1]);
+  });
+
+  it("redraws in place on its timer, only when the text changed, with the recent rate", () => {
+    line.start();
+    expect(written).toEqual([`${CLEAR}Handled 0, failed 0, retried 0 (0.0 messages/s)`]);
+    vi.advanceTimersByTime(250); // nothing new: the rate is still 0, so no write
+    expect(written).toHaveLength(1);
+    now = 2000;
+    line.handled = 10;
+    vi.advanceTimersByTime(250);
+    expect(written.at(-1)).toBe(`${CLEAR}Handled 10, failed 0, retried 0 (5.0 messages/s)`);
+    // Ten seconds later with nothing done, the window no longer holds those ten: the rate falls.
+    now = 12_000;
+    vi.advanceTimersByTime(250);
+    now = 12_250;
+    vi.advanceTimersByTime(250);
+    expect(written.at(-1)).toBe(`${CLEAR}Handled 10, failed 0, retried 0 (0.0 messages/s)`);
+  });
+
+  it("keeps what others print above the line, and leaves the last figures behind when stopped", () => {
+    const stream = {
+      out: [] as string[],
+      write(chunk: string): boolean {
+        this.out.push(chunk);
+        return true;
+      },
+    };
+    line = new WorkerStatusLine({ write: (text) => stream.write(text), now: () => now });
+    const restore = line.interceptWrites([stream]);
+    line.start();
+    line.handled = 1;
+    stream.write("handled 1\n");
+    expect(stream.out).toEqual([
+      `${CLEAR}Handled 0, failed 0, retried 0 (0.0 messages/s)`,
+      CLEAR,
+      "handled 1\n",
+      `${CLEAR}Handled 1, failed 0, retried 0 (0.0 messages/s)`,
+    ]);
+    // Half a line printed: drawing now would erase it, so the line waits for the newline.
+    stream.out.length = 0;
+    stream.write("partial");
+    vi.advanceTimersByTime(1000);
+    expect(stream.out).toEqual([CLEAR, "partial"]);
+    stream.write(" line\n");
+    expect(stream.out.slice(2)).toEqual([
+      " line\n",
+      `${CLEAR}Handled 1, failed 0, retried 0 (0.0 messages/s)`,
+    ]);
+    stream.out.length = 0;
+    line.stop();
+    expect(stream.out).toEqual(["\n"]);
+    restore();
+    stream.out.length = 0;
+    stream.write("after\n");
+    expect(stream.out).toEqual(["after\n"]);
+  });
+});
