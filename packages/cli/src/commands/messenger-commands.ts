@@ -2,6 +2,9 @@ import type { ConsoleCommand } from "../console/console-command.js";
 import { consumeCommand } from "./consume-command.js";
 import { debugMessengerCommand } from "./debug-messenger-command.js";
 import { debugSchedulerCommand } from "./debug-scheduler-command.js";
+import { failedRemoveCommand } from "./failed-remove-command.js";
+import { failedRetryCommand } from "./failed-retry-command.js";
+import { failedShowCommand } from "./failed-show-command.js";
 import { setupTransportsCommand } from "./setup-transports-command.js";
 import { statsCommand } from "./stats-command.js";
 import { stopWorkersCommand } from "./stop-workers-command.js";
@@ -15,5 +18,8 @@ export function messengerCommands(): ConsoleCommand<any>[] {
     debugSchedulerCommand,
     consumeCommand,
     stopWorkersCommand,
+    failedShowCommand,
+    failedRetryCommand,
+    failedRemoveCommand,
   ];
 }

@@ -119,7 +119,9 @@ describe("createSingleMessageWorker", () => {
       handled.push(job.n);
     });
     const events = messenger.events.child();
-    events.on(WorkerMessageReceivedEvent, (event) => event.shouldHandle(false));
+    events.on(WorkerMessageReceivedEvent, (event) => {
+      event.shouldHandle(false);
+    });
 
     await createSingleMessageWorker(messenger, {
       transportName: "failed",

@@ -1,0 +1,135 @@
+import { defineCommand } from "../console/console-command.js";
+import { ExitCode } from "../console/exit-code.js";
+import { UsageError } from "../console/usage-error.js";
+import {
+  addFailedCommandOptions,
+  type FailedCommandOptions,
+  filterFrom,
+} from "../failed/failed-command-options.js";
+import { describeFailedMessage } from "../failed/failed-message.js";
+import { resolveFailureTransport } from "../failed/failure-transport.js";
+import { listFailedMessages } from "../failed/list-failed-messages.js";
+import { askConfirmation } from "../failed/operator-prompts.js";
+import { renderFailedMessage } from "../failed/render-failed-message.js";
+
+interface RemoveOptions extends FailedCommandOptions {
+  readonly all?: boolean;
+  readonly force?: boolean;
+  readonly showMessages?: boolean;
+}
+
+/** Rejections sent at once: transports that batch deletes (PostgreSQL) turn them into one statement. */
+const REMOVE_CHUNK = 100;
+
+/**
+ * `messenger:failed:remove [ids...]`: deletes messages from a failure transport for good, by id,
+ * `--all`, or every message matching the filters; asks first unless `--force`.
+ */
+export const failedRemoveCommand = defineCommand<RemoveOptions>({
+  name: "messenger:failed:remove",
+  description: "Remove given messages from a failure transport",
+  configure(command) {
+    command
+      .argument("[ids...]", "ids of the messages to remove")
+      .option("--all", "remove every message (or every one matching the filters)")
+      .option("--force", "remove without asking")
+      .option("--show-messages", "show each message before it is removed");
+    addFailedCommandOptions(command);
+  },
+  async execute({ args, options }, { output, interactive, application, signal }) {
+    const ids = args[0] as string[];
+    const filter = filterFrom(options);
+    if (ids.length > 0 && options.all) {
+      throw new UsageError("Pass either message ids or --all, not both.", { code: "CONFLICTING_ARGUMENTS" });
+    }
+    if (ids.length > 0 && filter.isActive) {
+      throw new UsageError(
+        "Pass either message ids or filters (--class-filter, --failed-after, --failed-before), not both.",
+        { code: "CONFLICTING_ARGUMENTS" },
+      );
+    }
+    if (ids.length === 0 && !options.all && !filter.isActive) {
+      throw new UsageError(
+        "Pass the ids of the messages to remove, --all, or a filter (--class-filter, --failed-after, --failed-before).",
+        { code: "MISSING_MESSAGE_ID" },
+      );
+    }
+    const force = options.force ?? false;
+    if (!force && !interactive) {
+      throw new UsageError(
+        "Removing messages asks for confirmation, and this run is not interactive; pass --force to remove without asking.",
+        { code: "CONFIRMATION_REQUIRED" },
+      );
+    }
+    const { messenger } = await application();
+    const transport = resolveFailureTransport(messenger, options.transport, output);
+
+    if (ids.length > 0) {
+      let missing = 0;
+      for (const id of ids) {
+        if (signal.aborted) break;
+        const envelope = await transport.receiver.find(id);
+        if (envelope === undefined) {
+          output.error(`The message "${id}" was not found in the "${transport.name}" failure transport.`);
+          missing++;
+          continue;
+        }
+        if (ids.length === 1 || options.showMessages) {
+          renderFailedMessage(describeFailedMessage(envelope), transport.name, output, { hints: false });
+        }
+        if (!force) {
+          const answer = await askConfirmation(
+            "Do you want to permanently remove this message?",
+            false,
+            signal,
+          );
+          if (answer === undefined) break;
+          if (!answer) {
+            output.note(`Message with id ${id} not removed.`);
+            continue;
+          }
+        }
+        await transport.receiver.reject(envelope);
+        output.success(`Message with id ${id} removed.`);
+      }
+      return missing > 0 ? ExitCode.Failure : ExitCode.Success;
+    }
+
+    // Exactly the messages counted (and confirmed) are removed; any arriving meanwhile stay.
+    const { messages } = await listFailedMessages(transport.receiver, filter);
+    if (messages.length === 0) {
+      output.success(
+        filter.isActive
+          ? `No failed messages match the filter (${filter.describe()}).`
+          : "No failed messages were found.",
+      );
+      return ExitCode.Success;
+    }
+    const count = messages.length;
+    if (filter.isActive) {
+      output.writeErr(
+        count === 1 ? "There is 1 message to remove.\n" : `There are ${count} messages to remove.\n`,
+      );
+    }
+    if (options.showMessages) {
+      for (const message of messages) renderFailedMessage(message, transport.name, output, { hints: false });
+    }
+    if (!force) {
+      const question = filter.isActive
+        ? "Do you want to continue?"
+        : `Do you want to permanently remove all (${count}) messages?`;
+      if (!(await askConfirmation(question, false, signal))) {
+        output.note("No messages were removed.");
+        return ExitCode.Success;
+      }
+    }
+    let removed = 0;
+    for (let start = 0; start < count && !signal.aborted; start += REMOVE_CHUNK) {
+      const chunk = messages.slice(start, start + REMOVE_CHUNK);
+      await Promise.all(chunk.map((message) => transport.receiver.reject(message.envelope)));
+      removed += chunk.length;
+    }
+    output.success(removed === 1 ? "1 message was removed." : `${removed} messages were removed.`);
+    return ExitCode.Success;
+  },
+});

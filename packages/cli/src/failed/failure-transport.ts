@@ -1,0 +1,82 @@
+import {
+  isListableReceiver,
+  isMessageCountAware,
+  type ListableReceiver,
+  type Messenger,
+  MessengerError,
+  type Receiver,
+} from "@messenger-ts/core";
+import type { ConsoleOutput } from "../console/console-output.js";
+import { UsageError } from "../console/usage-error.js";
+
+/** The failure transport a failed:* command works on. */
+export interface FailureTransport {
+  readonly name: string;
+  readonly receiver: Receiver & ListableReceiver;
+}
+
+/**
+ * Picks the failure transport: `--transport=<name>` (one of the failure transports), else the
+ * global one, with a note naming the others when there are several. Its receiver must be able to
+ * list and find messages, or none of the failed:* commands can work on it.
+ */
+export function resolveFailureTransport(
+  messenger: Messenger,
+  given: string | undefined,
+  output: ConsoleOutput,
+): FailureTransport {
+  const names = messenger.failureTransportNames;
+  if (names.length === 0) {
+    throw new MessengerError(
+      "NO_FAILURE_TRANSPORT",
+      "No failure transport is configured; set failureTransport (globally or on a transport) to keep messages whose retries are exhausted.",
+    );
+  }
+  let name: string;
+  if (given !== undefined) {
+    if (!names.includes(given)) {
+      throw new UsageError(`Unknown failure transport "${given}"; failure transports: ${names.join(", ")}.`, {
+        code: "UNKNOWN_FAILURE_TRANSPORT",
+      });
+    }
+    name = given;
+  } else {
+    const global = messenger.failureTransportName;
+    if (global === undefined) {
+      throw new UsageError(
+        `No default failure transport is defined; pass --transport=<name> with one of: ${names.join(", ")}.`,
+        { code: "NO_DEFAULT_FAILURE_TRANSPORT" },
+      );
+    }
+    name = global;
+    if (names.length > 1) {
+      output.note(
+        `There are ${names.length} failure transports: ${names.join(", ")}. This command uses "${name}"; pass --transport=<name> for another.`,
+      );
+    }
+  }
+  const receiver = messenger.getTransport(name);
+  if (!isListableReceiver(receiver)) {
+    throw new MessengerError(
+      "NOT_LISTABLE",
+      `The "${name}" receiver does not support listing or showing specific messages.`,
+    );
+  }
+  return { name, receiver };
+}
+
+/** How many messages wait in the transport, when it can count them. */
+export async function pendingCount(transport: FailureTransport): Promise<number | undefined> {
+  return isMessageCountAware(transport.receiver) ? transport.receiver.getMessageCount() : undefined;
+}
+
+/** Symfony's first line of every failed:* command: "There are N messages pending in the failure transport." */
+export async function printPendingCount(transport: FailureTransport, output: ConsoleOutput): Promise<void> {
+  const count = await pendingCount(transport);
+  if (count === undefined) return;
+  output.writeErr(
+    count === 1
+      ? "There is 1 message pending in the failure transport.\n"
+      : `There are ${count} messages pending in the failure transport.\n`,
+  );
+}

@@ -1,0 +1,45 @@
+import { confirm, select } from "@inquirer/prompts";
+
+/** What an operator may do with one failed message (Symfony's choices, retry first). */
+export type FailedMessageAction = "retry" | "delete" | "skip";
+
+/**
+ * The questions of the failed:* commands. Prompts draw on stderr, with the status lines, so
+ * stdout carries only data. CONTROL-C or a stop signal during a question answers `undefined`
+ * (stop here), never an exception.
+ */
+export async function askAction(signal: AbortSignal): Promise<FailedMessageAction | undefined> {
+  return cancellable(() =>
+    select<FailedMessageAction>(
+      {
+        message: "Please select an action",
+        choices: [
+          { value: "retry", name: "retry", description: "handle the message again now" },
+          { value: "delete", name: "delete", description: "remove it from the failure transport for good" },
+          { value: "skip", name: "skip", description: "leave it in the failure transport" },
+        ],
+        default: "retry",
+      },
+      { output: process.stderr, signal },
+    ),
+  );
+}
+
+/** A yes/no question; `undefined` when it was interrupted. */
+export async function askConfirmation(
+  message: string,
+  defaultAnswer: boolean,
+  signal: AbortSignal,
+): Promise<boolean | undefined> {
+  return cancellable(() => confirm({ message, default: defaultAnswer }, { output: process.stderr, signal }));
+}
+
+async function cancellable<T>(ask: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await ask();
+  } catch (error) {
+    const name = (error as { name?: unknown })?.name;
+    if (name === "ExitPromptError" || name === "AbortPromptError") return undefined;
+    throw error;
+  }
+}

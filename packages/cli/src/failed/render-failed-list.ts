@@ -1,0 +1,83 @@
+import type { ConsoleOutput } from "../console/console-output.js";
+import { classLabel, type FailedMessage } from "./failed-message.js";
+import type { FailedMessageFilter } from "./failed-message-filter.js";
+import { formatDateTime } from "./format-date-time.js";
+import type { FailedMessageList } from "./list-failed-messages.js";
+import { oneLine } from "./render-failed-message.js";
+
+/** The list view of `messenger:failed:show`: Id | Class | Failed at | Error, then hints. */
+export function renderFailedList(
+  list: FailedMessageList,
+  filter: FailedMessageFilter,
+  max: number,
+  transportName: string,
+  output: ConsoleOutput,
+): void {
+  if (list.messages.length === 0) {
+    output.success(
+      filter.isActive
+        ? `No failed messages match the filter (${filter.describe()}).`
+        : "No failed messages were found.",
+    );
+    return;
+  }
+  output.table(
+    ["Id", "Class", "Failed at", "Error"],
+    list.messages.map((message) => [
+      message.id ?? "",
+      classLabel(message),
+      message.failedAt ? formatDateTime(message.failedAt) : "",
+      oneLine(message.error?.errorMessage ?? ""),
+    ]),
+  );
+  const count = list.messages.length;
+  const first = list.more ? `, the first ${max}; pass --max to see more` : "";
+  if (filter.isActive) {
+    output.comment(`Showing ${plural(count, "message")} matching ${filter.describe()}${first}.`);
+  } else if (list.more) {
+    output.comment(`Showing the first ${plural(max, "message")}; pass --max to see more.`);
+  }
+  output.comment(`Run messenger:failed:show {id} --transport=${transportName} -vv to see message details.`);
+}
+
+/** `--stats`: Class | Count over every message matching the filter, largest count first. */
+export function renderFailedStats(
+  messages: readonly FailedMessage[],
+  filter: FailedMessageFilter,
+  output: ConsoleOutput,
+): void {
+  if (messages.length === 0) {
+    output.success(
+      filter.isActive
+        ? `No failed messages match the filter (${filter.describe()}).`
+        : "No failed messages were found.",
+    );
+    return;
+  }
+  output.table(
+    ["Class", "Count"],
+    countByClass(messages).map(({ className, count }) => [className, count]),
+  );
+  const total = messages.length;
+  output.comment(`${plural(total, "message")}${filter.isActive ? ` matching ${filter.describe()}` : ""}.`);
+}
+
+export interface ClassCount {
+  readonly className: string;
+  readonly typeName: string | undefined;
+  readonly count: number;
+}
+
+export function countByClass(messages: readonly FailedMessage[]): ClassCount[] {
+  const counts = new Map<string, ClassCount>();
+  for (const message of messages) {
+    const key = classLabel(message);
+    const previous = counts.get(key);
+    counts.set(key, { className: key, typeName: message.typeName, count: (previous?.count ?? 0) + 1 });
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || a.className.localeCompare(b.className));
+}
+
+function plural(count: number, noun: string): string {
+  return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
+}
