@@ -1,0 +1,102 @@
+import { createMessenger, nullLogger, systemClock } from "@messenger-ts/core";
+import { ScheduleRegistry, ScheduleTransportFactory, schedulerHandlers } from "@messenger-ts/scheduler";
+import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
+import { RedisTransportFactory } from "@messenger-ts/transport-redis";
+import { SqliteTransportFactory } from "@messenger-ts/transport-sqlite";
+import { container as rootContainer } from "tsyringe";
+import { leadgenMessengerConfig } from "../config/messenger.js";
+import { buildLeadgenSchedule, SCHEDULE_NAME } from "../config/schedule.js";
+import { leadgenHandlers } from "../handlers/index.js";
+import { type LeadgenServices, SERVICE_CLASSES } from "../services/index.js";
+import { openDomainStore } from "../store/open-domain-store.js";
+import { databaseScheduleStore } from "./database-schedule-store.js";
+import type { LeadgenApp } from "./leadgen-app.js";
+import { type LeadgenOptions, resolveLeadgenSettings } from "./leadgen-options.js";
+import { CLOCK, DOMAIN_STORE, LEADGEN_SETTINGS, LOGGER } from "./tokens.js";
+
+/**
+ * Builds the application: settings from the options and the environment, the domain store (tables
+ * created), a container of its own with the services, the schedule and the messenger configured
+ * as the seed's messenger.yaml (`config/messenger.ts`). Nothing is consumed yet: run a worker
+ * with core's `createWorker(app.messenger, { receivers: [...] })` or the console.
+ *
+ * Several applications can live in one process (tests do): each has its own container, store and
+ * transports.
+ */
+export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<LeadgenApp> {
+  const settings = resolveLeadgenSettings(options);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? nullLogger;
+  const store = openDomainStore(settings.database);
+  try {
+    if (options.autoSetup ?? true) await store.setup();
+
+    const container = rootContainer.createChildContainer();
+    container.register(DOMAIN_STORE, { useValue: store });
+    container.register(LEADGEN_SETTINGS, { useValue: settings });
+    container.register(CLOCK, { useValue: clock });
+    container.register(LOGGER, { useValue: logger });
+    for (const service of Object.values(SERVICE_CLASSES)) container.registerSingleton<object>(service);
+
+    const schedule = buildLeadgenSchedule(
+      settings,
+      options.scheduleStore === undefined ? databaseScheduleStore(store, clock) : options.scheduleStore,
+    );
+    const schedules = new ScheduleRegistry({
+      decorated: false,
+      resolve: (type) => container.resolve(type),
+    }).add(SCHEDULE_NAME, schedule);
+
+    const config = leadgenMessengerConfig(settings);
+    const messenger = createMessenger({
+      ...config,
+      transports: { ...config.transports, ...schedules.transports() },
+      handlers: [...leadgenHandlers, ...schedulerHandlers],
+      transportFactories: [
+        new ScheduleTransportFactory(schedules),
+        new PostgresTransportFactory(),
+        new SqliteTransportFactory(),
+        new RedisTransportFactory(),
+        ...(options.transportFactories ?? []),
+      ],
+      container,
+      clock,
+      logger,
+    });
+
+    const services = Object.fromEntries(
+      Object.entries(SERVICE_CLASSES).map(([name, type]) => [name, container.resolve<object>(type)]),
+    ) as unknown as LeadgenServices;
+
+    let closed: Promise<void> | undefined;
+    return {
+      settings,
+      messenger,
+      bus: messenger.bus,
+      schedules,
+      schedule,
+      container,
+      store,
+      services,
+      clock,
+      logger,
+      async setup() {
+        await store.setup();
+        await messenger.setup();
+      },
+      close() {
+        closed ??= (async () => {
+          try {
+            await messenger.close();
+          } finally {
+            await store.close();
+          }
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,123 @@
+import type { MessengerConfig, RetryStrategyConfig, TransportConfig } from "@messenger-ts/core";
+import type { DatabaseTarget } from "../app/database-target.js";
+import type { LeadgenSettings } from "../app/leadgen-settings.js";
+
+/*
+ * The seed's messenger.yaml, key for key. With the default MESSENGER_TRANSPORT_DSN
+ * (doctrine://default) this is exactly:
+ *
+ *   framework:
+ *     messenger:
+ *       failure_transport: failed
+ *       transports:
+ *         high_priority:
+ *           dsn: "doctrine://default?queue_name=high"
+ *           retry_strategy: { max_retries: 3, delay: 1000, multiplier: 2 }
+ *         normal:
+ *           dsn: "doctrine://default?queue_name=normal"
+ *           retry_strategy: { max_retries: 3, delay: 5000, multiplier: 3 }
+ *         low_priority:
+ *           dsn: "doctrine://default?queue_name=low"
+ *           retry_strategy: { max_retries: 2, delay: 30000, multiplier: 2 }
+ *         failed: "doctrine://default?queue_name=failed"
+ *       routing:
+ *         App\Message\SendEmailMessage: high_priority
+ *         ...                                           (ROUTING below)
+ *
+ * `doctrine://default` is the connection `default`: DATABASE_URL when it is PostgreSQL, else the
+ * SQLite file. With MESSENGER_TRANSPORT_DSN=redis://… each transport is a Redis stream named after
+ * its queue instead.
+ */
+
+/** Transport name → queue name (`queue_name` on the database, the stream on Redis). */
+export const QUEUES = {
+  high_priority: "high",
+  normal: "normal",
+  low_priority: "low",
+  failed: "failed",
+} as const;
+export type QueueTransport = keyof typeof QUEUES;
+
+/** The consuming order of a development worker: `messenger:consume high_priority normal low_priority`. */
+export const PRIORITY_ORDER = ["high_priority", "normal", "low_priority"] as const;
+
+/** `failure_transport` */
+export const FAILURE_TRANSPORT = "failed";
+
+/** `transports.<name>.retry_strategy`, in milliseconds, as the seed set them. */
+export const RETRY_STRATEGIES = {
+  high_priority: { maxRetries: 3, delay: 1000, multiplier: 2 },
+  normal: { maxRetries: 3, delay: 5000, multiplier: 3 },
+  low_priority: { maxRetries: 2, delay: 30000, multiplier: 2 },
+} as const satisfies Record<(typeof PRIORITY_ORDER)[number], RetryStrategyConfig>;
+
+/** `routing`, by the messages' type names: the seed's nine, then the scheduled maintenance tasks. */
+export const ROUTING = {
+  "leadgen.send_email": "high_priority",
+  "leadgen.process_ses_webhook": "high_priority",
+  "leadgen.analyze_lead": "normal",
+  "leadgen.generate_proposal": "normal",
+  "leadgen.generate_offer": "normal",
+  "leadgen.sync_ares_data": "normal",
+  "leadgen.discover_leads": "low_priority",
+  "leadgen.take_screenshot": "low_priority",
+  "leadgen.calculate_benchmarks": "low_priority",
+  "leadgen.expire_proposals": "low_priority",
+  "leadgen.check_ssl_certificates": "low_priority",
+  "leadgen.clean_up_old_data": "low_priority",
+} as const satisfies Record<string, (typeof PRIORITY_ORDER)[number]>;
+
+/**
+ * The `transports` and `routing` part of the configuration; `createLeadgenApp` adds the
+ * schedule's transport, the handlers, the factories, the container, the clock and the logger.
+ */
+export function leadgenMessengerConfig(
+  settings: Pick<LeadgenSettings, "database" | "transportDsn" | "retryDelayScale">,
+): Required<Pick<MessengerConfig, "failureTransport" | "transports" | "routing" | "connections">> {
+  const queue = (transport: QueueTransport) =>
+    queueTransport(settings.transportDsn, QUEUES[transport], settings.database);
+  const retry = (strategy: RetryStrategyConfig): RetryStrategyConfig => ({
+    ...strategy,
+    delay: Math.round(strategy.delay! * settings.retryDelayScale),
+  });
+  return {
+    failureTransport: FAILURE_TRANSPORT,
+    transports: {
+      high_priority: { ...queue("high_priority"), retryStrategy: retry(RETRY_STRATEGIES.high_priority) },
+      normal: { ...queue("normal"), retryStrategy: retry(RETRY_STRATEGIES.normal) },
+      low_priority: { ...queue("low_priority"), retryStrategy: retry(RETRY_STRATEGIES.low_priority) },
+      failed: queue("failed"),
+    },
+    routing: ROUTING,
+    connections: { default: settings.database.connection },
+  };
+}
+
+/**
+ * One queue on the transport DSN: `queue_name` for the database transports (`doctrine://`,
+ * `postgres://`, `sqlite://`), the stream for Redis; PostgreSQL transports also get the app's schema.
+ */
+export function queueTransport(baseDsn: string, queue: string, database: DatabaseTarget): TransportConfig {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(baseDsn)?.[1]?.toLowerCase();
+  if (scheme === "redis" || scheme === "rediss") return { dsn: baseDsn, options: { stream: queue } };
+  if (scheme === "doctrine" || scheme === "postgres" || scheme === "postgresql" || scheme === "sqlite") {
+    const onPostgres = scheme === "doctrine" ? database.kind === "postgres" : scheme !== "sqlite";
+    const schema = database.kind === "postgres" && onPostgres ? database.schema : undefined;
+    return {
+      dsn: withQueryParameter(baseDsn, "queue_name", queue),
+      ...(schema !== undefined && schema !== "public" ? { options: { schema } } : {}),
+    };
+  }
+  // Anything else (in-memory:// in tests): one transport per queue already.
+  return { dsn: baseDsn };
+}
+
+/** Sets one query parameter, leaving the rest of the DSN (and any password in it) untouched. */
+function withQueryParameter(dsn: string, key: string, value: string): string {
+  const hash = dsn.indexOf("#");
+  const base = hash < 0 ? dsn : dsn.slice(0, hash);
+  const queryAt = base.indexOf("?");
+  const query = new URLSearchParams(queryAt < 0 ? "" : base.slice(queryAt + 1));
+  query.set(key, value);
+  return `${queryAt < 0 ? base : base.slice(0, queryAt)}?${query.toString()}`;
+}

@@ -1,0 +1,22 @@
+import { AsMessageHandler, MessageBus } from "@messenger-ts/core";
+import { AnalyzeLeadMessage } from "../messages/analyze-lead-message.js";
+import { DiscoverLeadsMessage } from "../messages/discover-leads-message.js";
+import { DiscoveryService } from "../services/discovery-service.js";
+import { translateFailures } from "./translate-failures.js";
+
+/** Runs a discovery and sends every new lead on to be analysed (the seed's discovery → analysis pipeline). */
+@AsMessageHandler({ handles: DiscoverLeadsMessage })
+export class DiscoverLeadsHandler {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly bus: MessageBus,
+  ) {}
+
+  async handle(message: DiscoverLeadsMessage) {
+    const outcome = await translateFailures(() =>
+      this.discovery.discover(message.source, message.query, message.limit),
+    );
+    for (const lead of outcome.created) await this.bus.dispatch(new AnalyzeLeadMessage(lead.id));
+    return { source: outcome.source, found: outcome.found, created: outcome.created.map((lead) => lead.id) };
+  }
+}

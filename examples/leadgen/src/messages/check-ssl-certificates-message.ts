@@ -1,0 +1,10 @@
+import { AsMessage } from "@messenger-ts/core";
+
+/** Checks the TLS certificates of the leads' websites (daily on the schedule). Queue: low_priority. */
+@AsMessage("leadgen.check_ssl_certificates")
+export class CheckSslCertificatesMessage {
+  constructor(
+    /** A certificate ending within this many days counts as expiring. */
+    readonly warnDays: number = 14,
+  ) {}
+}

@@ -1,0 +1,13 @@
+import { AsMessage } from "@messenger-ts/core";
+
+/** Searches one discovery source for new leads; each new one is then analysed. Queue: low_priority. */
+@AsMessage("leadgen.discover_leads")
+export class DiscoverLeadsMessage {
+  constructor(
+    /** One of DISCOVERY_SOURCES. */
+    readonly source: string,
+    readonly query: string,
+    /** Results to look at, 1 to 100. */
+    readonly limit: number = 10,
+  ) {}
+}

@@ -1,0 +1,14 @@
+import { AsMessage } from "@messenger-ts/core";
+
+/** Writes a design proposal for a lead from its analysis. Queue: normal. */
+@AsMessage("leadgen.generate_proposal")
+export class GenerateProposalMessage {
+  constructor(
+    readonly leadId: number,
+    readonly userId: number,
+    /** One of PROPOSAL_TYPES: redesign, new_website, eshop, seo. */
+    readonly proposalType: string,
+    /** The analysis to build on; null: the lead's latest. */
+    readonly analysisId: number | null = null,
+  ) {}
+}

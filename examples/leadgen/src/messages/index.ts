@@ -1,0 +1,12 @@
+export { AnalyzeLeadMessage } from "./analyze-lead-message.js";
+export { CalculateBenchmarksMessage } from "./calculate-benchmarks-message.js";
+export { CheckSslCertificatesMessage } from "./check-ssl-certificates-message.js";
+export { CleanUpOldDataMessage } from "./clean-up-old-data-message.js";
+export { DiscoverLeadsMessage } from "./discover-leads-message.js";
+export { ExpireProposalsMessage } from "./expire-proposals-message.js";
+export { GenerateOfferMessage } from "./generate-offer-message.js";
+export { GenerateProposalMessage } from "./generate-proposal-message.js";
+export { ProcessSesWebhookMessage } from "./process-ses-webhook-message.js";
+export { SendEmailMessage } from "./send-email-message.js";
+export { SyncAresDataMessage } from "./sync-ares-data-message.js";
+export { TakeScreenshotMessage } from "./take-screenshot-message.js";
