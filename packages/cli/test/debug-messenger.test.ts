@@ -4,10 +4,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
 
+// Several child processes per test; on a loaded 2-core CI machine each can take seconds to start.
+const CHILD_TIMEOUT = 30_000;
+
 const CONFIG = fileURLToPath(new URL("./fixtures/debug-app.config.mjs", import.meta.url));
 const debugMessenger = (...args: string[]) => runCli(["--config", CONFIG, "debug:messenger", ...args]);
 
-describe("debug:messenger", () => {
+describe("debug:messenger", { timeout: CHILD_TIMEOUT }, () => {
   it("lists each bus's messages with their handlers in call order and their conditions", async () => {
     const result = await debugMessenger();
     expect(result.code).toBe(0);

@@ -5,6 +5,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
 
+// Several child processes per test; on a loaded 2-core CI machine each can take seconds to start.
+const CHILD_TIMEOUT = 30_000;
+
 const CONFIG = fileURLToPath(new URL("./fixtures/debug-app.config.mjs", import.meta.url));
 const debugScheduler = (args: readonly string[], config = CONFIG, tz = "UTC") =>
   runCli(["--config", config, "debug:scheduler", ...args], { env: { TZ: tz } });
@@ -12,7 +15,7 @@ const debugScheduler = (args: readonly string[], config = CONFIG, tz = "UTC") =>
 // A Monday, 10:30 UTC (11:30 in Paris).
 const DATE = "--date=2026-03-02T10:30:00Z";
 
-describe("debug:scheduler", () => {
+describe("debug:scheduler", { timeout: CHILD_TIMEOUT }, () => {
   it("lists every schedule's recurring messages with their next run from --date", async () => {
     const result = await debugScheduler([DATE]);
     expect(result.code).toBe(0);

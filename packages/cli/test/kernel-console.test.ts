@@ -4,6 +4,9 @@ import { fileURLToPath } from "node:url";
 import { ScriptProcess } from "@messenger-ts/core/testing";
 import { describe, expect, it } from "vitest";
 
+// Several child processes per test; on a loaded 2-core CI machine each can take seconds to start.
+const CHILD_TIMEOUT = 30_000;
+
 const CONSOLE = fileURLToPath(new URL("./fixtures/kernel-console.mjs", import.meta.url));
 
 async function runConsole(args: readonly string[]) {
@@ -12,7 +15,7 @@ async function runConsole(args: readonly string[]) {
   return { code, signal, stdout: child.lines.join("\n"), stderr: child.stderr };
 }
 
-describe("an application's own console built on ConsoleKernel", () => {
+describe("an application's own console built on ConsoleKernel", { timeout: CHILD_TIMEOUT }, () => {
   it("lists the messenger commands and its own in one help, on stdout, exit 0", async () => {
     const result = await runConsole(["--help"]);
     expect(result.code).toBe(0);

@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
 
+// Several child processes per test; on a loaded 2-core CI machine each can take seconds to start.
+const CHILD_TIMEOUT = 30_000;
+
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 /** The transports `messenger:stats` lists: proof that the application was built from the file. */
@@ -18,7 +21,7 @@ function transportsOf(stdout: string): string[] {
     .map((line) => line.split(/\s+/)[0]!);
 }
 
-describe("the standalone bin's config file", () => {
+describe("the standalone bin's config file", { timeout: CHILD_TIMEOUT }, () => {
   const emptyDir = mkdtempSync(join(tmpdir(), "messenger-standalone-"));
   afterAll(() => rmSync(emptyDir, { recursive: true, force: true }));
 
@@ -137,7 +140,7 @@ describe("the standalone bin's config file", () => {
   });
 });
 
-describe("a DSN's password on an error path", () => {
+describe("a DSN's password on an error path", { timeout: CHILD_TIMEOUT }, () => {
   const config = fixture("standalone-secret.config.mjs");
 
   it.each([
