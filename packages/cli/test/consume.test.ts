@@ -73,6 +73,7 @@ describe.each([
       expect(result.code).toBe(0);
       expect((await counts()).async).toBe(0);
     },
+    WAIT,
   );
 
   it.skipIf(!up)(
@@ -121,13 +122,17 @@ describe.each([
     WAIT,
   );
 
-  it.skipIf(!up)("--time-limit stops an idle worker with exit 0", async () => {
-    const result = await cli.run(["messenger:consume", "async", "--time-limit=1", "--sleep=0.1"]);
-    expect(result.stderr).toContain(
-      "// The worker will automatically exit once it has been running for 1s or received a stop signal via the messenger:stop-workers command.",
-    );
-    expect(result.code).toBe(0);
-  });
+  it.skipIf(!up)(
+    "--time-limit stops an idle worker with exit 0",
+    async () => {
+      const result = await cli.run(["messenger:consume", "async", "--time-limit=1", "--sleep=0.1"]);
+      expect(result.stderr).toContain(
+        "// The worker will automatically exit once it has been running for 1s or received a stop signal via the messenger:stop-workers command.",
+      );
+      expect(result.code).toBe(0);
+    },
+    WAIT,
+  );
 
   it.skipIf(!up)(
     "SIGTERM in the middle of a message: the message finishes and is acknowledged, then exit 0",
@@ -199,63 +204,75 @@ describe("messenger:consume refuses what it cannot do", () => {
   const cli = new CliBackend("sqlite", "consume_usage");
   afterAll(() => cli.dispose());
 
-  it("bad option values, unknown or missing receivers: exit 2 naming the value", async () => {
-    const cases: [string[], string][] = [
-      [["async", "--limit=0"], `"0" is not a positive integer.`],
-      [["async", "--limit=abc"], `"abc" is not a positive integer.`],
-      [
-        ["async", "--memory-limit=12Q"],
-        `"12Q" is not a memory limit; use a number of bytes, or digits followed by K, M or G`,
-      ],
-      [["async", "--sleep=-1"], `"-1" is not a number of seconds (0 or more).`],
-      [["async", "--time-limit=0"], `"0" is not a positive number of seconds.`],
-      [
-        ["async", "--exclude-receivers=other"],
-        "The --exclude-receivers option can be used only with the --all option.",
-      ],
-      [
-        ["--all", "--exclude-receivers=nope"],
-        `Invalid receiver "nope" in --exclude-receivers; valid receivers are: async, other, failed, memory.`,
-      ],
-      [
-        ["memory", "--queues=high"],
-        `Receiver "memory" does not support consuming from queues (--queues); queue-aware receivers: async, other, failed.`,
-      ],
-      [["async", "--bus=nope"], `The bus "nope" does not exist; buses: messenger.bus.default.`],
-      [
-        ["async", "--keepalive=60"],
-        `The --keepalive interval (60s) must be shorter than the redelivery timeout of "async" (30s).`,
-      ],
-      [["nope"], `The receiver "nope" does not exist. Valid receivers are: async, other, failed, memory.`],
-      [
-        [],
-        "Please pass at least one receiver. Valid receivers are: async, other, failed, memory (or pass --all).",
-      ],
-    ];
-    const results = await Promise.all(cases.map(([args]) => cli.run(["messenger:consume", ...args])));
-    results.forEach((result, i) => {
-      const [args, message] = cases[i]!;
-      expect({ args, stderr: result.stderr }).toEqual({ args, stderr: expect.stringContaining(message) });
-      expect({ args, code: result.code }).toEqual({ args, code: 2 });
-    });
-  });
+  it(
+    "bad option values, unknown or missing receivers: exit 2 naming the value",
+    async () => {
+      const cases: [string[], string][] = [
+        [["async", "--limit=0"], `"0" is not a positive integer.`],
+        [["async", "--limit=abc"], `"abc" is not a positive integer.`],
+        [
+          ["async", "--memory-limit=12Q"],
+          `"12Q" is not a memory limit; use a number of bytes, or digits followed by K, M or G`,
+        ],
+        [["async", "--sleep=-1"], `"-1" is not a number of seconds (0 or more).`],
+        [["async", "--time-limit=0"], `"0" is not a positive number of seconds.`],
+        [
+          ["async", "--exclude-receivers=other"],
+          "The --exclude-receivers option can be used only with the --all option.",
+        ],
+        [
+          ["--all", "--exclude-receivers=nope"],
+          `Invalid receiver "nope" in --exclude-receivers; valid receivers are: async, other, failed, memory.`,
+        ],
+        [
+          ["memory", "--queues=high"],
+          `Receiver "memory" does not support consuming from queues (--queues); queue-aware receivers: async, other, failed.`,
+        ],
+        [["async", "--bus=nope"], `The bus "nope" does not exist; buses: messenger.bus.default.`],
+        [
+          ["async", "--keepalive=60"],
+          `The --keepalive interval (60s) must be shorter than the redelivery timeout of "async" (30s).`,
+        ],
+        [["nope"], `The receiver "nope" does not exist. Valid receivers are: async, other, failed, memory.`],
+        [
+          [],
+          "Please pass at least one receiver. Valid receivers are: async, other, failed, memory (or pass --all).",
+        ],
+      ];
+      const results = await Promise.all(cases.map(([args]) => cli.run(["messenger:consume", ...args])));
+      results.forEach((result, i) => {
+        const [args, message] = cases[i]!;
+        expect({ args, stderr: result.stderr }).toEqual({ args, stderr: expect.stringContaining(message) });
+        expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      });
+    },
+    WAIT,
+  );
 
-  it("--all consumes every receiver but the excluded ones, in configured order", async () => {
-    const result = await cli.run([
-      "messenger:consume",
-      "--all",
-      "--exclude-receivers=other",
-      "--exclude-receivers=failed",
-      "--time-limit=0.5",
-      "--sleep=0.1",
-    ]);
-    expect(result.stderr).toContain('[OK] Consuming messages from transports "async, memory".');
-    expect(result.code).toBe(0);
-  });
+  it(
+    "--all consumes every receiver but the excluded ones, in configured order",
+    async () => {
+      const result = await cli.run([
+        "messenger:consume",
+        "--all",
+        "--exclude-receivers=other",
+        "--exclude-receivers=failed",
+        "--time-limit=0.5",
+        "--sleep=0.1",
+      ]);
+      expect(result.stderr).toContain('[OK] Consuming messages from transports "async, memory".');
+      expect(result.code).toBe(0);
+    },
+    WAIT,
+  );
 
-  it("a worker that crashes exits 1 with the error", async () => {
-    const result = await runCli(["--config", CRASH_CONFIG, "messenger:consume", "async"], { env: cli.env });
-    expect(result.stderr).toContain("[ERROR] the start listener broke");
-    expect(result.code).toBe(1);
-  });
+  it(
+    "a worker that crashes exits 1 with the error",
+    async () => {
+      const result = await runCli(["--config", CRASH_CONFIG, "messenger:consume", "async"], { env: cli.env });
+      expect(result.stderr).toContain("[ERROR] the start listener broke");
+      expect(result.code).toBe(1);
+    },
+    WAIT,
+  );
 });
