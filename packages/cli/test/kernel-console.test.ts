@@ -41,6 +41,12 @@ describe("an application's own console built on ConsoleKernel", { timeout: CHILD
       "audit      0",
     ]);
 
+    // No terminal here: plain columns unless --ansi forces the box-drawn, coloured table.
+    const ansi = await runConsole(["messenger:stats", "--ansi"]);
+    expect(ansi.code).toBe(0);
+    expect(ansi.stdout).toContain("┌");
+    expect(ansi.stdout).toContain("\u001b[");
+
     const debug = await runConsole(["debug:messenger"]);
     expect(debug.code).toBe(0);
     expect(debug.stderr).toBe('[WARNING] No handled message found in bus "messenger.bus.default".\n');
