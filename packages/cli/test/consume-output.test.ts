@@ -1,11 +1,18 @@
 import {
   Envelope,
   EventDispatcher,
+  RedeliveryStamp,
+  SentToFailureTransportStamp,
+  TransportMessageIdStamp,
   WorkerMessageFailedEvent,
   WorkerMessageHandledEvent,
+  WorkerMessageReceivedEvent,
   WorkerMessageRetriedEvent,
+  WorkerRateLimitedEvent,
 } from "@messenger-ts/core";
+import { createColors } from "picocolors";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { MessageLogListener } from "../src/worker-output/message-log-listener.js";
 import { stopConditionsText } from "../src/worker-output/stop-conditions-text.js";
 import { WorkerStatusLine } from "../src/worker-output/worker-status-line.js";
 
@@ -113,5 +120,48 @@ describe("WorkerStatusLine", () => {
     stream.out.length = 0;
     stream.write("after\n");
     expect(stream.out).toEqual(["after\n"]);
+  });
+});
+
+describe("MessageLogListener", () => {
+  class Invoice {}
+  const at = Date.UTC(2026, 0, 31, 12, 0, 0);
+  const time = new Date(at).toTimeString().slice(0, 8);
+
+  function listen(failureTransport: string | undefined) {
+    const written: string[] = [];
+    const events = new EventDispatcher();
+    new MessageLogListener({
+      write: (text) => written.push(text),
+      colors: createColors(false),
+      now: () => at,
+      failureTransportFor: () => failureTransport,
+    }).register(events);
+    return { written, events };
+  }
+
+  it("says a message without a failure transport is removed, with its retries", async () => {
+    const { written, events } = listen(undefined);
+    const envelope = Envelope.wrap(new Invoice(), [new TransportMessageIdStamp(9), new RedeliveryStamp(3)]);
+    await events.dispatch(new WorkerMessageReceivedEvent(envelope, "async"));
+    await events.dispatch(new WorkerMessageFailedEvent(envelope, "async", new Error("boom")));
+    expect(written).toEqual([
+      `${time} INFO    Received message Invoice (id 9) from "async"\n`,
+      `${time} WARNING Error thrown while handling message Invoice (id 9) in 0 ms: boom\n`,
+      `${time} ERROR   Message Invoice (id 9) removed from "async" after 3 retries (no failure transport)\n`,
+    ]);
+  });
+
+  it("says a message that failed again in a failure transport stays there", async () => {
+    const { written, events } = listen("failed");
+    const envelope = Envelope.wrap(new Invoice(), [new SentToFailureTransportStamp("async")]);
+    await events.dispatch(new WorkerMessageFailedEvent(envelope, "failed", new Error("still broken")));
+    expect(written.at(-1)).toBe(`${time} ERROR   Message Invoice failed again; it stays in "failed"\n`);
+  });
+
+  it("says when a rate limiter makes the worker wait", async () => {
+    const { written, events } = listen("failed");
+    await events.dispatch(new WorkerRateLimitedEvent("async", 250));
+    expect(written).toEqual([`${time} INFO    Transport "async" is rate limited; waiting 250 ms\n`]);
   });
 });
