@@ -94,7 +94,8 @@ export class CronExpressionTrigger implements Trigger {
     try {
       return CronExpressionParser.parse(this.#source, {
         currentDate,
-        tz: this.timezone,
+        // UTC unless a zone is given, as documented: the process's TZ must not move a schedule.
+        tz: this.timezone ?? "UTC",
         hashSeed: this.#hashSeed,
       });
     } catch (error) {

@@ -26,6 +26,20 @@ describe("CronExpressionTrigger", () => {
     expect(trigger.description).toBe("0 9 * * * (Europe/Paris)");
   });
 
+  it("reads an expression without a zone in UTC, whatever the process's TZ", () => {
+    const saved = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      const trigger = new CronExpressionTrigger("30 6 1 * *");
+      expect(trigger.getNextRunDate(at("2026-03-02T10:30:00Z"))?.toISOString()).toBe(
+        "2026-04-01T06:30:00.000Z",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it("knows the macros, @midnight included, and six fields with seconds", () => {
     expect(
       new CronExpressionTrigger("@midnight").getNextRunDate(at("2024-01-01T10:00:00Z"))?.toISOString(),
