@@ -39,6 +39,13 @@ export function parseSqliteDsn(dsn: string): SqliteDsn {
       code: "INVALID_DSN",
     });
   }
+  // `sqlite://user:pass@/x` would otherwise become a directory named after the credentials.
+  if (/^[^/]*@/.test(match![1]!)) {
+    throw new InvalidArgumentError(
+      `Invalid SQLite DSN "${redactDsn(dsn)}": SQLite takes no user or password; expected ${FORMS}.`,
+      { code: "INVALID_DSN" },
+    );
+  }
   const query: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(match![2] ?? "")) query[key] = value;
   return { path, query };

@@ -45,6 +45,18 @@ describe("parseSqliteDsn", () => {
     expect(parseSqliteDsn("sqlite://:memory:").path).toBe(":memory:");
     expect(parseSqliteDsn("sqlite:///:memory:").path).toBe(":memory:");
     expect(parseSqliteDsn("sqlite://var/my%20app.sqlite").path).toBe("var/my app.sqlite");
+    expect(parseSqliteDsn("sqlite://var/app@2.sqlite").path).toBe("var/app@2.sqlite");
+  });
+
+  it("refuses a user part, without showing its password", () => {
+    expect(() => parseSqliteDsn("sqlite://u:secret@/var/app.sqlite")).toThrowError(
+      /SQLite takes no user or password/,
+    );
+    try {
+      parseSqliteDsn("sqlite://u:secret@/var/app.sqlite");
+    } catch (error) {
+      expect((error as Error).message).not.toContain("secret");
+    }
   });
 
   it("reads the options after ?", () => {
