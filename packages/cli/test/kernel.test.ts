@@ -93,6 +93,15 @@ describe("ConsoleKernel exit codes", () => {
     expect(commandHelp.stdout).toContain("--times <n>");
   });
 
+  it("lists the commands on stdout with exit 0 when run without one, as Symfony's bare console", async () => {
+    for (const argv of [[], ["-v"]]) {
+      const result = await run(argv, commands);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("test:report");
+      expect(result.stderr).toBe("");
+    }
+  });
+
   it("exits 2 for an unknown command, an unknown option, a missing argument and a bad value", async () => {
     const unknownCommand = await run(["test:nope"], commands);
     expect(unknownCommand.code).toBe(2);

@@ -113,6 +113,12 @@ export class ConsoleKernel {
     }
 
     try {
+      if (isBare(program, argv)) {
+        // As Symfony's bare `bin/console`: the command list on stdout, exit 0 (commander would
+        // print it to stderr as an error).
+        program.outputHelp();
+        return ExitCode.Success;
+      }
       await program.parseAsync([...argv], { from: "user" });
     } catch (error) {
       if (error instanceof CommanderError) {
@@ -152,6 +158,16 @@ export class ConsoleKernel {
     return program;
   }
 }
+
+/** No command and nothing but known global options. */
+function isBare(program: Command, argv: readonly string[]): boolean {
+  const probe = new Command().exitOverride();
+  for (const option of program.options) probe.addOption(option);
+  const { operands, unknown } = probe.parseOptions([...argv]);
+  return operands.length === 0 && unknown.length === 0 && !argv.some((a) => HELP_OR_VERSION.has(a));
+}
+
+const HELP_OR_VERSION = new Set(["-h", "--help", "-V", "--version"]);
 
 function verbosityOf(globals: GlobalOptions): Verbosity {
   if (globals.quiet) return Verbosity.Quiet;
