@@ -51,8 +51,26 @@ export { FIXTURE_COMPANIES, FIXTURE_LEADS, FIXTURE_USERS } from "./fixtures/fixt
 export { type LoadedFixtures, loadFixtures } from "./fixtures/load-fixtures.js";
 export * from "./handlers/index.js";
 export * from "./messages/index.js";
+export type { WritingPrompt } from "./services/ai-writer.js";
+export { MAX_ICOS_PER_SYNC } from "./services/ares-sync-service.js";
+export { ALL_INDUSTRIES, percentile } from "./services/benchmark-calculator.js";
+export { CERTIFICATE_LIFETIME_DAYS, type CertificateCheckSummary } from "./services/certificate-checker.js";
+export type { DiscoveredCompany, DiscoveryOutcome } from "./services/discovery-service.js";
+export { formatCzk, type SendOutcome } from "./services/email-service.js";
 export * from "./services/index.js";
+export { LATENCY_WEIGHTS, type SimulatedOperation } from "./services/latency.js";
+export { ANALYZERS, type AnalysisOutcome, ISSUE_THRESHOLD } from "./services/lead-analyzer.js";
+export {
+  BASE_PRICES_CZK,
+  ISSUE_FIX_PRICE_CZK,
+  MAX_PRICED_ISSUES,
+  OFFER_VALIDITY_DAYS,
+} from "./services/offer-generator.js";
 export { EXTERNAL_SYSTEMS, type ExternalSystem } from "./services/outage-simulator.js";
+export { PROPOSAL_VALIDITY_DAYS } from "./services/proposal-generator.js";
+export { SCREENSHOT_HEIGHT, SCREENSHOT_WIDTH } from "./services/screenshot-client.js";
+export type { OutgoingEmail } from "./services/ses-sender.js";
+export type { WebhookOutcome } from "./services/ses-webhook-processor.js";
 export type * from "./store/domain-store.js";
 export { openDomainStore } from "./store/open-domain-store.js";
 export { PostgresDomainStore } from "./store/postgres-domain-store.js";

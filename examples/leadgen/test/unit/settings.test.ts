@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_DISCOVERY_BATCHES,
+  parseDiscoveryBatches,
+  resolveDatabaseTarget,
+  resolveLeadgenSettings,
+} from "../../src/index.js";
+
+describe("resolveLeadgenSettings", () => {
+  it("defaults: the SQLite file var/leadgen.sqlite, doctrine://default, 30 ms latency, the seed's delays", () => {
+    expect(resolveLeadgenSettings({ env: {} })).toEqual({
+      database: { kind: "sqlite", path: "var/leadgen.sqlite", connection: "sqlite://var/leadgen.sqlite" },
+      transportDsn: "doctrine://default",
+      latencyMs: 30,
+      retryDelayScale: 1,
+      discoveryCron: "0 */6 * * *",
+      discoveryBatches: DEFAULT_DISCOVERY_BATCHES,
+      timezone: "Europe/Prague",
+    });
+  });
+
+  it("reads the environment variables", () => {
+    const settings = resolveLeadgenSettings({
+      env: {
+        DATABASE_URL: "postgresql://app@db:5432/leads",
+        LEADGEN_DB_SCHEMA: "crm",
+        MESSENGER_TRANSPORT_DSN: "redis://cache:6379",
+        LEADGEN_LATENCY_MS: "5",
+        LEADGEN_RETRY_DELAY_SCALE: "0.01",
+        LEADGEN_DISCOVERY_CRON: "30 2 * * 1-5",
+        LEADGEN_DISCOVERY_BATCHES: "linkedin:web design:3;web_crawl:kavárna Brno:7",
+        LEADGEN_TIMEZONE: "UTC",
+      },
+    });
+    expect(settings).toEqual({
+      database: { kind: "postgres", connection: "postgresql://app@db:5432/leads", schema: "crm" },
+      transportDsn: "redis://cache:6379",
+      latencyMs: 5,
+      retryDelayScale: 0.01,
+      discoveryCron: "30 2 * * 1-5",
+      discoveryBatches: [
+        { source: "linkedin", query: "web design", limit: 3 },
+        { source: "web_crawl", query: "kavárna Brno", limit: 7 },
+      ],
+      timezone: "UTC",
+    });
+  });
+
+  it("lets options win over the environment", () => {
+    const settings = resolveLeadgenSettings({
+      env: { LEADGEN_LATENCY_MS: "5", DATABASE_URL: "postgres://app@db/leads" },
+      latencyMs: 0,
+      databaseUrl: "sqlite:///srv/leads.sqlite",
+    });
+    expect(settings.latencyMs).toBe(0);
+    expect(settings.database).toEqual({
+      kind: "sqlite",
+      path: "/srv/leads.sqlite",
+      connection: "sqlite:///srv/leads.sqlite",
+    });
+  });
+
+  it('switches the batch discovery off with "off" or null', () => {
+    expect(resolveLeadgenSettings({ env: { LEADGEN_DISCOVERY_CRON: "off" } }).discoveryCron).toBeNull();
+    expect(resolveLeadgenSettings({ env: {}, discoveryCron: null }).discoveryCron).toBeNull();
+  });
+
+  it("refuses a negative or non-numeric latency or delay scale, naming the value", () => {
+    expect(() => resolveLeadgenSettings({ env: { LEADGEN_LATENCY_MS: "fast" } })).toThrow(
+      expect.objectContaining({ code: "INVALID_LEADGEN_OPTION", message: expect.stringContaining('"fast"') }),
+    );
+    expect(() => resolveLeadgenSettings({ env: {}, retryDelayScale: -1 })).toThrow(
+      expect.objectContaining({ code: "INVALID_LEADGEN_OPTION", message: expect.stringContaining(">= 0") }),
+    );
+  });
+
+  it("refuses a malformed discovery batch, saying the expected form", () => {
+    expect(() => parseDiscoveryBatches("firmy_cz:restaurace")).toThrow(
+      expect.objectContaining({
+        code: "INVALID_LEADGEN_OPTION",
+        message: expect.stringContaining("source:query:limit"),
+      }),
+    );
+  });
+});
+
+describe("resolveDatabaseTarget", () => {
+  it("refuses a database it cannot use, listing the supported schemes", () => {
+    expect(() => resolveDatabaseTarget("mysql://app@db/leads", "x.sqlite", "public")).toThrow(
+      expect.objectContaining({
+        code: "INVALID_LEADGEN_OPTION",
+        message: expect.stringContaining("postgres://, postgresql:// or sqlite://"),
+      }),
+    );
+  });
+
+  it("refuses a schema name that is not a plain identifier", () => {
+    expect(() => resolveDatabaseTarget("postgres://db/leads", "x.sqlite", 'bad"name')).toThrow(
+      expect.objectContaining({
+        code: "INVALID_LEADGEN_OPTION",
+        message: expect.stringContaining('"bad\\"name"'),
+      }),
+    );
+  });
+});
