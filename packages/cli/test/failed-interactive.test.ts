@@ -1,0 +1,58 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { CLI_TIMEOUT, FailedCli } from "./fixtures/failed-cli.js";
+import { DOWN, ENTER, hasScript } from "./fixtures/failed-terminal.js";
+
+// On a terminal the commands ask; the questions do not depend on the backend: SQLite only.
+describe.skipIf(!hasScript)("the failed:* commands on a terminal", CLI_TIMEOUT, () => {
+  const cli = new FailedCli("sqlite", "failed_interactive");
+  let ids: string[] = [];
+
+  beforeEach(async () => {
+    await cli.ok(["messenger:failed:remove", "--all", "--force"]);
+    await cli.ok(["app:park", "1", "2", "3"]);
+    ids = (await cli.list()).messages.map((m) => m.id);
+  }, 60_000);
+  afterAll(() => cli.dispose());
+
+  it("retry without ids shows each message and asks: retry, delete or skip", async () => {
+    const session = cli.terminal(["messenger:failed:retry"], { FAILED_TEST_HEALED: "1" });
+    await session.waitFor("Please select an action");
+    expect(session.screen).toMatch(new RegExp(`Message Id\\s+${ids[0]}\n`));
+    session.type(ENTER); // retry (the default)
+    await session.waitFor("Failed Message Details");
+    await session.waitFor("Please select an action");
+    session.type(DOWN + ENTER); // delete
+    await session.waitFor("Failed Message Details");
+    await session.waitFor("Please select an action");
+    session.type(DOWN + DOWN + ENTER); // skip
+    await session.waitFor("All done!");
+    expect(await session.close()).toBe(0);
+
+    const screen = session.screen;
+    expect(screen).toContain("handled 1");
+    expect(screen).toContain(`[OK] Message with id ${ids[0]} was handled successfully.`);
+    expect(screen).toContain(`[OK] Message with id ${ids[1]} removed.`);
+    expect(screen).toContain(
+      `[NOTE] Message with id ${ids[2]} skipped; it stays in the "failed" failure transport.`,
+    );
+    expect(screen).toContain("[OK] All done!");
+    expect((await cli.list()).messages.map((m) => m.id)).toEqual([ids[2]]);
+  });
+
+  it("remove asks before it removes, and keeps the message on no", async () => {
+    const keep = cli.terminal(["messenger:failed:remove", ids[0]!]);
+    await keep.waitFor("Do you want to permanently remove this message?");
+    keep.type(`n${ENTER}`);
+    await keep.waitFor("not removed.");
+    expect(await keep.close()).toBe(0);
+    expect(keep.screen).toContain(`[NOTE] Message with id ${ids[0]} not removed.`);
+
+    const all = cli.terminal(["messenger:failed:remove", "--all"]);
+    await all.waitFor("Do you want to permanently remove all (3) messages?");
+    all.type(`y${ENTER}`);
+    await all.waitFor("messages were removed.");
+    expect(await all.close()).toBe(0);
+    expect(all.screen).toContain("[OK] 3 messages were removed.");
+    expect((await cli.list()).messages).toEqual([]);
+  });
+});

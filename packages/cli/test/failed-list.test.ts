@@ -1,0 +1,116 @@
+import {
+  AsMessage,
+  Envelope,
+  type ListableReceiver,
+  RedeliveryStamp,
+  TransportMessageIdStamp,
+} from "@messenger-ts/core";
+import { InMemoryTransport } from "@messenger-ts/transport-memory";
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/console/usage-error.js";
+import { describeFailedMessage } from "../src/failed/failed-message.js";
+import { FailedMessageFilter } from "../src/failed/failed-message-filter.js";
+import { listFailedMessages } from "../src/failed/list-failed-messages.js";
+
+@AsMessage("failed_list_test.job")
+class Job {
+  constructor(readonly n: number) {}
+}
+
+@AsMessage("failed_list_test.report")
+class Report {
+  constructor(readonly n: number) {}
+}
+
+const at = (iso: string) => new Date(iso);
+
+/** A failure transport holding `count` jobs, with reports at the given positions (1-based). */
+async function transportWith(count: number, reportsAt: readonly number[]): Promise<InMemoryTransport> {
+  const transport = new InMemoryTransport();
+  for (let n = 1; n <= count; n++) {
+    const message = reportsAt.includes(n) ? new Report(n) : new Job(n);
+    await transport.send(Envelope.wrap(message, [new RedeliveryStamp(0, at("2026-01-01T00:00:00Z"))]));
+  }
+  return transport;
+}
+
+const numbers = (list: { messages: readonly { envelope: Envelope }[] }) =>
+  list.messages.map((m) => (m.envelope.message as Job | Report).n);
+
+describe("listFailedMessages", () => {
+  it("applies the filter before the limit, reading further than the first pages when it must", async () => {
+    const transport = await transportWith(1_000, [3, 998, 999, 1_000]);
+    const filter = new FailedMessageFilter({ classFilter: "Report" });
+
+    const firstTwo = await listFailedMessages(transport, filter, 2);
+    expect(numbers(firstTwo)).toEqual([3, 998]);
+    expect(firstTwo.more).toBe(true);
+
+    const all = await listFailedMessages(transport, filter, 50);
+    expect(numbers(all)).toEqual([3, 998, 999, 1_000]);
+    expect(all.more).toBe(false);
+
+    const everything = await listFailedMessages(transport, filter);
+    expect(numbers(everything)).toEqual([3, 998, 999, 1_000]);
+  });
+
+  it("without a filter reads one more than asked, to tell whether there are more", async () => {
+    const transport = await transportWith(5, []);
+    const limits: (number | undefined)[] = [];
+    const receiver: ListableReceiver = {
+      all: (limit) => {
+        limits.push(limit);
+        return transport.all(limit);
+      },
+      find: (id) => transport.find(id),
+    };
+    const three = await listFailedMessages(receiver, new FailedMessageFilter(), 3);
+    expect(numbers(three)).toEqual([1, 2, 3]);
+    expect(three.more).toBe(true);
+    expect(limits).toEqual([4]);
+    expect((await listFailedMessages(receiver, new FailedMessageFilter(), 5)).more).toBe(false);
+  });
+});
+
+describe("FailedMessageFilter", () => {
+  const failedAt = (iso: string | undefined, message: object = new Job(1)) =>
+    describeFailedMessage(
+      Envelope.wrap(message, [
+        new TransportMessageIdStamp(1),
+        ...(iso === undefined ? [] : [new RedeliveryStamp(0, at(iso))]),
+      ]),
+    );
+
+  it("matches a class by its class name or its type name", () => {
+    expect(new FailedMessageFilter({ classFilter: "Job" }).matches(failedAt(undefined))).toBe(true);
+    expect(
+      new FailedMessageFilter({ classFilter: "failed_list_test.job" }).matches(failedAt(undefined)),
+    ).toBe(true);
+    expect(new FailedMessageFilter({ classFilter: "Report" }).matches(failedAt(undefined))).toBe(false);
+  });
+
+  it("keeps both time bounds inclusive and never selects a message with no failure time", () => {
+    const filter = new FailedMessageFilter({
+      failedAfter: at("2026-01-01T10:00:00Z"),
+      failedBefore: at("2026-01-01T11:00:00Z"),
+    });
+    expect(filter.matches(failedAt("2026-01-01T10:00:00Z"))).toBe(true);
+    expect(filter.matches(failedAt("2026-01-01T11:00:00Z"))).toBe(true);
+    expect(filter.matches(failedAt("2026-01-01T09:59:59.999Z"))).toBe(false);
+    expect(filter.matches(failedAt("2026-01-01T11:00:00.001Z"))).toBe(false);
+    expect(filter.matches(failedAt(undefined))).toBe(false);
+  });
+
+  it("refuses an empty window and an empty class name", () => {
+    expect(
+      () =>
+        new FailedMessageFilter({
+          failedAfter: at("2026-02-01T00:00:00Z"),
+          failedBefore: at("2026-01-01T00:00:00Z"),
+        }),
+    ).toThrowError(UsageError);
+    expect(() => new FailedMessageFilter({ classFilter: " " })).toThrowError(
+      /--class-filter must not be empty/,
+    );
+  });
+});
