@@ -39,6 +39,19 @@ describe.skipIf(!hasScript)("the failed:* commands on a terminal", CLI_TIMEOUT, 
     expect((await cli.list()).messages.map((m) => m.id)).toEqual([ids[2]]);
   });
 
+  it("offers only delete or skip for a message that cannot be decoded", async () => {
+    const garbage = await cli.insertRaw("<<garbage>>", { type: "failed_test.gone" });
+    const session = cli.terminal(["messenger:failed:retry", "--class-filter=failed_test.gone"]);
+    await session.waitFor("This message could not be decoded");
+    await session.waitFor("Please select an action");
+    // No retry among the choices, and skip (harmless) is the default.
+    expect(session.screen).toMatch(/Please select an action\n {2}delete\n❯ skip\n/);
+    session.type(ENTER);
+    await session.waitFor("All done!");
+    expect(await session.close()).toBe(0);
+    expect(session.screen).toContain(`[NOTE] Message with id ${garbage} skipped`);
+  });
+
   it("remove asks before it removes, and keeps the message on no", async () => {
     const keep = cli.terminal(["messenger:failed:remove", ids[0]!]);
     await keep.waitFor("Do you want to permanently remove this message?");

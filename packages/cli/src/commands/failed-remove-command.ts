@@ -83,7 +83,10 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
             false,
             signal,
           );
-          if (answer === undefined) break;
+          if (answer === undefined) {
+            output.warning("Stopped; the messages not removed yet stay in the failure transport.");
+            break;
+          }
           if (!answer) {
             output.note(`Message with id ${id} not removed.`);
             continue;
@@ -118,6 +121,7 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
       const question = filter.isActive
         ? "Do you want to continue?"
         : `Do you want to permanently remove all (${count}) messages?`;
+      // No answer (interrupted) is a no.
       if (!(await askConfirmation(question, false, signal))) {
         output.note("No messages were removed.");
         return ExitCode.Success;

@@ -128,14 +128,15 @@ class RetrySession {
     this.seen++;
     const { output, transport } = this;
     const id = message.id ?? "(no id)";
-    if (message.undecodable) {
+    if (message.undecodable && !this.ask) {
       output.error(`The message "${id}" could not be decoded, it can only be shown or removed.`);
       this.problems++;
       return "continue";
     }
     if (this.ask) {
+      // The view says why an undecodable message cannot be retried; the question then leaves it out.
       renderFailedMessage(message, transport.name, output, { hints: false });
-      const action = await askAction(this.signal);
+      const action = await askAction(this.signal, { canRetry: !message.undecodable });
       if (action === undefined) {
         this.stopped = true;
         return "stop";

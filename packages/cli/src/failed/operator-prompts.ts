@@ -8,17 +8,21 @@ export type FailedMessageAction = "retry" | "delete" | "skip";
  * stdout carries only data. CONTROL-C or a stop signal during a question answers `undefined`
  * (stop here), never an exception.
  */
-export async function askAction(signal: AbortSignal): Promise<FailedMessageAction | undefined> {
+export async function askAction(
+  signal: AbortSignal,
+  options: { readonly canRetry?: boolean } = {},
+): Promise<FailedMessageAction | undefined> {
+  const choices = [
+    { value: "retry", name: "retry", description: "handle the message again now" },
+    { value: "delete", name: "delete", description: "remove it from the failure transport for good" },
+    { value: "skip", name: "skip", description: "leave it in the failure transport" },
+  ] as const;
   return cancellable(() =>
     select<FailedMessageAction>(
       {
         message: "Please select an action",
-        choices: [
-          { value: "retry", name: "retry", description: "handle the message again now" },
-          { value: "delete", name: "delete", description: "remove it from the failure transport for good" },
-          { value: "skip", name: "skip", description: "leave it in the failure transport" },
-        ],
-        default: "retry",
+        choices: options.canRetry === false ? choices.filter((c) => c.value !== "retry") : [...choices],
+        default: options.canRetry === false ? "skip" : "retry",
       },
       { output: process.stderr, signal },
     ),
