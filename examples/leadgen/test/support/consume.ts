@@ -21,7 +21,7 @@ export interface Consumption {
 export interface ConsumeOptions {
   /** Stop once this holds, checked after each message and each empty round. */
   readonly until: (consumption: Consumption) => boolean;
-  /** Fail instead of waiting forever when `until` never holds. @defaultValue 15000 */
+  /** Fail instead of waiting forever when `until` never holds; below vitest's 5 s test timeout, so a stuck worker never outlives its test. @defaultValue 4000 */
   readonly timeoutMs?: number;
 }
 
@@ -50,7 +50,7 @@ export async function consume(
   const timer = setTimeout(() => {
     timedOut = true;
     worker.stop();
-  }, options.timeoutMs ?? 15_000);
+  }, options.timeoutMs ?? 4_000);
   const unsubscribe = [
     messenger.events.on(WorkerMessageReceivedEvent, (event) => {
       received.push(event.envelope);
