@@ -1,4 +1,5 @@
 import {
+  DelayStamp,
   type Envelope,
   ErrorDetailsStamp,
   RedeliveryStamp,
@@ -7,7 +8,7 @@ import {
 } from "@messenger-ts/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LoadedFixtures, QUEUES, type QueueTransport, RETRY_STRATEGIES } from "../../src/index.js";
-import { type PgApp, startPgApp } from "./pg-app.js";
+import { type PgApp, startPgApp, TEST_RETRY_DELAY_SCALE } from "./pg-app.js";
 import { pgUp } from "./postgres.js";
 
 /** How a handler is driven through a real worker on PostgreSQL. */
@@ -128,6 +129,25 @@ export function describeHandlerOnWorker(spec: HandlerSuiteSpec): void {
       });
       expect(await pg.queued(transport)).toEqual([]);
       await spec.success.verifyNotDone(pg);
+    });
+
+    it("waits the transport's retry delays between attempts (the seed's, scaled to milliseconds)", async () => {
+      const { delay, multiplier } = RETRY_STRATEGIES[transport];
+      await spec.transient.failFor(pg, "always");
+      await pg.app.bus.dispatch(spec.success.message(pg.fixtures));
+      const run = await pg.consume([transport], (c) => c.gaveUp === 1);
+      const delays = run.received.slice(1).map((envelope) => envelope.last(DelayStamp)!.delay);
+      const expected = Array.from(
+        { length: maxRetries },
+        (_, i) => Math.round(delay * TEST_RETRY_DELAY_SCALE) * multiplier ** i,
+      );
+      expect(delays).toHaveLength(maxRetries);
+      // The strategy spreads each delay by up to 10 % (jitter), in whole milliseconds.
+      delays.forEach((actual, i) => {
+        const spread = Math.trunc(expected[i]! * 0.1);
+        expect(actual).toBeGreaterThanOrEqual(expected[i]! - spread);
+        expect(actual).toBeLessThanOrEqual(expected[i]! + spread);
+      });
     });
 
     it("sends an unrecoverable failure straight to failed, after one attempt", async () => {
