@@ -20,6 +20,19 @@ export function assertDispatchable(message: unknown): asserts message is object 
 const NO_STAMPS: readonly Stamp[] = [];
 const NO_TYPES: readonly StampType[] = [];
 
+/**
+ * Core-internal shortcuts for the dispatch hot path (the bus and the handle step), set from inside
+ * the class so they may use its private constructor and fields. Not exported by the package: an
+ * application only ever sees the immutable `Envelope` API.
+ */
+let createEnvelope: <T extends object>(
+  message: T,
+  stamps: readonly Stamp[],
+  types: readonly StampType[],
+) => Envelope<T>;
+let appendStamp: <T extends object>(envelope: Envelope<T>, stamp: Stamp) => Envelope<T>;
+let stampTypes: (envelope: Envelope) => readonly StampType[];
+
 function typesOf(stamps: readonly Stamp[]): StampType[] {
   const types = new Array<StampType>(stamps.length);
   for (let i = 0; i < stamps.length; i++) types[i] = stamps[i]!.constructor as StampType;
@@ -47,6 +60,12 @@ export class Envelope<TMessage extends object = object> {
     this.#types = types;
   }
 
+  static {
+    createEnvelope = (message, stamps, types) => new Envelope(message, stamps, types);
+    appendStamp = (envelope, stamp) => envelope.#append(stamp);
+    stampTypes = (envelope) => envelope.#types;
+  }
+
   /** Wraps a message (or reuses an envelope) and adds the stamps. */
   static wrap<T extends object>(message: T | Envelope<T>, stamps: readonly Stamp[] = NO_STAMPS): Envelope<T> {
     if (message instanceof Envelope) return stamps.length === 0 ? message : message.with(...stamps);
@@ -59,6 +78,7 @@ export class Envelope<TMessage extends object = object> {
   with(...stamps: Stamp[]): Envelope<TMessage> {
     const added = stamps.length;
     if (added === 0) return this;
+    if (added === 1) return this.#append(stamps[0]!);
     const current = this.#stamps;
     const currentTypes = this.#types;
     const size = current.length;
@@ -137,6 +157,22 @@ export class Envelope<TMessage extends object = object> {
     return false;
   }
 
+  /** `with()` of one stamp, without the rest-parameter array: twice per dispatch. */
+  #append(stamp: Stamp): Envelope<TMessage> {
+    const current = this.#stamps;
+    const currentTypes = this.#types;
+    const size = current.length;
+    const next = new Array<Stamp>(size + 1);
+    const nextTypes = new Array<StampType>(size + 1);
+    for (let i = 0; i < size; i++) {
+      next[i] = current[i]!;
+      nextTypes[i] = currentTypes[i]!;
+    }
+    next[size] = stamp;
+    nextTypes[size] = stamp.constructor as StampType;
+    return new Envelope(this.message, next, nextTypes);
+  }
+
   #keep(predicate: (stamp: Stamp, type: StampType) => boolean): Envelope<TMessage> {
     const stamps: Stamp[] = [];
     const types: StampType[] = [];
@@ -159,3 +195,5 @@ function group(stamps: readonly Stamp[]): ReadonlyMap<StampType, readonly Stamp[
   }
   return map;
 }
+
+export { appendStamp, createEnvelope, stampTypes };

@@ -10,6 +10,11 @@ export class AddBusNameStampMiddleware implements Middleware {
     this.#stamp = new BusNameStamp(busName);
   }
 
+  /** The one stamp every envelope of this bus shares (stamps are immutable). */
+  get stamp(): BusNameStamp {
+    return this.#stamp;
+  }
+
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     if (!envelope.has(BusNameStamp)) envelope = envelope.with(this.#stamp);
     return stack.next().handle(envelope, stack);

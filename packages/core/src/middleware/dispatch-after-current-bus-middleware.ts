@@ -27,6 +27,11 @@ export function armRootDispatchTracking(): void {
   trackingRoots = true;
 }
 
+/** Until the stamp's entry point is imported, the middleware hands every envelope straight on. */
+export function isTrackingRootDispatches(): boolean {
+  return trackingRoots;
+}
+
 /**
  * Defers messages stamped "dispatch after current bus" until the outermost (root) dispatch has
  * finished, then runs them in order from where they paused. If the root fails, they are dropped;

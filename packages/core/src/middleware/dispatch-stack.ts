@@ -10,9 +10,15 @@ export const END_OF_STACK: Middleware = { handle: (envelope: Envelope) => Promis
  * bus) resumes where it stopped.
  */
 export class DispatchStack implements Stack {
-  #index = 0;
+  #index: number;
 
-  constructor(private readonly middleware: readonly Middleware[]) {}
+  /** `start`: the index of the first middleware to run (the bus skips a prefix that has nothing to do). */
+  constructor(
+    private readonly middleware: readonly Middleware[],
+    start = 0,
+  ) {
+    this.#index = start;
+  }
 
   next(): Middleware {
     return this.middleware[this.#index++] ?? END_OF_STACK;

@@ -1,5 +1,5 @@
 import { Acknowledger } from "../batch/acknowledger.js";
-import type { Envelope } from "../envelope/envelope.js";
+import { appendStamp, type Envelope, stampTypes } from "../envelope/envelope.js";
 import { HandlerFailedError } from "../errors/handler-failed-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error.js";
@@ -13,15 +13,39 @@ import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
 import { END_OF_STACK } from "./dispatch-stack.js";
 import type { Middleware, Stack } from "./middleware.js";
 
-function asError(thrown: unknown): Error {
+/** What a handler threw, as an error (a handler may throw anything). */
+export function asError(thrown: unknown): Error {
   return thrown instanceof Error
     ? thrown
     : new Error(`Handler threw a non-error value: ${String(thrown)}`, { cause: thrown });
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
+
+/**
+ * True for the usual command or query: a first attempt (no handled stamp), no extra arguments, not
+ * a batch flush, and not a batch handler on a worker. One pass over the stamp classes instead of
+ * one lookup per class.
+ */
+function isPlainCall(envelope: Envelope, descriptor: HandlerDescriptor): boolean {
+  const types = stampTypes(envelope);
+  let acknowledged = false;
+  for (let i = 0; i < types.length; i++) {
+    const type = types[i];
+    if (type === HandledStamp || type === HandlerArgumentsStamp || type === FlushBatchHandlersStamp)
+      return false;
+    if (type === AckStamp) acknowledged = true;
+  }
+  return !(acknowledged && descriptor.getBatchHandler());
+}
+
+/**
+ * Core-internal, for the bus's direct path (see `MiddlewareMessageBus`): the one handler that
+ * `handle()`'s fast path would call for this envelope, or undefined.
+ */
+let soleHandler: (middleware: HandleMessageMiddleware, envelope: Envelope) => HandlerDescriptor | undefined;
 
 /**
  * Calls every handler of the message and records a handled stamp (with the result) for each one
@@ -42,31 +66,39 @@ export class HandleMessageMiddleware implements Middleware {
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     const handlers = this.handlers.getHandlers(envelope);
     // Fast path: one plain handler, first attempt, no extra arguments (the usual command or query).
-    if (
-      handlers.length === 1 &&
-      !envelope.has(HandledStamp) &&
-      !envelope.has(HandlerArgumentsStamp) &&
-      !envelope.has(FlushBatchHandlersStamp) &&
-      !(envelope.has(AckStamp) && handlers[0]!.getBatchHandler())
-    ) {
-      const descriptor = handlers[0]!;
-      let result: unknown;
-      try {
-        result = descriptor.handler(envelope.message);
-      } catch (thrown) {
-        return Promise.reject(this.#failed(envelope, descriptor.name, thrown));
-      }
-      if (!isThenable(result)) {
-        return Promise.resolve(this.#next(envelope.with(new HandledStamp(result, descriptor.name)), stack));
-      }
-      return Promise.resolve(result).then(
-        (value) => this.#next(envelope.with(new HandledStamp(value, descriptor.name)), stack),
-        (thrown) => {
-          throw this.#failed(envelope, descriptor.name, thrown);
-        },
-      );
+    if (handlers.length === 1 && isPlainCall(envelope, handlers[0]!)) {
+      return this.#callSole(envelope, handlers[0]!, stack);
     }
     return this.#handleAll(envelope, stack, handlers);
+  }
+
+  static {
+    soleHandler = (middleware, envelope) => {
+      const handlers = middleware.handlers.getHandlers(envelope);
+      return handlers.length === 1 && isPlainCall(envelope, handlers[0]!) ? handlers[0] : undefined;
+    };
+  }
+
+  /** Calls the one handler and stamps its result (`SoleHandlerCall` does the same for the bus). */
+  #callSole(envelope: Envelope, descriptor: HandlerDescriptor, stack: Stack): Promise<Envelope> {
+    let result: unknown;
+    try {
+      result = descriptor.handler(envelope.message);
+    } catch (thrown) {
+      return Promise.reject(this.#failed(envelope, descriptor.name, thrown));
+    }
+    if (!(result instanceof Promise) && !isThenable(result)) {
+      return Promise.resolve(
+        this.#next(appendStamp(envelope, new HandledStamp(result, descriptor.name)), stack),
+      );
+    }
+    // Closures rather than an async function: measured fewer instructions per dispatch.
+    return Promise.resolve(result).then(
+      (value) => this.#next(appendStamp(envelope, new HandledStamp(value, descriptor.name)), stack),
+      (thrown) => {
+        throw this.#failed(envelope, descriptor.name, thrown);
+      },
+    );
   }
 
   #failed(envelope: Envelope, name: string, thrown: unknown): HandlerFailedError {
@@ -166,3 +198,5 @@ export class HandleMessageMiddleware implements Middleware {
     });
   }
 }
+
+export { soleHandler };

@@ -9,6 +9,12 @@ import type { Sender } from "../transport/sender.js";
 import type { Middleware, Stack } from "./middleware.js";
 
 /**
+ * Core-internal, for the bus's direct path (see `MiddlewareMessageBus`): true when `handle()` would
+ * hand this envelope on unchanged (received, or no transport for it and that is allowed).
+ */
+let handsOnUnsent: (middleware: SendMessageMiddleware, envelope: Envelope) => boolean;
+
+/**
  * Sends the message to the transports routing names for it. Once it went to at least one, the
  * chain stops: the message is handled later, by a worker. A received message is never sent again.
  */
@@ -41,6 +47,17 @@ export class SendMessageMiddleware implements Middleware {
     return this.#send(envelope, senders);
   }
 
+  static {
+    handsOnUnsent = (middleware, envelope) => {
+      if (envelope.has(ReceivedStamp)) return true;
+      try {
+        return middleware.senders.getSenders(envelope).size === 0 && middleware.allowNoSenders;
+      } catch {
+        return false; // the stack reports it, as it always did
+      }
+    };
+  }
+
   async #send(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
     if (this.events?.hasListeners(SendMessageToTransportsEvent)) {
       const event = await this.events.dispatch(new SendMessageToTransportsEvent(envelope, senders));
@@ -52,3 +69,5 @@ export class SendMessageMiddleware implements Middleware {
     return envelope;
   }
 }
+
+export { handsOnUnsent };
