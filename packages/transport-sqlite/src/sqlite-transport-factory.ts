@@ -71,9 +71,9 @@ function schemeOf(dsn: unknown): string | undefined {
 
 export interface SqliteTransportFactoryOptions {
   /**
-   * Named connections for `supports()` to tell an SQLite `doctrine://` connection from another
-   * database's, as long as core's registry does not hand it the context. createTransport() reads
-   * them from the context. @defaultValue `{ default: process.env.DATABASE_URL }` when set
+   * Named connections for `supports()` when it is called without a factory context (core's
+   * registry passes one, whose connections win). createTransport() reads them from the context.
+   * @defaultValue `{ default: process.env.DATABASE_URL }` when set
    */
   readonly connections?: Readonly<Record<string, string>>;
 }
@@ -94,8 +94,8 @@ export class SqliteTransportFactory implements TransportFactory {
 
   /**
    * `doctrine://` is claimed when its connection is SQLite, or unknown (so that the error listing
-   * the known ones comes from here). Core's registry calls this without a context today; the
-   * connections then come from the constructor or DATABASE_URL.
+   * the known ones comes from here). The connections come from the context core's registry
+   * passes, else from the constructor or DATABASE_URL.
    */
   supports(
     dsn: string,
