@@ -35,6 +35,8 @@ export {
   SCHEDULE_NAME,
   SCHEDULE_TRANSPORT,
 } from "./config/schedule.js";
+export { leadgenCommands } from "./console/leadgen-commands.js";
+export { createLeadgenConsole, type LeadgenConsoleOptions } from "./console/leadgen-console.js";
 export {
   BENCHMARK_PERIODS,
   type BenchmarkPeriod,
@@ -50,6 +52,22 @@ export { TransientFailureError } from "./domain/transient-failure-error.js";
 export { FIXTURE_COMPANIES, FIXTURE_LEADS, FIXTURE_USERS } from "./fixtures/fixture-data.js";
 export { type LoadedFixtures, loadFixtures } from "./fixtures/load-fixtures.js";
 export * from "./handlers/index.js";
+export {
+  DEFAULT_HEALTH_THRESHOLDS,
+  HEALTH_THRESHOLD_VARIABLES,
+  type HealthThresholds,
+  resolveHealthThresholds,
+} from "./http/health-thresholds.js";
+export { HttpError } from "./http/http-error.js";
+export {
+  createLeadgenServer,
+  type LeadgenServerOptions,
+  type RequestLogEntry,
+} from "./http/leadgen-server.js";
+export { oldestWaitingAge } from "./http/oldest-waiting-age.js";
+export { type ProposalRequest, parseProposalRequest } from "./http/proposal-request.js";
+export { checkQueueHealth, type HealthReport, type QueueHealth } from "./http/queue-health.js";
+export { parseSesWebhook } from "./http/ses-webhook-payload.js";
 export * from "./messages/index.js";
 export type { WritingPrompt } from "./services/ai-writer.js";
 export { MAX_ICOS_PER_SYNC } from "./services/ares-sync-service.js";
