@@ -8,7 +8,7 @@ const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const demoDir = dirname(require.resolve("@messenger-ts/example-quickstart/package.json"));
 
-describe("the quickstart demo (what `npm run demo` runs)", () => {
+describe("the quickstart example", () => {
   it("dispatches, answers a query, sends to a transport and consumes", async () => {
     const { stdout, stderr } = await run(process.execPath, [join(demoDir, "dist/main.js")], { cwd: demoDir });
     expect(stderr).toBe("");

@@ -6,7 +6,10 @@ import { oldestWaitingAge } from "./oldest-waiting-age.js";
 
 /** One queue in the health report. */
 export interface QueueHealth {
-  /** Messages the queue holds (`messenger:stats`): waiting, delayed and in progress. */
+  /**
+   * What `messenger:stats` counts: on the SQL transports the messages a worker could take now (due
+   * and not claimed), on Redis every message the queue holds (waiting, delayed and in progress).
+   */
   readonly depth: number | null;
   /** Seconds the oldest due message has waited for a worker; null: none waiting (or not known). */
   readonly oldestWaitingSeconds: number | null;
@@ -37,12 +40,13 @@ export async function checkQueueHealth(app: LeadgenApp, thresholds: HealthThresh
   const problems: string[] = [];
   for (const name of PRIORITY_ORDER) {
     const transport = app.messenger.getTransport(name);
+    // Counted first: a transport's first use creates its table, which the age query reads.
     const depth = isMessageCountAware(transport) ? await transport.getMessageCount() : null;
     const age = await oldestWaitingAge(transport, now, sharedStore);
     const oldestWaitingSeconds = age == null ? null : Math.round(age / 100) / 10;
     transports[name] = { depth, oldestWaitingSeconds };
     if (depth !== null && depth > thresholds.maxDepth) {
-      problems.push(`${name} holds ${depth} messages (more than ${thresholds.maxDepth})`);
+      problems.push(`${name} holds ${messages(depth)} (more than ${thresholds.maxDepth})`);
     }
     if (oldestWaitingSeconds !== null && oldestWaitingSeconds > thresholds.maxOldestAgeSeconds) {
       problems.push(
@@ -53,7 +57,7 @@ export async function checkQueueHealth(app: LeadgenApp, thresholds: HealthThresh
   const failureTransport = app.messenger.getTransport(FAILURE_TRANSPORT);
   const failed = isMessageCountAware(failureTransport) ? await failureTransport.getMessageCount() : null;
   if (failed !== null && failed > thresholds.maxFailed) {
-    problems.push(`${FAILURE_TRANSPORT} holds ${failed} messages (more than ${thresholds.maxFailed})`);
+    problems.push(`${FAILURE_TRANSPORT} holds ${messages(failed)} (more than ${thresholds.maxFailed})`);
   }
   return {
     status: problems.length === 0 ? "ok" : "unhealthy",
@@ -63,4 +67,8 @@ export async function checkQueueHealth(app: LeadgenApp, thresholds: HealthThresh
     thresholds,
     problems,
   };
+}
+
+function messages(n: number): string {
+  return `${n} message${n === 1 ? "" : "s"}`;
 }

@@ -1,0 +1,252 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Envelope, isListableReceiver, TransportMessageIdStamp } from "@messenger-ts/core";
+import { FakeClock } from "@messenger-ts/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createLeadgenApp,
+  createLeadgenServer,
+  GenerateProposalMessage,
+  type HealthThresholds,
+  type LeadgenApp,
+  loadFixtures,
+  ProcessSesWebhookMessage,
+  SendEmailMessage,
+} from "../../src/index.js";
+
+/**
+ * The HTTP endpoints on a real server (node:http, an ephemeral port) over the application on an
+ * SQLite file: the 202s and where the messages went, the 400s and what they say, and /health
+ * turning 503 at each threshold.
+ */
+const directory = mkdtempSync(join(tmpdir(), "leadgen-http-"));
+const clock = new FakeClock(Date.UTC(2024, 0, 1));
+let app: LeadgenApp;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  app = await createLeadgenApp({
+    env: {},
+    sqlitePath: join(directory, "leadgen.sqlite"),
+    latencyMs: 0,
+    scheduleStore: null,
+    clock,
+  });
+  await app.setup();
+  await loadFixtures(app);
+});
+
+afterAll(async () => {
+  for (const server of servers) server.close();
+  await app?.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** A server on its own port; `thresholds` as `app:serve --max-*` gives them. */
+async function serve(thresholds: Partial<HealthThresholds> = {}): Promise<string> {
+  const server = createLeadgenServer(app, { thresholds, env: {} });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function request(url: string, init?: { method?: string; body?: string }) {
+  const response = await fetch(url, init);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+async function queued(transport: string): Promise<readonly Envelope[]> {
+  const receiver = app.messenger.getTransport(transport);
+  if (!isListableReceiver(receiver)) throw new Error(`${transport} cannot list`);
+  return receiver.all();
+}
+
+async function emptyQueues(): Promise<void> {
+  for (const name of ["high_priority", "normal", "low_priority", "failed"]) {
+    const receiver = app.messenger.getTransport(name);
+    if (!isListableReceiver(receiver)) continue;
+    for (const envelope of await receiver.all()) await receiver.reject(envelope);
+  }
+}
+
+const delivery = {
+  notificationType: "Delivery",
+  mail: { messageId: "0100018c-delivered", destination: ["info@kavarna-u-mostu.cz"] },
+  delivery: { recipients: ["info@kavarna-u-mostu.cz"], smtpResponse: "250 OK" },
+};
+
+describe("POST /webhooks/ses", () => {
+  it("queues the notification on high_priority and answers 202 with the message's id", async () => {
+    await emptyQueues();
+    const base = await serve();
+    const raw = await request(`${base}/webhooks/ses`, { method: "POST", body: JSON.stringify(delivery) });
+    // SNS posts the notification as text inside its own envelope (and as text/plain).
+    const viaSns = await request(`${base}/webhooks/ses`, {
+      method: "POST",
+      body: JSON.stringify({ Type: "Notification", MessageId: "sns-1", Message: JSON.stringify(delivery) }),
+    });
+    expect(raw.status).toBe(202);
+    expect(raw.body).toEqual({
+      status: "accepted",
+      message: "ProcessSesWebhookMessage",
+      transport: "high_priority",
+      id: expect.any(Number),
+    });
+    expect(viaSns.status).toBe(202);
+    const high = await queued("high_priority");
+    expect(high.map((e) => e.message)).toEqual([
+      new ProcessSesWebhookMessage(delivery),
+      new ProcessSesWebhookMessage(delivery),
+    ]);
+    expect(high.map((e) => e.last(TransportMessageIdStamp)?.id)).toEqual([raw.body.id, viaSns.body.id]);
+  });
+
+  it.each([
+    ["not JSON", "{nope", "INVALID_JSON", "not valid JSON"],
+    ["empty", "", "EMPTY_BODY", "empty"],
+    ["an array", "[]", "INVALID_SES_PAYLOAD", "got an array"],
+    [
+      "an unknown notification type",
+      JSON.stringify({ ...delivery, notificationType: "Open" }),
+      "UNSUPPORTED_NOTIFICATION_TYPE",
+      'notificationType "Open" is not supported; expected one of: Delivery, Bounce, Complaint',
+    ],
+    [
+      "no mail.messageId",
+      JSON.stringify({ notificationType: "Delivery", mail: {} }),
+      "INVALID_SES_PAYLOAD",
+      "mail.messageId is missing",
+    ],
+    [
+      "a bounce without recipients",
+      JSON.stringify({
+        notificationType: "Bounce",
+        mail: { messageId: "x" },
+        bounce: { bounceType: "Permanent" },
+      }),
+      "INVALID_SES_PAYLOAD",
+      "bounce.bouncedRecipients",
+    ],
+    [
+      "an SNS subscription confirmation",
+      JSON.stringify({ Type: "SubscriptionConfirmation", SubscribeURL: "https://sns.example/confirm" }),
+      "UNSUPPORTED_SNS_MESSAGE",
+      'SNS message type "SubscriptionConfirmation" is not handled here',
+    ],
+  ])("400 for %s, naming what is wrong, and nothing queued", async (_case, body, code, message) => {
+    await emptyQueues();
+    const base = await serve();
+    const response = await request(`${base}/webhooks/ses`, { method: "POST", body });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe(code);
+    expect(response.body.error.message).toContain(message);
+    expect(await queued("high_priority")).toEqual([]);
+  });
+});
+
+describe("POST /proposals (the controller the seed left synchronous)", () => {
+  it("dispatches GenerateProposalMessage to normal and answers 202 with the message id", async () => {
+    await emptyQueues();
+    const base = await serve();
+    const response = await request(`${base}/proposals`, {
+      method: "POST",
+      body: JSON.stringify({ leadId: 2, userId: 1, proposalType: "seo", analysisId: 2 }),
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ message: "GenerateProposalMessage", transport: "normal" });
+    const receiver = app.messenger.getTransport("normal");
+    if (!isListableReceiver(receiver)) throw new Error("normal cannot list");
+    expect((await receiver.find(response.body.id))?.message).toEqual(
+      new GenerateProposalMessage(2, 1, "seo", 2),
+    );
+    // Nothing was generated in the request: only lead 2's fixture proposal exists.
+    expect((await app.store.latestProposal(2))?.type).toBe("seo");
+    expect((await app.store.latestProposal(2))?.title).not.toContain("Search visibility");
+  });
+
+  it.each([
+    [{ userId: 1 }, "leadId null is not an id"],
+    [{ leadId: 1.5, userId: 1 }, "leadId 1.5 is not an id"],
+    [{ leadId: 1, userId: "1" }, 'userId "1" is not an id'],
+    [
+      { leadId: 1, userId: 1, proposalType: "brochure" },
+      'proposalType "brochure" is not allowed; use one of: redesign, new_website, eshop, seo',
+    ],
+    [{ leadId: 1, userId: 1, lead: 1 }, 'Unknown field "lead"'],
+  ])("400 for %j", async (body, message) => {
+    const base = await serve();
+    const response = await request(`${base}/proposals`, { method: "POST", body: JSON.stringify(body) });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: "INVALID_PROPOSAL_REQUEST" });
+    expect(response.body.error.message).toContain(message);
+  });
+
+  it("404 for an unknown path, 405 (with Allow) for a wrong method", async () => {
+    const base = await serve();
+    const missing = await request(`${base}/offers`, { method: "POST", body: "{}" });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("NOT_FOUND");
+    const wrong = await request(`${base}/proposals`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("POST");
+  });
+});
+
+describe("GET /health", () => {
+  it("200 with each queue's depth and oldest waiting age, and the failed count", async () => {
+    await emptyQueues();
+    const base = await serve();
+    await app.bus.dispatch(new SendEmailMessage(1));
+    await clock.advance(90_000);
+    await app.bus.dispatch(new GenerateProposalMessage(1, 1, "seo"));
+    const response = await request(`${base}/health`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: "ok",
+      transports: {
+        high_priority: { depth: 1, oldestWaitingSeconds: 90 },
+        normal: { depth: 1, oldestWaitingSeconds: 0 },
+        low_priority: { depth: 0, oldestWaitingSeconds: null },
+      },
+      failed: 0,
+      thresholds: { maxDepth: 1000, maxOldestAgeSeconds: 300, maxFailed: 50 },
+      problems: [],
+    });
+  });
+
+  it("503 when the oldest waiting message is older than the threshold", async () => {
+    await emptyQueues();
+    const base = await serve({ maxOldestAgeSeconds: 60 });
+    await app.bus.dispatch(new SendEmailMessage(1));
+    await clock.advance(61_000);
+    const response = await request(`${base}/health`);
+    expect(response.status).toBe(503);
+    expect(response.body.status).toBe("unhealthy");
+    expect(response.body.problems).toEqual([
+      "high_priority: the oldest message has waited 61 s (more than 60 s)",
+    ]);
+  });
+
+  it("503 when a queue is deeper than the threshold", async () => {
+    await emptyQueues();
+    const base = await serve({ maxDepth: 2 });
+    for (const lead of [1, 2, 3]) await app.bus.dispatch(new GenerateProposalMessage(lead, 1, "seo"));
+    const response = await request(`${base}/health`);
+    expect(response.status).toBe(503);
+    expect(response.body.problems).toEqual(["normal holds 3 messages (more than 2)"]);
+  });
+
+  it("503 when the failure transport holds more than the threshold", async () => {
+    await emptyQueues();
+    await app.messenger.getTransport("failed").send(Envelope.wrap(new SendEmailMessage(3)));
+    const healthy = await request(`${await serve({ maxFailed: 1 })}/health`);
+    expect(healthy.status).toBe(200);
+    expect(healthy.body.failed).toBe(1);
+    const response = await request(`${await serve({ maxFailed: 0 })}/health`);
+    expect(response.status).toBe(503);
+    expect(response.body.problems).toEqual(["failed holds 1 message (more than 0)"]);
+  });
+});
