@@ -182,17 +182,16 @@ async function main(): Promise<number> {
     const fromHere = relative(process.cwd(), CONSOLE_BIN);
     const bin = fromHere.startsWith("..") ? CONSOLE_BIN : fromHere;
     const failedIds = await failedMessageIds(app);
+    const aresId = failedIds.get("SyncAresDataMessage") ?? "<id>";
+    const emailId = failedIds.get("SendEmailMessage") ?? "<id>";
     out(indent(`export ${[...demo.exports, `LEADGEN_RETRY_DELAY_SCALE=${scale}`].join(" ")}`));
     const next = [
+      [`${bin} messenger:failed:show ${aresId} -vv`, "one failed message: its error, its retries"],
       [
-        `${bin} messenger:failed:show ${failedIds.at(-1) ?? "<id>"} -vv`,
-        "one failed message: its error, its retries",
-      ],
-      [
-        `${bin} messenger:failed:retry ${failedIds.at(-1) ?? "<id>"} --force`,
+        `${bin} messenger:failed:retry ${aresId} --force`,
         "retry it (ARES is still down for it: it fails again)",
       ],
-      [`${bin} messenger:failed:remove ${failedIds[0] ?? "<id>"} --force`, "give up on one"],
+      [`${bin} messenger:failed:remove ${emailId} --force`, "give up on the undeliverable e-mail"],
       [`${bin} app:lead:analyze --async --limit=1`, "queue one analysis"],
       [
         `${bin} messenger:consume high_priority normal low_priority -vv --limit=1`,
@@ -297,10 +296,17 @@ async function count(app: LeadgenApp, name: string): Promise<number> {
   return isMessageCountAware(transport) ? transport.getMessageCount() : 0;
 }
 
-async function failedMessageIds(app: LeadgenApp): Promise<(string | number)[]> {
+/** The id in the failure transport of the (first) failed message of each class. */
+async function failedMessageIds(app: LeadgenApp): Promise<Map<string, string | number>> {
+  const ids = new Map<string, string | number>();
   const transport = app.messenger.getTransport(FAILURE_TRANSPORT);
-  if (!isListableReceiver(transport)) return [];
-  return (await transport.all(10)).map((envelope) => envelope.last(TransportMessageIdStamp)?.id ?? "?");
+  if (!isListableReceiver(transport)) return ids;
+  for (const envelope of await transport.all(10)) {
+    const id = envelope.last(TransportMessageIdStamp)?.id;
+    const name = envelope.message.constructor.name;
+    if (id !== undefined && !ids.has(name)) ids.set(name, id);
+  }
+  return ids;
 }
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: unknown }> {

@@ -52,11 +52,12 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
         output.writeln(`Lead ${lead.id} ${lead.name}: ${describeDispatch(envelope)}`);
       }
       output.success(
-        `Dispatched ${plural(leads.length, "analysis", "analyses")}; a worker on "normal" runs them.`,
+        `Dispatched ${plural(leads.length, "analysis", "analyses")}; a worker on "normal" runs ${leads.length === 1 ? "it" : "them"}.`,
       );
       return;
     }
     let failed = 0;
+    let analysed = 0;
     for (const lead of leads) {
       try {
         const outcome = await app.services.leadAnalyzer.analyze(lead.id, {
@@ -64,6 +65,7 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
           industryFilter,
         });
         if (outcome.status === "analyzed") {
+          analysed++;
           const issues = outcome.analysis.findings.filter((f) => f.issue !== null).length;
           output.writeln(
             `Lead ${lead.id} ${lead.name} (${outcome.analysis.url}): score ${outcome.analysis.score}, ${plural(issues, "issue", "issues")}`,
@@ -76,7 +78,10 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
       }
     }
     if (failed > 0) return 1;
-    output.success(`Analysed ${plural(leads.length, "lead", "leads")}.`);
+    const skipped = leads.length - analysed;
+    output.success(
+      `Analysed ${plural(analysed, "lead", "leads")}${skipped > 0 ? `, skipped ${skipped}` : ""}.`,
+    );
   },
 });
 
