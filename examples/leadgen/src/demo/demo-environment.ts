@@ -6,6 +6,8 @@ import { join } from "node:path";
 export const DEMO_RETRY_DELAY_SCALE = 0.01;
 /** Simulated latency base in the demo: an analysis takes 100 ms, an AI text 150 ms. */
 export const DEMO_LATENCY_MS = 100;
+/** The key prefix of the demo's Redis streams, unless MESSENGER_TRANSPORT_DSN gives one. */
+export const DEMO_REDIS_PREFIX = "leadgen-demo:";
 /** The PostgreSQL schema the demo works in, unless LEADGEN_DB_SCHEMA names another. */
 export const DEMO_SCHEMA = "leadgen_demo";
 
@@ -24,7 +26,8 @@ export interface DemoEnvironment {
 /**
  * With nothing set: a fresh temporary directory with the SQLite file (no server needed).
  * DATABASE_URL=postgres://… puts the data and the queues in PostgreSQL (schema leadgen_demo);
- * MESSENGER_TRANSPORT_DSN=redis://… puts the queues on Redis. The retry delays and the latency
+ * MESSENGER_TRANSPORT_DSN=redis://… puts the queues on Redis (prefix leadgen-demo: unless the DSN
+ * has one). The retry delays and the latency
  * are set for the demo unless the caller set them.
  */
 export function resolveDemoEnvironment(base: Readonly<Record<string, string | undefined>>): DemoEnvironment {
@@ -42,21 +45,29 @@ export function resolveDemoEnvironment(base: Readonly<Record<string, string | un
   if (onPostgres) {
     env.LEADGEN_DB_SCHEMA = base.LEADGEN_DB_SCHEMA || DEMO_SCHEMA;
     database = `PostgreSQL ${maskPassword(databaseUrl)}, schema ${env.LEADGEN_DB_SCHEMA}`;
-    exports.push(`DATABASE_URL=${maskPassword(databaseUrl)}`, `LEADGEN_DB_SCHEMA=${env.LEADGEN_DB_SCHEMA}`);
+    exports.push(
+      `DATABASE_URL=${shellQuoted(maskPassword(databaseUrl))}`,
+      `LEADGEN_DB_SCHEMA=${env.LEADGEN_DB_SCHEMA}`,
+    );
   } else if (databaseUrl !== "") {
     database = `SQLite ${databaseUrl}`;
-    exports.push(`DATABASE_URL=${databaseUrl}`);
+    exports.push(`DATABASE_URL=${shellQuoted(databaseUrl)}`);
   } else {
     const directory = mkdtempSync(join(tmpdir(), "leadgen-demo-"));
     env.LEADGEN_SQLITE_PATH = join(directory, "leadgen.sqlite");
     database = `SQLite ${env.LEADGEN_SQLITE_PATH} (a fresh temporary directory)`;
-    exports.push(`LEADGEN_SQLITE_PATH=${env.LEADGEN_SQLITE_PATH}`);
+    exports.push(`LEADGEN_SQLITE_PATH=${shellQuoted(env.LEADGEN_SQLITE_PATH)}`);
   }
-  const transportDsn = base.MESSENGER_TRANSPORT_DSN ?? "";
+  let transportDsn = base.MESSENGER_TRANSPORT_DSN ?? "";
   const onRedis = /^rediss?:\/\//i.test(transportDsn);
-  if (transportDsn !== "") exports.push(`MESSENGER_TRANSPORT_DSN=${maskPassword(transportDsn)}`);
+  if (onRedis && !/[?&]prefix=/.test(transportDsn)) {
+    // The demo's streams under a prefix of their own, apart from whatever else uses that Redis.
+    transportDsn = `${transportDsn}${transportDsn.includes("?") ? "&" : "?"}prefix=${DEMO_REDIS_PREFIX}`;
+    env.MESSENGER_TRANSPORT_DSN = transportDsn;
+  }
+  if (transportDsn !== "") exports.push(`MESSENGER_TRANSPORT_DSN=${shellQuoted(maskPassword(transportDsn))}`);
   const queues = onRedis
-    ? `Redis ${maskPassword(transportDsn)}: one stream per queue (high, normal, low, failed)`
+    ? `Redis ${maskPassword(transportDsn)} (one stream per queue: high, normal, low, failed)`
     : transportDsn !== ""
       ? maskPassword(transportDsn)
       : "doctrine://default: the seed's Doctrine transport, a table in the same database (queues high, normal, low, failed)";
@@ -66,4 +77,9 @@ export function resolveDemoEnvironment(base: Readonly<Record<string, string | un
 /** Passwords never reach the output: `postgres://app:***@db/app`. */
 export function maskPassword(dsn: string): string {
   return dsn.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
+}
+
+/** A value as a shell word: quoted when it holds anything the shell would read (`?`, `&`, spaces…). */
+function shellQuoted(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }
