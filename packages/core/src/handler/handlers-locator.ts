@@ -24,6 +24,7 @@ function typeLabel(type: HandledType): string {
 export class HandlersLocator {
   readonly #byType = new Map<HandledType, HandlerDescriptor[]>();
   readonly #cache = new Map<Function, readonly HandlerDescriptor[]>();
+  #anyBoundToTransport = false;
 
   constructor(entries: Iterable<HandlerEntry>) {
     for (const { handles, descriptor } of entries) {
@@ -40,6 +41,7 @@ export class HandlersLocator {
     // Stable sort: equal priorities keep registration order.
     for (const list of this.#byType.values()) {
       list.sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0));
+      if (list.some((d) => d.options.fromTransport !== undefined)) this.#anyBoundToTransport = true;
     }
   }
 
@@ -53,6 +55,8 @@ export class HandlersLocator {
   /** The handlers for the envelope, after `fromTransport` filtering by its received stamp. */
   getHandlers(envelope: Envelope): readonly HandlerDescriptor[] {
     const all = this.#handlersForClass(envelope.message.constructor as MessageClass);
+    // Without a transport-bound handler there is nothing to filter (and no array to allocate).
+    if (!this.#anyBoundToTransport) return all;
     const received = envelope.last(ReceivedStamp);
     if (received === undefined) return all; // sync dispatch: transport-bound handlers run too
     return all.filter(

@@ -23,16 +23,13 @@ function isRedelivered(stamp: object): boolean {
  */
 export class RejectRedeliveredMessageMiddleware implements Middleware {
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
-    if (envelope.has(ConsumedByWorkerStamp)) {
-      for (const stamps of envelope.all().values()) {
-        if (stamps.some(isRedelivered)) {
-          return Promise.reject(
-            new RejectRedeliveredMessageError(
-              "Redelivered message from the broker was rejected to avoid an infinite redelivery loop.",
-            ),
-          );
-        }
-      }
+    // Every stamp in a flat scan: grouping them (envelope.all()) would build a map per message.
+    if (envelope.has(ConsumedByWorkerStamp) && envelope.stamps().some(isRedelivered)) {
+      return Promise.reject(
+        new RejectRedeliveredMessageError(
+          "Redelivered message from the broker was rejected to avoid an infinite redelivery loop.",
+        ),
+      );
     }
     return stack.next().handle(envelope, stack);
   }

@@ -42,6 +42,21 @@ interface HeldForBatch extends InHandMessage {
 /** Acknowledgements in flight before the worker stops fetching until some complete. */
 const MAX_PENDING_ACKS = 256;
 
+/**
+ * Messages of one fetched batch the worker starts before it lets the event loop run once. Fast
+ * handlers complete in microtasks only, so a batch would otherwise run to its end before any I/O
+ * or timer: the transport's next claim, its batched acknowledgements and the database's answers
+ * would all wait for the whole batch. A count, not a time, so that what a batch does stays
+ * deterministic (a test driving the worker with a fake clock sees small batches run at once).
+ */
+const STARTS_BETWEEN_TURNS = 64;
+
+/** Captured at load: a test that installs fake timers later must not stop the worker. */
+const yieldToEventLoop: () => Promise<void> = (() => {
+  const immediate = globalThis.setImmediate;
+  return () => new Promise<void>((resolve) => immediate(resolve));
+})();
+
 function describe(envelope: Envelope): Record<string, unknown> {
   return {
     class: envelope.message.constructor?.name,
@@ -177,9 +192,15 @@ export class Worker implements WorkerEventSource {
         // Fetched messages are claimed: keep them alive while they wait for a free slot too.
         const waiting = envelopes.map((envelope) => ({ envelope, receiverName: name, receiver }));
         for (const entry of waiting) this.#inHand.add(entry);
+        let startsSinceTurn = 0;
         for (const entry of waiting) {
-          await this.#freeSlot();
-          if (!this.#stopping) await this.#rateLimit(name);
+          if (++startsSinceTurn > STARTS_BETWEEN_TURNS) {
+            startsSinceTurn = 1;
+            await yieldToEventLoop();
+          }
+          // Awaited only when there is something to wait for: each await costs a few microtasks.
+          if (this.#mustWaitForSlot()) await this.#freeSlot();
+          if (!this.#stopping && this.#options.rateLimiters?.has(name)) await this.#rateLimit(name);
           this.#inHand.delete(entry);
           // Not started: it stays claimed and comes back after the redelivery timeout.
           if (this.#stopping) continue;
@@ -255,13 +276,17 @@ export class Worker implements WorkerEventSource {
   }
 
   async #freeSlot(): Promise<void> {
-    // Acknowledgements still on their way count against a bound too: a slow backend slows intake.
-    while (
-      !this.#stopping &&
-      (this.#inFlight.size >= this.#concurrency || this.#finishing.size >= MAX_PENDING_ACKS)
-    ) {
+    while (this.#mustWaitForSlot()) {
       await new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
     }
+  }
+
+  #mustWaitForSlot(): boolean {
+    // Acknowledgements still on their way count against a bound too: a slow backend slows intake.
+    return (
+      !this.#stopping &&
+      (this.#inFlight.size >= this.#concurrency || this.#finishing.size >= MAX_PENDING_ACKS)
+    );
   }
 
   #wakeSlotWaiters(): void {

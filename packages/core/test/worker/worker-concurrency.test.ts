@@ -4,6 +4,7 @@ import {
   createMessenger,
   defineHandler,
   Envelope,
+  systemClock,
   TransportMessageIdStamp,
   Worker,
   WorkerRunningEvent,
@@ -111,4 +112,40 @@ describe("Worker concurrency", () => {
     expect(aborted.queue.rejected).toEqual([]);
     expect(aborted.queue.pending).toHaveLength(2);
   });
+
+  it.each([1, 20])(
+    "lets timers and I/O run while it works through a long batch of fast handlers (concurrency %i)",
+    async (concurrency) => {
+      // Handlers that finish in microtasks would otherwise keep the event loop to themselves until
+      // the whole batch is done: a transport's next claim and batched acks could not go out.
+      const count = 5_000;
+      const queue = new QueueTransport(systemClock, undefined, count);
+      for (let n = 1; n <= count; n++)
+        await queue.send(Envelope.wrap(new Task(n), [new BusNameStamp("messenger.bus.default")]));
+      let handled = 0;
+      const messenger = createMessenger({
+        handlers: [
+          defineHandler(Task, function fast() {
+            handled++;
+          }),
+        ],
+      });
+      const events = messenger.events.child();
+      events.on(WorkerRunningEvent, (e) => {
+        if (e.isWorkerIdle) e.worker.stop();
+      });
+      const worker = new Worker(new Map([["q", queue]]), messenger.routableBus, events, {
+        sleep: 1,
+        concurrency,
+      });
+      let handledWhenTheLoopTurned: number | undefined;
+      setImmediate(() => {
+        handledWhenTheLoopTurned = handled;
+      });
+      await worker.run();
+      expect(handled).toBe(count);
+      expect(queue.acked).toHaveLength(count);
+      expect(handledWhenTheLoopTurned).toBeLessThan(count);
+    },
+  );
 });
