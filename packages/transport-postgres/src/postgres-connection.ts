@@ -2,6 +2,7 @@ import { type EncodedEnvelope, type Logger, MessengerError, TransportError } fro
 import type pg from "pg";
 import { type Statement, statements } from "./postgres-statements.js";
 import {
+  migrationStatements,
   parseSchemaVersion,
   SCHEMA_VERSION,
   type SchemaNames,
@@ -82,10 +83,14 @@ export class PostgresConnection {
         try {
           await client.query("SELECT pg_advisory_xact_lock($1)", [SETUP_LOCK_KEY]);
           const version = await this.#installedVersion(client);
-          // Version 1 is the first: there is nothing to migrate from yet. A later release runs its
-          // migrations here for `version < SCHEMA_VERSION`, under the same lock.
-          if (version === null)
-            for (const ddl of schemaStatements(this.#settings.names)) await client.query(ddl);
+          // Checked again under the lock: another worker may have set up or migrated meanwhile.
+          const ddl =
+            version === null
+              ? schemaStatements(this.#settings.names)
+              : version < SCHEMA_VERSION
+                ? migrationStatements(this.#settings.names, version)
+                : [];
+          for (const statement of ddl) await client.query(statement);
           await client.query("COMMIT");
         } catch (error) {
           await client.query("ROLLBACK").catch((rollbackError: Error) => {
@@ -148,6 +153,11 @@ export class PostgresConnection {
   /** Ack and reject alike: the row is gone for good. */
   async delete(ids: readonly string[]): Promise<void> {
     await this.#wrap("acknowledge messages", () => this.#query(this.#sql.delete, [ids]));
+  }
+
+  /** Makes claimed rows claimable again at once (a prefetched batch the worker never took). */
+  async release(ids: readonly string[]): Promise<void> {
+    await this.#wrap("release claimed messages", () => this.#query(this.#sql.release, [ids]));
   }
 
   /** Moves each claim's deadline to now + redeliver_timeout + its extra milliseconds. */

@@ -32,6 +32,10 @@ export function statements(names: SchemaNames) {
     // Functions created by setup (see schema.ts): they pin the ordered index plan.
     claim: named(`SELECT id, body, headers FROM ${names.claimFunction}($1::text[], $2::float8, $3::int)`),
     delete: named(`DELETE FROM ${t} WHERE id = ANY($1::bigint[])`),
+    // Hands claimed rows back (a prefetched batch nobody took): claimable again at once.
+    release: named(
+      `UPDATE ${t} SET delivered_at = NULL WHERE id = ANY($1::bigint[]) AND delivered_at IS NOT NULL`,
+    ),
     keepalive: named(
       `UPDATE ${t} AS m SET delivered_at = now() + make_interval(secs => k.extra / 1000)
        FROM unnest($1::bigint[], $2::float8[]) AS k(id, extra)

@@ -30,6 +30,22 @@ import { schemaNames } from "./schema.js";
 import { StatementBatcher } from "./statement-batcher.js";
 import { waitForNotification } from "./wait-for-notification.js";
 
+/** A claim made ahead of the worker's next `get()`, while it handles the batch before. */
+interface Prefetch {
+  readonly queues: readonly string[];
+  readonly limit: number;
+  readonly rows: Promise<MessageRow[]>;
+}
+
+function sameQueues(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const ignore = () => {};
+
 /** Options of {@link PostgresTransport}; the `postgres://` and `doctrine://` DSNs are a front end to them. */
 export interface PostgresTransportOptions {
   /** Where to connect (host, port, user, password, database, ssl), as node-postgres takes it. */
@@ -86,12 +102,15 @@ export class PostgresTransport
   readonly #label: string;
   /** `schema.table`, as received stamps name it. */
   readonly #table: string;
+  readonly #logger: Logger;
   /** `[queueName]`, allocated once: what get() claims from. */
   readonly #ownQueue: readonly string[];
   /** The queues the worker last asked for (`--queues`): the ones an idle wait watches. */
   #watchedQueues: readonly string[];
   /** Idle waits in a row that ended on an already-due row without a claim since. */
   #dueButNotClaimed = 0;
+  /** The next batch, claimed while the worker handles the last one; at most one at a time. */
+  #prefetch: Prefetch | undefined;
 
   constructor(options: PostgresTransportOptions) {
     const name = options.name ?? "postgres";
@@ -113,6 +132,7 @@ export class PostgresTransport
     this.redeliveryTimeout = timeout;
     this.#serializer = options.serializer;
     this.#useNotify = options.useNotify ?? true;
+    this.#logger = options.logger ?? nullLogger;
     const { host = process.env.PGHOST ?? "localhost", port = 5432, database = "" } = options.connection;
     this.#connection = new PostgresConnection({
       config: options.connection,
@@ -121,7 +141,7 @@ export class PostgresTransport
       autoSetup: options.autoSetup ?? true,
       label,
       target: options.target ?? `${host}:${port}/${database}`,
-      logger: options.logger ?? nullLogger,
+      logger: this.#logger,
     });
     this.#sizer = new ClaimSizer(timeout, MAX_CLAIM_BATCH);
     this.#deletes = new StatementBatcher((ids) => this.#connection.delete(ids));
@@ -255,17 +275,65 @@ export class PostgresTransport
     return this.#connection.restartRequestedAt();
   }
 
-  /** Finishes pending acks and keepalives, then gives the pool back (the last user closes it). */
+  /**
+   * Hands a prefetched batch back to the table, finishes pending acks and keepalives, then gives
+   * the pool back (the last user closes it).
+   */
   async close(): Promise<void> {
-    await Promise.all([this.#deletes.drain(), this.#keepalives.drain()]);
+    const prefetch = this.#prefetch;
+    this.#prefetch = undefined;
+    await Promise.all([
+      prefetch ? this.#release(prefetch) : undefined,
+      this.#deletes.drain(),
+      this.#keepalives.drain(),
+    ]);
     await this.#connection.close();
   }
 
+  /**
+   * One claim statement, or the batch prefetched for these queues. After a full batch bigger than
+   * one row (the consumer was measured fast enough for batches, and more rows are likely waiting)
+   * the next batch is claimed at once, so the worker does not wait a round trip between batches.
+   * It is held here until the next get(): no longer than the worker takes to start the batch it
+   * just got, which the claim sizer keeps within a third of the redelivery timeout, like any row
+   * waiting in the worker for a free slot. A different get() or close() hands it back.
+   */
   async #claim(queues: readonly string[]): Promise<readonly Envelope[]> {
-    const rows = await this.#connection.claim(queues, this.#sizer.next());
+    let limit: number;
+    let rows: MessageRow[];
+    const prefetch = this.#prefetch;
+    this.#prefetch = undefined;
+    if (prefetch && sameQueues(prefetch.queues, queues)) {
+      limit = prefetch.limit;
+      rows = await prefetch.rows;
+    } else {
+      // First, so that rows of the queues asked for now are among what this claim may take.
+      if (prefetch) await this.#release(prefetch);
+      limit = this.#sizer.next();
+      rows = await this.#connection.claim(queues, limit);
+    }
     this.#sizer.claimed(rows.length);
     if (rows.length > 0) this.#dueButNotClaimed = 0;
+    if (limit > 1 && rows.length === limit && this.#prefetch === undefined) {
+      const next = this.#sizer.next();
+      const claimed = this.#connection.claim(queues, next);
+      // Awaited by the next get() or by #release; this only keeps a failure from being "unhandled".
+      claimed.catch(ignore);
+      this.#prefetch = { queues, limit: next, rows: claimed };
+    }
     return rows.map((row) => this.#decode(row));
+  }
+
+  /** Makes a prefetched batch claimable again; a failure only means it waits out the timeout. */
+  #release(prefetch: Prefetch): Promise<void> {
+    return prefetch.rows
+      .then((rows) => (rows.length > 0 ? this.#connection.release(rows.map((row) => row.id)) : undefined))
+      .catch((error: unknown) => {
+        this.#logger.warn(
+          { error },
+          "Could not hand back prefetched messages; they are delivered again after the redelivery timeout",
+        );
+      });
   }
 
   /** A row that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
@@ -276,10 +344,19 @@ export class PostgresTransport
     );
   }
 
-  async #remove(envelope: Envelope, operation: "ack" | "reject"): Promise<void> {
-    const id = this.#rowId(envelope, operation);
-    await this.#deletes.add(id);
+  // Not async: one promise per ack is the batch's, shared by every ack in its DELETE.
+  #remove(envelope: Envelope, operation: "ack" | "reject"): Promise<void> {
+    let id: string;
+    try {
+      id = this.#rowId(envelope, operation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const deleted = this.#deletes.add(id);
+    // The consumer's pace is when it finishes messages, not when the database confirms: measured
+    // here, the second claim of a fresh worker already knows it, without waiting out an ack.
     this.#sizer.finished();
+    return deleted;
   }
 
   #rowId(envelope: Envelope, operation: string): string {

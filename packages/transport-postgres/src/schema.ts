@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
  * release reads it and migrates from it; this one refuses a table it did not create (no version)
  * or one created by a newer release (a higher version).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const VERSION_COMMENT_PREFIX = "messenger-ts transport table; schema version ";
 
@@ -56,15 +56,51 @@ export function schemaNames(schema: string, table: string): SchemaNames {
 }
 
 /**
- * The DDL of schema version 1, run in one transaction under the setup lock, so a crash leaves
- * either nothing or everything (the version comment last).
+ * Table pages are left half empty so that the updates of `delivered_at` (claim, keepalive,
+ * release) are HOT: the new row version stays on its page and no index gets a new entry. That
+ * is why no index holds `delivered_at`. A claim of 500 rows cost about a third less than with
+ * the full pages and the index on claimed rows of version 1. The table is twice the size of its
+ * rows, which a queue table, emptied as it is worked through, can afford.
+ */
+const FILLFACTOR = 50;
+
+function versionComment(names: SchemaNames, version: number): string {
+  return `COMMENT ON TABLE ${names.qualifiedTable} IS '${VERSION_COMMENT_PREFIX}${version}'`;
+}
+
+const ORDERED_INDEX_ONLY = "SET enable_bitmapscan = off SET enable_seqscan = off";
+
+/**
+ * The earliest unclaimed row's available_at (past or future) or claim expiry, from now, in ms;
+ * null when the queues are empty. Claimed rows were due when claimed, so they are among the due
+ * rows of the claim index; an idle worker asks this only after finding nothing to claim there, so
+ * those are the claims in flight, not the backlog.
+ */
+function dueFunction(names: SchemaNames): string {
+  const t = names.qualifiedTable;
+  return `CREATE OR REPLACE FUNCTION ${names.dueFunction}(queues text[], redeliver_seconds float8)
+      RETURNS float8 LANGUAGE sql ${ORDERED_INDEX_ONLY} AS $body$
+      SELECT (EXTRACT(EPOCH FROM (min(d.due) - clock_timestamp())) * 1000)::float8
+      FROM unnest($1) AS q(name)
+      CROSS JOIN LATERAL (
+        SELECT (SELECT m.available_at FROM ${t} AS m WHERE m.queue_name = q.name AND m.delivered_at IS NULL
+                ORDER BY m.available_at, m.id LIMIT 1) AS due
+        UNION ALL
+        SELECT (SELECT min(m.delivered_at) FROM ${t} AS m WHERE m.queue_name = q.name
+                AND m.available_at <= now() AND m.delivered_at IS NOT NULL) + make_interval(secs => $2)
+      ) AS d
+    $body$`;
+}
+
+/**
+ * The DDL of the current schema version, run in one transaction under the setup lock, so a crash
+ * leaves either nothing or everything (the version comment last).
  *
  * - `headers` is jsonb: the driver parses it once on read, and operators can query it
  *   (`headers->>'type'`); the CHECK keeps foreign producers to an object.
  * - `<table>_claim_idx` (queue_name, available_at, id) serves the claim query in order: it walks
  *   the due rows oldest first and stops after the batch, skipping the few rows in flight.
- * - the partial `<table>_claimed_idx` holds only claimed rows: the earliest claim expiry an idle worker
- *   waits for is one index probe.
+ * - pages are half empty, so claims and keepalives are HOT updates (see FILLFACTOR).
  * - the trigger is per statement with a transition table, so a bulk insert of 20,000 rows sends
  *   one notification per queue, not 20,000.
  * - the claim and the due-time lookup are functions because they must walk the claim index in
@@ -73,9 +109,8 @@ export function schemaNames(schema: string, table: string): SchemaNames {
  *   a long queue; the functions switch bitmap and sequential scans off for their own statements.
  */
 export function schemaStatements(names: SchemaNames): string[] {
-  const { schema, table, qualifiedTable, qualifiedRestartTable, claimFunction, dueFunction, channel } = names;
+  const { schema, table, qualifiedTable, qualifiedRestartTable, claimFunction, channel } = names;
   const t = qualifiedTable;
-  const orderedIndexOnly = "SET enable_bitmapscan = off SET enable_seqscan = off";
   const fn = `${quote(schema)}.${quote(`${table}_notify`)}`;
   const literalChannel = `'${channel}'`; // built from validated identifiers or hex: no quote can occur
   return [
@@ -88,10 +123,8 @@ export function schemaStatements(names: SchemaNames): string[] {
       created_at timestamptz NOT NULL DEFAULT now(),
       available_at timestamptz NOT NULL DEFAULT now(),
       delivered_at timestamptz NULL
-    )`,
+    ) WITH (fillfactor = ${FILLFACTOR})`,
     `CREATE INDEX IF NOT EXISTS ${quote(`${table}_claim_idx`)} ON ${qualifiedTable} (queue_name, available_at, id)`,
-    `CREATE INDEX IF NOT EXISTS ${quote(`${table}_claimed_idx`)} ON ${qualifiedTable} (queue_name, delivered_at)
-      WHERE delivered_at IS NOT NULL`,
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$
     BEGIN
       PERFORM pg_notify(${literalChannel}, q.queue_name) FROM (SELECT DISTINCT queue_name FROM new_rows) AS q;
@@ -104,7 +137,7 @@ export function schemaStatements(names: SchemaNames): string[] {
     // Per queue: due rows oldest first, stopping after `batch`; SKIP LOCKED lets concurrent
     // claimers take the next rows instead of waiting. A claim older than the timeout is abandoned.
     `CREATE OR REPLACE FUNCTION ${claimFunction}(queues text[], redeliver_seconds float8, batch integer)
-      RETURNS TABLE (id bigint, body text, headers jsonb) LANGUAGE sql ${orderedIndexOnly} AS $body$
+      RETURNS TABLE (id bigint, body text, headers jsonb) LANGUAGE sql ${ORDERED_INDEX_ONLY} AS $body$
       WITH picked AS MATERIALIZED (
         SELECT c.id, c.available_at FROM unnest($1) AS q(name)
         CROSS JOIN LATERAL (
@@ -120,24 +153,32 @@ export function schemaStatements(names: SchemaNames): string[] {
       )
       SELECT claimed.id, claimed.body, claimed.headers FROM claimed ORDER BY claimed.available_at, claimed.id
     $body$`,
-    // The earliest unclaimed row's available_at (past or future) or claim expiry, from now, in ms;
-    // null when the queues are empty.
-    `CREATE OR REPLACE FUNCTION ${dueFunction}(queues text[], redeliver_seconds float8)
-      RETURNS float8 LANGUAGE sql ${orderedIndexOnly} AS $body$
-      SELECT (EXTRACT(EPOCH FROM (min(d.due) - clock_timestamp())) * 1000)::float8
-      FROM unnest($1) AS q(name)
-      CROSS JOIN LATERAL (
-        SELECT (SELECT m.available_at FROM ${t} AS m WHERE m.queue_name = q.name AND m.delivered_at IS NULL
-                ORDER BY m.available_at, m.id LIMIT 1) AS due
-        UNION ALL
-        SELECT (SELECT m.delivered_at FROM ${t} AS m WHERE m.queue_name = q.name AND m.delivered_at IS NOT NULL
-                ORDER BY m.delivered_at LIMIT 1) + make_interval(secs => $2)
-      ) AS d
-    $body$`,
+    dueFunction(names),
     `CREATE TABLE IF NOT EXISTS ${qualifiedRestartTable} (
       id smallint PRIMARY KEY CHECK (id = 1),
       requested_at bigint NOT NULL
     )`,
-    `COMMENT ON TABLE ${qualifiedTable} IS '${VERSION_COMMENT_PREFIX}${SCHEMA_VERSION}'`,
+    versionComment(names, SCHEMA_VERSION),
   ];
+}
+
+/**
+ * The DDL that takes a table of an older version to the current one, step by step, run like
+ * `schemaStatements` (one transaction, under the setup lock, the version comment last).
+ *
+ * 1 → 2: claims become HOT updates: the partial index on claimed rows goes (the due-time lookup
+ * finds claims through the claim index instead), and pages are filled to half from now on
+ * (existing pages keep what they hold).
+ */
+export function migrationStatements(names: SchemaNames, from: number): string[] {
+  const steps: string[] = [];
+  if (from < 2) {
+    steps.push(
+      `DROP INDEX IF EXISTS ${quote(names.schema)}.${quote(`${names.table}_claimed_idx`)}`,
+      `ALTER TABLE ${names.qualifiedTable} SET (fillfactor = ${FILLFACTOR})`,
+      dueFunction(names),
+    );
+  }
+  steps.push(versionComment(names, SCHEMA_VERSION));
+  return steps;
 }

@@ -5,13 +5,15 @@
  * few `DELETE … WHERE id = ANY($1)` instead of N round trips.
  *
  * Every caller's promise settles with its own statement: nothing is reported done before the
- * statement holding it committed, and a failed statement rejects every caller in it.
+ * statement holding it committed, and a failed statement rejects every caller in it. The callers
+ * of one statement share one promise (a promise per call cost more than the call's share of the
+ * statement).
  */
 export class StatementBatcher<T> {
   readonly #run: (items: readonly T[]) => Promise<void>;
   #items: T[] = [];
-  #resolves: (() => void)[] = [];
-  #rejects: ((error: unknown) => void)[] = [];
+  /** Settles when the statement holding `#items` has run; created with the first of them. */
+  #next: Outcome | undefined;
   #scheduled = false;
   #running: Promise<void> | undefined;
 
@@ -20,15 +22,13 @@ export class StatementBatcher<T> {
   }
 
   add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#items.push(item);
-      this.#resolves.push(resolve);
-      this.#rejects.push(reject);
-      if (!this.#scheduled && !this.#running) {
-        this.#scheduled = true;
-        setImmediate(() => void this.#flush());
-      }
-    });
+    this.#items.push(item);
+    this.#next ??= outcome();
+    if (!this.#scheduled && !this.#running) {
+      this.#scheduled = true;
+      setImmediate(() => void this.#flush());
+    }
+    return this.#next.promise;
   }
 
   /** Resolves once every item added so far went through a statement (succeeded or not). */
@@ -43,21 +43,28 @@ export class StatementBatcher<T> {
     this.#scheduled = false;
     while (this.#items.length > 0) {
       const items = this.#items;
-      const resolves = this.#resolves;
-      const rejects = this.#rejects;
+      const done = this.#next!;
       this.#items = [];
-      this.#resolves = [];
-      this.#rejects = [];
-      this.#running = this.#run(items).then(
-        () => {
-          for (const resolve of resolves) resolve();
-        },
-        (error: unknown) => {
-          for (const reject of rejects) reject(error);
-        },
-      );
+      this.#next = undefined;
+      this.#running = this.#run(items).then(done.resolve, done.reject);
       await this.#running;
       this.#running = undefined;
     }
   }
+}
+
+interface Outcome {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function outcome(): Outcome {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }

@@ -64,6 +64,40 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
     expect(numbers(second)[0]).toBe(1);
   });
 
+  it("claims the next batch while a full one is handled; close() hands an untaken one back", async () => {
+    const t = transport();
+    const total = 2 * MAX_CLAIM_BATCH + 101;
+    await t.sendMany(Array.from({ length: total }, (_, n) => Envelope.wrap(new Job(n))));
+    const claimed = async () =>
+      (await admin.query(`SELECT count(*)::int AS n FROM ${table(t)} WHERE delivered_at IS NOT NULL`)).rows[0]
+        .n as number;
+    const [first] = await t.get(); // one row: nothing measured yet, so nothing claimed ahead
+    expect(await claimed()).toBe(1);
+    await t.ack(first!);
+    const second = await t.get();
+    expect(numbers(second)).toEqual(Array.from({ length: MAX_CLAIM_BATCH }, (_, i) => 1 + i));
+    await vi.waitFor(async () =>
+      expect(await claimed(), "the next batch, before any get()").toBe(2 * MAX_CLAIM_BATCH),
+    );
+    const third = await t.get();
+    expect(numbers(third)).toEqual(
+      Array.from({ length: MAX_CLAIM_BATCH }, (_, i) => 1 + MAX_CLAIM_BATCH + i),
+    );
+    await vi.waitFor(async () => expect(await claimed()).toBe(total - 1));
+    await t.close();
+    expect(await claimed(), "the last 100, claimed ahead, are claimable again").toBe(2 * MAX_CLAIM_BATCH);
+  });
+
+  it("hands a batch claimed ahead back when the next get() asks for other queues", async () => {
+    const t = transport();
+    await t.sendMany(Array.from({ length: 2 * MAX_CLAIM_BATCH + 1 }, (_, n) => Envelope.wrap(new Job(n))));
+    await t.ack((await t.get())[0]!);
+    expect(await t.get()).toHaveLength(MAX_CLAIM_BATCH);
+    expect(await t.getFromQueues(["other"])).toEqual([]);
+    const left = await admin.query(`SELECT count(*)::int AS n FROM ${table(t)} WHERE delivered_at IS NULL`);
+    expect(left.rows[0].n, "the batch claimed ahead for the default queue").toBe(MAX_CLAIM_BATCH);
+  });
+
   it("claims few rows when acks come slowly, so a waiting batch cannot outlive the redelivery timeout", async () => {
     const t = transport({ redeliver_timeout: 0.3 }); // a third is 100 ms
     await t.sendMany(Array.from({ length: 10 }, (_, n) => Envelope.wrap(new Job(n))));
@@ -203,7 +237,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       );
       expect(rows[0]).toEqual({
         comment: `messenger-ts transport table; schema version ${SCHEMA_VERSION}`,
-        indexes: ["jobs_claim_idx", "jobs_claimed_idx", "jobs_pkey"],
+        indexes: ["jobs_claim_idx", "jobs_pkey"],
         triggers: 1,
         restart: true,
       });
@@ -226,7 +260,35 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 99'`);
       const later = createTransport({ schema, table_name: t.tableName });
       open.push(later);
-      await expect(later.setup()).rejects.toThrow(/schema version 99, newer than the 1/);
+      await expect(later.setup()).rejects.toThrow(
+        new RegExp(`schema version 99, newer than the ${SCHEMA_VERSION} `),
+      );
+    });
+
+    it("migrates a version 1 table: claims become HOT updates, rows kept", async () => {
+      const t = transport();
+      await t.send(Envelope.wrap(new Job(1)));
+      const claimedIdx = `"${t.schema}"."${t.tableName}_claimed_idx"`;
+      // What version 1 had: the partial index on claimed rows, full pages, its version comment.
+      await admin.query(
+        `CREATE INDEX ${claimedIdx.split(".")[1]} ON ${table(t)} (queue_name, delivered_at) WHERE delivered_at IS NOT NULL`,
+      );
+      await admin.query(`ALTER TABLE ${table(t)} RESET (fillfactor)`);
+      await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 1'`);
+      const upgraded = createTransport({ schema, table_name: t.tableName });
+      open.push(upgraded);
+      await upgraded.setup();
+      const { rows } = await admin.query(
+        `SELECT obj_description(to_regclass($1), 'pg_class') AS comment, to_regclass($2) IS NULL AS dropped,
+                (SELECT reloptions FROM pg_class WHERE oid = to_regclass($1)) AS options`,
+        [table(t), claimedIdx],
+      );
+      expect(rows[0]).toEqual({
+        comment: `messenger-ts transport table; schema version ${SCHEMA_VERSION}`,
+        dropped: true,
+        options: ["fillfactor=50"],
+      });
+      expect(numbers(await upgraded.get())).toEqual([1]);
     });
   });
 });
