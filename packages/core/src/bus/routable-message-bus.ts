@@ -5,6 +5,8 @@ import type { Query } from "../message/query.js";
 import { BusNameStamp } from "../stamps/bus-name-stamp.js";
 import { MessageBus } from "./message-bus.js";
 
+const NO_STAMPS: readonly Stamp[] = [];
+
 /**
  * The bus workers dispatch on: it picks the bus named in the envelope's bus-name stamp, or the
  * fallback (default) bus when there is none. It only takes envelopes.
@@ -32,7 +34,10 @@ export class RoutableMessageBus extends MessageBus {
     return bus;
   }
 
-  dispatch<T extends object>(message: T | Envelope<T>, stamps: readonly Stamp[] = []): Promise<Envelope<T>> {
+  dispatch<T extends object>(
+    message: T | Envelope<T>,
+    stamps: readonly Stamp[] = NO_STAMPS,
+  ): Promise<Envelope<T>> {
     if (!(message instanceof Envelope)) {
       return Promise.reject(
         new InvalidArgumentError("Messages passed to the routable bus must be wrapped in an Envelope.", {
