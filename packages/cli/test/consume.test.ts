@@ -77,6 +77,21 @@ describe.each([
   );
 
   it.skipIf(!up)(
+    "--limit stops with the rest of a fetched batch handed back, available to the next worker at once",
+    async () => {
+      expect((await cli.run(["app:dispatch", "11", "12", "13", "14", "15"])).code).toBe(0);
+      const first = await cli.run(["messenger:consume", "async", "--limit=2"]);
+      expect(lines(first.stdout)).toEqual(["handled 11", "handled 12"]);
+      // Counted as waiting (not claimed) right away, not after the redelivery timeout.
+      expect((await counts()).async).toBe(3);
+      const second = await cli.run(["messenger:consume", "async", "--limit=3"]);
+      expect(lines(second.stdout)).toEqual(["handled 13", "handled 14", "handled 15"]);
+      expect((await counts()).async).toBe(0);
+    },
+    WAIT,
+  );
+
+  it.skipIf(!up)(
     "-vv logs each message; failing jobs are retried, then go to the failure transport; --failure-limit stops",
     async () => {
       expect((await cli.run(["app:dispatch", "--fail", "7", "8"])).code).toBe(0);

@@ -187,6 +187,17 @@ export class InMemoryTransport
       this.#clock.now() + (seconds === undefined ? this.redeliveryTimeout : seconds * 1_000);
   }
 
+  /**
+   * Makes claimed messages available again at once, as a worker does with the ones it fetched but
+   * did not start before stopping. A message no longer stored (acked in the meantime) is left alone.
+   */
+  async release(envelopes: readonly Envelope[]): Promise<void> {
+    for (const envelope of envelopes) {
+      const message = this.#queue.get(this.#idOf(envelope, "release"));
+      if (message) message.claimedUntil = undefined;
+    }
+  }
+
   /** Nothing to create. */
   async setup(): Promise<void> {}
 
@@ -299,7 +310,7 @@ export class InMemoryTransport
   }
 
   /** The stored id the envelope names; throws a LogicError when it carries no TransportMessageIdStamp. */
-  #idOf(envelope: Envelope, operation: "ack" | "reject" | "keepalive"): number {
+  #idOf(envelope: Envelope, operation: "ack" | "reject" | "keepalive" | "release"): number {
     const stamp = envelope.last(TransportMessageIdStamp);
     if (!stamp) {
       throw new LogicError(

@@ -212,6 +212,12 @@ export class PostgresTransport
     return this.#remove(envelope, "reject");
   }
 
+  /** Hands claimed rows back, claimable again at once: a worker stopping before it started them. */
+  async release(envelopes: readonly Envelope[]): Promise<void> {
+    const ids = envelopes.map((envelope) => this.#rowId(envelope, "release"));
+    if (ids.length > 0) await this.#connection.release(ids);
+  }
+
   /**
    * Pushes the claim's deadline to now + the redelivery timeout, or now + `seconds` when that is
    * longer (Symfony throws instead). Keepalives issued together go out as one UPDATE.

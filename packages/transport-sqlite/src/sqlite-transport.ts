@@ -159,6 +159,16 @@ export class SqliteTransport
     await this.#finish(envelope, "reject");
   }
 
+  /** Hands claimed messages back, claimable again at once: a worker stopping before it started them. */
+  async release(envelopes: readonly Envelope[]): Promise<void> {
+    const ids = envelopes.map((envelope) => this.#rowIdOf(envelope, "release"));
+    if (ids.length === 0) return;
+    // No longer ours: the next keepalive must not claim them again, nor a pending one after this.
+    for (const id of ids) this.#handedOut.delete(id);
+    await this.#touches.pending;
+    await this.#connection.release(ids);
+  }
+
   /**
    * Refreshes the claim of this message and of every other one this transport handed out and that
    * is not finished: the worker keeps alive only the messages in handlers, while the rest of a

@@ -11,6 +11,7 @@ import { isBulkSender } from "../transport/capabilities/bulk-sender.js";
 import { isKeepaliveReceiver } from "../transport/capabilities/keepalive-receiver.js";
 import { isListableReceiver } from "../transport/capabilities/listable-receiver.js";
 import { isMessageCountAware } from "../transport/capabilities/message-count-aware.js";
+import { isReleasableReceiver } from "../transport/capabilities/releasable-receiver.js";
 import { isSetupableTransport } from "../transport/capabilities/setupable-transport.js";
 import type { Transport } from "../transport/transport.js";
 import { ConformanceMessage, OtherConformanceMessage } from "./conformance-messages.js";
@@ -212,6 +213,24 @@ export function describeTransportConformance(
       await transport.keepalive(received!, 5);
       await expectNothingAvailable(transport, "keepalive must not release the claim");
       await transport.ack(received!);
+      await expectNothingAvailable(transport, "an acked message must not come back");
+    });
+
+    it("release makes claimed messages available again at once, keepalive included (when ReleasableReceiver)", async (ctx) => {
+      ctx.skip(!isReleasableReceiver(transport), "not a ReleasableReceiver");
+      if (!isReleasableReceiver(transport)) return;
+      await transport.send(Envelope.wrap(new ConformanceMessage("first", 1)));
+      await transport.send(Envelope.wrap(new ConformanceMessage("second", 2)));
+      const claimed = await receive(transport, 2);
+      await transport.ack(claimed[0]!);
+      if (isKeepaliveReceiver(transport)) await transport.keepalive(claimed[1]!);
+      // The acked one is left alone; the other is claimable at once, by the same id.
+      await transport.release(claimed);
+      const [again, ...more] = await receive(transport, 1);
+      expect(more).toEqual([]);
+      expect(idOf(again!)).toBe(idOf(claimed[1]!));
+      if (isKeepaliveReceiver(transport)) await transport.keepalive(again!);
+      await transport.ack(again!);
       await expectNothingAvailable(transport, "an acked message must not come back");
     });
 

@@ -5,6 +5,7 @@ export { isListableReceiver, type ListableReceiver } from "./capabilities/listab
 export { isMessageCountAware, type MessageCountAware } from "./capabilities/message-count-aware.js";
 export { isMessageWaiter, type MessageWaiter } from "./capabilities/message-waiter.js";
 export { isQueueReceiver, type QueueReceiver } from "./capabilities/queue-receiver.js";
+export { isReleasableReceiver, type ReleasableReceiver } from "./capabilities/releasable-receiver.js";
 export { isSetupableTransport, type SetupableTransport } from "./capabilities/setupable-transport.js";
 export { ClaimSizer } from "./claim-sizer.js";
 export { type Dsn, parseDsn, redactDsn } from "./dsn.js";

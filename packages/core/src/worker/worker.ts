@@ -15,6 +15,7 @@ import { ReceivedStamp } from "../stamps/received-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
 import { isMessageWaiter } from "../transport/capabilities/message-waiter.js";
 import { isQueueReceiver } from "../transport/capabilities/queue-receiver.js";
+import { isReleasableReceiver } from "../transport/capabilities/releasable-receiver.js";
 import type { Receiver } from "../transport/receiver.js";
 import type { WorkerEventSource } from "./events/worker-event.js";
 import { WorkerMessageFailedEvent } from "./events/worker-message-failed-event.js";
@@ -198,6 +199,7 @@ export class Worker implements WorkerEventSource {
         const waiting = envelopes.map((envelope) => ({ envelope, receiverName: name, receiver }));
         for (const entry of waiting) this.#inHand.add(entry);
         let startsSinceTurn = 0;
+        const unstarted: Envelope[] = [];
         for (const entry of waiting) {
           if (++startsSinceTurn > STARTS_BETWEEN_TURNS) {
             startsSinceTurn = 1;
@@ -207,10 +209,13 @@ export class Worker implements WorkerEventSource {
           if (this.#mustWaitForSlot()) await this.#freeSlot();
           if (!this.#stopping && this.#options.rateLimiters?.has(name)) await this.#rateLimit(name);
           this.#inHand.delete(entry);
-          // Not started: it stays claimed and comes back after the redelivery timeout.
-          if (this.#stopping) continue;
+          if (this.#stopping) {
+            unstarted.push(entry.envelope);
+            continue;
+          }
           this.#start(entry.envelope, name, receiver);
         }
+        if (unstarted.length > 0) await this.#release(name, receiver, unstarted);
         break; // priority: start again from the first receiver
       }
       if (this.#stopping) break;
@@ -222,6 +227,23 @@ export class Worker implements WorkerEventSource {
       await this.#events.dispatch(new WorkerRunningEvent(this, true));
       const wait = Math.max(0, (this.#options.sleep ?? 1_000) - (this.#clock.now() - roundStart));
       if (!this.#stopping && wait > 0) await this.#idle(wait);
+    }
+  }
+
+  /**
+   * Fetched but never started because the worker is stopping: handed back so another worker gets
+   * them at once. A receiver that cannot release, or fails to, leaves them claimed until its
+   * redelivery timeout, which loses nothing.
+   */
+  async #release(name: string, receiver: Receiver, envelopes: readonly Envelope[]): Promise<void> {
+    if (!isReleasableReceiver(receiver)) return;
+    try {
+      await receiver.release(envelopes);
+    } catch (error) {
+      this.#logger.warn(
+        { transport: name, count: envelopes.length, error },
+        "Could not hand back unstarted messages; they are delivered again after the redelivery timeout",
+      );
     }
   }
 

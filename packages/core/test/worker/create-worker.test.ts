@@ -38,6 +38,24 @@ describe("createWorker", () => {
     expect(queue.acked).toHaveLength(2);
   });
 
+  it("hands back the fetched messages it did not start when a limit stops it", async () => {
+    const { queue, messenger } = await setup(() => {}, 5);
+    await createWorker(messenger, { receivers: ["q"], limit: 2 }).run();
+    expect(queue.acked.map((e) => (e.message as Job).n)).toEqual([1, 2]);
+    expect(queue.released.map((e) => (e.message as Job).n)).toEqual([3, 4, 5]);
+    // Available to the next worker at once, not after a redelivery timeout.
+    expect((await queue.get()).map((e) => (e.message as Job).n)).toEqual([3, 4, 5]);
+  });
+
+  it("keeps going to a clean stop when handing back fails: the messages wait out their claim", async () => {
+    const { queue, messenger } = await setup(() => {}, 4);
+    queue.releaseError = new Error("database gone");
+    await createWorker(messenger, { receivers: ["q"], limit: 1 }).run();
+    expect(queue.acked).toHaveLength(1);
+    expect(queue.released).toEqual([]);
+    expect(queue.pending).toHaveLength(3);
+  });
+
   it("stops after --failure-limit failures", async () => {
     const { queue, messenger } = await setup(() => {
       throw new Error("no");
