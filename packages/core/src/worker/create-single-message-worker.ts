@@ -1,15 +1,11 @@
 import type { Messenger } from "../config/messenger.js";
 import type { Envelope } from "../envelope/envelope.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
-import { AddErrorDetailsStampListener } from "../listeners/add-error-details-stamp-listener.js";
-import { SendFailedMessageForRetryListener } from "../listeners/send-failed-message-for-retry-listener.js";
-import { SendFailedMessageToFailureTransportListener } from "../listeners/send-failed-message-to-failure-transport-listener.js";
 import { StopWorkerOnMessageLimitListener } from "../listeners/stop-worker-on-message-limit-listener.js";
 import { registerListeners } from "../listeners/worker-listener.js";
-import { RetryStrategyLocator } from "../retry/retry-strategy-locator.js";
-import type { Sender } from "../transport/sender.js";
 import { SingleMessageReceiver } from "../transport/single-message-receiver.js";
 import { WorkerRunningEvent } from "./events/worker-running-event.js";
+import { failurePathListeners } from "./failure-path-listeners.js";
 import { Worker } from "./worker.js";
 
 export interface SingleMessageWorkerOptions {
@@ -43,34 +39,9 @@ export function createSingleMessageWorker(messenger: Messenger, options: SingleM
   const receiver = new SingleMessageReceiver(transport, envelope);
   const events = options.events ?? messenger.events.child();
   const { clock, logger } = messenger;
-  const strategies = new RetryStrategyLocator(messenger);
-  const senderFor = (name: string): Sender | undefined =>
-    messenger.transportNames.includes(name) ? messenger.getTransport(name) : undefined;
-  const failureSenderFor = (name: string) => {
-    const failureName = messenger.transportNames.includes(name)
-      ? messenger.getFailureTransportName(name)
-      : undefined;
-    return failureName === undefined
-      ? undefined
-      : { name: failureName, sender: messenger.getTransport(failureName) };
-  };
   // The failure path of createWorker, without the stop conditions of a long-running consumer.
   registerListeners(events, [
-    new AddErrorDetailsStampListener(),
-    new SendFailedMessageForRetryListener({
-      senderFor,
-      retryStrategyFor: strategies.lookup,
-      events,
-      logger,
-      clock,
-    }),
-    new SendFailedMessageToFailureTransportListener({
-      failureSenderFor,
-      senderFor,
-      retryStrategyFor: strategies.lookup,
-      logger,
-      clock,
-    }),
+    ...failurePathListeners(messenger, events),
     new StopWorkerOnMessageLimitListener(1, { logger }),
   ]);
   // A listener of the received event may decide not to handle the message: the worker then gets

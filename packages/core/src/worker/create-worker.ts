@@ -1,10 +1,7 @@
 import type { Messenger } from "../config/messenger.js";
 import { resettableServices } from "../di/resettable-services.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { AddErrorDetailsStampListener } from "../listeners/add-error-details-stamp-listener.js";
 import { ResetServicesListener } from "../listeners/reset-services-listener.js";
-import { SendFailedMessageForRetryListener } from "../listeners/send-failed-message-for-retry-listener.js";
-import { SendFailedMessageToFailureTransportListener } from "../listeners/send-failed-message-to-failure-transport-listener.js";
 import { StopWorkerOnCustomStopExceptionListener } from "../listeners/stop-worker-on-custom-stop-exception-listener.js";
 import { StopWorkerOnFailureLimitListener } from "../listeners/stop-worker-on-failure-limit-listener.js";
 import { StopWorkerOnMemoryLimitListener } from "../listeners/stop-worker-on-memory-limit-listener.js";
@@ -15,10 +12,9 @@ import { registerListeners, type WorkerListener } from "../listeners/worker-list
 import type { RateLimiter } from "../rate-limit/rate-limiter.js";
 import { isSharedRateLimiterFactory } from "../rate-limit/rate-limiter.js";
 import { TokenBucketRateLimiter } from "../rate-limit/token-bucket-rate-limiter.js";
-import { RetryStrategyLocator } from "../retry/retry-strategy-locator.js";
 import type { Receiver } from "../transport/receiver.js";
-import type { Sender } from "../transport/sender.js";
 import { SyncTransport } from "../transport/sync/sync-transport.js";
+import { failurePathListeners } from "./failure-path-listeners.js";
 import { isRestartSignalStore, type RestartSignalStore } from "./restart-signal-store.js";
 import { Worker } from "./worker.js";
 import type { WorkerOptions } from "./worker-options.js";
@@ -90,33 +86,8 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
 
   const { clock, logger } = messenger;
   const events = messenger.events.child();
-  const strategies = new RetryStrategyLocator(messenger);
-  const senderFor = (name: string): Sender | undefined =>
-    messenger.transportNames.includes(name) ? messenger.getTransport(name) : undefined;
-  const failureSenderFor = (name: string) => {
-    const failureName = messenger.transportNames.includes(name)
-      ? messenger.getFailureTransportName(name)
-      : undefined;
-    return failureName === undefined
-      ? undefined
-      : { name: failureName, sender: messenger.getTransport(failureName) };
-  };
   const listeners: WorkerListener[] = [
-    new AddErrorDetailsStampListener(),
-    new SendFailedMessageForRetryListener({
-      senderFor,
-      retryStrategyFor: strategies.lookup,
-      events,
-      logger,
-      clock,
-    }),
-    new SendFailedMessageToFailureTransportListener({
-      failureSenderFor,
-      senderFor,
-      retryStrategyFor: strategies.lookup,
-      logger,
-      clock,
-    }),
+    ...failurePathListeners(messenger, events),
     new StopWorkerOnCustomStopExceptionListener({ logger }),
   ];
   if (limit !== undefined) listeners.push(new StopWorkerOnMessageLimitListener(limit, { logger }));
