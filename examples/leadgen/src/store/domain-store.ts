@@ -1,7 +1,5 @@
-import type { BenchmarkPeriod } from "../domain/benchmark-period.js";
 import type {
   Analysis,
-  AnalyzerFinding,
   Benchmark,
   CertificateCheck,
   CertificateStatus,
@@ -55,13 +53,8 @@ export interface LeadChanges {
   readonly companyId?: number | null;
 }
 
-export interface NewAnalysis {
-  readonly leadId: number;
-  readonly url: string;
-  readonly score: number;
-  readonly industry: string | null;
-  readonly findings: readonly AnalyzerFinding[];
-}
+/** An analysis as a handler writes it: the store adds the id and the time. */
+export type NewAnalysis = Omit<Analysis, "id" | "createdAt">;
 
 export interface NewProposal {
   readonly leadId: number;
@@ -91,26 +84,9 @@ export interface NewEmail {
   readonly providerMessageId: string;
 }
 
-export interface NewScreenshot {
-  readonly leadId: number;
-  readonly url: string;
-  readonly width: number;
-  readonly height: number;
-  readonly image: string;
-  readonly sha256: string;
-}
+export type NewScreenshot = Omit<Screenshot, "id" | "createdAt">;
 
-export interface NewBenchmark {
-  readonly industry: string;
-  readonly period: BenchmarkPeriod;
-  readonly periodKey: string;
-  readonly periodStart: number;
-  readonly periodEnd: number;
-  readonly leadsAnalyzed: number;
-  readonly averageScore: number | null;
-  readonly medianScore: number | null;
-  readonly p90Score: number | null;
-}
+export type NewBenchmark = Omit<Benchmark, "id" | "calculatedAt">;
 
 export interface NewCertificateCheck {
   readonly leadId: number;
