@@ -14,11 +14,7 @@ export function renderFailedList(
   output: ConsoleOutput,
 ): void {
   if (list.messages.length === 0) {
-    output.success(
-      filter.isActive
-        ? `No failed messages match the filter (${filter.describe()}).`
-        : "No failed messages were found.",
-    );
+    reportNoneFound(filter, output);
     return;
   }
   output.table(
@@ -47,11 +43,7 @@ export function renderFailedStats(
   output: ConsoleOutput,
 ): void {
   if (messages.length === 0) {
-    output.success(
-      filter.isActive
-        ? `No failed messages match the filter (${filter.describe()}).`
-        : "No failed messages were found.",
-    );
+    reportNoneFound(filter, output);
     return;
   }
   output.table(
@@ -80,4 +72,13 @@ export function countByClass(messages: readonly FailedMessage[]): ClassCount[] {
 
 function plural(count: number, noun: string): string {
   return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
+}
+
+/** Symfony's "No failed messages were found.", or which filter found none. */
+function reportNoneFound(filter: FailedMessageFilter, output: ConsoleOutput): void {
+  output.success(
+    filter.isActive
+      ? `No failed messages match the filter (${filter.describe()}).`
+      : "No failed messages were found.",
+  );
 }
