@@ -63,9 +63,14 @@ export class RedisMessageWaiter {
       const waiting: Waiting = {
         finish: () => {
           if (!this.#waiting.delete(waiting)) return;
-          clearTimeout(timer);
-          signal.removeEventListener("abort", waiting.finish);
           resolve();
+          // The timer and the abort listener are harmless once the wait is out of #waiting
+          // (finish returns at once); dropping them on the next turn lets the woken worker's
+          // fetch go out first.
+          setImmediate(() => {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", waiting.finish);
+          });
         },
         reschedule: () => {
           clearTimeout(timer);
