@@ -14,7 +14,15 @@ export interface Row {
   readonly digits: number;
   /** A cell of its own instead of "median (min-max)", from that system's measurements. */
   readonly cell?: (measurements: readonly Measurement[]) => string;
+  /** What messenger-ts must reach on this row, on the backends where a peer runs. */
+  readonly target?: Target;
 }
+
+/**
+ * A target: the median of the per-round ratios to the best peer on the same backend (at least it
+ * for "higher is better", at most it for "lower"), or a ceiling on the figure itself.
+ */
+export type Target = { readonly ratio: number } | { readonly atMost: number; readonly unit: string };
 
 export interface Measurement {
   /** Figures by metric key; a key not present was not measured. */

@@ -1,12 +1,13 @@
 // Runs the queue scenarios for every system, in rounds: in each round every scenario runs for every
 // system back to back, the first system rotated each round, so a noisy moment on the machine does
-// not always hit the same system. Then it summarises (median, min, max over rounds) and divides each
-// figure by the same round's figure of the baseline on the same backend.
+// not always hit the same system. Then it summarises (median, min, max over rounds), divides each
+// figure by the same round's figure of the best peer on the same backend, and judges the targets.
 
 import type { Measurement, QueueScenario, Row } from "./queue-scenario.js";
 import { type Summary, summarize } from "./summarize.js";
-import { BASELINE } from "./systems/index.js";
-import type { System } from "./systems/system.js";
+import { hasPeers, NO_PEER_REFERENCE } from "./systems/index.js";
+import type { Backend, System } from "./systems/system.js";
+import { formatTargets, judgeTargets, type TargetRecord } from "./targets.js";
 
 export interface SideBySideOptions {
   readonly scenarios: readonly QueueScenario[];
@@ -32,8 +33,13 @@ export interface FigureRecord {
   readonly system: string;
   readonly value?: Summary;
   readonly cell: string;
-  /** The figure divided by the baseline's, round by round; absent for the baseline itself. */
-  readonly ratio?: Summary & { readonly baseline: string };
+  /**
+   * The figure divided by that of `against` (the best peer on the same backend for this figure,
+   * or messenger-postgres on a backend without peers), round by round; absent for the best peer.
+   */
+  readonly ratio?: Summary & { readonly against: string };
+  /** This system is the best peer on its backend for this figure: the others are divided by it. */
+  readonly bestPeer?: true;
 }
 
 export interface SideBySideResult {
@@ -49,6 +55,7 @@ export interface SideBySideResult {
   }[];
   readonly measurements: readonly MeasurementRecord[];
   readonly figures: readonly FigureRecord[];
+  readonly targets: readonly TargetRecord[];
   readonly problems: readonly string[];
 }
 
@@ -108,8 +115,11 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
   for (const scenario of scenarios) {
     const n = sizeOf(scenario, options.n);
     for (const row of scenario.rows(n)) {
+      const medians = mediansOf(scenario, row, available, measurements);
       for (const system of available) {
-        figures.push(figure(scenario, row, system, available, measurements));
+        figures.push(
+          figure(scenario, row, system, referenceFor(system, row, available, medians), measurements),
+        );
       }
     }
     for (const record of measurements) {
@@ -129,6 +139,11 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     systems: systemInfo,
     measurements,
     figures,
+    targets: judgeTargets(
+      scenarios.map((scenario) => ({ scenario, rows: scenario.rows(sizeOf(scenario, options.n)) })),
+      available,
+      figures,
+    ),
     problems,
   };
 }
@@ -158,17 +173,76 @@ export function formatNumber(value: number, digits: number): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+function valuesOf(row: Row, measurements: Iterable<Measurement>): number[] {
+  return [...measurements].map((m) => m.values[row.metric]).filter((v): v is number => v !== undefined);
+}
+
+function mediansOf(
+  scenario: QueueScenario,
+  row: Row,
+  available: readonly System[],
+  measurements: readonly MeasurementRecord[],
+): Map<string, number> {
+  const medians = new Map<string, number>();
+  for (const system of available) {
+    const values = valuesOf(row, valuesByRound(measurements, scenario.name, system.name).values());
+    if (values.length > 0) medians.set(system.name, summarize(values).median);
+  }
+  return medians;
+}
+
+interface Reference {
+  /** The system whose figure this one is divided by; absent: no ratio. */
+  readonly against?: string;
+  readonly bestPeer: boolean;
+}
+
+/**
+ * Which system a figure is divided by. On a backend with peers: the peer with the best median of
+ * this figure (graphile-worker may enqueue fastest while another peer has the lowest latency).
+ * On a backend without peers: messenger-postgres.
+ */
+function referenceFor(
+  system: System,
+  row: Row,
+  available: readonly System[],
+  medians: ReadonlyMap<string, number>,
+): Reference {
+  if (!row.better) return { bestPeer: false };
+  if (!hasPeers(system.backend)) {
+    const usable = system.name !== NO_PEER_REFERENCE && medians.has(NO_PEER_REFERENCE);
+    return { bestPeer: false, ...(usable ? { against: NO_PEER_REFERENCE } : {}) };
+  }
+  const best = bestPeer(system.backend, row, available, medians);
+  if (best === undefined) return { bestPeer: false };
+  return best === system.name ? { bestPeer: true } : { against: best, bestPeer: false };
+}
+
+function bestPeer(
+  backend: Backend,
+  row: Row,
+  available: readonly System[],
+  medians: ReadonlyMap<string, number>,
+): string | undefined {
+  const sign = row.better === "lower" ? -1 : 1;
+  let best: string | undefined;
+  for (const system of available) {
+    const median = medians.get(system.name);
+    if (!system.peer || system.backend !== backend || median === undefined) continue;
+    if (best === undefined || sign * median > sign * medians.get(best)!) best = system.name;
+  }
+  return best;
+}
+
 function figure(
   scenario: QueueScenario,
   row: Row,
   system: System,
-  available: readonly System[],
+  reference: Reference,
   measurements: readonly MeasurementRecord[],
 ): FigureRecord {
   const own = valuesByRound(measurements, scenario.name, system.name);
-  const values = [...own.values()]
-    .map((m) => m.values[row.metric])
-    .filter((v): v is number => v !== undefined);
+  const values = valuesOf(row, own.values());
   const value = values.length > 0 ? summarize(values) : undefined;
   const failed = [...own.values()].some((m) => (m.problems?.length ?? 0) > 0);
   let cell = row.cell
@@ -181,16 +255,15 @@ function figure(
   if (failed && !row.cell && value) cell += " (!)";
 
   let ratio: FigureRecord["ratio"];
-  const baseline = BASELINE[system.backend];
-  if (row.better && baseline !== system.name && available.some((s) => s.name === baseline)) {
-    const theirs = valuesByRound(measurements, scenario.name, baseline);
+  if (reference.against !== undefined) {
+    const theirs = valuesByRound(measurements, scenario.name, reference.against);
     const ratios: number[] = [];
     for (const [round, measurement] of own) {
       const mine = measurement.values[row.metric];
       const base = theirs.get(round)?.values[row.metric];
       if (mine !== undefined && base !== undefined && base > 0) ratios.push(mine / base);
     }
-    if (ratios.length > 0) ratio = { ...summarize(ratios), baseline };
+    if (ratios.length > 0) ratio = { ...summarize(ratios), against: reference.against };
   }
   return {
     scenario: scenario.name,
@@ -200,6 +273,7 @@ function figure(
     ...(value ? { value } : {}),
     cell,
     ...(ratio ? { ratio } : {}),
+    ...(reference.bestPeer ? { bestPeer: true as const } : {}),
   };
 }
 
@@ -208,7 +282,7 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
   return [header, align, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
-/** The results as Markdown: the figures, the ratios to each backend's baseline, skips and problems. */
+/** The results as Markdown: the figures, the ratios to the best peers, the targets, skips and problems. */
 export function formatSideBySide(result: SideBySideResult, scenarios: readonly QueueScenario[]): string {
   const measured = result.systems.filter((s) => !s.skipped);
   const header = ["metric", ...measured.map((s) => `${s.name} (${s.backend})`)];
@@ -225,7 +299,7 @@ export function formatSideBySide(result: SideBySideResult, scenarios: readonly Q
       if (!row.better) continue;
       const ratios = measured.map((system) => {
         const f = result.figures.find((x) => x.metric === row.metric && x.system === system.name);
-        if (BASELINE[system.backend as keyof typeof BASELINE] === system.name) return "1 (baseline)";
+        if (f?.bestPeer) return "1 (best peer)";
         if (!f?.ratio) return "-";
         const r = f.ratio;
         return `${r.median.toFixed(2)}x (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
@@ -233,18 +307,17 @@ export function formatSideBySide(result: SideBySideResult, scenarios: readonly Q
       ratioRows.push([`${row.label} (${row.better} is better)`, ...ratios]);
     }
   }
-  const baselines = [...new Set(measured.map((s) => s.backend))]
-    .map((backend) => `${backend}: ${BASELINE[backend as keyof typeof BASELINE]}`)
-    .join(", ");
   const parts = [
     `side by side: median (min–max) over ${result.repetitions} rounds`,
     "",
     markdownTable(header, figureRows),
     "",
-    `ratio to the baseline on the same backend (${baselines}), per round, then median (min–max)`,
+    "ratio to the best peer on the same backend for each figure (SQLite and memory, which have no peer: to " +
+      `${NO_PEER_REFERENCE}), per round, then median (min–max)`,
     "",
     markdownTable(header, ratioRows),
     "",
+    ...formatTargets(result.targets),
     "method:",
     ...result.scenarios.map((s) => `- ${s.method}`),
     `- aggregation: ${result.repetitions} rounds; per round every scenario for every system back to back, first system rotated each round`,

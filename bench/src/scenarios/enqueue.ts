@@ -62,6 +62,7 @@ export const enqueue: QueueScenario = {
       metric: "enqueue.bulk",
       better: "higher",
       digits: 0,
+      target: { ratio: 1 },
     },
   ],
   async measure(system, { n }): Promise<Measurement> {

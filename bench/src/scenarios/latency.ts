@@ -23,6 +23,7 @@ export const latency: QueueScenario = {
       metric: `latency.p${p}`,
       better: "lower" as const,
       digits: 1,
+      ...(p === 50 ? { target: { ratio: 1 } } : {}),
     })),
   async measure(system, { n }): Promise<Measurement> {
     return withProducer(system, async (producer) => {

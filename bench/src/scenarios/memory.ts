@@ -9,6 +9,13 @@ const MB = 1024 * 1024;
 
 const mb = (bytes: number) => bytes / MB;
 
+/**
+ * "Flat": RSS grows by at most this much (%) from the halfway sample to the last. The first half
+ * is left out: pools, JIT code and the collector's heap sizing settle there, while a leak keeps
+ * growing in the second half too.
+ */
+const FLAT_WITHIN_PERCENT = 10;
+
 function growthCell(first: string, last: string) {
   return (measurements: readonly Measurement[]) => {
     const firsts = measurements.map((m) => m.values[first]).filter((v) => v !== undefined);
@@ -25,12 +32,12 @@ function growthCell(first: string, last: string) {
 export const memory: QueueScenario = {
   name: "memory",
   description: "A worker's RSS and heap used, sampled every tenth of the messages, over many messages.",
-  defaultN: 50_000,
+  defaultN: 100_000,
   firstRoundOnly: true,
   method: (n) =>
     `memory: ${n.toLocaleString("en-US")} jobs pre-enqueued in bulk, one worker child process at concurrency ${CONCURRENCY}; ` +
     `process.memoryUsage() (RSS, heap used) in the handler every ${(n / SAMPLES).toLocaleString("en-US")} jobs; one run per system (first round only), ` +
-    "shown as the first sample → the last",
+    `shown as the first sample → the last; flat: RSS grows at most ${FLAT_WITHIN_PERCENT}% from the halfway sample to the last`,
   rows: (n) => [
     {
       label: `worker RSS, MB, after ${(n / SAMPLES).toLocaleString("en-US")} → ${n.toLocaleString("en-US")} jobs`,
@@ -43,6 +50,12 @@ export const memory: QueueScenario = {
       metric: "memory.heap.last",
       digits: 0,
       cell: growthCell("memory.heap.first", "memory.heap.last"),
+    },
+    {
+      label: `worker RSS growth, %, ${(n / 2).toLocaleString("en-US")} → ${n.toLocaleString("en-US")} jobs`,
+      metric: "memory.rss.secondHalf",
+      digits: 1,
+      target: { atMost: FLAT_WITHIN_PERCENT, unit: "%" },
     },
   ],
   async measure(system, { n, log }): Promise<Measurement> {
@@ -69,6 +82,7 @@ export const memory: QueueScenario = {
       const measured = samples.filter((sample) => sample.handled > 0);
       const first = measured[0]!;
       const last = measured[measured.length - 1]!;
+      const half = measured.find((sample) => sample.handled >= n / 2) ?? last;
       log(
         `  RSS MB: ${samples.map((sample) => mb(sample.rss).toFixed(0)).join(" ")}; heap MB: ${samples.map((sample) => mb(sample.heapUsed).toFixed(0)).join(" ")}`,
       );
@@ -78,6 +92,7 @@ export const memory: QueueScenario = {
           "memory.rss.last": mb(last.rss),
           "memory.heap.first": mb(first.heapUsed),
           "memory.heap.last": mb(last.heapUsed),
+          "memory.rss.secondHalf": ((last.rss - half.rss) / half.rss) * 100,
         },
         details: { samples },
       };

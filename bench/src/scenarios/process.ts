@@ -16,7 +16,7 @@ export const processJobs: QueueScenario = {
   name: "process",
   description:
     "Processing throughput: one worker process drains pre-enqueued no-op jobs, concurrency 1 and 20.",
-  defaultN: 10_000,
+  defaultN: 20_000,
   method: (n) =>
     `process: ${n.toLocaleString("en-US")} jobs pre-enqueued in bulk, then one worker child process started; jobs/s = jobs / (last handler call - first handler call); ` +
     `"in the store": until the store reports none pending (polled every 5 ms; for messenger-ts: until the transport confirmed the last ack)`,
@@ -27,12 +27,14 @@ export const processJobs: QueueScenario = {
         metric: `process.c${c}`,
         better: "higher" as const,
         digits: 0,
+        target: { ratio: 1 },
       },
       {
         label: `↳ same, until all ${n} are completed in the store, jobs/s`,
         metric: `process.c${c}.store`,
         better: "higher" as const,
         digits: 0,
+        target: { ratio: 1 },
       },
     ]),
   async measure(system, { n, log }): Promise<Measurement> {

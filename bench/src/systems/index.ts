@@ -26,14 +26,12 @@ export function systemByName(name: string): System {
   return system;
 }
 
+/** Whether any peer runs on `backend`, so that its figures are compared with the best of them. */
+export const hasPeers = (backend: Backend): boolean =>
+  systems.some((system) => system.peer && system.backend === backend);
+
 /**
- * The system each figure is divided by: the best peer on the same backend (graphile-worker on
- * PostgreSQL, BullMQ on Redis). SQLite and memory have no peer; they are compared with
+ * What the figures of a backend without any peer (SQLite, memory) are divided by instead:
  * messenger-postgres, the transport an application would otherwise pick.
  */
-export const BASELINE: Readonly<Record<Backend, string>> = {
-  postgres: "graphile-worker",
-  redis: "bullmq",
-  sqlite: "messenger-postgres",
-  memory: "messenger-postgres",
-};
+export const NO_PEER_REFERENCE = "messenger-postgres";
