@@ -140,7 +140,7 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     measurements,
     figures,
     targets: judgeTargets(
-      scenarios.map((scenario) => ({ scenario, rows: scenario.rows(sizeOf(scenario, options.n)) })),
+      scenarios.flatMap((scenario) => scenario.rows(sizeOf(scenario, options.n))),
       available,
       figures,
     ),

@@ -21,44 +21,42 @@ export interface TargetRecord {
 }
 
 export function judgeTargets(
-  scenarios: readonly { readonly rows: readonly Row[] }[],
+  rows: readonly Row[],
   available: readonly System[],
   figures: readonly FigureRecord[],
 ): TargetRecord[] {
   const judged: TargetRecord[] = [];
-  for (const { rows } of scenarios) {
-    for (const row of rows) {
-      const target = row.target;
-      if (!target) continue;
-      for (const system of available) {
-        if (system.peer || !hasPeers(system.backend)) continue;
-        const figure = figures.find((f) => f.metric === row.metric && f.system === system.name);
-        const base = { system: system.name, metric: row.metric, label: row.label };
-        if ("ratio" in target) {
-          const atLeast = row.better !== "lower";
-          const wanted = `${atLeast ? ">=" : "<="} ${target.ratio.toFixed(2)}x the best peer`;
-          const ratio = figure?.ratio;
-          if (!ratio) {
-            judged.push({ ...base, target: wanted, measured: "no peer measured" });
-            continue;
-          }
-          const met = atLeast ? ratio.median >= target.ratio : ratio.median <= target.ratio;
-          judged.push({
-            ...base,
-            target: wanted,
-            measured: `${ratio.median.toFixed(2)}x ${ratio.against}`,
-            met,
-          });
-        } else {
-          const wanted = `<= ${target.atMost} ${target.unit}`;
-          const value = figure?.value;
-          if (!value) {
-            judged.push({ ...base, target: wanted, measured: "not measured" });
-            continue;
-          }
-          const measured = `${value.median >= 0 ? "+" : ""}${value.median.toFixed(1)} ${target.unit}`;
-          judged.push({ ...base, target: wanted, measured, met: value.median <= target.atMost });
+  for (const row of rows) {
+    const target = row.target;
+    if (!target) continue;
+    for (const system of available) {
+      if (system.peer || !hasPeers(system.backend)) continue;
+      const figure = figures.find((f) => f.metric === row.metric && f.system === system.name);
+      const base = { system: system.name, metric: row.metric, label: row.label };
+      if ("ratio" in target) {
+        const atLeast = row.better !== "lower";
+        const wanted = `${atLeast ? ">=" : "<="} ${target.ratio.toFixed(2)}x the best peer`;
+        const ratio = figure?.ratio;
+        if (!ratio) {
+          judged.push({ ...base, target: wanted, measured: "no peer measured" });
+          continue;
         }
+        const met = atLeast ? ratio.median >= target.ratio : ratio.median <= target.ratio;
+        judged.push({
+          ...base,
+          target: wanted,
+          measured: `${ratio.median.toFixed(2)}x ${ratio.against}`,
+          met,
+        });
+      } else {
+        const wanted = `<= ${target.atMost} ${target.unit}`;
+        const value = figure?.value;
+        if (!value) {
+          judged.push({ ...base, target: wanted, measured: "not measured" });
+          continue;
+        }
+        const measured = `${value.median >= 0 ? "+" : ""}${value.median.toFixed(1)} ${target.unit}`;
+        judged.push({ ...base, target: wanted, measured, met: value.median <= target.atMost });
       }
     }
   }
