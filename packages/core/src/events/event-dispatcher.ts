@@ -20,19 +20,37 @@ interface Registration {
   readonly order: number;
 }
 
+/** Shared by a dispatcher and its children: bumped on every change, so merged lists know when they are stale. */
+interface Generation {
+  value: number;
+}
+
+const NONE: readonly Registration[] = Object.freeze([]);
+
 /**
  * Typed events keyed by their exact class. Listeners run one after another, higher priority
  * first, then in registration order; async listeners are awaited so that ordering is meaningful
  * (the retry listener must finish before the failure listener looks at its decision).
+ *
+ * Listener lists are replaced, never changed in place, so a dispatch walks the list as it was when
+ * it started (a listener added meanwhile runs from the next event on) without copying it: a worker
+ * dispatches three events per message. A child's merge with its parent's lists is kept until a
+ * listener is added or removed anywhere in the family.
  */
 export class EventDispatcher {
-  readonly #listeners = new Map<EventClass, Registration[]>();
+  readonly #listeners = new Map<EventClass, readonly Registration[]>();
   readonly #parent: EventDispatcher | undefined;
+  readonly #generation: Generation;
+  readonly #merged = new Map<
+    EventClass,
+    { readonly generation: number; readonly list: readonly Registration[] }
+  >();
   #order = 0;
 
   /** A dispatcher whose events also reach the parent's listeners (merged by priority). */
   constructor(parent?: EventDispatcher) {
     this.#parent = parent;
+    this.#generation = parent ? parent.#generation : { value: 0 };
   }
 
   /**
@@ -46,19 +64,24 @@ export class EventDispatcher {
 
   /** Adds a listener; returns a function that removes it. */
   on<E extends object>(type: EventClass<E>, listener: EventListener<E>, priority = 0): () => void {
-    const list = this.#listeners.get(type) ?? [];
     const registration: Registration = {
       listener: listener as EventListener<never>,
       priority,
       order: this.#order++,
     };
-    list.push(registration);
-    list.sort((a, b) => b.priority - a.priority || a.order - b.order);
-    this.#listeners.set(type, list);
+    this.#replace(
+      type,
+      [...(this.#listeners.get(type) ?? NONE), registration].sort(
+        (a, b) => b.priority - a.priority || a.order - b.order,
+      ),
+    );
     return () => {
-      const current = this.#listeners.get(type);
-      const index = current?.indexOf(registration) ?? -1;
-      if (index >= 0) current!.splice(index, 1);
+      const current = this.#listeners.get(type) ?? NONE;
+      if (current.includes(registration))
+        this.#replace(
+          type,
+          current.filter((r) => r !== registration),
+        );
     };
   }
 
@@ -66,13 +89,26 @@ export class EventDispatcher {
     return (this.#listeners.get(type)?.length ?? 0) > 0 || (this.#parent?.hasListeners(type) ?? false);
   }
 
-  #registrations(type: EventClass): Registration[] {
-    const own = this.#listeners.get(type) ?? [];
-    if (!this.#parent) return [...own];
+  #replace(type: EventClass, list: readonly Registration[]): void {
+    this.#listeners.set(type, list);
+    this.#generation.value++;
+  }
+
+  #registrations(type: EventClass): readonly Registration[] {
+    const own = this.#listeners.get(type) ?? NONE;
+    if (!this.#parent) return own;
+    const cached = this.#merged.get(type);
+    if (cached?.generation === this.#generation.value) return cached.list;
     const inherited = this.#parent.#registrations(type);
-    if (inherited.length === 0) return [...own];
     // Equal priorities: the child's own listeners (the worker's) run before inherited ones.
-    return [...own, ...inherited].sort((a, b) => b.priority - a.priority);
+    const list =
+      inherited.length === 0
+        ? own
+        : own.length === 0
+          ? inherited
+          : [...own, ...inherited].sort((a, b) => b.priority - a.priority);
+    this.#merged.set(type, { generation: this.#generation.value, list });
+    return list;
   }
 
   /** Runs the listeners of the event's exact class in order and returns the event. */
