@@ -52,6 +52,25 @@ describe.skipIf(!hasScript)("the failed:* commands on a terminal", CLI_TIMEOUT, 
     expect(session.screen).toContain(`[NOTE] Message with id ${garbage} skipped`);
   });
 
+  it("a bare --transport asks which failure transport, the global one first", async () => {
+    const global = cli.terminal(["messenger:failed:show", "--transport"]);
+    await global.waitFor("Select failed transport");
+    expect(global.screen).toMatch(/Select failed transport\n❯ failed\n {2}unlistable\n/);
+    global.type(ENTER);
+    await global.waitFor("to see message details.");
+    expect(await global.close()).toBe(0);
+    expect(global.screen).toContain(`${ids[0]}`);
+    expect(global.screen).not.toContain("[NOTE] There are 2 failure transports");
+
+    // The answer is what the command works on: this one cannot list.
+    const other = cli.terminal(["messenger:failed:retry", "--transport"]);
+    await other.waitFor("Select failed transport");
+    other.type(DOWN + ENTER);
+    await other.waitFor("[NOT_LISTABLE]");
+    expect(await other.close()).toBe(1);
+    expect(other.screen).toContain('The "unlistable" receiver does not support listing');
+  });
+
   it("remove asks before it removes, and keeps the message on no", async () => {
     const keep = cli.terminal(["messenger:failed:remove", ids[0]!]);
     await keep.waitFor("Do you want to permanently remove this message?");

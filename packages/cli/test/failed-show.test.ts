@@ -241,6 +241,19 @@ describe("messenger:failed:show refusals", CLI_TIMEOUT, () => {
     expect(named.stderr).not.toContain("[NOTE]");
   });
 
+  it("takes a bare --transport for the global failure transport when it cannot ask", async () => {
+    const bare = await cli.run(["messenger:failed:show", "--transport", "--max=1"]);
+    expect(bare.code).toBe(0);
+    expect(bare.stderr).toContain(SEVERAL_FAILURE_TRANSPORTS);
+    expect(bare.stderr).toContain("--transport=failed -vv");
+
+    const noGlobal = await cli.run(["messenger:failed:show", "--transport"], { FAILED_TEST_NO_GLOBAL: "1" });
+    expect(noGlobal.code).toBe(2);
+    expect(noGlobal.stderr).toContain(
+      "No default failure transport is defined; pass --transport=<name> with one of: failed, unlistable.",
+    );
+  });
+
   it("refuses bad option values with exit 2, naming them", async () => {
     const date = await cli.run(["messenger:failed:show", "--failed-after=yesterday"]);
     expect(date.code).toBe(2);

@@ -62,7 +62,10 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
       );
     }
     const { messenger } = await application();
-    const transport = resolveFailureTransport(messenger, options.transport, output);
+    const transport = await resolveFailureTransport(messenger, options.transport, output, {
+      interactive,
+      signal,
+    });
 
     if (ids.length > 0) {
       let missing = 0;

@@ -54,7 +54,10 @@ export const failedRetryCommand = defineCommand<RetryOptions>({
       });
     }
     const { messenger } = await application();
-    const transport = resolveFailureTransport(messenger, options.transport, output);
+    const transport = await resolveFailureTransport(messenger, options.transport, output, {
+      interactive,
+      signal,
+    });
     await printPendingCount(transport, output);
     output.comment(`To retry all the messages, run messenger:consume ${transport.name}`);
 

@@ -39,7 +39,7 @@ export const failedShowCommand = defineCommand<ShowOptions>({
     addFailedCommandOptions(command);
     addFormatOption(command);
   },
-  async execute({ args, options }, { output, application }) {
+  async execute({ args, options }, { output, application, interactive, signal }) {
     const id = args[0] as string | undefined;
     const filter = filterFrom(options);
     if (id !== undefined && (options.stats || filter.isActive)) {
@@ -50,7 +50,10 @@ export const failedShowCommand = defineCommand<ShowOptions>({
     }
     const json = options.format === "json";
     const { messenger } = await application();
-    const transport = resolveFailureTransport(messenger, options.transport, output);
+    const transport = await resolveFailureTransport(messenger, options.transport, output, {
+      interactive,
+      signal,
+    });
 
     if (id !== undefined) {
       const envelope = await transport.receiver.find(id);

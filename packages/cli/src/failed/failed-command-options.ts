@@ -4,7 +4,8 @@ import { FailedMessageFilter } from "./failed-message-filter.js";
 
 /** The options every failed:* command shares. */
 export interface FailedCommandOptions {
-  readonly transport?: string;
+  /** A failure transport's name; `true` for the bare option, which asks on a terminal. */
+  readonly transport?: string | true;
   readonly classFilter?: string;
   readonly failedAfter?: Date;
   readonly failedBefore?: Date;
@@ -13,7 +14,10 @@ export interface FailedCommandOptions {
 /** `--transport`, `--class-filter`, `--failed-after` and `--failed-before`. */
 export function addFailedCommandOptions(command: Command): Command {
   return command
-    .option("--transport <name>", "the failure transport (default: the global failure transport)")
+    .option(
+      "--transport [name]",
+      "the failure transport (default: the global failure transport; without a name: ask which)",
+    )
     .option("--class-filter <name>", "only messages of this class or type name (Job or app.job)")
     .addOption(
       new Option(

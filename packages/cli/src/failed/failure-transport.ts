@@ -8,6 +8,7 @@ import {
 } from "@messenger-ts/core";
 import type { ConsoleOutput } from "../console/console-output.js";
 import { UsageError } from "../console/usage-error.js";
+import { askFailureTransport } from "./operator-prompts.js";
 
 /** The failure transport a failed:* command works on. */
 export interface FailureTransport {
@@ -15,16 +16,24 @@ export interface FailureTransport {
   readonly receiver: Receiver & ListableReceiver;
 }
 
+/** How a failed:* command may ask which failure transport a bare `--transport` means. */
+export interface FailureTransportQuestion {
+  readonly interactive: boolean;
+  readonly signal: AbortSignal;
+}
+
 /**
  * Picks the failure transport: `--transport=<name>` (one of the failure transports), else the
- * global one, with a note naming the others when there are several. Its receiver must be able to
- * list and find messages, or none of the failed:* commands can work on it.
+ * global one, with a note naming the others when there are several. A bare `--transport` asks
+ * which on a terminal (Symfony's choice), and means the default otherwise. Its receiver must be
+ * able to list and find messages, or none of the failed:* commands can work on it.
  */
-export function resolveFailureTransport(
+export async function resolveFailureTransport(
   messenger: Messenger,
-  given: string | undefined,
+  given: string | true | undefined,
   output: ConsoleOutput,
-): FailureTransport {
+  question: FailureTransportQuestion,
+): Promise<FailureTransport> {
   const names = messenger.failureTransportNames;
   if (names.length === 0) {
     throw new MessengerError(
@@ -33,7 +42,13 @@ export function resolveFailureTransport(
     );
   }
   let name: string;
-  if (given !== undefined) {
+  if (given === true && question.interactive) {
+    const chosen = await askFailureTransport(names, messenger.failureTransportName, question.signal);
+    if (chosen === undefined) {
+      throw new MessengerError("NO_TRANSPORT_CHOSEN", "No failure transport was chosen; nothing was done.");
+    }
+    name = chosen;
+  } else if (typeof given === "string") {
     if (!names.includes(given)) {
       throw new UsageError(`Unknown failure transport "${given}"; failure transports: ${names.join(", ")}.`, {
         code: "UNKNOWN_FAILURE_TRANSPORT",

@@ -29,6 +29,24 @@ export async function askAction(
   );
 }
 
+/** Which failure transport to work on (bare `--transport`); `undefined` when it was interrupted. */
+export async function askFailureTransport(
+  names: readonly string[],
+  defaultName: string | undefined,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  return cancellable(() =>
+    select<string>(
+      {
+        message: "Select failed transport",
+        choices: names.map((name) => ({ value: name, name })),
+        ...(defaultName === undefined ? {} : { default: defaultName }),
+      },
+      { output: process.stderr, signal },
+    ),
+  );
+}
+
 /** A yes/no question; `undefined` when it was interrupted. */
 export async function askConfirmation(
   message: string,
