@@ -129,6 +129,41 @@ export class RedisConnection {
   }
 
   async fetch(count: number, claim: boolean, claimMinIdle: number, cursor: string): Promise<FetchResult> {
+    return this.#fetchOn(this.client, count, claim, claimMinIdle, cursor);
+  }
+
+  /**
+   * The fetch script queued on the waiting connection right behind its outstanding BZPOPMIN (call
+   * it right after waitForMarker): Redis runs a connection's commands in order, so the fetch runs
+   * the moment the wait ends, and a woken worker has its messages one round trip after the
+   * wake-up instead of two. It reads new entries only; sweeps for abandoned ones stay with fetch().
+   */
+  fetchAfterWait(count: number): Promise<FetchResult> {
+    const blocking = this.#blocking;
+    if (blocking === undefined) {
+      return Promise.reject(new LogicError("fetchAfterWait() needs a wait on the waiting connection."));
+    }
+    return this.#fetchOn(blocking, count, false, 0, "0-0");
+  }
+
+  /**
+   * Ends an outstanding wait at once by dropping the waiting connection (the next wait opens a new
+   * one). A marker sent afterwards goes to another idle worker, and a fetch queued behind the wait
+   * never runs, unless the wait had already ended in Redis.
+   */
+  endWait(): void {
+    const blocking = this.#blocking;
+    this.#blocking = undefined;
+    blocking?.disconnect();
+  }
+
+  async #fetchOn(
+    client: RedisClient,
+    count: number,
+    claim: boolean,
+    claimMinIdle: number,
+    cursor: string,
+  ): Promise<FetchResult> {
     const { group, consumer, autoSetup, streamMaxEntries } = this.#settings;
     const args = [
       group,
@@ -146,6 +181,7 @@ export class RedisConnection {
       FETCH,
       this.#streamKeys(),
       args,
+      client,
     )) as [number, number, string, RawEntry[], RawEntry[]];
     const entries = claimed.length === 0 ? fresh.map(toEntry) : [...claimed, ...fresh].map(toEntry);
     return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
@@ -318,9 +354,15 @@ export class RedisConnection {
   }
 
   /** EVALSHA, falling back to EVAL (which caches the script) when the server does not know it. */
-  #run(operation: string, script: RedisScript, keys: readonly string[], args: readonly (string | number)[]) {
+  #run(
+    operation: string,
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+    on?: RedisClient,
+  ) {
     return this.#wrap(operation, async () => {
-      const client = this.client;
+      const client = on ?? this.client;
       try {
         return await client.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
       } catch (error) {

@@ -1,7 +1,7 @@
 import { ClaimSizer, type Logger } from "@messenger-ts/core";
 import { PerTickBatch } from "./per-tick-batch.js";
-import type { RedisConnection, StreamEntry } from "./redis-connection.js";
-import { RedisMessageWaiter } from "./redis-message-waiter.js";
+import type { FetchResult, RedisConnection, StreamEntry } from "./redis-connection.js";
+import { RedisMessageWaiter, type WaitCompanion } from "./redis-message-waiter.js";
 import { MAX_FETCH_BATCH } from "./redis-options.js";
 
 export interface RedisConsumerSettings {
@@ -23,6 +23,16 @@ const PRUNE_EVERY_MS = 600_000;
 /** Most ids per ack or keepalive script call (Lua's unpack has a limit of a few thousand). */
 const MAX_IDS_PER_CALL = 1_000;
 
+/** A fetch queued behind the idle wait's BZPOPMIN on the waiting connection. */
+interface FetchBehindWait {
+  /** The BZPOPMIN answered: the fetch has run in Redis, or never will. */
+  answered: boolean;
+  readonly startedAt: number;
+  /** Its entries, once its reply arrived (already held); undefined while in flight or if it failed. */
+  entries?: StreamEntry[];
+  readonly settled: Promise<void>;
+}
+
 /**
  * This process's consumer in the group: what it fetched and still holds, how big its next fetch
  * is, when it sweeps for abandoned entries, its batched acks and keepalives, and its idle waits.
@@ -42,12 +52,13 @@ export class RedisConsumer {
   #nextPruneAt = 0;
   #recover: boolean;
   #fetching = 0;
+  #behindWait: FetchBehindWait | undefined;
 
   constructor(settings: RedisConsumerSettings) {
     this.#settings = settings;
     this.#connection = settings.connection;
     this.#sizer = new ClaimSizer(settings.redeliveryTimeout, MAX_FETCH_BATCH);
-    this.#waiter = new RedisMessageWaiter(settings.connection);
+    this.#waiter = new RedisMessageWaiter(settings.connection, this.#companion);
     this.#recover = settings.recoverAtStart;
     // A fetch whose reply was lost with the connection left entries no one handles.
     settings.connection.onReconnect(() => {
@@ -61,6 +72,13 @@ export class RedisConsumer {
    * consumer's pace.
    */
   async fetch(): Promise<StreamEntry[]> {
+    const behind = this.#behindWait;
+    if (behind?.answered) {
+      // The wake-up brought the messages along: no second round trip.
+      this.#behindWait = undefined;
+      await behind.settled;
+      if (behind.entries !== undefined && behind.entries.length > 0) return behind.entries;
+    }
     if (this.#recover && this.#fetching === 0) {
       const recovered = await this.#recoverOwnPending();
       if (recovered.length > 0) return recovered;
@@ -87,6 +105,50 @@ export class RedisConsumer {
     this.#sizer.claimed(result.entries.length);
     for (const entry of result.entries) this.#held.add(entry.id);
     return result.entries as StreamEntry[];
+  }
+
+  readonly #companion: WaitCompanion = {
+    queued: () => {
+      const previous = this.#behindWait;
+      // An earlier one is still in flight, or holds entries for the next get(): queue nothing more.
+      if (previous && (previous.entries === undefined || previous.entries.length > 0)) return false;
+      const behind: FetchBehindWait = {
+        answered: false,
+        startedAt: Date.now(),
+        settled: this.#connection.fetchAfterWait(this.#sizer.next()).then(
+          (result) => this.#arrivedBehindWait(behind, result),
+          () => {
+            if (this.#behindWait === behind) this.#behindWait = undefined;
+            // Lost with the waiting connection: what it may have taken is read back on the next fetch.
+            this.#recover = true;
+          },
+        ),
+      };
+      this.#behindWait = behind;
+      return true;
+    },
+    answered: () => {
+      if (this.#behindWait) this.#behindWait.answered = true;
+    },
+    abandoned: () => {
+      // Its connection is dropped: the fetch never runs, or ran just before and is recovered.
+      this.#behindWait = undefined;
+    },
+  };
+
+  #arrivedBehindWait(behind: FetchBehindWait, result: FetchResult): void {
+    const entries = result.entries.filter((entry) => !this.#held.has(entry.id));
+    if (behind !== this.#behindWait) {
+      // Abandoned, yet it ran: its entries are this consumer's in Redis; the next fetch reads them back.
+      if (entries.length > 0) this.#recover = true;
+      return;
+    }
+    this.#waiter.observe(result, behind.startedAt);
+    this.#sizer.claimed(entries.length);
+    for (const entry of entries) this.#held.add(entry.id);
+    behind.entries = entries as StreamEntry[];
+    // Messages without a marker of their own (a wait that ran out its time): wake the worker.
+    if (entries.length > 0) this.#waiter.wake();
   }
 
   /** Acknowledges a held entry (XDEL too when `remove`); acks of one tick share one script call. */

@@ -3,8 +3,25 @@ import type { FetchResult, RedisConnection } from "./redis-connection.js";
 /** Wake a hair after a due time, so the fetch's Redis clock is past it. */
 const DUE_SLACK_MS = 1;
 
+/**
+ * What the waiter's owner (the consumer) does around each blocking wait: queue its fetch behind it
+ * on the waiting connection, and learn when the wait answered, before any woken worker runs.
+ */
+export interface WaitCompanion {
+  /** The BZPOPMIN just went out: queue the fetch behind it now; false when none was queued. */
+  queued(): boolean;
+  /** The BZPOPMIN answered (a marker, a timeout or an error): the fetch behind it has run, or never will. */
+  answered(): void;
+  /** A wait was cut short while the BZPOPMIN is outstanding: the fetch behind it must not run. */
+  abandoned(): void;
+}
+
+/** Less left than this when a wait is cut short: let the blocked call run out instead of dropping its connection. */
+const ABANDON_MIN_MS = 20;
+
 interface Waiting {
   readonly finish: () => void;
+  readonly abort: () => void;
   readonly reschedule: () => void;
   readonly remainingMs: () => number;
 }
@@ -16,17 +33,27 @@ interface Waiting {
  * hands each marker to one blocked worker, so a message wakes one worker, not all of them; a burst
  * wakes more as each fetch that finds a full batch sets the marker again.
  *
+ * The consumer queues its fetch right behind each BZPOPMIN on the same connection (its
+ * {@link WaitCompanion}): Redis runs it the moment the marker is popped, so the woken worker's
+ * messages arrive one round trip after the wake-up, not two.
+ *
  * Besides the marker, a wait ends when the earliest delayed message is due (learnt from the last
  * fetch, or from a marker scored in the future), at `wakeAt` (the next sweep for abandoned
- * messages), after `maxWaitMs`, or on abort. At most one BZPOPMIN is outstanding: one left over
- * from a wait that ended early serves the next wait, and a marker it pops while nobody waits is
- * put back for another worker. On a Redis problem the wait runs out its time (no spinning); the
- * next get() reports the problem.
+ * messages), after `maxWaitMs`, or on abort. At most one BZPOPMIN is outstanding. One left over
+ * from a wait that ran out its time serves the next wait; a marker it pops while nobody waits is
+ * put back for another worker unless a fetch went behind it (which took the messages for this
+ * worker's next get(), due at once). A wait cut short by abort drops the blocked call with its
+ * connection instead, so nothing is claimed for a worker busy elsewhere or stopping. On a Redis
+ * problem the wait runs out its time (no spinning); the next get() reports the problem.
  */
 export class RedisMessageWaiter {
   readonly #connection: RedisConnection;
   readonly #waiting = new Set<Waiting>();
   #blocking = false;
+  /** Counts blocking calls; an abandoned call's late answer is ignored. */
+  #calls = 0;
+  /** A fetch went out behind the current (or last) blocking call. */
+  #fetchQueued = false;
   /**
    * A lower bound of the Redis clock minus the local clock (ms): the tightest seen. Converting a
    * due time with it never wakes a worker before Redis considers the message due, whatever the
@@ -36,9 +63,16 @@ export class RedisMessageWaiter {
   /** Local time when the earliest delayed message is due. */
   #nextDueAt: number | undefined;
   #closed = false;
+  readonly #companion: WaitCompanion | undefined;
 
-  constructor(connection: RedisConnection) {
+  constructor(connection: RedisConnection, companion?: WaitCompanion) {
     this.#connection = connection;
+    this.#companion = companion;
+  }
+
+  /** Ends every wait now: the owner has messages for the worker. */
+  wake(): void {
+    for (const waiting of [...this.#waiting]) waiting.finish();
   }
 
   /** Learns the clock offset and the next due time from a fetch that started at local `startedAt`. */
@@ -69,8 +103,17 @@ export class RedisMessageWaiter {
           // fetch go out first.
           setImmediate(() => {
             clearTimeout(timer);
-            signal.removeEventListener("abort", waiting.finish);
+            signal.removeEventListener("abort", waiting.abort);
           });
+        },
+        abort: () => {
+          if (!this.#waiting.has(waiting)) return;
+          const left = waiting.remainingMs();
+          waiting.finish();
+          // Cut short (the worker had work elsewhere, or stops) while Redis still blocks for it:
+          // drop the blocked call, so a later marker goes to another idle worker and the fetch
+          // queued behind it claims nothing for a worker that is not coming back soon.
+          if (this.#waiting.size === 0 && this.#blocking && left >= ABANDON_MIN_MS) this.#abandon();
         },
         reschedule: () => {
           clearTimeout(timer);
@@ -82,7 +125,7 @@ export class RedisMessageWaiter {
         remainingMs: () => endAt() - Date.now(),
       };
       this.#waiting.add(waiting);
-      signal.addEventListener("abort", waiting.finish, { once: true });
+      signal.addEventListener("abort", waiting.abort, { once: true });
       waiting.reschedule();
       this.#block();
     });
@@ -99,21 +142,35 @@ export class RedisMessageWaiter {
     const timeout = Math.max(...[...this.#waiting].map((w) => w.remainingMs()));
     if (timeout <= 0) return;
     this.#blocking = true;
+    const call = ++this.#calls;
     this.#connection.waitForMarker(timeout).then(
       (score) => {
+        if (call !== this.#calls) return; // abandoned: a newer call owns the state
         this.#blocking = false;
+        this.#companion?.answered();
         this.#onMarker(score);
       },
       () => {
+        if (call !== this.#calls) return;
         // Redis is unreachable or the transport closed: the waits run out their time.
         this.#blocking = false;
+        this.#companion?.answered();
       },
     );
+    this.#fetchQueued = this.#companion?.queued() ?? false;
+  }
+
+  #abandon(): void {
+    this.#calls++;
+    this.#blocking = false;
+    this.#companion?.abandoned();
+    this.#connection.endWait();
   }
 
   #onMarker(score: number | null): void {
     if (score === null) {
-      // Timed out while a wait is still on (a later wait reused this call): block again.
+      // Timed out while a wait is still on (a later wait reused this call): block again. The
+      // fetch behind it ran too; what it found is held for the next get(), and wakes the worker.
       this.#block();
       return;
     }
@@ -128,8 +185,9 @@ export class RedisMessageWaiter {
       for (const waiting of [...this.#waiting]) waiting.finish();
       return;
     }
-    // Popped by a call left over from an earlier wait, with nobody waiting here now: this worker
-    // fetches before it waits again anyway, so hand the marker to another idle worker.
-    if (!this.#closed) this.#connection.restoreMarker(score).catch(() => undefined);
+    // Popped by a call left over from an earlier wait (one that ran out its time), with nobody
+    // waiting here now. The fetch queued behind it took the messages for this worker's next get(),
+    // which comes at once; without one, hand the marker to another idle worker.
+    if (!this.#closed && !this.#fetchQueued) this.#connection.restoreMarker(score).catch(() => undefined);
   }
 }

@@ -85,8 +85,9 @@ return ids
  * 3. XREADGROUP reads new entries up to `count` in all. When the group is missing (first use, or
  *    Redis restarted without persistence) and autoSetup=1, it is created first (MKSTREAM).
  * 4. When the stream held no more new entries, a stale "ready now" marker is dropped, so an idle
- *    worker does not wake for messages already taken; after a full batch the marker says "ready
- *    now", so one more idle worker wakes to share what is left (a burst spreads over the workers).
+ *    worker does not wake for messages already taken; after a full batch with entries behind it,
+ *    the marker says "ready now", so one more idle worker wakes to share what is left (a burst
+ *    spreads over the workers).
  * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries, new entries }.
  */
 export const FETCH = script(
@@ -139,11 +140,17 @@ local want = count - #claimed
 if want > 0 then
   local reply = run('XREADGROUP', 'GROUP', group, consumer, 'COUNT', want, 'STREAMS', stream, '>')
   if reply then entries = reply[1][2] end
-  if #entries < want then
-    redis.call('ZREMRANGEBYSCORE', marker, '-inf', nowText)
-  else
-    -- A full batch: more may be waiting, so wake one more idle worker to share them.
+  local more = #entries == want
+  if more then
+    -- A full batch that ended at the stream's last entry left nothing behind it.
+    local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+    more = #last == 0 or last[1][1] ~= entries[#entries][1]
+  end
+  if more then
+    -- A full batch with more behind it: wake one more idle worker to share them.
     redis.call('ZADD', marker, 'LT', 0, 'next')
+  else
+    redis.call('ZREMRANGEBYSCORE', marker, '-inf', nowText)
   end
 end
 

@@ -10,7 +10,7 @@ import {
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RedisReceivedStamp, type RedisTransport } from "../src/index.js";
-import { ACK, SEND } from "../src/redis-scripts.js";
+import { ACK, FETCH, SEND } from "../src/redis-scripts.js";
 import {
   adminClient,
   ageClaims,
@@ -156,6 +156,23 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     expect(Number(woke[0]!.split(":")[1]) - sentAt).toBeLessThan(100);
     controller.abort();
     await Promise.all(waits);
+  });
+
+  it("the wake-up brings the message: the fetch queued behind the wait claimed it, get() makes no second call", async () => {
+    const [consumer, producer] = transports(2);
+    await consumer!.get();
+    let received: readonly Envelope[] = [];
+    const calls = await scriptCalls(FETCH.sha, consumer!.stream, async () => {
+      const waiting = consumer!.waitForMessages(10_000, new AbortController().signal);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await producer!.send(job(3));
+      await waiting;
+      const [pending] = (await admin.xpending(consumer!.stream, consumer!.group)) as [number];
+      expect(pending, "claimed before get() was called").toBe(1);
+      received = await consumer!.get();
+    });
+    expect(numbers(received)).toEqual([3]);
+    expect(calls, "one fetch: the one queued behind the wait").toHaveLength(1);
   });
 
   it("a wake-up taken by a wait that already ended goes to another idle worker", async () => {
