@@ -175,6 +175,19 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     expect(calls, "one fetch: the one queued behind the wait").toHaveLength(1);
   });
 
+  it("what the fetch behind a wait that ran out its time took reaches the next get()", async () => {
+    const [consumer, producer] = transports(2);
+    await consumer!.get();
+    await producer!.send(job(4));
+    await admin.del(`${consumer!.stream}:marker`); // a message without its wake-up
+    await consumer!.waitForMessages(200, new AbortController().signal);
+    // The blocked call has timed out by now and the fetch behind it claimed the message.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const [pending] = (await admin.xpending(consumer!.stream, consumer!.group)) as [number];
+    expect(pending).toBe(1);
+    expect(numbers(await consumer!.get())).toEqual([4]);
+  });
+
   it("a wake-up taken by a wait that already ended goes to another idle worker", async () => {
     const [early, idle, producer] = transports(3);
     await Promise.all([early!.get(), idle!.get()]);
