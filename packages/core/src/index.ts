@@ -29,3 +29,4 @@ export * from "./serialization/index.js";
 export * from "./stamps/index.js";
 export * from "./transport/index.js";
 export * from "./worker/index.js";
+export * from "./worker-wiring/index.js";

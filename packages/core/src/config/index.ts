@@ -6,6 +6,5 @@ export type {
   HandlerSource,
   MessengerConfig,
   MiddlewareConfig,
-  RetryStrategyConfig,
   TransportConfig,
 } from "./messenger-config.js";

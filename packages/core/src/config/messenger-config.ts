@@ -4,6 +4,7 @@ import type { EventDispatcher } from "../events/event-dispatcher.js";
 import type { HandlerRegistration } from "../handler/handler-registration.js";
 import type { Logger } from "../logger/logger.js";
 import type { Middleware } from "../middleware/middleware.js";
+import type { RetryStrategyConfig } from "../retry/retry-strategy-config.js";
 import type { RoutingConfig } from "../routing/routing-config.js";
 import type { Serializer } from "../serialization/serializer.js";
 import type { TransportFactory } from "../transport/transport-factory.js";
@@ -27,22 +28,6 @@ export interface BusConfig {
   readonly defaultMiddleware?: boolean | "allow_no_handlers" | DefaultMiddlewareConfig;
   /** The application's middleware, run between the default ones and send/handle, in this order. */
   readonly middleware?: readonly MiddlewareConfig[];
-}
-
-/** The multiplier retry strategy's settings (`retry_strategy`), in milliseconds. */
-export interface RetryStrategyConfig {
-  /** @defaultValue 3 */
-  readonly maxRetries?: number;
-  /** @defaultValue 1000 */
-  readonly delay?: number;
-  /** @defaultValue 2 */
-  readonly multiplier?: number;
-  /** 0 means no cap. @defaultValue 0 */
-  readonly maxDelay?: number;
-  /** Random spread of each delay, 0 to 1. @defaultValue 0.1 */
-  readonly jitter?: number;
-  /** A custom strategy object used instead of the multiplier one. */
-  readonly service?: object;
 }
 
 /** One transport (`framework.messenger.transports.<name>`). */

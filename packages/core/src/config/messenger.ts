@@ -6,13 +6,13 @@ import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import type { HandlersLocator } from "../handler/handlers-locator.js";
 import type { Logger } from "../logger/logger.js";
+import type { RetryStrategyConfig } from "../retry/retry-strategy-config.js";
 import type { SendersLocator } from "../routing/senders-locator.js";
 import type { Serializer } from "../serialization/serializer.js";
 import { isCloseableTransport } from "../transport/capabilities/closeable-transport.js";
 import { isSetupableTransport } from "../transport/capabilities/setupable-transport.js";
 import { SyncTransport } from "../transport/sync/sync-transport.js";
 import type { Transport } from "../transport/transport.js";
-import type { RetryStrategyConfig } from "./messenger-config.js";
 
 /** A transport as configured, after defaults. */
 export interface ResolvedTransport {

@@ -1,7 +1,7 @@
-import type { RetryStrategyConfig } from "../config/messenger-config.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { MultiplierRetryStrategy } from "./multiplier-retry-strategy.js";
 import type { RetryStrategy } from "./retry-strategy.js";
+import type { RetryStrategyConfig } from "./retry-strategy-config.js";
 
 /**
  * The defaults of a transport's `retryStrategy` (Symfony's `retry_strategy` config). They differ

@@ -1,6 +1,6 @@
-import type { RetryStrategyConfig } from "../config/messenger-config.js";
 import { createRetryStrategy } from "./create-retry-strategy.js";
 import type { RetryStrategy } from "./retry-strategy.js";
+import type { RetryStrategyConfig } from "./retry-strategy-config.js";
 
 /** What the locator needs from a `Messenger`: its transport names and their retry config. */
 export interface RetryStrategySource {

@@ -1,5 +1,4 @@
 import { Stamp } from "../envelope/stamp.js";
-import type { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import { stampFields, stringField } from "./stamp-json.js";
 
 /**
@@ -16,7 +15,7 @@ export class HandledStamp extends Stamp {
     super();
   }
 
-  static fromDescriptor(descriptor: HandlerDescriptor, result: unknown): HandledStamp {
+  static fromDescriptor(descriptor: { readonly name: string }, result: unknown): HandledStamp {
     return new HandledStamp(result, descriptor.name);
   }
 

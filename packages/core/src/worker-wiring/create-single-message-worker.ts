@@ -4,9 +4,9 @@ import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { StopWorkerOnMessageLimitListener } from "../listeners/stop-worker-on-message-limit-listener.js";
 import { registerListeners } from "../listeners/worker-listener.js";
 import { SingleMessageReceiver } from "../transport/single-message-receiver.js";
-import { WorkerRunningEvent } from "./events/worker-running-event.js";
+import { WorkerRunningEvent } from "../worker/events/worker-running-event.js";
+import { Worker } from "../worker/worker.js";
 import { failurePathListeners } from "./failure-path-listeners.js";
-import { Worker } from "./worker.js";
 
 export interface SingleMessageWorkerOptions {
   /**

@@ -14,10 +14,10 @@ import { isSharedRateLimiterFactory } from "../rate-limit/rate-limiter.js";
 import { TokenBucketRateLimiter } from "../rate-limit/token-bucket-rate-limiter.js";
 import type { Receiver } from "../transport/receiver.js";
 import { SyncTransport } from "../transport/sync/sync-transport.js";
+import { isRestartSignalStore, type RestartSignalStore } from "../worker/restart-signal-store.js";
+import { Worker } from "../worker/worker.js";
+import type { WorkerOptions } from "../worker/worker-options.js";
 import { failurePathListeners } from "./failure-path-listeners.js";
-import { isRestartSignalStore, type RestartSignalStore } from "./restart-signal-store.js";
-import { Worker } from "./worker.js";
-import type { WorkerOptions } from "./worker-options.js";
 
 /** What `messenger:consume` takes: the receivers, the stop conditions and the worker options. */
 export interface ConsumeOptions extends Omit<WorkerOptions, "rateLimiters" | "logger" | "clock"> {

@@ -1,5 +1,5 @@
 import type { Messenger } from "../config/messenger.js";
-import { isRestartSignalStore, type RestartSignalStore } from "./restart-signal-store.js";
+import { isRestartSignalStore, type RestartSignalStore } from "../worker/restart-signal-store.js";
 
 /**
  * `messenger:stop-workers`: records a restart request in every transport that can hold one (and in
