@@ -254,13 +254,14 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     await ageClaims(admin, holder.stream, holder.group, holder.redeliveryTimeout * 0.6);
     expect(numbers(await other.get())).toEqual([1]);
     await holder.keepalive(held!);
-    const [[, owner]] = (await admin.xpending(
+    const [pending] = (await admin.xpending(
       stream === "" ? "" : holder.stream,
       holder.group,
       "-",
       "+",
       1,
     )) as [string, string][];
+    const owner = pending?.[1];
     expect(owner, "the late keepalive did not steal it back").toBe(other.consumer);
     expect(warnings.join("\n")).toMatch(/no longer held/);
     await expect(holder.keepalive(held!, 31)).rejects.toThrow(/at most its redeliver_timeout/);

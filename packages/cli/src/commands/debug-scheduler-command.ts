@@ -70,7 +70,7 @@ export const debugSchedulerCommand = defineCommand<DebugSchedulerOptions>({
           ]),
         ),
       });
-      return;
+      return ExitCode.Success;
     }
     output.title("Scheduler");
     if (options.date !== "now") {
@@ -91,6 +91,7 @@ export const debugSchedulerCommand = defineCommand<DebugSchedulerOptions>({
         ]),
       );
     }
+    return ExitCode.Success;
   },
 });
 

@@ -42,6 +42,7 @@ describe("createMessenger", () => {
       } catch (e) {
         return e as Error;
       }
+      return undefined;
     })();
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error?.message).toContain("postgres://app:***@db:5432/app");

@@ -1,4 +1,4 @@
-import { defineCommand, UsageError } from "@messenger-ts/cli";
+import { defineCommand, ExitCode, UsageError } from "@messenger-ts/cli";
 import { SyncAresDataMessage } from "../../messages/sync-ares-data-message.js";
 import { MAX_ICOS_PER_SYNC } from "../../services/ares-sync-service.js";
 import { icoList } from "../argument-parsers.js";
@@ -35,7 +35,7 @@ export const companySyncAresCommand = defineCommand<CompanySyncAresOptions>({
       output.success(
         `Dispatched the sync of ${plural(icos.length, "company", "companies")}; a worker on "normal" runs it.`,
       );
-      return;
+      return ExitCode.Success;
     }
     try {
       const companies = await app.services.aresSync.sync(icos);
@@ -47,5 +47,6 @@ export const companySyncAresCommand = defineCommand<CompanySyncAresOptions>({
     } catch (error) {
       return reportInlineFailure(output, error);
     }
+    return ExitCode.Success;
   },
 });

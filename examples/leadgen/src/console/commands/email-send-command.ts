@@ -1,4 +1,4 @@
-import { defineCommand } from "@messenger-ts/cli";
+import { defineCommand, ExitCode } from "@messenger-ts/cli";
 import { SendEmailMessage } from "../../messages/send-email-message.js";
 import { parseId } from "../argument-parsers.js";
 import { describeDispatch } from "../describe-dispatch.js";
@@ -29,7 +29,7 @@ export const emailSendCommand = defineCommand<EmailSendOptions>({
       const envelope = await app.bus.dispatch(new SendEmailMessage(offerId, userId));
       output.writeln(`Offer ${offerId}: ${describeDispatch(envelope)}`);
       output.success(`Dispatched the e-mail; a worker on "high_priority" sends it.`);
-      return;
+      return ExitCode.Success;
     }
     try {
       const { status, email } = await app.services.emailService.sendOffer(offerId, userId);
@@ -45,5 +45,6 @@ export const emailSendCommand = defineCommand<EmailSendOptions>({
     } catch (error) {
       return reportInlineFailure(output, error, `Offer ${offerId}`);
     }
+    return ExitCode.Success;
   },
 });

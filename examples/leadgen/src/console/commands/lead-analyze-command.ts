@@ -1,4 +1,4 @@
-import { defineCommand, positiveInteger, UsageError } from "@messenger-ts/cli";
+import { defineCommand, ExitCode, positiveInteger, UsageError } from "@messenger-ts/cli";
 import type { LeadgenApp } from "../../app/leadgen-app.js";
 import { AnalyzeLeadMessage } from "../../messages/analyze-lead-message.js";
 import type { Lead } from "../../store/records.js";
@@ -41,7 +41,7 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
           ? "No lead matches."
           : "No lead left to analyse (add --reanalyze to analyse again).",
       );
-      return;
+      return ExitCode.Success;
     }
     const industryFilter = options.industry ?? null;
     if (options.async) {
@@ -54,7 +54,7 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
       output.success(
         `Dispatched ${plural(leads.length, "analysis", "analyses")}; a worker on "normal" runs ${leads.length === 1 ? "it" : "them"}.`,
       );
-      return;
+      return ExitCode.Success;
     }
     let failed = 0;
     let analysed = 0;
@@ -77,11 +77,12 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
         failed += reportInlineFailure(output, error, `Lead ${lead.id} ${lead.name}`);
       }
     }
-    if (failed > 0) return 1;
+    if (failed > 0) return ExitCode.Failure;
     const skipped = leads.length - analysed;
     output.success(
       `Analysed ${plural(analysed, "lead", "leads")}${skipped > 0 ? `, skipped ${skipped}` : ""}.`,
     );
+    return ExitCode.Success;
   },
 });
 

@@ -1,4 +1,4 @@
-import { choice, defineCommand } from "@messenger-ts/cli";
+import { choice, defineCommand, ExitCode } from "@messenger-ts/cli";
 import {
   DISCOVERY_SOURCES,
   type DiscoverySource,
@@ -52,7 +52,7 @@ export const leadDiscoverCommand = defineCommand<LeadDiscoverOptions>({
       );
       output.writeln(`${options.source} "${options.query}": ${describeDispatch(envelope)}`);
       output.success(`Dispatched the discovery; a worker on "low_priority" runs it.`);
-      return;
+      return ExitCode.Success;
     }
     try {
       const outcome = await app.services.discovery.discover(options.source, options.query, options.limit);
@@ -67,5 +67,6 @@ export const leadDiscoverCommand = defineCommand<LeadDiscoverOptions>({
     } catch (error) {
       return reportInlineFailure(output, error);
     }
+    return ExitCode.Success;
   },
 });

@@ -1,4 +1,4 @@
-import { defineCommand } from "@messenger-ts/cli";
+import { defineCommand, ExitCode } from "@messenger-ts/cli";
 import { GenerateOfferMessage } from "../../messages/generate-offer-message.js";
 import { formatCzk } from "../../services/email-service.js";
 import { parseId } from "../argument-parsers.js";
@@ -32,7 +32,7 @@ export const offerGenerateCommand = defineCommand<OfferGenerateOptions>({
       const envelope = await app.bus.dispatch(new GenerateOfferMessage(leadId, options.user, proposalId));
       output.writeln(`Lead ${leadId}: ${describeDispatch(envelope)}`);
       output.success(`Dispatched the offer; a worker on "normal" writes it.`);
-      return;
+      return ExitCode.Success;
     }
     try {
       const offer = await app.services.offerGenerator.generate(leadId, options.user, proposalId);
@@ -49,5 +49,6 @@ export const offerGenerateCommand = defineCommand<OfferGenerateOptions>({
     } catch (error) {
       return reportInlineFailure(output, error, `Lead ${leadId}`);
     }
+    return ExitCode.Success;
   },
 });

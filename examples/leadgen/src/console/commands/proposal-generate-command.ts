@@ -1,4 +1,4 @@
-import { choice, defineCommand } from "@messenger-ts/cli";
+import { choice, defineCommand, ExitCode } from "@messenger-ts/cli";
 import { GenerateProposalMessage } from "../../messages/generate-proposal-message.js";
 import { PROPOSAL_TYPES, type ProposalType } from "../../store/records.js";
 import { parseId } from "../argument-parsers.js";
@@ -41,7 +41,7 @@ export const proposalGenerateCommand = defineCommand<ProposalGenerateOptions>({
       );
       output.writeln(`Lead ${leadId}: ${describeDispatch(envelope)}`);
       output.success(`Dispatched the ${options.type} proposal; a worker on "normal" writes it.`);
-      return;
+      return ExitCode.Success;
     }
     try {
       const proposal = await app.services.proposalGenerator.generate(
@@ -62,5 +62,6 @@ export const proposalGenerateCommand = defineCommand<ProposalGenerateOptions>({
     } catch (error) {
       return reportInlineFailure(output, error, `Lead ${leadId}`);
     }
+    return ExitCode.Success;
   },
 });
