@@ -63,7 +63,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise<void>((resolve) => imm
 
 /**
  * The reason an idle wait's losing sleeps are aborted with. `abort()` without a reason builds a
- * `DOMException`, stack trace included, on every wake-up: about 0.1 ms of an idle worker's latency.
+ * `DOMException`, stack trace included, on every wake-up: a visible share of an idle worker's
+ * latency (measured in docs/performance.md).
  */
 const IDLE_OVER: unknown = Object.freeze({ reason: "the worker's idle wait is over" });
 
