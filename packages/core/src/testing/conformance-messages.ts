@@ -16,3 +16,9 @@ export class ConformanceMessage {
 export class OtherConformanceMessage {
   constructor(readonly items: readonly string[]) {}
 }
+
+/** The job the process-level suite sends and its worker processes handle. */
+@AsMessage("process_conformance.job")
+export class ProcessConformanceJob {
+  constructor(readonly n: number) {}
+}

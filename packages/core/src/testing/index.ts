@@ -1,5 +1,16 @@
 export type { TransportConformanceOptions, TransportConformanceSetup } from "./conformance-setup.js";
+export { ConformanceWorkerProcess } from "./conformance-worker-process.js";
 export { FakeClock } from "./fake-clock.js";
+export { type HandledEntry, HandledLedger } from "./handled-ledger.js";
+export { describeProcessConformance } from "./process-conformance.js";
+export type {
+  ProcessConformanceOptions,
+  ProcessConformanceQueues,
+  ProcessConformanceSetup,
+  ProcessQueueOptions,
+  RestartableBackend,
+} from "./process-conformance-setup.js";
+export type { ProcessWorkerConfig, TransportFactoryModule } from "./process-worker-config.js";
 export { ScriptProcess } from "./script-process.js";
 export { probeTcp, requireService, type ServiceAddress } from "./service-availability.js";
 export { describeTransportConformance } from "./transport-conformance.js";

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 
 /**
  * A Node script run as a child process whose stdout lines a test can wait for: the worker
- * processes of the multi-process, SIGKILL and reconnect tests of every transport.
+ * processes of the process-level conformance suite and of the scheduler's crash tests.
  */
 export class ScriptProcess {
   readonly process: ChildProcess;

@@ -1,6 +1,6 @@
 import { AsMessage } from "@messenger-ts/core";
 
-/** The job the worker fixture (test/fixtures/sqlite-worker.mjs) handles; same type name there. */
+/** The job of the transport tests. */
 @AsMessage("sqlite_test.job")
 export class Job {
   constructor(readonly n: number) {}

@@ -1,0 +1,33 @@
+/**
+ * Where a worker process of the process-level suite finds the transport factory: a module that a
+ * plain Node process can import (the transport package's built entry point, as an absolute path or
+ * file URL) and the name of the factory class it exports.
+ */
+export interface TransportFactoryModule {
+  readonly module: string;
+  readonly exportName: string;
+}
+
+/** The configuration a worker process of the process-level suite gets, as JSON in argv[2]. */
+export interface ProcessWorkerConfig {
+  readonly factory: TransportFactoryModule;
+  /** The DSN of the `jobs` transport. */
+  readonly jobs: string;
+  /** The DSN of the `failed` transport, the failure transport when given. */
+  readonly failed?: string;
+  /** The transports the worker consumes. @defaultValue ["jobs"] */
+  readonly receivers?: readonly string[];
+  /** Retries of a failed job on `jobs`, 100 ms apart. @defaultValue the transport's default strategy */
+  readonly retries?: number;
+  /** Jobs whose handler throws. */
+  readonly failOn?: readonly number[];
+  /** How long each handler runs; a negative value hangs until the process is killed. @defaultValue 0 */
+  readonly handlerMs?: number;
+  readonly concurrency?: number;
+  /** The worker's sleep when idle, in ms. */
+  readonly sleep?: number;
+  /** The directory of the {@link HandledLedger} the worker records handled jobs in. */
+  readonly ledger: string;
+  /** Print `started` / `finished` lines per job (the drain test of thousands turns them off). @defaultValue true */
+  readonly verbose?: boolean;
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describeProcessConformance } from "@messenger-ts/core/testing";
+import Database from "better-sqlite3";
+
+/** Each test gets a file of its own in a directory of its own; the rows are read and written with SQL. */
+describeProcessConformance(
+  "sqlite",
+  {
+    factory: {
+      module: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+      exportName: "SqliteTransportFactory",
+    },
+    async queues(test) {
+      const dir = mkdtempSync(join(tmpdir(), "messenger-sqlite-process-"));
+      const file = join(dir, `${test}.sqlite`);
+      const db = () => new Database(file, { timeout: 5_000 });
+      return {
+        dsn: (queue, options = {}) =>
+          `sqlite://${file}?queue_name=${queue}` +
+          (options.redeliveryTimeout ? `&redeliver_timeout=${options.redeliveryTimeout / 1000}` : ""),
+        async injectRaw(queue, body, headers) {
+          const now = Date.now();
+          const handle = db();
+          handle
+            .prepare(
+              "INSERT INTO messenger_messages (body, headers, queue_name, created_at, available_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .run(body, JSON.stringify(headers), queue, now, now);
+          handle.close();
+        },
+        async storedBodies(queue) {
+          const handle = db();
+          const rows = handle
+            .prepare("SELECT body FROM messenger_messages WHERE queue_name = ? ORDER BY id")
+            .all(queue) as { body: string }[];
+          handle.close();
+          return rows.map((row) => row.body);
+        },
+        async cleanup() {
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  { concurrency: 1 },
+);
