@@ -37,8 +37,8 @@ export interface ApplicationDispatchShortcut {
   /**
    * Set when, for an application dispatch, `handle()` only hands the envelope on
    * (`stack.next().handle(envelope, stack)`) and returns what that returns, with
-   * {@link addsStamp} added first when given. The bus then skips this middleware when it is one
-   * of the leading ones of the stack.
+   * {@link addsStamp} added first when given. The bus skips it when every middleware before it in
+   * the stack is skippable too.
    */
   readonly skippable?: boolean;
 
@@ -54,9 +54,11 @@ export interface ApplicationDispatchShortcut {
    * direct call that stands for the middleware after this one for that same envelope (so it fits
    * only when this one hands the envelope on unchanged), or `null` when this one is the last of
    * the stack. Return a call that does what `handle()` and the rest of the stack would do for any
-   * message of the same class dispatched so, or `undefined` when the stack must run. The answer must depend on nothing but the message's class and these stamps: the bus
-   * keeps it per message class, an `undefined` too. A throw counts as `undefined` for this
-   * dispatch only: the bus asks again on the next one, and the stack reports the error.
+   * message of the same class dispatched so, or `undefined` when the stack must run. The answer
+   * must depend on nothing but the message's class and these stamps: the bus keeps it per message
+   * class, an `undefined` too. A throw counts as `undefined` for this dispatch only: the bus asks
+   * again on the next one, and the stack reports the error. The bus asks only when every
+   * middleware after the skipped ones offers a direct call.
    */
   directCall?(envelope: Envelope, rest: DirectCall | null): DirectCall | undefined;
 }
