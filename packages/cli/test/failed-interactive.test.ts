@@ -35,6 +35,8 @@ describe.skipIf(!hasScript)("the failed:* commands on a terminal", CLI_TIMEOUT, 
     expect(screen).toContain(
       `[NOTE] Message with id ${ids[2]} skipped; it stays in the "failed" failure transport.`,
     );
+    // The messenger's listeners hear of the skip (and only of it), with the envelope and transport.
+    expect(screen.match(/skip event: .*/g)).toEqual([`skip event: Job 3 id ${ids[2]} from "failed"`]);
     expect(screen).toContain("[OK] All done!");
     expect((await cli.list()).messages.map((m) => m.id)).toEqual([ids[2]]);
   });
@@ -50,6 +52,7 @@ describe.skipIf(!hasScript)("the failed:* commands on a terminal", CLI_TIMEOUT, 
     await session.waitFor("All done!");
     expect(await session.close()).toBe(0);
     expect(session.screen).toContain(`[NOTE] Message with id ${garbage} skipped`);
+    expect(session.screen).toContain(`skip event: UndecodableMessage id ${garbage} from "failed"`);
   });
 
   it("a bare --transport asks which failure transport, the global one first", async () => {

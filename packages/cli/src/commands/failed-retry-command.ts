@@ -18,6 +18,7 @@ import { listFailedMessages } from "../failed/list-failed-messages.js";
 import { askAction } from "../failed/operator-prompts.js";
 import { renderFailedMessage } from "../failed/render-failed-message.js";
 import { retryFailedMessage } from "../failed/retry-failed-message.js";
+import { skipFailedMessage } from "../failed/skip-failed-message.js";
 
 interface RetryOptions extends FailedCommandOptions {
   readonly force?: boolean;
@@ -150,6 +151,7 @@ class RetrySession {
         return "continue";
       }
       if (action === "skip") {
+        await skipFailedMessage(this.messenger, transport.name, message.envelope);
         output.note(`Message with id ${id} skipped; it stays in the "${transport.name}" failure transport.`);
         return "continue";
       }

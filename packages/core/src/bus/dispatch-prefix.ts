@@ -1,71 +1,66 @@
 import { appendStamp, createEnvelope, type Envelope } from "../envelope/envelope.js";
 import type { Stamp, StampType } from "../envelope/stamp.js";
-import { AddBusNameStampMiddleware } from "../middleware/add-bus-name-stamp-middleware.js";
-import { DecodeFailedMessageMiddleware } from "../middleware/decode-failed-message-middleware.js";
 import {
-  DispatchAfterCurrentBusMiddleware,
-  isTrackingRootDispatches,
-} from "../middleware/dispatch-after-current-bus-middleware.js";
-import { FailedMessageProcessingMiddleware } from "../middleware/failed-message-processing-middleware.js";
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+} from "../middleware/application-dispatch-shortcut.js";
 import type { Middleware } from "../middleware/middleware.js";
-import { RejectRedeliveredMessageMiddleware } from "../middleware/reject-redelivered-message-middleware.js";
 import { UndecodableMessage } from "../serialization/undecodable-message.js";
-import { BusNameStamp } from "../stamps/bus-name-stamp.js";
 import { ConsumedByWorkerStamp } from "../stamps/consumed-by-worker-stamp.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
 
-/**
- * Built-in middleware that do nothing to an envelope the application dispatched itself (not
- * received from a transport), as long as no root dispatch is tracked:
- * - reject redelivered: looks only at envelopes consumed by a worker;
- * - decode failed: looks only at undecodable-message placeholders, which receivers create;
- * - failed-message processing: looks only at received envelopes;
- * - dispatch after current bus: hands every envelope on until its entry point is imported.
- * Matched by exact class, so a subclass that changes `handle()` is always run.
- */
-const NO_OPS_FOR_APPLICATION_DISPATCH = new Set<Function>([
-  RejectRedeliveredMessageMiddleware,
-  DecodeFailedMessageMiddleware,
-  FailedMessageProcessingMiddleware,
-  DispatchAfterCurrentBusMiddleware,
-]);
-
 const NO_STAMPS: readonly Stamp[] = [];
 const NO_TYPES: readonly StampType[] = [];
+const ALWAYS: readonly (() => boolean)[] = [];
 
 /**
- * The leading run of a bus's middleware made only of the built-ins above and the bus-name stamp
- * (the default stack's first five). For an envelope the application dispatched, the whole run
- * amounts to "add the bus-name stamp unless there is one", so the bus does that itself and starts
- * the stack after the run. Worker-received envelopes go through every middleware, as before.
+ * The leading run of a bus's middleware that declare themselves skippable for an application
+ * dispatch (see {@link ApplicationDispatchShortcut}). For such a dispatch the whole run amounts to
+ * "add each of their stamps unless the envelope has one of its class", so the bus does that itself
+ * and starts the stack after the run. Received envelopes go through every middleware, as before.
  */
 export class DispatchPrefix {
-  /** How many leading middleware the run covers; 0 when the stack does not start with built-ins. */
+  /** How many leading middleware the run covers; 0 when the first one is not skippable. */
   readonly length: number;
-  readonly #busNameStamp: BusNameStamp | undefined;
+  /** The `enabled` conditions of every middleware of the bus that has one. */
+  readonly #conditions: readonly (() => boolean)[];
   /** A fresh message's stamps after the run, shared by every envelope (arrays are never mutated). */
   readonly #stamps: readonly Stamp[];
   readonly #types: readonly StampType[];
 
   constructor(middleware: readonly Middleware[]) {
     let length = 0;
-    let busNameStamp: BusNameStamp | undefined;
+    const stamps: Stamp[] = [];
+    const types: StampType[] = [];
+    const conditions: (() => boolean)[] = [];
+    let leading = true;
     for (const m of middleware) {
-      // The first bus-name middleware wins: the later ones see its stamp and add nothing.
-      if (m.constructor === AddBusNameStampMiddleware)
-        busNameStamp ??= (m as AddBusNameStampMiddleware).stamp;
-      else if (!NO_OPS_FOR_APPLICATION_DISPATCH.has(m.constructor)) break;
+      const shortcut: ApplicationDispatchShortcut | undefined = m[applicationDispatchShortcut];
+      if (shortcut?.enabled !== undefined) conditions.push(shortcut.enabled);
+      if (!leading || shortcut?.skippable !== true) {
+        leading = false;
+        continue;
+      }
+      const stamp = shortcut.addsStamp;
+      const type = stamp?.constructor as StampType | undefined;
+      // An earlier middleware's stamp of the same class wins: the later one sees it and adds nothing.
+      if (stamp !== undefined && !types.includes(type!)) {
+        stamps.push(stamp);
+        types.push(type!);
+      }
       length++;
     }
     this.length = length;
-    this.#busNameStamp = busNameStamp;
-    this.#stamps = busNameStamp ? [busNameStamp] : NO_STAMPS;
-    this.#types = busNameStamp ? [BusNameStamp] : NO_TYPES;
+    this.#conditions = conditions.length > 0 ? conditions : ALWAYS;
+    this.#stamps = stamps.length > 0 ? stamps : NO_STAMPS;
+    this.#types = types.length > 0 ? types : NO_TYPES;
   }
 
-  /** True when the run may be skipped right now (no root tracking) for messages without stamps. */
-  get active(): boolean {
-    return this.length > 0 && !isTrackingRootDispatches();
+  /** True when every middleware allows shortcuts for this dispatch (asked once per dispatch). */
+  enabled(): boolean {
+    const conditions = this.#conditions;
+    for (let i = 0; i < conditions.length; i++) if (!conditions[i]!()) return false;
+    return true;
   }
 
   /**
@@ -86,7 +81,10 @@ export class DispatchPrefix {
     ) {
       return undefined;
     }
-    const stamp = this.#busNameStamp;
-    return stamp && !envelope.has(BusNameStamp) ? appendStamp(envelope, stamp) : envelope;
+    const stamps = this.#stamps;
+    for (let i = 0; i < stamps.length; i++) {
+      if (!envelope.has(this.#types[i]!)) envelope = appendStamp(envelope, stamps[i]!);
+    }
+    return envelope;
   }
 }

@@ -1,12 +1,14 @@
-import { assertDispatchable, Envelope, stampTypes } from "../envelope/envelope.js";
+import { assertDispatchable, Envelope } from "../envelope/envelope.js";
 import type { Stamp } from "../envelope/stamp.js";
 import { LogicError } from "../errors/logic-error.js";
 import type { Query } from "../message/query.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+  type DirectCall,
+} from "../middleware/application-dispatch-shortcut.js";
 import { DispatchStack } from "../middleware/dispatch-stack.js";
-import { HandleMessageMiddleware, soleHandler } from "../middleware/handle-message-middleware.js";
 import type { Middleware } from "../middleware/middleware.js";
-import { handsOnUnsent, SendMessageMiddleware } from "../middleware/send-message-middleware.js";
-import { SoleHandlerCall } from "../middleware/sole-handler-call.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { SentStamp } from "../stamps/sent-stamp.js";
 import { DispatchPrefix } from "./dispatch-prefix.js";
@@ -19,24 +21,25 @@ const NO_STAMPS: readonly Stamp[] = [];
  * construction; do not change it afterwards.
  *
  * Two shortcuts give the same result with fewer calls, for a message the application dispatches
- * itself (not received from a transport):
- * - the leading built-ins that only act on received envelopes are skipped ({@link DispatchPrefix});
- * - when what follows is just the built-in send and handle steps, and for this message class there
- *   is nothing to send and exactly one handler, that handler is called directly. Both steps
- *   decide by message class alone for a message dispatched without stamps, so the decision is
- *   made on the first such dispatch of each class and kept.
+ * itself (not received from a transport), as the middleware allow through their
+ * {@link ApplicationDispatchShortcut}; the bus knows no middleware by name:
+ * - the leading middleware that declare themselves skippable are skipped ({@link DispatchPrefix});
+ * - when every middleware after those offers a direct call, the first dispatch without stamps of
+ *   each message class asks them, last to first, for one call standing for them all, and the
+ *   answer (the call, or "run the stack") is kept for that class.
  */
 export class MiddlewareMessageBus extends MessageBus {
   readonly #middleware: readonly Middleware[];
   readonly #prefix: DispatchPrefix;
-  /** Set when the middleware after the prefix are exactly the built-in send and handle steps. */
-  readonly #send: SendMessageMiddleware | undefined;
-  readonly #handle: HandleMessageMiddleware | undefined;
-  /** Per message class: its direct handler call, or null when the stack must run. */
-  readonly #directCalls = new Map<Function, SoleHandlerCall | null>();
+  /** True when there is something to shortcut: a skippable prefix or a chain of direct calls. */
+  readonly #shortcuts: boolean;
+  /** The shortcuts of the middleware after the prefix when every one offers a direct call. */
+  readonly #chain: readonly ApplicationDispatchShortcut[] | undefined;
+  /** Per message class: its direct call, or null when the stack must run. */
+  readonly #directCalls = new Map<Function, DirectCall | null>();
   /** The last class looked up and its answer: a run of one message class skips the map. */
   #lastType: unknown;
-  #lastCall: SoleHandlerCall | null = null;
+  #lastCall: DirectCall | null = null;
 
   constructor(
     readonly name: string,
@@ -45,14 +48,12 @@ export class MiddlewareMessageBus extends MessageBus {
     super();
     this.#middleware = middleware;
     this.#prefix = new DispatchPrefix(middleware);
-    const [send, handle, ...more] = middleware.slice(this.#prefix.length);
-    const direct =
-      this.#prefix.length > 0 &&
-      more.length === 0 &&
-      send?.constructor === SendMessageMiddleware &&
-      handle?.constructor === HandleMessageMiddleware;
-    this.#send = direct ? (send as SendMessageMiddleware) : undefined;
-    this.#handle = direct ? (handle as HandleMessageMiddleware) : undefined;
+    const chain = middleware.slice(this.#prefix.length).map((m) => m[applicationDispatchShortcut]);
+    this.#chain =
+      chain.length > 0 && chain.every((s) => s?.directCall !== undefined)
+        ? (chain as ApplicationDispatchShortcut[])
+        : undefined;
+    this.#shortcuts = this.#prefix.length > 0 || this.#chain !== undefined;
   }
 
   get middleware(): readonly Middleware[] {
@@ -65,14 +66,14 @@ export class MiddlewareMessageBus extends MessageBus {
   ): Promise<Envelope<T>> {
     let envelope: Envelope<T> | undefined;
     let start = 0;
-    let direct: SoleHandlerCall | null = null;
+    let direct: DirectCall | null = null;
     try {
       const prefix = this.#prefix;
-      if (!prefix.active) {
+      if (!this.#shortcuts || !prefix.enabled()) {
         envelope = Envelope.wrap(message, stamps);
       } else if (stamps.length === 0 && !(message instanceof Envelope)) {
         assertDispatchable(message);
-        if (this.#handle !== undefined) direct = this.#directCallOf(message);
+        if (this.#chain !== undefined) direct = this.#directCallOf(message);
         if (direct === null) {
           envelope = prefix.wrap(message);
           if (envelope === undefined) envelope = Envelope.wrap(message);
@@ -96,9 +97,10 @@ export class MiddlewareMessageBus extends MessageBus {
 
   /**
    * The direct call for a message dispatched without stamps, or null. Decided on the first such
-   * dispatch of each class, by asking the send and handle steps about that message's envelope.
+   * dispatch of each class, by asking the middleware after the prefix, last to first, about that
+   * message's envelope.
    */
-  #directCallOf(message: object): SoleHandlerCall | null {
+  #directCallOf(message: object): DirectCall | null {
     const type = message.constructor;
     if (type === this.#lastType) return this.#lastCall;
     let call = this.#directCalls.get(type);
@@ -106,11 +108,13 @@ export class MiddlewareMessageBus extends MessageBus {
       if (typeof type !== "function") return null;
       const envelope = this.#prefix.wrap(message);
       if (envelope === undefined) return null;
+      const chain = this.#chain!;
+      call = null;
       try {
-        const descriptor = handsOnUnsent(this.#send!, envelope)
-          ? soleHandler(this.#handle!, envelope)
-          : undefined;
-        call = descriptor ? new SoleHandlerCall(descriptor, envelope.stamps(), stampTypes(envelope)) : null;
+        for (let i = chain.length - 1; i >= 0; i--) {
+          call = chain[i]!.directCall!(envelope, call) ?? null;
+          if (call === null) break;
+        }
       } catch {
         return null; // the stack reports it, on this and every later dispatch
       }

@@ -1,18 +1,25 @@
 import type { Envelope } from "../envelope/envelope.js";
 import { BusNameStamp } from "../stamps/bus-name-stamp.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+} from "./application-dispatch-shortcut.js";
 import type { Middleware, Stack } from "./middleware.js";
+import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
 
 /** Stamps the bus name once, so a worker dispatches the message again on the bus it came from. */
 export class AddBusNameStampMiddleware implements Middleware {
+  /** The one stamp every envelope of this bus shares (stamps are immutable). */
   readonly #stamp: BusNameStamp;
+  readonly #shortcut: ApplicationDispatchShortcut;
 
   constructor(busName: string) {
     this.#stamp = new BusNameStamp(busName);
+    this.#shortcut = { skippable: true, addsStamp: this.#stamp };
   }
 
-  /** The one stamp every envelope of this bus shares (stamps are immutable). */
-  get stamp(): BusNameStamp {
-    return this.#stamp;
+  get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
+    return shortcutUnlessOverridden(this, AddBusNameStampMiddleware, this.#shortcut);
   }
 
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {

@@ -2,7 +2,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Envelope } from "../envelope/envelope.js";
 import { DelayedMessageHandlingError } from "../errors/delayed-message-handling-error.js";
 import { DispatchAfterCurrentBusStamp } from "../stamps/dispatch-after-current-bus-stamp.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+} from "./application-dispatch-shortcut.js";
 import type { Middleware, Stack } from "./middleware.js";
+import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
 
 interface QueuedEnvelope {
   readonly envelope: Envelope;
@@ -27,10 +32,11 @@ export function armRootDispatchTracking(): void {
   trackingRoots = true;
 }
 
-/** Until the stamp's entry point is imported, the middleware hands every envelope straight on. */
-export function isTrackingRootDispatches(): boolean {
-  return trackingRoots;
-}
+/**
+ * Until the stamp's entry point is imported the middleware hands every envelope straight on. Once
+ * it tracks roots, no shortcut of the bus is taken: a deferred message must pause the stack here.
+ */
+const SHORTCUT: ApplicationDispatchShortcut = { skippable: true, enabled: () => !trackingRoots };
 
 /**
  * Defers messages stamped "dispatch after current bus" until the outermost (root) dispatch has
@@ -43,6 +49,10 @@ export function isTrackingRootDispatches(): boolean {
  */
 export class DispatchAfterCurrentBusMiddleware implements Middleware {
   readonly #root = new AsyncLocalStorage<RootDispatch>();
+
+  get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
+    return shortcutUnlessOverridden(this, DispatchAfterCurrentBusMiddleware, SHORTCUT);
+  }
 
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     if (!trackingRoots) return stack.next().handle(envelope, stack);

@@ -1,5 +1,6 @@
 import { Acknowledger } from "../batch/acknowledger.js";
-import { appendStamp, type Envelope, stampTypes } from "../envelope/envelope.js";
+import { type Envelope, stampTypes } from "../envelope/envelope.js";
+import type { StampType } from "../envelope/stamp.js";
 import { HandlerFailedError } from "../errors/handler-failed-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error.js";
@@ -10,19 +11,18 @@ import { FlushBatchHandlersStamp } from "../stamps/flush-batch-handlers-stamp.js
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { HandlerArgumentsStamp } from "../stamps/handler-arguments-stamp.js";
 import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+  type DirectCall,
+} from "./application-dispatch-shortcut.js";
+import { asError } from "./as-error.js";
+import { callSoleHandler } from "./call-sole-handler.js";
 import { END_OF_STACK } from "./dispatch-stack.js";
+import { isThenable } from "./is-thenable.js";
 import type { Middleware, Stack } from "./middleware.js";
-
-/** What a handler threw, as an error (a handler may throw anything). */
-export function asError(thrown: unknown): Error {
-  return thrown instanceof Error
-    ? thrown
-    : new Error(`Handler threw a non-error value: ${String(thrown)}`, { cause: thrown });
-}
-
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
-}
+import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
+import { SoleHandlerCall } from "./sole-handler-call.js";
 
 /**
  * True for the usual command or query: a first attempt (no handled stamp), no extra arguments, not
@@ -41,11 +41,14 @@ function isPlainCall(envelope: Envelope, descriptor: HandlerDescriptor): boolean
   return !(acknowledged && descriptor.getBatchHandler());
 }
 
-/**
- * Core-internal, for the bus's direct path (see `MiddlewareMessageBus`): the one handler that
- * `handle()`'s fast path would call for this envelope, or undefined.
- */
-let soleHandler: (middleware: HandleMessageMiddleware, envelope: Envelope) => HandlerDescriptor | undefined;
+/** `types` then the handled stamp's class, in a plain copy loop (a handful of stamps). */
+function withHandledType(types: readonly StampType[]): StampType[] {
+  const size = types.length;
+  const all = new Array<StampType>(size + 1);
+  for (let i = 0; i < size; i++) all[i] = types[i]!;
+  all[size] = HandledStamp;
+  return all;
+}
 
 /**
  * Calls every handler of the message and records a handled stamp (with the result) for each one
@@ -57,52 +60,47 @@ let soleHandler: (middleware: HandleMessageMiddleware, envelope: Envelope) => Ha
  * hold gets a no-auto-ack stamp so the worker waits for the acknowledger instead of acking.
  */
 export class HandleMessageMiddleware implements Middleware {
+  /**
+   * As the last middleware, for a message class with exactly one plain handler, the whole
+   * dispatch is that handler's call: the bus may make it directly.
+   */
+  readonly #shortcut: ApplicationDispatchShortcut = {
+    directCall: (envelope, rest) => (rest === null ? this.#soleHandlerCall(envelope) : undefined),
+  };
+
   constructor(
     private readonly handlers: HandlersLocator,
     private readonly allowNoHandlers = false,
     private readonly busName = "",
   ) {}
 
+  get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
+    return shortcutUnlessOverridden(this, HandleMessageMiddleware, this.#shortcut);
+  }
+
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     const handlers = this.handlers.getHandlers(envelope);
     // Fast path: one plain handler, first attempt, no extra arguments (the usual command or query).
     if (handlers.length === 1 && isPlainCall(envelope, handlers[0]!)) {
-      return this.#callSole(envelope, handlers[0]!, stack);
+      const types = stampTypes(envelope);
+      const handled = callSoleHandler(
+        handlers[0]!,
+        envelope.message,
+        envelope.stamps(),
+        types,
+        withHandledType(types),
+      );
+      const next = stack.next();
+      // Usually the last middleware: no extra promise hop then.
+      return next === END_OF_STACK ? handled : handled.then((e) => next.handle(e, stack));
     }
     return this.#handleAll(envelope, stack, handlers);
   }
 
-  static {
-    soleHandler = (middleware, envelope) => {
-      const handlers = middleware.handlers.getHandlers(envelope);
-      return handlers.length === 1 && isPlainCall(envelope, handlers[0]!) ? handlers[0] : undefined;
-    };
-  }
-
-  /** Calls the one handler and stamps its result (`SoleHandlerCall` does the same for the bus). */
-  #callSole(envelope: Envelope, descriptor: HandlerDescriptor, stack: Stack): Promise<Envelope> {
-    let result: unknown;
-    try {
-      result = descriptor.handler(envelope.message);
-    } catch (thrown) {
-      return Promise.reject(this.#failed(envelope, descriptor.name, thrown));
-    }
-    if (!(result instanceof Promise) && !isThenable(result)) {
-      return Promise.resolve(
-        this.#next(appendStamp(envelope, new HandledStamp(result, descriptor.name)), stack),
-      );
-    }
-    // Closures rather than an async function: measured fewer instructions per dispatch.
-    return Promise.resolve(result).then(
-      (value) => this.#next(appendStamp(envelope, new HandledStamp(value, descriptor.name)), stack),
-      (thrown) => {
-        throw this.#failed(envelope, descriptor.name, thrown);
-      },
-    );
-  }
-
-  #failed(envelope: Envelope, name: string, thrown: unknown): HandlerFailedError {
-    return new HandlerFailedError(envelope, new Map([[name, asError(thrown)]]));
+  #soleHandlerCall(envelope: Envelope): DirectCall | undefined {
+    const handlers = this.handlers.getHandlers(envelope);
+    if (handlers.length !== 1 || !isPlainCall(envelope, handlers[0]!)) return undefined;
+    return new SoleHandlerCall(handlers[0]!, envelope.stamps(), stampTypes(envelope));
   }
 
   #next(envelope: Envelope, stack: Stack): Promise<Envelope> | Envelope {
@@ -198,5 +196,3 @@ export class HandleMessageMiddleware implements Middleware {
     });
   }
 }
-
-export { soleHandler };

@@ -1,4 +1,9 @@
 export { AddBusNameStampMiddleware } from "./add-bus-name-stamp-middleware.js";
+export {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+  type DirectCall,
+} from "./application-dispatch-shortcut.js";
 export { DecodeFailedMessageMiddleware } from "./decode-failed-message-middleware.js";
 export { DispatchAfterCurrentBusMiddleware } from "./dispatch-after-current-bus-middleware.js";
 export { DispatchStack } from "./dispatch-stack.js";

@@ -1,4 +1,8 @@
 import type { Envelope } from "../envelope/envelope.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+} from "./application-dispatch-shortcut.js";
 
 /**
  * One step of a bus. Call `stack.next().handle(envelope, stack)` to go on; return the envelope
@@ -7,6 +11,12 @@ import type { Envelope } from "../envelope/envelope.js";
  */
 export interface Middleware {
   handle(envelope: Envelope, stack: Stack): Promise<Envelope>;
+  /**
+   * Optional promises that let the bus skip this middleware, or call past it, for messages the
+   * application dispatches itself (see {@link ApplicationDispatchShortcut}). Without them, the bus
+   * calls `handle()` on every dispatch.
+   */
+  readonly [applicationDispatchShortcut]?: ApplicationDispatchShortcut | undefined;
 }
 
 /** The rest of the pipeline for one dispatch. */

@@ -1,7 +1,15 @@
 import type { Envelope } from "../envelope/envelope.js";
 import { RejectRedeliveredMessageError } from "../errors/reject-redelivered-message-error.js";
 import { ConsumedByWorkerStamp } from "../stamps/consumed-by-worker-stamp.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+} from "./application-dispatch-shortcut.js";
 import type { Middleware, Stack } from "./middleware.js";
+import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
+
+/** It only looks at envelopes consumed by a worker. */
+const SHORTCUT: ApplicationDispatchShortcut = { skippable: true };
 
 /**
  * A received stamp of a broker that redelivers unacknowledged messages on its own (AMQP-like)
@@ -22,6 +30,10 @@ function isRedelivered(stamp: object): boolean {
  * looks at worker-consumed envelopes and costs nothing on dispatch.
  */
 export class RejectRedeliveredMessageMiddleware implements Middleware {
+  get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
+    return shortcutUnlessOverridden(this, RejectRedeliveredMessageMiddleware, SHORTCUT);
+  }
+
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     // Every stamp in a flat scan: grouping them (envelope.all()) would build a map per message.
     if (envelope.has(ConsumedByWorkerStamp) && envelope.stamps().some(isRedelivered)) {

@@ -6,24 +6,36 @@ import type { SendersLocator } from "../routing/senders-locator.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
 import { SentStamp } from "../stamps/sent-stamp.js";
 import type { Sender } from "../transport/sender.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+} from "./application-dispatch-shortcut.js";
 import type { Middleware, Stack } from "./middleware.js";
-
-/**
- * Core-internal, for the bus's direct path (see `MiddlewareMessageBus`): true when `handle()` would
- * hand this envelope on unchanged (received, or no transport for it and that is allowed).
- */
-let handsOnUnsent: (middleware: SendMessageMiddleware, envelope: Envelope) => boolean;
+import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
 
 /**
  * Sends the message to the transports routing names for it. Once it went to at least one, the
  * chain stops: the message is handled later, by a worker. A received message is never sent again.
  */
 export class SendMessageMiddleware implements Middleware {
+  /**
+   * Routing decides by message class for a message dispatched without stamps: when there is no
+   * transport for it (and that is allowed), this step hands it on unchanged, so the dispatch is
+   * whatever the rest of the stack does.
+   */
+  readonly #shortcut: ApplicationDispatchShortcut = {
+    directCall: (envelope, rest) => (rest !== null && this.#handsOnUnsent(envelope) ? rest : undefined),
+  };
+
   constructor(
     private readonly senders: SendersLocator,
     private readonly events?: EventDispatcher,
     private readonly allowNoSenders = true,
   ) {}
+
+  get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
+    return shortcutUnlessOverridden(this, SendMessageMiddleware, this.#shortcut);
+  }
 
   // Not async: the common paths (received, or nothing to send) hand on the next promise as is.
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
@@ -47,15 +59,10 @@ export class SendMessageMiddleware implements Middleware {
     return this.#send(envelope, senders);
   }
 
-  static {
-    handsOnUnsent = (middleware, envelope) => {
-      if (envelope.has(ReceivedStamp)) return true;
-      try {
-        return middleware.senders.getSenders(envelope).size === 0 && middleware.allowNoSenders;
-      } catch {
-        return false; // the stack reports it, as it always did
-      }
-    };
+  /** True when `handle()` would hand this envelope on unchanged; a throw is left to the stack. */
+  #handsOnUnsent(envelope: Envelope): boolean {
+    if (envelope.has(ReceivedStamp)) return true;
+    return this.senders.getSenders(envelope).size === 0 && this.allowNoSenders;
   }
 
   async #send(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
@@ -69,5 +76,3 @@ export class SendMessageMiddleware implements Middleware {
     return envelope;
   }
 }
-
-export { handsOnUnsent };

@@ -2,6 +2,8 @@
 // importing it switches on root tracking for the whole test file, and the bus's shortcuts with it.
 import { describe, expect, it } from "vitest";
 import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
   type BrokerRedeliveryAware,
   BusNameStamp,
   ConsumedByWorkerStamp,
@@ -10,6 +12,7 @@ import {
   defineHandler,
   Envelope,
   HandledStamp,
+  HandleMessageMiddleware,
   HandlerArgumentsStamp,
   type Messenger,
   type MessengerConfig,
@@ -18,8 +21,9 @@ import {
   NonSendableStamp,
   Query,
   ReceivedStamp,
+  SendMessageMiddleware,
   SentToFailureTransportStamp,
-  type Stamp,
+  Stamp,
   TransportNamesStamp,
 } from "../../src/index.js";
 import { UndecodableMessage } from "../../src/serialization/undecodable-message.js";
@@ -292,6 +296,73 @@ describe("the shortcuts", () => {
     await withOwn.dispatch(new PlaceOrder("o-2"));
     await audited.dispatch(new PlaceOrder("o-3"));
     expect(seen).toEqual(["own", "own", "audited", "own"]);
+  });
+
+  it("call a sole handler directly, without the send and handle steps, only where they allow it", async () => {
+    const calls: string[] = [];
+    const send = SendMessageMiddleware.prototype.handle;
+    const handle = HandleMessageMiddleware.prototype.handle;
+    SendMessageMiddleware.prototype.handle = function (this: SendMessageMiddleware, e, s) {
+      calls.push("send");
+      return send.call(this, e, s);
+    };
+    HandleMessageMiddleware.prototype.handle = function (this: HandleMessageMiddleware, e, s) {
+      calls.push("handle");
+      return handle.call(this, e, s);
+    };
+    try {
+      const bus = createMessenger({
+        transports: { orders: "record://" },
+        transportFactories: [new RecordingTransportFactory()],
+        routing: { [CancelOrder.name]: "orders" },
+        handlers: [defineHandler(PlaceOrder, (m) => `placed ${m.id}`, { name: "placeOrder" })],
+      }).bus;
+      const placed = [await bus.dispatch(new PlaceOrder("p-1")), await bus.dispatch(new PlaceOrder("p-2"))];
+      expect(placed.map((e) => e.last(HandledStamp)?.result)).toEqual(["placed p-1", "placed p-2"]);
+      expect(calls).toEqual([]);
+      await bus.dispatch(new PlaceOrder("p-3"), [new HandlerArgumentsStamp([])]);
+      expect(calls).toEqual(["send", "handle"]);
+      calls.length = 0;
+      await bus.dispatch(new CancelOrder("c-1"));
+      await bus.dispatch(new CancelOrder("c-2"));
+      expect(calls).toEqual(["send", "send"]); // routed to the transport: the stack runs every time
+    } finally {
+      SendMessageMiddleware.prototype.handle = send;
+      HandleMessageMiddleware.prototype.handle = handle;
+    }
+  });
+
+  it("skip an application's own middleware when it declares itself skippable, and keep its stamp", async () => {
+    class TenantStamp extends Stamp {
+      constructor(readonly tenant: string) {
+        super();
+      }
+    }
+    let calls = 0;
+    const tenant: Middleware = {
+      handle: (envelope, stack) => {
+        calls++;
+        if (!envelope.has(TenantStamp)) envelope = envelope.with(new TenantStamp("acme"));
+        return stack.next().handle(envelope, stack);
+      },
+    };
+    const declared: Middleware & { [applicationDispatchShortcut]: ApplicationDispatchShortcut } = {
+      handle: tenant.handle,
+      [applicationDispatchShortcut]: { skippable: true, addsStamp: new TenantStamp("acme") },
+    };
+    const bus = (middleware: Middleware) =>
+      createMessenger({
+        handlers: [defineHandler(PlaceOrder, () => 1, { name: "placeOrder" })],
+        buses: { main: { middleware: [middleware] } },
+      }).bus;
+    const plain = await bus(tenant).dispatch(new PlaceOrder("o-1"));
+    expect(calls).toBe(1);
+    const skipped = await bus(declared).dispatch(new PlaceOrder("o-1"));
+    expect(calls).toBe(1);
+    expect(describeEnvelope(skipped)).toEqual(describeEnvelope(plain));
+    expect(skipped.last(TenantStamp)?.tenant).toBe("acme");
+    await bus(declared).dispatch(Envelope.wrap(new PlaceOrder("o-2"), [new ReceivedStamp("orders")]));
+    expect(calls).toBe(2);
   });
 
   it("keep each message class's own decision when classes alternate", async () => {
