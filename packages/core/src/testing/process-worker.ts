@@ -18,7 +18,7 @@ import { TransportError } from "../errors/transport-error.js";
 import { defineHandler } from "../handler/define-handler.js";
 import type { Logger } from "../logger/logger.js";
 import type { TransportFactory } from "../transport/transport-factory.js";
-import { createWorker } from "../worker/create-worker.js";
+import { createWorker } from "../worker-wiring/create-worker.js";
 import { WorkerMessageHandledEvent } from "../worker/events/worker-message-handled-event.js";
 import { WorkerRunningEvent } from "../worker/events/worker-running-event.js";
 import { stopOnSignals } from "../worker/stop-on-signals.js";
