@@ -9,6 +9,13 @@ export { NoHandlerForMessageError } from "./no-handler-for-message-error.js";
 export { NoSenderForMessageError } from "./no-sender-for-message-error.js";
 export { RecoverableMessageHandlingError } from "./recoverable-message-handling-error.js";
 export { RejectRedeliveredMessageError } from "./reject-redelivered-message-error.js";
+export {
+  RETRY_DELAY,
+  RETRYABLE,
+  type RetryMarked,
+  retryableOf,
+  retryDelayOf,
+} from "./retry-marker.js";
 export { StopWorkerError } from "./stop-worker-error.js";
 export { TransportError } from "./transport-error.js";
 export { UnrecoverableMessageHandlingError } from "./unrecoverable-message-handling-error.js";
