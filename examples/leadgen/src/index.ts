@@ -46,6 +46,7 @@ export {
 export { DISCOVERY_SOURCES, type DiscoverySource, MAX_DISCOVERY_LIMIT } from "./domain/discovery-sources.js";
 export { ARES_OUTAGE_ICO, icoCheckDigit, isValidIco } from "./domain/ico.js";
 export { LeadgenError } from "./domain/leadgen-error.js";
+export { type LeadgenErrorCode, LeadgenErrorCodes } from "./domain/leadgen-error-codes.js";
 export { PermanentFailureError } from "./domain/permanent-failure-error.js";
 export type { SesNotification } from "./domain/ses-notification.js";
 export { TransientFailureError } from "./domain/transient-failure-error.js";

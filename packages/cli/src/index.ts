@@ -8,6 +8,7 @@ export {
   loadConfigFile,
 } from "./application/load-config-file.js";
 export { assertTransportNames } from "./application/transport-names.js";
+export { type CliErrorCode, CliErrorCodes } from "./cli-error-codes.js";
 export { type ConsumeCommandOptions, consumeCommand } from "./commands/consume-command.js";
 export { debugMessengerCommand } from "./commands/debug-messenger-command.js";
 export { debugSchedulerCommand } from "./commands/debug-scheduler-command.js";

@@ -39,6 +39,7 @@ export { ScheduleRegistry, type ScheduleRegistryOptions } from "./schedule-regis
 export { ScheduleTransport, type ScheduleTransportOptions } from "./schedule-transport.js";
 export { ScheduleTransportFactory } from "./schedule-transport-factory.js";
 export { ScheduledStamp } from "./scheduled-stamp.js";
+export { type SchedulerErrorCode, SchedulerErrorCodes } from "./scheduler-error-codes.js";
 export { StaticMessageProvider } from "./static-message-provider.js";
 export {
   type CheckpointState,

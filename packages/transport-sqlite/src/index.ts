@@ -1,3 +1,4 @@
+export { type SqliteErrorCode, SqliteErrorCodes } from "./sqlite-error-codes.js";
 export { SQLITE_OPTION_DEFAULTS, type SqliteTransportOptions } from "./sqlite-options.js";
 export { SqliteReceivedStamp } from "./sqlite-received-stamp.js";
 export {

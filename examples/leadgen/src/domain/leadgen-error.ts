@@ -1,7 +1,8 @@
 /**
  * Base of the application's own errors. `code` is stable (match on it, not on the text), and
- * `retryable` says whether trying again later can help: the handlers turn a non-retryable error
- * into an `UnrecoverableMessageHandlingError`, so its message goes straight to `failed`.
+ * `retryable` says whether trying again later can help. A non-retryable error also carries
+ * messenger's retry marker (see `PermanentFailureError`), so a handler lets it through as it is
+ * and its message goes straight to `failed`.
  */
 export abstract class LeadgenError extends Error {
   abstract readonly retryable: boolean;

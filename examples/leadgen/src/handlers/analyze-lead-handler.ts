@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { AnalyzeLeadMessage } from "../messages/analyze-lead-message.js";
 import { LeadAnalyzer } from "../services/lead-analyzer.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Runs the lead analyser. */
 @AsMessageHandler({ handles: AnalyzeLeadMessage })
@@ -9,11 +8,9 @@ export class AnalyzeLeadHandler {
   constructor(private readonly analyzer: LeadAnalyzer) {}
 
   handle(message: AnalyzeLeadMessage) {
-    return translateFailures(() =>
-      this.analyzer.analyze(message.leadId, {
-        reanalyze: message.reanalyze,
-        industryFilter: message.industryFilter,
-      }),
-    );
+    return this.analyzer.analyze(message.leadId, {
+      reanalyze: message.reanalyze,
+      industryFilter: message.industryFilter,
+    });
   }
 }

@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { CheckSslCertificatesMessage } from "../messages/check-ssl-certificates-message.js";
 import { CertificateChecker } from "../services/certificate-checker.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Checks the leads' TLS certificates (daily). */
 @AsMessageHandler({ handles: CheckSslCertificatesMessage })
@@ -9,6 +8,6 @@ export class CheckSslCertificatesHandler {
   constructor(private readonly certificates: CertificateChecker) {}
 
   handle(message: CheckSslCertificatesMessage) {
-    return translateFailures(() => this.certificates.checkAll(message.warnDays));
+    return this.certificates.checkAll(message.warnDays);
   }
 }

@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { CleanUpOldDataMessage } from "../messages/clean-up-old-data-message.js";
 import { DataCleanupService } from "../services/data-cleanup-service.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Deletes old screenshots, certificate checks and expired proposals (weekly). */
 @AsMessageHandler({ handles: CleanUpOldDataMessage })
@@ -9,6 +8,6 @@ export class CleanUpOldDataHandler {
   constructor(private readonly cleanup: DataCleanupService) {}
 
   handle(message: CleanUpOldDataMessage) {
-    return translateFailures(() => this.cleanup.cleanUp(message.retentionDays));
+    return this.cleanup.cleanUp(message.retentionDays);
   }
 }

@@ -4,7 +4,6 @@ import { LOGGER } from "../app/tokens.js";
 import { AnalyzeLeadMessage } from "../messages/analyze-lead-message.js";
 import { DiscoverLeadsMessage } from "../messages/discover-leads-message.js";
 import { DiscoveryService } from "../services/discovery-service.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Runs a discovery and sends every new lead on to be analysed (the seed's discovery → analysis pipeline). */
 @AsMessageHandler({ handles: DiscoverLeadsMessage })
@@ -16,9 +15,7 @@ export class DiscoverLeadsHandler {
   ) {}
 
   async handle(message: DiscoverLeadsMessage) {
-    const outcome = await translateFailures(() =>
-      this.discovery.discover(message.source, message.query, message.limit),
-    );
+    const outcome = await this.discovery.discover(message.source, message.query, message.limit);
     for (const lead of outcome.created) await this.bus.dispatch(new AnalyzeLeadMessage(lead.id));
     this.logger.info(
       { source: outcome.source, query: outcome.query, found: outcome.found, created: outcome.created.length },

@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { ExpireProposalsMessage } from "../messages/expire-proposals-message.js";
 import { ProposalExpiryService } from "../services/proposal-expiry-service.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Expires proposals past their date (daily). */
 @AsMessageHandler({ handles: ExpireProposalsMessage })
@@ -9,6 +8,6 @@ export class ExpireProposalsHandler {
   constructor(private readonly expiry: ProposalExpiryService) {}
 
   handle(_message: ExpireProposalsMessage) {
-    return translateFailures(() => this.expiry.expire());
+    return this.expiry.expire();
   }
 }

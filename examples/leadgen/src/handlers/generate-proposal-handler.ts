@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { GenerateProposalMessage } from "../messages/generate-proposal-message.js";
 import { ProposalGenerator } from "../services/proposal-generator.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Generates a design proposal. */
 @AsMessageHandler({ handles: GenerateProposalMessage })
@@ -9,8 +8,6 @@ export class GenerateProposalHandler {
   constructor(private readonly proposals: ProposalGenerator) {}
 
   handle(message: GenerateProposalMessage) {
-    return translateFailures(() =>
-      this.proposals.generate(message.leadId, message.userId, message.proposalType, message.analysisId),
-    );
+    return this.proposals.generate(message.leadId, message.userId, message.proposalType, message.analysisId);
   }
 }

@@ -11,7 +11,6 @@ import { SendEmailHandler } from "./send-email-handler.js";
 import { SyncAresDataHandler } from "./sync-ares-data-handler.js";
 import { TakeScreenshotHandler } from "./take-screenshot-handler.js";
 
-export { translateFailures } from "./translate-failures.js";
 export {
   AnalyzeLeadHandler,
   CalculateBenchmarksHandler,

@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { ProcessSesWebhookMessage } from "../messages/process-ses-webhook-message.js";
 import { SesWebhookProcessor } from "../services/ses-webhook-processor.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Records an SES delivery, bounce or complaint. */
 @AsMessageHandler({ handles: ProcessSesWebhookMessage })
@@ -9,6 +8,6 @@ export class ProcessSesWebhookHandler {
   constructor(private readonly processor: SesWebhookProcessor) {}
 
   handle(message: ProcessSesWebhookMessage) {
-    return translateFailures(() => this.processor.process(message.payload));
+    return this.processor.process(message.payload);
   }
 }

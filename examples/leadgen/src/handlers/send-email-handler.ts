@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { SendEmailMessage } from "../messages/send-email-message.js";
 import { EmailService } from "../services/email-service.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** E-mails an offer through the e-mail service (and SES). */
 @AsMessageHandler({ handles: SendEmailMessage })
@@ -9,6 +8,6 @@ export class SendEmailHandler {
   constructor(private readonly emails: EmailService) {}
 
   handle(message: SendEmailMessage) {
-    return translateFailures(() => this.emails.sendOffer(message.offerId, message.userId));
+    return this.emails.sendOffer(message.offerId, message.userId);
   }
 }

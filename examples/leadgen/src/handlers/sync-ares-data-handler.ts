@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { SyncAresDataMessage } from "../messages/sync-ares-data-message.js";
 import { AresSyncService } from "../services/ares-sync-service.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Syncs companies from the ARES register. */
 @AsMessageHandler({ handles: SyncAresDataMessage })
@@ -9,6 +8,6 @@ export class SyncAresDataHandler {
   constructor(private readonly ares: AresSyncService) {}
 
   handle(message: SyncAresDataMessage) {
-    return translateFailures(() => this.ares.sync(message.icos));
+    return this.ares.sync(message.icos);
   }
 }

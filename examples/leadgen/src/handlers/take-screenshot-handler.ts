@@ -1,7 +1,6 @@
 import { AsMessageHandler } from "@messenger-ts/core";
 import { TakeScreenshotMessage } from "../messages/take-screenshot-message.js";
 import { ScreenshotClient } from "../services/screenshot-client.js";
-import { translateFailures } from "./translate-failures.js";
 
 /** Takes a screenshot with the headless-browser client. */
 @AsMessageHandler({ handles: TakeScreenshotMessage })
@@ -9,6 +8,6 @@ export class TakeScreenshotHandler {
   constructor(private readonly screenshots: ScreenshotClient) {}
 
   handle(message: TakeScreenshotMessage) {
-    return translateFailures(() => this.screenshots.capture(message.leadId, message.url));
+    return this.screenshots.capture(message.leadId, message.url);
   }
 }

@@ -61,8 +61,8 @@ function expectTheDocumentedOutcome(outcome: Awaited<ReturnType<typeof runTheFai
       ])
       .sort(),
   ).toEqual([
-    ["AnalyzeLeadMessage", "normal", "UNRECOVERABLE_MESSAGE_HANDLING"],
-    ["SendEmailMessage", "high_priority", "UNRECOVERABLE_MESSAGE_HANDLING"],
+    ["AnalyzeLeadMessage", "normal", "WEBSITE_UNREACHABLE"],
+    ["SendEmailMessage", "high_priority", "SES_MESSAGE_REJECTED"],
     ["SyncAresDataMessage", "normal", "ARES_UNAVAILABLE"],
   ]);
 }

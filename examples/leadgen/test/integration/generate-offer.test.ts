@@ -40,7 +40,7 @@ describeHandlerOnWorker({
       );
       const run = await pg().consume(["normal"], (c) => c.gaveUp === 1);
       expect(run.received).toHaveLength(1);
-      expect(run.failed[0]!.error.message).toContain("[PROPOSAL_EXPIRED]");
+      expect(run.failed[0]!.error.cause).toMatchObject({ code: "PROPOSAL_EXPIRED" });
     });
 
     it("offers an audit when the lead has no proposal", async () => {

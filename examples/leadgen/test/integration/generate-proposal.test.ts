@@ -33,7 +33,7 @@ describeHandlerOnWorker({
       await pg().app.bus.dispatch(new GenerateProposalMessage(leads.ordinace, users.jana, "redesign"));
       const run = await pg().consume(["normal"], (c) => c.gaveUp === 1);
       expect(run.received).toHaveLength(1);
-      expect(run.failed[0]!.error.message).toContain("[LEAD_NOT_ANALYZED]");
+      expect(run.failed[0]!.error.cause).toMatchObject({ code: "LEAD_NOT_ANALYZED" });
     });
 
     it("builds on the analysis named in the message", async () => {

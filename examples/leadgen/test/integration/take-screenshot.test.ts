@@ -32,7 +32,7 @@ describeHandlerOnWorker({
       );
       const run = await pg().consume(["low_priority"], (c) => c.gaveUp === 1);
       expect(run.received).toHaveLength(1);
-      expect(run.failed[0]!.error.message).toContain("[INVALID_URL]");
+      expect(run.failed[0]!.error.cause).toMatchObject({ code: "INVALID_URL" });
     });
 
     it("stores one screenshot per message when several wait in the queue", async () => {

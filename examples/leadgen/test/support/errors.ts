@@ -1,6 +1,21 @@
-import { UnrecoverableMessageHandlingError } from "@messenger-ts/core";
+import {
+  decideRetry,
+  Envelope,
+  HandlerFailedError,
+  MultiplierRetryStrategy,
+  RETRYABLE,
+  retryableOf,
+} from "@messenger-ts/core";
 import { expect } from "vitest";
 import { PermanentFailureError, TransientFailureError } from "../../src/index.js";
+
+const strategy = new MultiplierRetryStrategy({ maxRetries: 3, delay: 1000, multiplier: 2, jitter: 0 });
+
+/** What the worker's retry listener decides for a handler that threw `error`. */
+function retryDecision(error: Error) {
+  const envelope = Envelope.wrap({});
+  return decideRetry(new HandlerFailedError(envelope, new Map([["handler", error]])), envelope, strategy);
+}
 
 /** The handler refused the message for good: no retries, straight to `failed`. */
 export async function expectUnrecoverable(
@@ -12,11 +27,9 @@ export async function expectUnrecoverable(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(UnrecoverableMessageHandlingError);
-  const cause = (error as Error).cause;
-  expect(cause).toBeInstanceOf(PermanentFailureError);
-  expect(cause).toMatchObject({ code, retryable: false });
-  expect((error as Error).message).toContain(`[${code}]`);
+  expect(error).toBeInstanceOf(PermanentFailureError);
+  expect(error).toMatchObject({ code, retryable: false, [RETRYABLE]: false });
+  expect(retryDecision(error as Error)).toEqual({ retry: false, reason: "unrecoverable" });
   if (text !== undefined) expect((error as Error).message).toContain(text);
 }
 
@@ -27,6 +40,7 @@ export async function expectTransient(work: Promise<unknown>, code: string): Pro
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(TransientFailureError);
-  expect(error).not.toBeInstanceOf(UnrecoverableMessageHandlingError);
   expect(error).toMatchObject({ code, retryable: true });
+  expect(retryableOf(error)).toBeUndefined();
+  expect(retryDecision(error as Error)).toMatchObject({ retry: true, reason: "strategy" });
 }

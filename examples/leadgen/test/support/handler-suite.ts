@@ -2,12 +2,18 @@ import {
   DelayStamp,
   type Envelope,
   ErrorDetailsStamp,
+  RETRYABLE,
   RedeliveryStamp,
   SentToFailureTransportStamp,
-  UnrecoverableMessageHandlingError,
 } from "@messenger-ts/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type LoadedFixtures, QUEUES, type QueueTransport, RETRY_STRATEGIES } from "../../src/index.js";
+import {
+  type LoadedFixtures,
+  PermanentFailureError,
+  QUEUES,
+  type QueueTransport,
+  RETRY_STRATEGIES,
+} from "../../src/index.js";
 import { type PgApp, startPgApp, TEST_RETRY_DELAY_SCALE } from "./pg-app.js";
 import { pgUp } from "./postgres.js";
 
@@ -155,16 +161,15 @@ export function describeHandlerOnWorker(spec: HandlerSuiteSpec): void {
       await pg.app.bus.dispatch(message);
       const run = await pg.consume([transport], (c) => c.gaveUp === 1);
       expect(run.received).toHaveLength(1);
-      expect((run.failed[0]!.error as Error & { wrappedErrors: Error[] }).wrappedErrors[0]).toBeInstanceOf(
-        UnrecoverableMessageHandlingError,
-      );
+      const thrown = (run.failed[0]!.error as Error & { wrappedErrors: Error[] }).wrappedErrors[0];
+      expect(thrown).toBeInstanceOf(PermanentFailureError);
+      expect(thrown).toMatchObject({ code: spec.unrecoverable.code, [RETRYABLE]: false });
       const [failed] = await pg.queued("failed");
       expect(failed!.message).toEqual(message);
       expect(retryCount(failed!)).toBe(0);
       expect(failed!.last(ErrorDetailsStamp)).toMatchObject({
-        errorClass: "UnrecoverableMessageHandlingError",
-        errorCode: "UNRECOVERABLE_MESSAGE_HANDLING",
-        errorMessage: expect.stringContaining(`[${spec.unrecoverable.code}]`),
+        errorClass: "PermanentFailureError",
+        errorCode: spec.unrecoverable.code,
       });
     });
 

@@ -1,6 +1,5 @@
 import type { Envelope } from "../envelope/envelope.js";
-import { RecoverableMessageHandlingError } from "../errors/recoverable-message-handling-error.js";
-import { UnrecoverableMessageHandlingError } from "../errors/unrecoverable-message-handling-error.js";
+import { retryableOf, retryDelayOf } from "../errors/retry-marker.js";
 import { hasWrappedErrors, unwrapErrors } from "../errors/wrapped-errors.js";
 import { UndecodableMessage } from "../serialization/undecodable-message.js";
 import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-stamp.js";
@@ -33,14 +32,12 @@ function leafErrors(error: Error): Error[] {
 }
 
 /** The longest delay a recoverable error asked for; negative, NaN or null mean "not given". */
-function requestedDelay(recoverable: readonly RecoverableMessageHandlingError[]): number | undefined {
+function requestedDelay(recoverable: readonly Error[]): number | undefined {
   let delay: number | undefined;
   for (const error of recoverable) {
-    const value = error.retryDelay;
+    const value = retryDelayOf(error);
     // Several handlers may each ask for a delay (each a Retry-After): the longest honours all.
-    if (typeof value === "number" && Number.isFinite(value) && value >= 0 && (delay ?? -1) < value) {
-      delay = value;
-    }
+    if (value !== undefined && (delay ?? -1) < value) delay = value;
   }
   return delay;
 }
@@ -54,6 +51,9 @@ function requestedDelay(recoverable: readonly RecoverableMessageHandlingError[])
  *    after the longest delay a recoverable error asked for, else the strategy's delay;
  * 4. if the error is unrecoverable, or every nested error is: no retry;
  * 5. otherwise the strategy decides.
+ *
+ * Recoverable and unrecoverable are read from the retry marker (`RETRYABLE`), which our two
+ * error classes carry and any other error may carry too.
  *
  * Unlike Symfony's loop, which stops at the first nested error that is neither recoverable nor
  * unrecoverable, a recoverable error anywhere in the aggregate counts.
@@ -69,16 +69,14 @@ export function decideRetry(
   if (strategy === undefined) return { retry: false, reason: "no-strategy" };
 
   const nested = leafErrors(error);
-  const recoverable = [error, ...nested].filter(
-    (e): e is RecoverableMessageHandlingError => e instanceof RecoverableMessageHandlingError,
-  );
+  const recoverable = [error, ...nested].filter((e) => retryableOf(e) === true);
   if (recoverable.length > 0) {
     const requested = requestedDelay(recoverable);
     const delay = requested === undefined ? waitingTimeOf(strategy, envelope, error) : toDelayMs(requested);
     return { retry: true, delay, reason: "recoverable" };
   }
 
-  const unrecoverable = (e: Error) => e instanceof UnrecoverableMessageHandlingError;
+  const unrecoverable = (e: Error) => retryableOf(e) === false;
   if (unrecoverable(error) || (nested.length > 0 && nested.every(unrecoverable))) {
     return { retry: false, reason: "unrecoverable" };
   }
