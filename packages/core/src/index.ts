@@ -15,6 +15,7 @@ export {
   type StampClass,
   type StampType,
 } from "./envelope/stamp.js";
+export * from "./envelope-errors/index.js";
 export * from "./errors/index.js";
 export * from "./events/index.js";
 export * from "./handler/index.js";

@@ -1,7 +1,4 @@
-export { DelayedMessageHandlingError } from "./delayed-message-handling-error.js";
-export { type EnvelopeAwareError, isEnvelopeAwareError } from "./envelope-aware-error.js";
 export { type ErrorCode, ErrorCodes } from "./error-codes.js";
-export { HandlerFailedError } from "./handler-failed-error.js";
 export { InvalidArgumentError } from "./invalid-argument-error.js";
 export { LogicError } from "./logic-error.js";
 export { MessageDecodingFailedError } from "./message-decoding-failed-error.js";
@@ -21,5 +18,4 @@ export {
 export { StopWorkerError } from "./stop-worker-error.js";
 export { TransportError } from "./transport-error.js";
 export { UnrecoverableMessageHandlingError } from "./unrecoverable-message-handling-error.js";
-export { ValidationFailedError, type ValidationIssue } from "./validation-failed-error.js";
 export { hasWrappedErrors, unwrapErrors, type WrappedErrors } from "./wrapped-errors.js";

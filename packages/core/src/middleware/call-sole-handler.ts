@@ -1,6 +1,6 @@
 import { createEnvelope, type Envelope } from "../envelope/envelope.js";
 import type { Stamp, StampType } from "../envelope/stamp.js";
-import { HandlerFailedError } from "../errors/handler-failed-error.js";
+import { HandlerFailedError } from "../envelope-errors/handler-failed-error.js";
 import type { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { asError } from "./as-error.js";

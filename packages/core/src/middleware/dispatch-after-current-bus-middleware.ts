@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Envelope } from "../envelope/envelope.js";
-import { DelayedMessageHandlingError } from "../errors/delayed-message-handling-error.js";
+import { DelayedMessageHandlingError } from "../envelope-errors/delayed-message-handling-error.js";
 import { DispatchAfterCurrentBusStamp } from "../stamps/dispatch-after-current-bus-stamp.js";
 import {
   type ApplicationDispatchShortcut,

@@ -1,7 +1,7 @@
 import { Acknowledger } from "../batch/acknowledger.js";
 import { type Envelope, stampTypes } from "../envelope/envelope.js";
 import type { StampType } from "../envelope/stamp.js";
-import { HandlerFailedError } from "../errors/handler-failed-error.js";
+import { HandlerFailedError } from "../envelope-errors/handler-failed-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error.js";
 import type { HandlerDescriptor } from "../handler/handler-descriptor.js";

@@ -1,5 +1,5 @@
 import type { Envelope } from "../envelope/envelope.js";
-import { ValidationFailedError, type ValidationIssue } from "../errors/validation-failed-error.js";
+import { ValidationFailedError, type ValidationIssue } from "../envelope-errors/validation-failed-error.js";
 import { classHierarchy, getMessageMetadata } from "../message/as-message.js";
 import type { MessageClass } from "../message/message-class.js";
 import type { StandardSchemaV1 } from "../message/standard-schema.js";

@@ -1,5 +1,5 @@
 import { Stamp } from "../envelope/stamp.js";
-import { HandlerFailedError } from "../errors/handler-failed-error.js";
+import { HandlerFailedError } from "../envelope-errors/handler-failed-error.js";
 import { optionalStringField, stampFields, stringField } from "./stamp-json.js";
 
 /** Why handling failed: error class, code, message and (flattened) stack. */

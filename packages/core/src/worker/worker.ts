@@ -2,7 +2,7 @@ import type { BatchHandler } from "../batch/batch-handler.js";
 import type { MessageBus } from "../bus/message-bus.js";
 import { type Clock, systemClock } from "../clock/clock.js";
 import type { Envelope } from "../envelope/envelope.js";
-import { isEnvelopeAwareError } from "../errors/envelope-aware-error.js";
+import { isEnvelopeAwareError } from "../envelope-errors/envelope-aware-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { RejectRedeliveredMessageError } from "../errors/reject-redelivered-message-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";

@@ -1,7 +1,7 @@
 import type { Envelope } from "../envelope/envelope.js";
+import { MessengerError } from "../errors/messenger-error.js";
+import type { WrappedErrors } from "../errors/wrapped-errors.js";
 import type { EnvelopeAwareError } from "./envelope-aware-error.js";
-import { MessengerError } from "./messenger-error.js";
-import type { WrappedErrors } from "./wrapped-errors.js";
 
 /** Messages deferred with the dispatch-after-current-bus stamp failed after the root dispatch finished. */
 export class DelayedMessageHandlingError extends MessengerError implements EnvelopeAwareError, WrappedErrors {

@@ -1,7 +1,7 @@
 import type { Envelope } from "../envelope/envelope.js";
+import { MessengerError } from "../errors/messenger-error.js";
+import type { WrappedErrors } from "../errors/wrapped-errors.js";
 import type { EnvelopeAwareError } from "./envelope-aware-error.js";
-import { MessengerError } from "./messenger-error.js";
-import type { WrappedErrors } from "./wrapped-errors.js";
 
 function describe(envelope: Envelope, errors: ReadonlyMap<string, Error>): string {
   const name = envelope.message.constructor?.name ?? "message";

@@ -1,6 +1,6 @@
 import type { Envelope } from "../envelope/envelope.js";
+import { MessengerError } from "../errors/messenger-error.js";
 import type { EnvelopeAwareError } from "./envelope-aware-error.js";
-import { MessengerError } from "./messenger-error.js";
 
 /** One problem found by a message's schema. `path` is the dotted path to the bad field ("" for the root). */
 export interface ValidationIssue {
