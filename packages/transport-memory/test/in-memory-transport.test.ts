@@ -174,8 +174,8 @@ describe("InMemoryTransport redelivery", () => {
     transport = new InMemoryTransport({ clock, redeliveryTimeout: 10_000 });
   });
 
-  it("states its redelivery timeout in milliseconds, 60 s by default, for the worker's keepalive", () => {
-    expect(new InMemoryTransport().redeliveryTimeout).toBe(60_000);
+  it("states its redelivery timeout in milliseconds, 30 s by default, for the worker's keepalive", () => {
+    expect(new InMemoryTransport().redeliveryTimeout).toBe(30_000);
     expect(transport.redeliveryTimeout).toBe(10_000);
   });
 
