@@ -90,12 +90,16 @@ const started = (n: number) => (e: WorkerEvent) => e.event === "started" && e.n 
 const finished = (n: number) => (e: WorkerEvent) => e.event === "finished" && e.n === n;
 
 /** A file with the results table the workers write to, and a transport that sends to their queue. */
-function prepare(name: string, redeliverTimeout?: number) {
+function prepare(name: string, redeliverTimeoutSeconds?: number) {
   const file = temp(name);
   const db = new Database(file);
   db.exec("CREATE TABLE results (n INTEGER NOT NULL, pid INTEGER NOT NULL, at INTEGER NOT NULL)");
   db.close();
-  const producer = new SqliteTransport({ path: file, queueName: "jobs", redeliverTimeout });
+  const producer = new SqliteTransport({
+    path: file,
+    queueName: "jobs",
+    redeliveryTimeout: redeliverTimeoutSeconds === undefined ? undefined : redeliverTimeoutSeconds * 1000,
+  });
   const results = (n?: number) =>
     producer.database
       .prepare(`SELECT n, pid FROM results ${n === undefined ? "" : "WHERE n = ?"} ORDER BY n`)

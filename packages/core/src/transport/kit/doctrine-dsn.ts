@@ -75,7 +75,7 @@ export function resolveDoctrineDsn(
   if (!kind.schemes.includes(dsnScheme(connectionDsn) ?? "")) {
     const expected = kind.schemes.map((scheme) => `${scheme}://`).join(" or ");
     throw new InvalidArgumentError(
-      `Connection "${connection}" of transport "${context.name}" is "${redactDsn(connectionDsn)}", not a ${expected} DSN: ${kind.factory} handles only those connections (register the transport factory for that database).`,
+      `Connection "${connection}" of transport "${context.name}" is "${redactDsn(connectionDsn)}": ${kind.factory} handles only ${expected} connections (register the transport factory for that database).`,
       { code: "UNSUPPORTED_DSN" },
     );
   }

@@ -73,7 +73,9 @@ describe("doctrine:// resolution", () => {
       ),
     );
     expect(error.code).toBe("UNSUPPORTED_DSN");
-    expect(error.message).toContain("not a postgres:// or postgresql:// DSN: PostgresTransportFactory");
+    expect(error.message).toContain(
+      "PostgresTransportFactory handles only postgres:// or postgresql:// connections",
+    );
     expect(error.message).toContain("redis://:***@h");
     expect(error.message).not.toContain("s3cret");
   });
