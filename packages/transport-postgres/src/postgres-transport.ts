@@ -26,6 +26,7 @@ import {
   DEFAULT_TABLE_NAME,
   decodeOrUndecodable,
   PerTickBatcher,
+  parseMillisecondsOption,
   parseQueueNameOption,
   parseSqlIdentifierOption,
 } from "@messenger-ts/core/transport";
@@ -141,13 +142,11 @@ export class PostgresTransport
     this.schema = schema;
     this.#table = `${schema}.${table}`;
     this.queueName = parseQueueNameOption(options.queueName ?? DEFAULT_QUEUE_NAME, "queueName", label);
-    const timeout = options.redeliveryTimeout ?? DEFAULT_REDELIVERY_TIMEOUT_MS;
-    if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) {
-      throw new InvalidArgumentError(
-        `Invalid redeliveryTimeout ${String(timeout)} for ${label}: expected milliseconds > 0.`,
-        { code: "INVALID_TRANSPORT_OPTION" },
-      );
-    }
+    const timeout = parseMillisecondsOption(
+      options.redeliveryTimeout ?? DEFAULT_REDELIVERY_TIMEOUT_MS,
+      "redeliveryTimeout",
+      label,
+    );
     this.redeliveryTimeout = timeout;
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#useNotify = options.useNotify ?? true;

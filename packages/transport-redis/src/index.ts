@@ -7,5 +7,4 @@ export {
   parseRedisDsn,
   type RedisDsn,
   RedisTransportFactory,
-  redactRedisDsn,
 } from "./redis-transport-factory.js";

@@ -3,9 +3,8 @@ import {
   DEFAULT_QUEUE_NAME,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
-  invalid,
-  MAX_OPTION_SECONDS,
   parseBooleanOption,
+  parseMillisecondsOption,
   parseQueueNameOption,
   parseSecondsOptionAsMs,
   parseSqlIdentifierOption,
@@ -75,24 +74,6 @@ function tableName(value: unknown, label: string, option: string): string {
   return parseSqlIdentifierOption(value, option, label, MAX_TABLE_NAME_LENGTH, RESERVED_TABLE_PREFIX);
 }
 
-/** Milliseconds > 0 from the constructor, with the DSN option's upper bound. */
-function milliseconds(value: unknown, label: string, option: string): number {
-  if (
-    typeof value !== "number" ||
-    !Number.isFinite(value) ||
-    value <= 0 ||
-    value > MAX_OPTION_SECONDS * 1000
-  ) {
-    throw invalid(
-      option,
-      value,
-      label,
-      `a number of milliseconds > 0 and at most ${MAX_OPTION_SECONDS * 1000}`,
-    );
-  }
-  return value;
-}
-
 /**
  * Merges the DSN query, the options object and the defaults (in that order of precedence), rejects
  * unknown keys and validates every value before any of it can reach SQL.
@@ -119,10 +100,10 @@ export function normalizeSqliteTransportOptions(
   return {
     tableName: tableName(options.tableName ?? DEFAULT_TABLE_NAME, label, "tableName"),
     queueName: parseQueueNameOption(options.queueName ?? DEFAULT_QUEUE_NAME, "queueName", label),
-    redeliveryTimeout: milliseconds(
+    redeliveryTimeout: parseMillisecondsOption(
       options.redeliveryTimeout ?? DEFAULT_REDELIVERY_TIMEOUT_MS,
-      label,
       "redeliveryTimeout",
+      label,
     ),
     autoSetup: parseBooleanOption(options.autoSetup ?? true, "autoSetup", label),
   };

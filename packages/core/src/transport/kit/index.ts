@@ -16,6 +16,7 @@ export {
 export { dsnScheme } from "./dsn-scheme.js";
 export { invalid, shown } from "./invalid-option.js";
 export { parseBooleanOption } from "./parse-boolean-option.js";
+export { parseMillisecondsOption } from "./parse-milliseconds-option.js";
 export { MAX_QUEUE_NAME_LENGTH, parseQueueNameOption } from "./parse-queue-name-option.js";
 export {
   MAX_OPTION_SECONDS,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../../src/index.js";
 import {
   parseBooleanOption,
+  parseMillisecondsOption,
   parseQueueNameOption,
   parseSecondsOption,
   parseSecondsOptionAsMs,
@@ -141,6 +142,20 @@ describe("parseQueueNameOption", () => {
   it.each([["-x"], [".x"], ["a b"], ["a/b"], [""], ["a".repeat(191)], [1]])("refuses %j", (value) => {
     expect(errorOf(() => parseQueueNameOption(value, "queue_name", LABEL)).message).toBe(
       `Invalid value ${shown(value)} for option "queue_name" of transport "a": expected a queue name of letters, digits, "_", "-" and ".", not starting with "-" or ".", at most 190 characters.`,
+    );
+  });
+});
+
+describe("parseMillisecondsOption", () => {
+  it("accepts numbers > 0 up to 2000000 s", () => {
+    expect(parseMillisecondsOption(500, "redeliveryTimeout", LABEL)).toBe(500);
+    expect(parseMillisecondsOption(0.5, "redeliveryTimeout", LABEL)).toBe(0.5);
+    expect(parseMillisecondsOption(2_000_000_000, "redeliveryTimeout", LABEL)).toBe(2_000_000_000);
+  });
+
+  it.each([[0], [-1], ["500"], [Number.NaN], [Infinity], [2_000_000_001], [null]])("refuses %j", (value) => {
+    expect(errorOf(() => parseMillisecondsOption(value, "redeliveryTimeout", LABEL)).message).toBe(
+      `Invalid value ${shown(value)} for option "redeliveryTimeout" of transport "a": expected a number of milliseconds > 0 and at most 2000000000.`,
     );
   });
 });
