@@ -1,5 +1,4 @@
-const SCHEME_PREFIX = /^[a-z][a-z0-9+.-]*:\/\//i;
-const REDIS_SCHEME = /^rediss?:\/\/$/i;
+import { dsnScheme } from "./dsn-scheme.js";
 
 /**
  * The DSN with any password replaced by `***`: the only form of a DSN that may reach logs, errors
@@ -11,14 +10,16 @@ const REDIS_SCHEME = /^rediss?:\/\/$/i;
  */
 export function redactDsn(dsn: string): string {
   const text = String(dsn);
-  const scheme = SCHEME_PREFIX.exec(text)?.[0] ?? "";
+  const name = dsnScheme(text);
+  // As written (case kept): `name://`.
+  const scheme = name === undefined ? "" : text.slice(0, name.length + 3);
   const rest = text.slice(scheme.length);
   const at = rest.lastIndexOf("@");
   if (at < 0) return text;
   const userinfo = rest.slice(0, at);
   const colon = userinfo.indexOf(":");
   if (colon >= 0) return `${scheme}${userinfo.slice(0, colon + 1)}***${rest.slice(at)}`;
-  if (!REDIS_SCHEME.test(scheme)) return text;
+  if (name !== "redis" && name !== "rediss") return text;
   const queryAt = rest.indexOf("?");
   const passwordAt = (queryAt < 0 ? rest : rest.slice(0, queryAt)).lastIndexOf("@");
   return passwordAt < 0 ? text : `${scheme}***${rest.slice(passwordAt)}`;
