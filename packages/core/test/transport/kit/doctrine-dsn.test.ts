@@ -46,9 +46,9 @@ describe("doctrine:// resolution", () => {
     expect(error.message).toMatch(
       /Unknown connection "analytics".*transport "async".*known connections: default, b/,
     );
-    expect(errorOf(() => resolveDoctrineDsn("doctrine://default", { name: "a" }, SQL)).message).toMatch(
-      /known connections: none \(set DATABASE_URL/,
-    );
+    expect(
+      errorOf(() => resolveDoctrineDsn("doctrine://default", { name: "a", connections: {} }, SQL)).message,
+    ).toMatch(/known connections: none \(set DATABASE_URL/);
     // Names are as written: no prototype keys, no case folding.
     expect(
       errorOf(() => resolveDoctrineDsn("doctrine://toString", { name: "a", connections: {} }, SQL)).code,
@@ -81,9 +81,9 @@ describe("doctrine:// resolution", () => {
   });
 
   it("refuses a doctrine:// DSN without a connection", () => {
-    expect(errorOf(() => resolveDoctrineDsn("doctrine://?queue_name=x", { name: "a" }, SQL)).code).toBe(
-      "INVALID_DSN",
-    );
+    expect(
+      errorOf(() => resolveDoctrineDsn("doctrine://?queue_name=x", { name: "a", connections: {} }, SQL)).code,
+    ).toBe("INVALID_DSN");
   });
 
   it("claims a doctrine:// DSN whose connection is of its schemes, or unknown", () => {
