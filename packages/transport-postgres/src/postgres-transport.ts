@@ -26,6 +26,7 @@ import {
   DEFAULT_TABLE_NAME,
   decodeOrUndecodable,
   PerTickBatcher,
+  parseBooleanOption,
   parseMillisecondsOption,
   parseQueueNameOption,
   parseSqlIdentifierOption,
@@ -103,6 +104,8 @@ export class PostgresTransport
   readonly schema: string;
   /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
   readonly redeliveryTimeout: number;
+  /** Whether the table is created (or migrated) on first use: the `autoSetup` / `auto_setup` option. */
+  readonly autoSetup: boolean;
   readonly #serializer: Serializer;
   readonly #connection: PostgresConnection;
   readonly #useNotify: boolean;
@@ -148,6 +151,7 @@ export class PostgresTransport
       label,
     );
     this.redeliveryTimeout = timeout;
+    this.autoSetup = parseBooleanOption(options.autoSetup ?? true, "autoSetup", label);
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#useNotify = options.useNotify ?? true;
     this.#logger = options.logger ?? nullLogger;
@@ -156,7 +160,7 @@ export class PostgresTransport
       config: options.connection,
       names: schemaNames(schema, table),
       redeliveryTimeoutMs: timeout,
-      autoSetup: options.autoSetup ?? true,
+      autoSetup: this.autoSetup,
       label,
       target: options.target ?? `${host}:${port}/${database}`,
       logger: this.#logger,

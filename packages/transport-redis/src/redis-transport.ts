@@ -114,6 +114,8 @@ export class RedisTransport
   /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
   readonly redeliveryTimeout: number;
   readonly claimInterval: number;
+  /** Whether the consumer group is created when missing: the `autoSetup` / `auto_setup` option. */
+  readonly autoSetup: boolean;
   readonly #deleteAfterAck: boolean;
   readonly #deleteAfterReject: boolean;
   readonly #serializer: Serializer;
@@ -143,6 +145,7 @@ export class RedisTransport
       "redeliveryTimeout",
       label,
     );
+    this.autoSetup = parseBooleanOption(options.autoSetup ?? true, "autoSetup", label);
     this.claimInterval = parseWholeNumberOption(
       options.claimInterval ?? 5_000,
       "claimInterval",
@@ -166,7 +169,7 @@ export class RedisTransport
       keys,
       group: this.group,
       consumer: this.consumer,
-      autoSetup: parseBooleanOption(options.autoSetup ?? true, "autoSetup", label),
+      autoSetup: this.autoSetup,
       streamMaxEntries: parseWholeNumberOption(
         options.streamMaxEntries ?? 0,
         "streamMaxEntries",

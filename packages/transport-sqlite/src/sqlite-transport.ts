@@ -70,6 +70,8 @@ export class SqliteTransport
   readonly queueName: string;
   /** Milliseconds; the worker sends keepalives at a third of it. */
   readonly redeliveryTimeout: number;
+  /** Whether the table is created (or migrated) on first use: the `autoSetup` / `auto_setup` option. */
+  readonly autoSetup: boolean;
   readonly #connection: SqliteConnection;
   readonly #serializer: Serializer;
   readonly #clock: Clock;
@@ -102,6 +104,7 @@ export class SqliteTransport
     this.tableName = resolved.tableName;
     this.queueName = resolved.queueName;
     this.redeliveryTimeout = resolved.redeliveryTimeout;
+    this.autoSetup = resolved.autoSetup;
     this.#claimSizer = new ClaimSizer(this.redeliveryTimeout, MAX_CLAIM, { maxBudgetMs: CLAIM_BUDGET_MS });
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#clock = options.clock ?? systemClock;
