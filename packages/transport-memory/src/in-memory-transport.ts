@@ -6,6 +6,7 @@ import {
   type EncodedEnvelope,
   type Envelope,
   InvalidArgumentError,
+  JsonSerializer,
   type KeepaliveReceiver,
   type ListableReceiver,
   LogicError,
@@ -34,7 +35,7 @@ export interface InMemoryTransportOptions {
    * @defaultValue 30_000 (DEFAULT_REDELIVERY_TIMEOUT_MS, the same for every transport)
    */
   readonly redeliveryTimeout?: number;
-  /** Required when `serialize` is true. */
+  /** What `serialize: true` encodes with. @defaultValue a JsonSerializer */
   readonly serializer?: Serializer;
 }
 
@@ -89,12 +90,6 @@ export class InMemoryTransport
   #nextId = 1;
 
   constructor(options: InMemoryTransportOptions = {}) {
-    if (options.serialize && !options.serializer) {
-      throw new InvalidArgumentError(
-        "InMemoryTransport with serialize: true needs a serializer to encode and decode the messages.",
-        { code: "MISSING_SERIALIZER" },
-      );
-    }
     // Only undefined means the default: a null or a string is a mistake to report, not to paper over.
     const timeout =
       options.redeliveryTimeout === undefined ? DEFAULT_REDELIVERY_TIMEOUT_MS : options.redeliveryTimeout;
@@ -106,7 +101,7 @@ export class InMemoryTransport
     }
     this.redeliveryTimeout = timeout;
     this.#clock = options.clock ?? systemClock;
-    this.#serializer = options.serialize ? options.serializer : undefined;
+    this.#serializer = options.serialize ? (options.serializer ?? new JsonSerializer()) : undefined;
   }
 
   /** True when stored envelopes go through the serializer. */

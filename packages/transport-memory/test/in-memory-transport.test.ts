@@ -347,8 +347,8 @@ describe("InMemoryTransport with serialize: true", () => {
     transport = new InMemoryTransport({ serialize: true, serializer, clock });
   });
 
-  it("needs a serializer", () => {
-    expect(() => new InMemoryTransport({ serialize: true })).toThrow(/needs a serializer/);
+  it("serializes with a JsonSerializer unless given one", () => {
+    expect(new InMemoryTransport({ serialize: true }).serializes).toBe(true);
     expect(new InMemoryTransport({ serializer }).serializes).toBe(false);
     expect(transport.serializes).toBe(true);
   });
