@@ -8,7 +8,7 @@ export { isQueueReceiver, type QueueReceiver } from "./capabilities/queue-receiv
 export { isReleasableReceiver, type ReleasableReceiver } from "./capabilities/releasable-receiver.js";
 export { isSetupableTransport, type SetupableTransport } from "./capabilities/setupable-transport.js";
 export { type Dsn, parseDsn } from "./dsn.js";
-export { ClaimSizer, type ClaimSizerOptions } from "./kit/claim-sizer.js";
+export { ClaimSizer } from "./kit/claim-sizer.js";
 export { redactDsn } from "./kit/redact-dsn.js";
 export type { Receiver } from "./receiver.js";
 export type { Sender } from "./sender.js";
