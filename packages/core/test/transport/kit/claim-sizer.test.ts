@@ -78,7 +78,6 @@ describe("ClaimSizer with maxBudgetMs (a second's worth of work, as SQLite's sin
     }
     expect(claimSizer.next(), "100 ms budget / 50 ms").toBe(2);
     claimSizer.claimed(1);
-    now += 0;
     for (let i = 0; i < 30; i++) {
       claimSizer.claimed(1);
       claimSizer.finished();
