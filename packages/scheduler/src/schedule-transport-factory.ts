@@ -1,9 +1,13 @@
 import {
   InvalidArgumentError,
-  resolveTransportOptions,
   type TransportFactory,
   type TransportFactoryContext,
 } from "@messenger-ts/core";
+import {
+  parseSecondsOptionAsMs,
+  parseWholeNumberOption,
+  resolveTransportOptions,
+} from "@messenger-ts/core/transport";
 import { MessageGenerator } from "./message-generator.js";
 import { assertScheduleName, type ScheduleRegistry } from "./schedule-registry.js";
 import { ScheduleTransport } from "./schedule-transport.js";
@@ -12,22 +16,8 @@ const SCHEME = "schedule://";
 
 /** Options of a `schedule://` DSN or options object (DSN values arrive as strings). */
 const DEFAULTS = { redeliver_timeout: 60 as unknown, batch_size: 100 as unknown };
-
-function positiveNumber(value: unknown, option: string, label: string, integer: boolean): number {
-  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  if (
-    typeof number !== "number" ||
-    !Number.isFinite(number) ||
-    number <= 0 ||
-    (integer && !Number.isInteger(number))
-  ) {
-    throw new InvalidArgumentError(
-      `Invalid value ${JSON.stringify(value)} for option "${option}" of ${label}: expected a ${integer ? "whole " : ""}number > 0.`,
-      { code: "INVALID_TRANSPORT_OPTION" },
-    );
-  }
-  return number;
-}
+/** The most messages one get() of a schedule generates. */
+const MAX_BATCH_SIZE = 100_000;
 
 /**
  * Builds the receive-only transports of schedules: `schedule://<name>` consumes the schedule
@@ -66,8 +56,8 @@ export class ScheduleTransportFactory implements TransportFactory {
     assertScheduleName(name);
     const label = `transport "${context.name}" (schedule://${name})`;
     const resolved = resolveTransportOptions(label, DEFAULTS, query, options);
-    const redeliveryTimeout = positiveNumber(resolved.redeliver_timeout, "redeliver_timeout", label, false);
-    const batchSize = positiveNumber(resolved.batch_size, "batch_size", label, true);
+    const redeliveryTimeout = parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label);
+    const batchSize = parseWholeNumberOption(resolved.batch_size, "batch_size", label, 1, MAX_BATCH_SIZE);
     const generator = new MessageGenerator(name, this.schedules.provider(name), {
       clock: context.clock,
       logger: context.logger,
@@ -76,7 +66,7 @@ export class ScheduleTransportFactory implements TransportFactory {
     return new ScheduleTransport(generator, {
       clock: context.clock,
       logger: context.logger,
-      redeliveryTimeout: Math.round(redeliveryTimeout * 1000),
+      redeliveryTimeout,
     });
   }
 }

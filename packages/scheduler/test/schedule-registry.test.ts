@@ -127,7 +127,7 @@ describe("ScheduleTransportFactory", () => {
       /Unknown option "lock".*allowed: redeliver_timeout, batch_size/,
     );
     expect(() => factory.createTransport("schedule://MixedCase", { batch_size: 0 }, context("s"))).toThrow(
-      /"batch_size".*whole number > 0/,
+      /"batch_size".*a whole number from 1 to 100000/,
     );
   });
 });

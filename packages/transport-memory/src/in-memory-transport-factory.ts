@@ -1,20 +1,30 @@
 import {
   InvalidArgumentError,
-  parseDsn,
-  redactDsn,
-  resolveTransportOptions,
   type TransportFactory,
   type TransportFactoryContext,
 } from "@messenger-ts/core";
+import {
+  DEFAULT_REDELIVERY_TIMEOUT_MS,
+  parseBooleanOption,
+  parseDsn,
+  parseSecondsOptionAsMs,
+  redactDsn,
+  resolveTransportOptions,
+} from "@messenger-ts/core/transport";
 import { InMemoryTransport } from "./in-memory-transport.js";
 
 const SCHEME = "in-memory://";
 
 /**
- * The options an `in-memory://` DSN or options object may carry, with their defaults. An undefined
- * `redeliver_timeout` (seconds, as for every transport) leaves the transport's own default (60 s).
+ * The options an `in-memory://` DSN or options object may carry, with their defaults: the options
+ * every transport shares (`redeliver_timeout` in seconds, `auto_setup`) and `serialize`. There is
+ * nothing to set up in memory, so `auto_setup` is checked and has no effect.
  */
-const DEFAULTS = { serialize: false as boolean | string, redeliver_timeout: undefined as unknown };
+const DEFAULTS = {
+  serialize: false as boolean | string,
+  redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
+  auto_setup: true as boolean | string,
+};
 
 /**
  * Builds {@link InMemoryTransport}s for `in-memory://` DSNs (`in-memory://?serialize=true`,
@@ -43,9 +53,10 @@ export class InMemoryTransportFactory implements TransportFactory {
     }
     const label = `transport "${context.name}" (in-memory://)`;
     const resolved = resolveTransportOptions(label, DEFAULTS, parseDsn(dsn).query, options);
+    parseBooleanOption(resolved.auto_setup, "auto_setup", label);
     const transport = new InMemoryTransport({
-      serialize: toBoolean(resolved.serialize, "serialize", label),
-      redeliveryTimeout: secondsToMilliseconds(resolved.redeliver_timeout, "redeliver_timeout", label),
+      serialize: parseBooleanOption(resolved.serialize, "serialize", label),
+      redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
       clock: context.clock,
       serializer: context.serializer,
     });
@@ -62,33 +73,4 @@ export class InMemoryTransportFactory implements TransportFactory {
   resetAll(): void {
     for (const transport of this.#created) transport.reset();
   }
-}
-
-/** DSN options arrive as strings, options objects as real booleans: accept both, and nothing else. */
-function toBoolean(value: unknown, option: string, label: string): boolean {
-  if (value === true || value === "true") return true;
-  if (value === false || value === "false") return false;
-  const shown = typeof value === "string" ? `"${value}"` : String(value);
-  throw new InvalidArgumentError(
-    `Invalid value ${shown} for option "${option}" of ${label}: expected true or false (or "true" / "false").`,
-    { code: "INVALID_TRANSPORT_OPTION" },
-  );
-}
-
-/**
- * `redeliver_timeout` is in seconds, as Symfony's and our SQL transports' option is (fractions
- * allowed: "0.5" is 500 ms); the transport itself takes milliseconds. Undefined when not given.
- */
-function secondsToMilliseconds(value: unknown, option: string, label: string): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-  if (typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0) {
-    const ms = Math.round(seconds * 1000);
-    if (ms > 0 && Number.isSafeInteger(ms)) return ms;
-  }
-  const shown = typeof value === "string" ? `"${value}"` : String(value);
-  throw new InvalidArgumentError(
-    `Invalid value ${shown} for option "${option}" of ${label}: expected a number of seconds > 0.`,
-    { code: "INVALID_TRANSPORT_OPTION" },
-  );
 }

@@ -3,10 +3,10 @@ import {
   type Clock,
   type CloseableTransport,
   DelayStamp,
-  decodeOrUndecodable,
   type EncodedEnvelope,
   type Envelope,
   InvalidArgumentError,
+  JsonSerializer,
   type KeepaliveReceiver,
   type ListableReceiver,
   LogicError,
@@ -17,9 +17,7 @@ import {
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
-
-/** The redelivery timeout when none is given: a minute (Doctrine's is an hour; keepalive covers long handlers). */
-const DEFAULT_REDELIVERY_TIMEOUT = 60_000;
+import { DEFAULT_REDELIVERY_TIMEOUT_MS, decodeOrUndecodable } from "@messenger-ts/core/transport";
 
 /** Options of {@link InMemoryTransport}; the `in-memory://` DSN is a front end to them. */
 export interface InMemoryTransportOptions {
@@ -34,10 +32,10 @@ export interface InMemoryTransportOptions {
   /**
    * Milliseconds a message claimed by `get()` stays claimed without an ack, reject or keepalive;
    * after that `get()` delivers it again. A whole number > 0. The `redeliver_timeout` DSN option (in seconds there).
-   * @defaultValue 60_000 (one minute)
+   * @defaultValue 30_000 (DEFAULT_REDELIVERY_TIMEOUT_MS, the same for every transport)
    */
   readonly redeliveryTimeout?: number;
-  /** Required when `serialize` is true. */
+  /** What `serialize: true` encodes with. @defaultValue a JsonSerializer */
   readonly serializer?: Serializer;
 }
 
@@ -64,7 +62,7 @@ interface StoredMessage {
  * - `get()` claims what it returns, so two consumers never receive the same message (Symfony returns
  *   every queued message on every call until it is acked). A claim lasts `redeliveryTimeout`
  *   milliseconds, like the Doctrine transport's `redeliver_timeout` (whose default is an hour; here
- *   it is a minute): a message neither acked nor rejected by then, nor kept alive, is delivered
+ *   it is 30 seconds, as on every transport): a message neither acked nor rejected by then, nor kept alive, is delivered
  *   again, with the same id and the same stored envelope. Delivery is therefore at least once.
  *
  * Nothing is durable: messages live as long as this object.
@@ -92,15 +90,9 @@ export class InMemoryTransport
   #nextId = 1;
 
   constructor(options: InMemoryTransportOptions = {}) {
-    if (options.serialize && !options.serializer) {
-      throw new InvalidArgumentError(
-        "InMemoryTransport with serialize: true needs a serializer to encode and decode the messages.",
-        { code: "MISSING_SERIALIZER" },
-      );
-    }
     // Only undefined means the default: a null or a string is a mistake to report, not to paper over.
     const timeout =
-      options.redeliveryTimeout === undefined ? DEFAULT_REDELIVERY_TIMEOUT : options.redeliveryTimeout;
+      options.redeliveryTimeout === undefined ? DEFAULT_REDELIVERY_TIMEOUT_MS : options.redeliveryTimeout;
     if (typeof timeout !== "number" || !Number.isSafeInteger(timeout) || timeout <= 0) {
       throw new InvalidArgumentError(
         `InMemoryTransport redeliveryTimeout must be a whole number of milliseconds > 0, got ${show(timeout)}.`,
@@ -109,7 +101,7 @@ export class InMemoryTransport
     }
     this.redeliveryTimeout = timeout;
     this.#clock = options.clock ?? systemClock;
-    this.#serializer = options.serialize ? options.serializer : undefined;
+    this.#serializer = options.serialize ? (options.serializer ?? new JsonSerializer()) : undefined;
   }
 
   /** True when stored envelopes go through the serializer. */

@@ -8,7 +8,7 @@ import { InMemoryTransport } from "../src/index.js";
 // there (no serializer, and injectEncoded() refuses without serialize: true). The serialize suite
 // runs it.
 
-// The default redelivery timeout (60 s), which the fake clock skips through.
+// The default redelivery timeout (30 s), which the fake clock skips through.
 describeTransportConformance("in-memory", async () => {
   const clock = new FakeClock();
   const transport = new InMemoryTransport({ clock });
@@ -28,7 +28,7 @@ describeTransportConformance("in-memory, serialize: true", async () => {
     serialize: true,
     serializer: new JsonSerializer(),
     clock,
-    redeliveryTimeout: 30_000,
+    redeliveryTimeout: 45_000,
   });
   return {
     transport,

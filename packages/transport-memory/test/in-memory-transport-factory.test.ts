@@ -59,6 +59,8 @@ describe("InMemoryTransportFactory", () => {
     ["in-memory://", { serialize: true }, true],
     ["in-memory://", { serialize: "true" }, true],
     ["in-memory://", { serialize: false }, false],
+    ["in-memory://?serialize=1", {}, true],
+    ["in-memory://?serialize=0", { serialize: true }, false],
   ])("reads serialize from %s with options %j as %s (the DSN wins)", async (dsn, options, expected) => {
     const transport = factory.createTransport(dsn, options, context);
     expect(transport.serializes).toBe(expected);
@@ -68,7 +70,7 @@ describe("InMemoryTransportFactory", () => {
 
   it("rejects an unknown option, from the DSN or the options, listing the allowed ones", () => {
     expect(() => factory.createTransport("in-memory://?serialise=true", {}, context)).toThrow(
-      /Unknown option "serialise" for transport "async" \(in-memory:\/\/\); allowed: serialize, redeliver_timeout/,
+      /Unknown option "serialise" for transport "async" \(in-memory:\/\/\); allowed: serialize, redeliver_timeout, auto_setup/,
     );
     expect(() => factory.createTransport("in-memory://", { queue_name: "x" }, context)).toThrow(
       expect.objectContaining({
@@ -80,7 +82,7 @@ describe("InMemoryTransportFactory", () => {
 
   it.each([
     ["in-memory://?serialize=yes", {}, '"yes"'],
-    ["in-memory://?serialize=1", {}, '"1"'],
+    ["in-memory://?serialize=on", {}, '"on"'],
     ["in-memory://", { serialize: 1 }, "1"],
     ["in-memory://", { serialize: null }, "null"],
   ])("rejects serialize in %s / %j, naming the value %s", (dsn, options, shown) => {
@@ -98,7 +100,7 @@ describe("InMemoryTransportFactory", () => {
   });
 
   it.each([
-    ["in-memory://", {}, 60_000],
+    ["in-memory://", {}, 30_000],
     ["in-memory://?redeliver_timeout=3600", {}, 3_600_000],
     ["in-memory://", { redeliver_timeout: 5 }, 5_000],
     ["in-memory://", { redeliver_timeout: "5" }, 5_000],
@@ -138,7 +140,7 @@ describe("InMemoryTransportFactory", () => {
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ code: "INVALID_TRANSPORT_OPTION" });
     expect((error as Error).message).toBe(
-      `Invalid value ${shown} for option "redeliver_timeout" of transport "async" (in-memory://): expected a number of seconds > 0.`,
+      `Invalid value ${shown} for option "redeliver_timeout" of transport "async" (in-memory://): expected a number of seconds > 0 and at most 2000000 (e.g. 30).`,
     );
   });
 

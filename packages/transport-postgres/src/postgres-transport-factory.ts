@@ -1,19 +1,27 @@
 import {
-  type Dsn,
   InvalidArgumentError,
-  parseDsn,
-  resolveTransportOptions,
   type TransportFactory,
   type TransportFactoryContext,
 } from "@messenger-ts/core";
+import {
+  claimsDoctrineDsn,
+  type Dsn,
+  dsnScheme,
+  parseBooleanOption,
+  parseDsn,
+  parseQueueNameOption,
+  parseSecondsOptionAsMs,
+  parseSqlIdentifierOption,
+  redactDsn,
+  resolveDoctrineDsn,
+  resolveTransportOptions,
+} from "@messenger-ts/core/transport";
 import type pg from "pg";
 import {
+  MAX_SCHEMA_NAME_LENGTH,
+  MAX_TABLE_NAME_LENGTH,
   POSTGRES_OPTION_DEFAULTS,
   type SslMode,
-  toBoolean,
-  toIdentifier,
-  toPositiveSeconds,
-  toQueueName,
   toSslMode,
 } from "./postgres-options.js";
 import { PostgresTransport } from "./postgres-transport.js";
@@ -29,7 +37,11 @@ export interface PostgresTransportFactoryOptions {
 /** Query keys a named connection's DSN may carry: `sslmode`, and Doctrine's DATABASE_URL extras (ignored). */
 const CONNECTION_QUERY_KEYS = ["sslmode", "serverVersion", "charset"];
 
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+/** The connections `doctrine://` may name for this factory. */
+const POSTGRES_CONNECTIONS = {
+  schemes: ["postgres", "postgresql"],
+  factory: "PostgresTransportFactory",
+} as const;
 
 /**
  * Builds {@link PostgresTransport}s from `postgres://user:password@host:5432/db?queue_name=…` and
@@ -56,11 +68,9 @@ export class PostgresTransportFactory implements TransportFactory {
     _options?: Readonly<Record<string, unknown>>,
     context?: Pick<TransportFactoryContext, "connections">,
   ): boolean {
-    const scheme = schemeOf(dsn);
-    if (scheme === "postgres" || scheme === "postgresql") return true;
-    if (scheme !== "doctrine") return false;
-    const connection = this.#knownConnections(context)[connectionNameOf(dsn)];
-    return connection === undefined || isPostgresDsn(connection);
+    return (
+      isPostgresDsn(dsn) || claimsDoctrineDsn(dsn, this.#knownConnections(context), POSTGRES_CONNECTIONS)
+    );
   }
 
   createTransport(
@@ -68,7 +78,7 @@ export class PostgresTransportFactory implements TransportFactory {
     options: Readonly<Record<string, unknown>>,
     context: TransportFactoryContext,
   ): PostgresTransport {
-    const scheme = schemeOf(dsn);
+    const scheme = dsnScheme(dsn);
     const label = `transport "${context.name}"`;
     let connectionDsn: string;
     let transportQuery: Readonly<Record<string, string>>;
@@ -77,23 +87,10 @@ export class PostgresTransportFactory implements TransportFactory {
       connectionDsn = dsn;
       transportQuery = parse(dsn, label).query;
     } else if (scheme === "doctrine") {
-      const name = connectionNameOf(dsn);
-      const connections = context.connections ?? {};
-      const known = Object.keys(connections);
-      if (!Object.hasOwn(connections, name)) {
-        throw new InvalidArgumentError(
-          `Unknown connection "${name}" in the doctrine:// DSN of ${label}; known connections: ${known.join(", ") || "none"} ("default" comes from DATABASE_URL, others from the messenger's "connections").`,
-          { code: "UNKNOWN_CONNECTION" },
-        );
-      }
-      connectionDsn = connections[name]!;
-      if (!isPostgresDsn(connectionDsn)) {
-        throw new InvalidArgumentError(
-          `Connection "${name}" of ${label} is a ${schemeOf(connectionDsn) ?? "non-URL"}:// DSN; PostgresTransportFactory handles postgres:// and postgresql:// connections only (register the factory for that database).`,
-          { code: "UNSUPPORTED_DSN" },
-        );
-      }
-      transportQuery = parse(dsn.replace(/^doctrine:\/\/[^/?#]*/i, "doctrine://connection"), label).query;
+      const doctrine = resolveDoctrineDsn(dsn, context, POSTGRES_CONNECTIONS);
+      const name = doctrine.connection;
+      connectionDsn = doctrine.connectionDsn;
+      transportQuery = doctrine.query;
       connectionQuery = parse(connectionDsn, `connection "${name}" of ${label}`).query;
       for (const key of Object.keys(connectionQuery)) {
         if (!CONNECTION_QUERY_KEYS.includes(key)) {
@@ -105,7 +102,7 @@ export class PostgresTransportFactory implements TransportFactory {
       }
     } else {
       throw new InvalidArgumentError(
-        `PostgresTransportFactory cannot build ${label} from "${safeDsn(dsn)}": expected a postgres://, postgresql:// or doctrine:// DSN.`,
+        `PostgresTransportFactory cannot build ${label} from "${redactDsn(dsn)}": expected a postgres://, postgresql:// or doctrine:// DSN.`,
         { code: "UNSUPPORTED_DSN" },
       );
     }
@@ -121,12 +118,12 @@ export class PostgresTransportFactory implements TransportFactory {
     return new PostgresTransport({
       connection: connectionConfig(target, sslmode),
       serializer: context.serializer,
-      tableName: toIdentifier(resolved.table_name, "table_name", label),
-      queueName: toQueueName(resolved.queue_name, label),
-      schema: toIdentifier(resolved.schema, "schema", label),
-      redeliveryTimeout: toPositiveSeconds(resolved.redeliver_timeout, "redeliver_timeout", label) * 1000,
-      autoSetup: toBoolean(resolved.auto_setup, "auto_setup", label),
-      useNotify: toBoolean(resolved.use_notify, "use_notify", label),
+      tableName: parseSqlIdentifierOption(resolved.table_name, "table_name", label, MAX_TABLE_NAME_LENGTH),
+      queueName: parseQueueNameOption(resolved.queue_name, "queue_name", label),
+      schema: parseSqlIdentifierOption(resolved.schema, "schema", label, MAX_SCHEMA_NAME_LENGTH),
+      redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
+      autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
+      useNotify: parseBooleanOption(resolved.use_notify, "use_notify", label),
       name: context.name,
       target: `${target.host ?? "localhost"}:${target.port ?? 5432}/${target.path}`,
       logger: context.logger,
@@ -142,18 +139,9 @@ export class PostgresTransportFactory implements TransportFactory {
   }
 }
 
-function schemeOf(dsn: unknown): string | undefined {
-  return typeof dsn === "string" ? SCHEME.exec(dsn)?.[1]?.toLowerCase() : undefined;
-}
-
 function isPostgresDsn(dsn: string): boolean {
-  const scheme = schemeOf(dsn);
+  const scheme = dsnScheme(dsn);
   return scheme === "postgres" || scheme === "postgresql";
-}
-
-/** The host part of `doctrine://<name>?…`, as written (URL parsing would lowercase it). */
-function connectionNameOf(dsn: string): string {
-  return /^doctrine:\/\/([^/?#]*)/i.exec(dsn)?.[1] ?? "";
 }
 
 /** parseDsn with an error that cannot leak a password, even one with unescaped / ? # in it. */
@@ -161,28 +149,12 @@ function parse(dsn: string, label: string): Dsn {
   try {
     return parseDsn(dsn);
   } catch {
-    // Not chained: parseDsn's own message shows the DSN through the weaker redaction.
+    // Not chained: this message says how to write a password that URL parsing chokes on.
     throw new InvalidArgumentError(
-      `Invalid DSN "${safeDsn(dsn)}" for ${label}: expected scheme://[user:password@]host[:port][/database][?options] (percent-encode special characters in the password).`,
+      `Invalid DSN "${redactDsn(dsn)}" for ${label}: expected scheme://[user:password@]host[:port][/database][?options] (percent-encode special characters in the password).`,
       { code: "INVALID_DSN" },
     );
   }
-}
-
-/**
- * The DSN with the password masked. Stricter than core's redactDsn: everything between the
- * first ":" of the user info and the LAST "@" is masked, so a password holding "/", "?", "#" or
- * "@" does not escape.
- */
-export function safeDsn(dsn: string): string {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(String(dsn));
-  if (!match) return "(not a DSN)";
-  const [, scheme, rest] = match as unknown as [string, string, string];
-  const at = rest.lastIndexOf("@");
-  if (at === -1) return `${scheme}${rest}`;
-  const userinfo = rest.slice(0, at);
-  const colon = userinfo.indexOf(":");
-  return `${scheme}${colon === -1 ? userinfo : `${userinfo.slice(0, colon)}:***`}@${rest.slice(at + 1)}`;
 }
 
 function connectionConfig(dsn: Dsn, sslmode: SslMode): pg.ClientConfig {

@@ -1,11 +1,10 @@
 import {
   type BulkSender,
-  ClaimSizer,
   type CloseableTransport,
   DelayStamp,
-  decodeOrUndecodable,
   type Envelope,
   InvalidArgumentError,
+  JsonSerializer,
   type KeepaliveReceiver,
   type ListableReceiver,
   type Logger,
@@ -20,14 +19,25 @@ import {
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
+import {
+  ClaimSizer,
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_REDELIVERY_TIMEOUT_MS,
+  DEFAULT_TABLE_NAME,
+  decodeOrUndecodable,
+  PerTickBatcher,
+  parseBooleanOption,
+  parseMillisecondsOption,
+  parseQueueNameOption,
+  parseSqlIdentifierOption,
+} from "@messenger-ts/core/transport";
 import type pg from "pg";
 import { postgresTransactionContext } from "./current-postgres-client.js";
 import { type MessageRow, PostgresConnection } from "./postgres-connection.js";
-import { MAX_CLAIM_BATCH, toIdentifier, toQueueName } from "./postgres-options.js";
+import { MAX_CLAIM_BATCH, MAX_SCHEMA_NAME_LENGTH, MAX_TABLE_NAME_LENGTH } from "./postgres-options.js";
 import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
 import { schemaNames } from "./schema.js";
-import { StatementBatcher } from "./statement-batcher.js";
 import { waitForNotification } from "./wait-for-notification.js";
 
 /** A claim made ahead of the worker's next `get()`, while it handles the batch before. */
@@ -50,14 +60,15 @@ const ignore = () => {};
 export interface PostgresTransportOptions {
   /** Where to connect (host, port, user, password, database, ssl), as node-postgres takes it. */
   readonly connection: pg.ClientConfig;
-  readonly serializer: Serializer;
+  /** @defaultValue a JsonSerializer */
+  readonly serializer?: Serializer;
   /** @defaultValue "messenger_messages" */
   readonly tableName?: string;
   /** Many logical queues share one table. @defaultValue "default" */
   readonly queueName?: string;
   /** @defaultValue "public" */
   readonly schema?: string;
-  /** Milliseconds before an unacknowledged claimed message is delivered again. @defaultValue 30000 */
+  /** Milliseconds before an unacknowledged claimed message is delivered again. @defaultValue 30000 (DEFAULT_REDELIVERY_TIMEOUT_MS) */
   readonly redeliveryTimeout?: number;
   /** Run `setup()` once before first use. @defaultValue true */
   readonly autoSetup?: boolean;
@@ -93,12 +104,14 @@ export class PostgresTransport
   readonly schema: string;
   /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
   readonly redeliveryTimeout: number;
+  /** Whether the table is created (or migrated) on first use: the `autoSetup` / `auto_setup` option. */
+  readonly autoSetup: boolean;
   readonly #serializer: Serializer;
   readonly #connection: PostgresConnection;
   readonly #useNotify: boolean;
   readonly #sizer: ClaimSizer;
-  readonly #deletes: StatementBatcher<string>;
-  readonly #keepalives: StatementBatcher<readonly [string, number]>;
+  readonly #deletes: PerTickBatcher<string>;
+  readonly #keepalives: PerTickBatcher<readonly [string, number]>;
   readonly #label: string;
   /** `schema.table`, as received stamps name it. */
   readonly #table: string;
@@ -116,21 +129,30 @@ export class PostgresTransport
     const name = options.name ?? "postgres";
     const label = `transport "${name}"`;
     this.#label = label;
-    const table = toIdentifier(options.tableName ?? "messenger_messages", "table_name", label);
-    const schema = toIdentifier(options.schema ?? "public", "schema", label);
+    const table = parseSqlIdentifierOption(
+      options.tableName ?? DEFAULT_TABLE_NAME,
+      "tableName",
+      label,
+      MAX_TABLE_NAME_LENGTH,
+    );
+    const schema = parseSqlIdentifierOption(
+      options.schema ?? "public",
+      "schema",
+      label,
+      MAX_SCHEMA_NAME_LENGTH,
+    );
     this.tableName = table;
     this.schema = schema;
     this.#table = `${schema}.${table}`;
-    this.queueName = toQueueName(options.queueName ?? "default", label);
-    const timeout = options.redeliveryTimeout ?? 30_000;
-    if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) {
-      throw new InvalidArgumentError(
-        `Invalid redeliveryTimeout ${String(timeout)} for ${label}: expected milliseconds > 0.`,
-        { code: "INVALID_TRANSPORT_OPTION" },
-      );
-    }
+    this.queueName = parseQueueNameOption(options.queueName ?? DEFAULT_QUEUE_NAME, "queueName", label);
+    const timeout = parseMillisecondsOption(
+      options.redeliveryTimeout ?? DEFAULT_REDELIVERY_TIMEOUT_MS,
+      "redeliveryTimeout",
+      label,
+    );
     this.redeliveryTimeout = timeout;
-    this.#serializer = options.serializer;
+    this.autoSetup = parseBooleanOption(options.autoSetup ?? true, "autoSetup", label);
+    this.#serializer = options.serializer ?? new JsonSerializer();
     this.#useNotify = options.useNotify ?? true;
     this.#logger = options.logger ?? nullLogger;
     const { host = process.env.PGHOST ?? "localhost", port = 5432, database = "" } = options.connection;
@@ -138,14 +160,14 @@ export class PostgresTransport
       config: options.connection,
       names: schemaNames(schema, table),
       redeliveryTimeoutMs: timeout,
-      autoSetup: options.autoSetup ?? true,
+      autoSetup: this.autoSetup,
       label,
       target: options.target ?? `${host}:${port}/${database}`,
       logger: this.#logger,
     });
     this.#sizer = new ClaimSizer(timeout, MAX_CLAIM_BATCH);
-    this.#deletes = new StatementBatcher((ids) => this.#connection.delete(ids));
-    this.#keepalives = new StatementBatcher((items) =>
+    this.#deletes = new PerTickBatcher((ids) => this.#connection.delete(ids));
+    this.#keepalives = new PerTickBatcher((items) =>
       this.#connection.keepalive(
         items.map(([id]) => id),
         items.map(([, extra]) => extra),
@@ -199,7 +221,7 @@ export class PostgresTransport
   /** Claims from several queues of the same table, oldest first across them. */
   async getFromQueues(queueNames: readonly string[]): Promise<readonly Envelope[]> {
     if (queueNames.length === 0) return this.get();
-    const queues = queueNames.map((queue) => toQueueName(queue, this.#label, "queues"));
+    const queues = queueNames.map((queue) => parseQueueNameOption(queue, "queues", this.#label));
     this.#watchedQueues = queues;
     return this.#claim(queues);
   }

@@ -40,7 +40,7 @@ export interface SchemaNames {
 
 const quote = (identifier: string) => `"${identifier}"`;
 
-/** Callers pass identifiers already checked by `toIdentifier`; nothing else may reach this. */
+/** Callers pass identifiers already checked by `parseSqlIdentifierOption`; nothing else may reach this. */
 export function schemaNames(schema: string, table: string): SchemaNames {
   const plain = `${schema}.${table}`;
   return {

@@ -119,7 +119,7 @@ describe("PostgresTransportFactory: DSNs and options (no database needed)", () =
     ["redeliver_timeout", "0", '"0"'],
     ["redeliver_timeout", "-5", '"-5"'],
     ["auto_setup", "yes", '"yes"'],
-    ["use_notify", "1", '"1"'],
+    ["use_notify", "on", '"on"'],
     ["sslmode", "prefer", '"prefer"'],
   ])("rejects %s=%s, naming the bad value", (option, value, shown) => {
     const error = errorOf(() => build(`postgres://u@h/db?${option}=${encodeURIComponent(value)}`));

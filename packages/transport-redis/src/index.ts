@@ -8,5 +8,4 @@ export {
   parseRedisDsn,
   type RedisDsn,
   RedisTransportFactory,
-  redactRedisDsn,
 } from "./redis-transport-factory.js";

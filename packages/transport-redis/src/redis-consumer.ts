@@ -1,5 +1,5 @@
-import { ClaimSizer, type Logger } from "@messenger-ts/core";
-import { PerTickBatch } from "./per-tick-batch.js";
+import type { Logger } from "@messenger-ts/core";
+import { ClaimSizer, PerTickBatcher } from "@messenger-ts/core/transport";
 import type { FetchResult, RedisConnection, StreamEntry } from "./redis-connection.js";
 import { RedisMessageWaiter, type WaitCompanion } from "./redis-message-waiter.js";
 import { MAX_FETCH_BATCH } from "./redis-options.js";
@@ -45,8 +45,12 @@ export class RedisConsumer {
   readonly #waiter: RedisMessageWaiter;
   /** Entries fetched and not acked or rejected yet (an ack in flight included). */
   readonly #held = new Set<string>();
-  readonly #acks = new PerTickBatch<readonly [string, boolean], number>((items) => this.#flushAcks(items));
-  readonly #keepalives = new PerTickBatch<string, number>((ids) => this.#flushKeepalives(ids));
+  readonly #acks = new PerTickBatcher<readonly [string, boolean], number>((items) => this.#flushAcks(items), {
+    overlap: true,
+  });
+  readonly #keepalives = new PerTickBatcher<string, number>((ids) => this.#flushKeepalives(ids), {
+    overlap: true,
+  });
   #claimCursor = "0-0";
   #nextClaimAt = 0;
   #nextPruneAt = 0;

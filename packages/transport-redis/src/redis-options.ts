@@ -1,5 +1,12 @@
 import { hostname } from "node:os";
-import { InvalidArgumentError, resolveTransportOptions } from "@messenger-ts/core";
+import {
+  DEFAULT_REDELIVERY_TIMEOUT_MS,
+  invalid,
+  parseBooleanOption,
+  parseSecondsOptionAsMs,
+  parseWholeNumberOption,
+  resolveTransportOptions,
+} from "@messenger-ts/core/transport";
 
 /**
  * The keys a `redis://` DSN query or a transport's options object may carry, with their defaults.
@@ -20,7 +27,7 @@ export const REDIS_OPTION_DEFAULTS = {
   /** 0: no trimming; > 0: `XADD … MAXLEN ~ n` (may drop unread messages: a safety cap, not a queue size). */
   stream_max_entries: 0 as number | string,
   /** Seconds. Symfony's default is 3600; keepalive (on by default in the worker) makes 30 safe. */
-  redeliver_timeout: 30 as number | string,
+  redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
   /** Milliseconds between two sweeps for abandoned messages (`XAUTOCLAIM`). Symfony: 60000. */
   claim_interval: 5_000 as number | string,
   dbindex: 0 as number | string,
@@ -57,17 +64,6 @@ export interface ResolvedRedisOptions {
 const NAME = /^[A-Za-z0-9_.:{}@-]{1,200}$/;
 const PREFIX = /^[A-Za-z0-9_.:{}@-]{0,100}$/;
 
-function shown(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : String(value);
-}
-
-function invalid(option: string, value: unknown, label: string, expected: string): InvalidArgumentError {
-  return new InvalidArgumentError(
-    `Invalid value ${shown(value)} for option "${option}" of ${label}: expected ${expected}.`,
-    { code: "INVALID_TRANSPORT_OPTION" },
-  );
-}
-
 export function toName(value: unknown, option: string, label: string): string {
   if (typeof value !== "string" || !NAME.test(value)) {
     throw invalid(
@@ -85,42 +81,6 @@ export function toPrefix(value: unknown, label: string, option = "prefix"): stri
     throw invalid(option, value, label, 'at most 100 letters, digits and "_ . : - @ { }" (may be empty)');
   }
   return value;
-}
-
-/** DSN options arrive as strings, options objects as real booleans: accept both, and nothing else. */
-export function toBoolean(value: unknown, option: string, label: string): boolean {
-  if (value === true || value === "true" || value === "1") return true;
-  if (value === false || value === "false" || value === "0") return false;
-  throw invalid(option, value, label, 'true or false (or "true" / "false")');
-}
-
-function toNumber(value: unknown): number {
-  if (typeof value === "number") return value;
-  return typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-}
-
-/** A whole number in [min, max], as a number or a decimal string. */
-export function toWholeNumber(
-  value: unknown,
-  option: string,
-  label: string,
-  min: number,
-  max: number,
-): number {
-  const n = toNumber(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw invalid(option, value, label, `a whole number from ${min} to ${max}`);
-  }
-  return n;
-}
-
-/** Seconds > 0 (fractions allowed) up to ~23 days, returned in milliseconds. */
-export function toTimeoutMs(value: unknown, option: string, label: string): number {
-  const seconds = toNumber(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_000_000) {
-    throw invalid(option, value, label, "a number of seconds > 0 and at most 2000000 (e.g. 30)");
-  }
-  return Math.max(1, Math.round(seconds * 1000));
 }
 
 /**
@@ -147,7 +107,7 @@ export function resolveRedisOptions(
   options: Readonly<Record<string, unknown>>,
 ): ResolvedRedisOptions {
   const resolved = resolveTransportOptions(label, REDIS_OPTION_DEFAULTS, dsnQuery, options);
-  const deleteAfterAck = toBoolean(resolved.delete_after_ack, "delete_after_ack", label);
+  const deleteAfterAck = parseBooleanOption(resolved.delete_after_ack, "delete_after_ack", label);
   return {
     stream: toName(resolved.stream, "stream", label),
     group: toName(resolved.group, "group", label),
@@ -156,18 +116,24 @@ export function resolveRedisOptions(
         ? undefined
         : toName(resolved.consumer, "consumer", label),
     prefix: toPrefix(resolved.prefix, label),
-    autoSetup: toBoolean(resolved.auto_setup, "auto_setup", label),
+    autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
     deleteAfterAck,
-    deleteAfterReject: toBoolean(resolved.delete_after_reject, "delete_after_reject", label),
-    streamMaxEntries: toWholeNumber(resolved.stream_max_entries, "stream_max_entries", label, 0, 2 ** 40),
-    redeliveryTimeout: toTimeoutMs(resolved.redeliver_timeout, "redeliver_timeout", label),
-    claimInterval: toWholeNumber(resolved.claim_interval, "claim_interval", label, 0, 86_400_000),
-    dbindex: toWholeNumber(resolved.dbindex, "dbindex", label, 0, 65_535),
+    deleteAfterReject: parseBooleanOption(resolved.delete_after_reject, "delete_after_reject", label),
+    streamMaxEntries: parseWholeNumberOption(
+      resolved.stream_max_entries,
+      "stream_max_entries",
+      label,
+      0,
+      2 ** 40,
+    ),
+    redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
+    claimInterval: parseWholeNumberOption(resolved.claim_interval, "claim_interval", label, 0, 86_400_000),
+    dbindex: parseWholeNumberOption(resolved.dbindex, "dbindex", label, 0, 65_535),
     sentinelMaster:
       resolved.sentinel_master === undefined || resolved.sentinel_master === ""
         ? undefined
         : toName(resolved.sentinel_master, "sentinel_master", label),
-    cluster: toBoolean(resolved.cluster, "cluster", label),
+    cluster: parseBooleanOption(resolved.cluster, "cluster", label),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   type TransportFactory,
   type TransportFactoryContext,
 } from "@messenger-ts/core";
+import { redactDsn } from "@messenger-ts/core/transport";
 import type { ClusterNode, RedisOptions } from "ioredis";
 import { type ResolvedRedisOptions, resolveRedisOptions } from "./redis-options.js";
 import { RedisTransport } from "./redis-transport.js";
@@ -24,25 +25,8 @@ const FORMS =
   "redis[s]://[user:password@]host[:port][/stream[/group[/consumer]]][?options], redis[s]://host1:port1,host2:port2/... (Cluster, or Sentinel with sentinel_master) or redis:///path/to/redis.sock?stream=... (unix socket)";
 const PATH_OPTIONS = ["stream", "group", "consumer"] as const;
 
-/**
- * The DSN with the password masked: everything between the scheme and the last `@` of the part
- * before `?`, except a user name before a `:` (a password may hold `/`, `#` or `@` unescaped).
- */
-export function redactRedisDsn(dsn: string): string {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(String(dsn));
-  if (!match) return "(not a DSN)";
-  const [, scheme, rest] = match as unknown as [string, string, string];
-  const query = rest.indexOf("?");
-  const main = query === -1 ? rest : rest.slice(0, query);
-  const at = main.lastIndexOf("@");
-  if (at === -1) return `${scheme}${rest}`;
-  const colon = main.slice(0, at).indexOf(":");
-  const user = colon === -1 ? "" : main.slice(0, colon);
-  return `${scheme}${user}${colon === -1 ? "" : ":"}***${rest.slice(at)}`;
-}
-
 function invalidDsn(dsn: string, why: string): InvalidArgumentError {
-  return new InvalidArgumentError(`Invalid Redis DSN "${redactRedisDsn(dsn)}": ${why}; expected ${FORMS}.`, {
+  return new InvalidArgumentError(`Invalid Redis DSN "${redactDsn(dsn)}": ${why}; expected ${FORMS}.`, {
     code: "INVALID_DSN",
   });
 }
@@ -139,7 +123,7 @@ export class RedisTransportFactory implements TransportFactory {
   ): RedisTransport {
     const parsed = parseRedisDsn(dsn);
     const label = `transport "${context.name}"`;
-    const resolved = resolveRedisOptions(`${label} (${redactRedisDsn(dsn)})`, parsed.query, options);
+    const resolved = resolveRedisOptions(`${label} (${redactDsn(dsn)})`, parsed.query, options);
     const cluster = resolved.cluster || (parsed.hosts.length > 1 && resolved.sentinelMaster === undefined);
     if (parsed.socket && (cluster || resolved.sentinelMaster)) {
       throw invalidDsn(dsn, "a unix socket cannot be combined with Cluster or Sentinel");

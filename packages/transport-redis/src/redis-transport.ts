@@ -3,7 +3,6 @@ import {
   type BulkSender,
   type CloseableTransport,
   DelayStamp,
-  decodeOrUndecodable,
   type EncodedEnvelope,
   type Envelope,
   InvalidArgumentError,
@@ -23,6 +22,13 @@ import {
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
+import {
+  DEFAULT_REDELIVERY_TIMEOUT_MS,
+  decodeOrUndecodable,
+  parseBooleanOption,
+  parseMillisecondsOption,
+  parseWholeNumberOption,
+} from "@messenger-ts/core/transport";
 import type { ClusterNode, ClusterOptions, RedisOptions } from "ioredis";
 import {
   type MessageCounts,
@@ -36,10 +42,8 @@ import {
   hashTagOf,
   REDIS_OPTION_DEFAULTS,
   redisKeys,
-  toBoolean,
   toName,
   toPrefix,
-  toWholeNumber,
 } from "./redis-options.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { RedisReceivedStamp } from "./redis-received-stamp.js";
@@ -68,7 +72,7 @@ export interface RedisTransportOptions {
   readonly deleteAfterReject?: boolean;
   /** Approximate cap on the stream length (`MAXLEN ~`); 0 is none. @defaultValue 0 */
   readonly streamMaxEntries?: number;
-  /** Milliseconds an unacknowledged message may sit idle before another consumer takes it. @defaultValue 30000 */
+  /** Milliseconds an unacknowledged message may sit idle before another consumer takes it. @defaultValue 30000 (DEFAULT_REDELIVERY_TIMEOUT_MS) */
   readonly redeliveryTimeout?: number;
   /** Milliseconds between sweeps for abandoned messages. @defaultValue 5000 */
   readonly claimInterval?: number;
@@ -110,6 +114,8 @@ export class RedisTransport
   /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
   readonly redeliveryTimeout: number;
   readonly claimInterval: number;
+  /** Whether the consumer group is created when missing: the `autoSetup` / `auto_setup` option. */
+  readonly autoSetup: boolean;
   readonly #deleteAfterAck: boolean;
   readonly #deleteAfterReject: boolean;
   readonly #serializer: Serializer;
@@ -134,10 +140,25 @@ export class RedisTransport
     this.group = toName(options.group ?? d.group, "group", label);
     this.consumer =
       options.consumer === undefined ? defaultConsumerName() : toName(options.consumer, "consumer", label);
-    this.redeliveryTimeout = positiveMs(options.redeliveryTimeout ?? 30_000, "redeliveryTimeout", label);
-    this.claimInterval = toWholeNumber(options.claimInterval ?? 5_000, "claimInterval", label, 0, 86_400_000);
-    this.#deleteAfterAck = toBoolean(options.deleteAfterAck ?? true, "deleteAfterAck", label);
-    this.#deleteAfterReject = toBoolean(options.deleteAfterReject ?? true, "deleteAfterReject", label);
+    this.redeliveryTimeout = parseMillisecondsOption(
+      options.redeliveryTimeout ?? DEFAULT_REDELIVERY_TIMEOUT_MS,
+      "redeliveryTimeout",
+      label,
+    );
+    this.autoSetup = parseBooleanOption(options.autoSetup ?? true, "autoSetup", label);
+    this.claimInterval = parseWholeNumberOption(
+      options.claimInterval ?? 5_000,
+      "claimInterval",
+      label,
+      0,
+      86_400_000,
+    );
+    this.#deleteAfterAck = parseBooleanOption(options.deleteAfterAck ?? true, "deleteAfterAck", label);
+    this.#deleteAfterReject = parseBooleanOption(
+      options.deleteAfterReject ?? true,
+      "deleteAfterReject",
+      label,
+    );
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#logger = options.logger ?? nullLogger;
     const connection = options.connection ?? { host: "127.0.0.1", port: 6379 };
@@ -148,8 +169,14 @@ export class RedisTransport
       keys,
       group: this.group,
       consumer: this.consumer,
-      autoSetup: toBoolean(options.autoSetup ?? true, "autoSetup", label),
-      streamMaxEntries: toWholeNumber(options.streamMaxEntries ?? 0, "streamMaxEntries", label, 0, 2 ** 40),
+      autoSetup: this.autoSetup,
+      streamMaxEntries: parseWholeNumberOption(
+        options.streamMaxEntries ?? 0,
+        "streamMaxEntries",
+        label,
+        0,
+        2 ** 40,
+      ),
       deleteAfterAck: this.#deleteAfterAck,
       deleteAfterReject: this.#deleteAfterReject,
       label,
@@ -355,16 +382,6 @@ function unwrap(message: string | undefined): EncodedEnvelope {
     // not JSON: kept raw below
   }
   return { body: message, headers: {} };
-}
-
-function positiveMs(value: unknown, option: string, label: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError(
-      `Invalid ${option} ${String(value)} for ${label}: expected milliseconds > 0.`,
-      { code: "INVALID_TRANSPORT_OPTION" },
-    );
-  }
-  return value;
 }
 
 function targetOf(connection: RedisOptions, nodes?: readonly ClusterNode[]): string {

@@ -1,10 +1,15 @@
+import type { Clock, Logger, Serializer } from "@messenger-ts/core";
 import {
-  type Clock,
-  InvalidArgumentError,
-  type Logger,
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_REDELIVERY_TIMEOUT_MS,
+  DEFAULT_TABLE_NAME,
+  parseBooleanOption,
+  parseMillisecondsOption,
+  parseQueueNameOption,
+  parseSecondsOptionAsMs,
+  parseSqlIdentifierOption,
   resolveTransportOptions,
-  type Serializer,
-} from "@messenger-ts/core";
+} from "@messenger-ts/core/transport";
 import type Database from "better-sqlite3";
 
 /**
@@ -14,9 +19,9 @@ import type Database from "better-sqlite3";
  * and a dead worker's message runs again within a minute.
  */
 export const SQLITE_OPTION_DEFAULTS = {
-  table_name: "messenger_messages" as string,
-  queue_name: "default" as string,
-  redeliver_timeout: 30 as number | string,
+  table_name: DEFAULT_TABLE_NAME as string,
+  queue_name: DEFAULT_QUEUE_NAME as string,
+  redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
   auto_setup: true as boolean | string,
 };
 
@@ -36,8 +41,11 @@ export interface SqliteTransportOptions {
   readonly tableName?: string;
   /** Many logical queues share one table. @defaultValue "default" */
   readonly queueName?: string;
-  /** Seconds after which a claimed, unacknowledged message is delivered again. @defaultValue 30 */
-  readonly redeliverTimeout?: number;
+  /**
+   * Milliseconds after which a claimed, unacknowledged message is delivered again (the DSN's
+   * `redeliver_timeout` is in seconds). @defaultValue 30000 (DEFAULT_REDELIVERY_TIMEOUT_MS)
+   */
+  readonly redeliveryTimeout?: number;
   /** Create (or migrate) the table on first use. @defaultValue true */
   readonly autoSetup?: boolean;
   /** @defaultValue a JsonSerializer */
@@ -53,77 +61,17 @@ export interface SqliteTransportOptions {
 export interface ResolvedSqliteOptions {
   readonly tableName: string;
   readonly queueName: string;
-  /** Seconds. */
-  readonly redeliverTimeout: number;
+  /** Milliseconds. */
+  readonly redeliveryTimeout: number;
   readonly autoSetup: boolean;
 }
 
-/**
- * Table names reach SQL as identifiers, so only plain names pass: letters, digits and underscores,
- * not starting with a digit, not SQLite's reserved `sqlite_` prefix. 63 characters, as PostgreSQL.
- */
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-/**
- * Queue names are bound values, but they also appear in logs and CLI output: keep them plain, and
- * the same as the PostgreSQL transport's, so a configuration moves between the two unchanged.
- */
-const QUEUE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,189}$/;
+/** 63 characters, as PostgreSQL's identifiers; `sqlite_` is SQLite's own prefix. */
+const MAX_TABLE_NAME_LENGTH = 63;
+const RESERVED_TABLE_PREFIX = "sqlite_";
 
-function shown(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : String(value);
-}
-
-function invalid(option: string, value: unknown, label: string, expected: string): InvalidArgumentError {
-  return new InvalidArgumentError(
-    `Invalid value ${shown(value)} for option "${option}" of ${label}: expected ${expected}.`,
-    { code: "INVALID_TRANSPORT_OPTION" },
-  );
-}
-
-export function assertTableName(value: unknown, label: string, option = "table_name"): string {
-  if (typeof value !== "string" || !TABLE_NAME.test(value) || value.toLowerCase().startsWith("sqlite_")) {
-    throw invalid(
-      option,
-      value,
-      label,
-      "a table name of letters, digits and underscores, not starting with a digit or sqlite_, at most 63 characters",
-    );
-  }
-  return value;
-}
-
-export function assertQueueName(value: unknown, label: string, option = "queue_name"): string {
-  if (typeof value !== "string" || !QUEUE_NAME.test(value)) {
-    throw invalid(
-      option,
-      value,
-      label,
-      'a queue name of letters, digits, "_", "-" and ".", not starting with "-" or ".", at most 190 characters',
-    );
-  }
-  return value;
-}
-
-/** Seconds, from a DSN string or a number; fractions are allowed (tests use short timeouts). */
-export function parseRedeliverTimeout(value: unknown, label: string, option = "redeliver_timeout"): number {
-  const seconds =
-    typeof value === "number"
-      ? value
-      : typeof value === "string" && /^\d+(\.\d+)?$/.test(value)
-        ? Number(value)
-        : NaN;
-  // The upper bound keeps `now - timeout` and keepalive timers (a third of it) in safe ranges.
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_000_000) {
-    throw invalid(option, value, label, "a number of seconds > 0 and at most 2000000 (e.g. 30)");
-  }
-  return seconds;
-}
-
-/** DSN options arrive as strings, options objects as real booleans: accept both, and nothing else. */
-export function parseBoolean(value: unknown, option: string, label: string): boolean {
-  if (value === true || value === "true") return true;
-  if (value === false || value === "false") return false;
-  throw invalid(option, value, label, 'true or false (or "true" / "false")');
+function tableName(value: unknown, label: string, option: string): string {
+  return parseSqlIdentifierOption(value, option, label, MAX_TABLE_NAME_LENGTH, RESERVED_TABLE_PREFIX);
 }
 
 /**
@@ -137,10 +85,10 @@ export function resolveSqliteOptions(
 ): ResolvedSqliteOptions {
   const resolved = resolveTransportOptions(label, SQLITE_OPTION_DEFAULTS, dsnQuery, options);
   return {
-    tableName: assertTableName(resolved.table_name, label),
-    queueName: assertQueueName(resolved.queue_name, label),
-    redeliverTimeout: parseRedeliverTimeout(resolved.redeliver_timeout, label),
-    autoSetup: parseBoolean(resolved.auto_setup, "auto_setup", label),
+    tableName: tableName(resolved.table_name, label, "table_name"),
+    queueName: parseQueueNameOption(resolved.queue_name, "queue_name", label),
+    redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
+    autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
   };
 }
 
@@ -150,13 +98,13 @@ export function normalizeSqliteTransportOptions(
   label: string,
 ): ResolvedSqliteOptions {
   return {
-    tableName: assertTableName(options.tableName ?? SQLITE_OPTION_DEFAULTS.table_name, label, "tableName"),
-    queueName: assertQueueName(options.queueName ?? SQLITE_OPTION_DEFAULTS.queue_name, label, "queueName"),
-    redeliverTimeout: parseRedeliverTimeout(
-      options.redeliverTimeout ?? SQLITE_OPTION_DEFAULTS.redeliver_timeout,
+    tableName: tableName(options.tableName ?? DEFAULT_TABLE_NAME, label, "tableName"),
+    queueName: parseQueueNameOption(options.queueName ?? DEFAULT_QUEUE_NAME, "queueName", label),
+    redeliveryTimeout: parseMillisecondsOption(
+      options.redeliveryTimeout ?? DEFAULT_REDELIVERY_TIMEOUT_MS,
+      "redeliveryTimeout",
       label,
-      "redeliverTimeout",
     ),
-    autoSetup: parseBoolean(options.autoSetup ?? true, "autoSetup", label),
+    autoSetup: parseBooleanOption(options.autoSetup ?? true, "autoSetup", label),
   };
 }

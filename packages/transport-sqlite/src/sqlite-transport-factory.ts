@@ -1,9 +1,9 @@
 import {
   InvalidArgumentError,
-  redactDsn,
   type TransportFactory,
   type TransportFactoryContext,
 } from "@messenger-ts/core";
+import { claimsDoctrineDsn, dsnScheme, redactDsn, resolveDoctrineDsn } from "@messenger-ts/core/transport";
 import { resolveSqliteOptions } from "./sqlite-options.js";
 import { SqliteTransport } from "./sqlite-transport.js";
 
@@ -51,23 +51,8 @@ export function parseSqliteDsn(dsn: string): SqliteDsn {
   return { path, query };
 }
 
-/** What a `doctrine://` DSN names: the connection and the options after `?`. */
-function parseDoctrineDsn(dsn: string): { connection: string; query: Record<string, string> } {
-  const match = /^doctrine:\/\/([^/?#]+)\/?(?:\?([^#]*))?(?:#.*)?$/i.exec(dsn);
-  if (!match) {
-    throw new InvalidArgumentError(
-      `Invalid DSN "${redactDsn(dsn)}": expected doctrine://<connection>[?queue_name=...], e.g. doctrine://default.`,
-      { code: "INVALID_DSN" },
-    );
-  }
-  const query: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(match[2] ?? "")) query[key] = value;
-  return { connection: decodeURIComponent(match[1]!), query };
-}
-
-function schemeOf(dsn: unknown): string | undefined {
-  return typeof dsn === "string" ? /^([a-z][a-z0-9+.-]*):\/\//i.exec(dsn)?.[1]?.toLowerCase() : undefined;
-}
+/** The connections `doctrine://` may name for this factory. */
+const SQLITE_CONNECTIONS = { schemes: ["sqlite"], factory: "SqliteTransportFactory" } as const;
 
 export interface SqliteTransportFactoryOptions {
   /**
@@ -102,13 +87,9 @@ export class SqliteTransportFactory implements TransportFactory {
     _options?: Readonly<Record<string, unknown>>,
     context?: TransportFactoryContext,
   ): boolean {
-    const scheme = schemeOf(dsn);
-    if (scheme === "sqlite") return true;
-    if (scheme !== "doctrine") return false;
+    if (dsnScheme(dsn) === "sqlite") return true;
     const connections = context?.connections ?? this.#connections ?? defaultConnections();
-    const name = /^doctrine:\/\/([^/?#]*)/i.exec(dsn)?.[1];
-    const target = name === undefined ? undefined : connections[safeDecode(name)];
-    return target === undefined || schemeOf(target) === "sqlite";
+    return claimsDoctrineDsn(dsn, connections, SQLITE_CONNECTIONS);
   }
 
   createTransport(
@@ -116,13 +97,12 @@ export class SqliteTransportFactory implements TransportFactory {
     options: Readonly<Record<string, unknown>>,
     context: TransportFactoryContext,
   ): SqliteTransport {
-    const scheme = schemeOf(dsn);
+    const scheme = dsnScheme(dsn);
     let file: SqliteDsn;
     let query: Record<string, string>;
     if (scheme === "doctrine") {
-      const doctrine = parseDoctrineDsn(dsn);
-      const target = this.#connection(doctrine.connection, dsn, context);
-      file = parseSqliteDsn(target);
+      const doctrine = resolveDoctrineDsn(dsn, context, SQLITE_CONNECTIONS);
+      file = parseSqliteDsn(doctrine.connectionDsn);
       // The connection's own query applies to every transport on it; the transport's DSN wins.
       query = { ...file.query, ...doctrine.query };
     } else if (scheme === "sqlite") {
@@ -145,36 +125,9 @@ export class SqliteTransportFactory implements TransportFactory {
       name: context.name,
     });
   }
-
-  #connection(name: string, dsn: string, context: TransportFactoryContext): string {
-    const connections = context.connections ?? {};
-    const target = Object.hasOwn(connections, name) ? connections[name] : undefined;
-    if (target === undefined) {
-      const known = Object.keys(connections);
-      throw new InvalidArgumentError(
-        `Unknown connection "${name}" in "${redactDsn(dsn)}" of transport "${context.name}"; known connections: ${known.join(", ") || 'none (set DATABASE_URL for "default", or give connections)'}.`,
-        { code: "UNKNOWN_CONNECTION" },
-      );
-    }
-    if (schemeOf(target) !== "sqlite") {
-      throw new InvalidArgumentError(
-        `Connection "${name}" of transport "${context.name}" is "${redactDsn(target)}", not an sqlite:// DSN: SqliteTransportFactory handles only SQLite connections (PostgreSQL ones are @messenger-ts/transport-postgres's).`,
-        { code: "UNSUPPORTED_DSN" },
-      );
-    }
-    return target;
-  }
 }
 
 function defaultConnections(): Record<string, string> {
   const url = process.env.DATABASE_URL;
   return url ? { default: url } : {};
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

@@ -22,20 +22,24 @@ import {
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
+import { ClaimSizer, PerTickBatcher, parseQueueNameOption } from "@messenger-ts/core/transport";
 import type Database from "better-sqlite3";
-import { ClaimSizer } from "./claim-sizer.js";
 import { decodeRow } from "./decode-row.js";
-import { PerTickBatch } from "./per-tick-batch.js";
 import { type MessageRow, SqliteConnection } from "./sqlite-connection.js";
 import { isBusyError, isSameDatabase, type SqliteDatabase } from "./sqlite-handle.js";
 import { SqliteMessageWaiter } from "./sqlite-message-waiter.js";
-import {
-  assertQueueName,
-  normalizeSqliteTransportOptions,
-  type SqliteTransportOptions,
-} from "./sqlite-options.js";
+import { normalizeSqliteTransportOptions, type SqliteTransportOptions } from "./sqlite-options.js";
 import { SqliteReceivedStamp } from "./sqlite-received-stamp.js";
 import { SqliteTransactionStamp } from "./sqlite-transaction-stamp.js";
+
+/** The most messages one claim takes: one write transaction for ten, when handlers are fast. */
+const MAX_CLAIM = 10;
+/**
+ * How much work one claim takes at most: about a second of this process's recent pace. SQLite has
+ * one writer, and a claimed batch waits behind a slow handler while another worker idles, so slow
+ * handlers get one message per claim (as Symfony's Doctrine transport claims one).
+ */
+const CLAIM_BUDGET_MS = 1_000;
 
 /**
  * The Doctrine transport's contract on an SQLite file: messages are rows, a claim is the
@@ -66,6 +70,8 @@ export class SqliteTransport
   readonly queueName: string;
   /** Milliseconds; the worker sends keepalives at a third of it. */
   readonly redeliveryTimeout: number;
+  /** Whether the table is created (or migrated) on first use: the `autoSetup` / `auto_setup` option. */
+  readonly autoSetup: boolean;
   readonly #connection: SqliteConnection;
   readonly #serializer: Serializer;
   readonly #clock: Clock;
@@ -73,11 +79,11 @@ export class SqliteTransport
   readonly #waiter: SqliteMessageWaiter;
   /** Claimed through this transport and neither acked nor rejected yet. */
   readonly #handedOut = new Set<number>();
-  readonly #deletes = new PerTickBatch((ids) => this.#connection.delete(ids));
-  readonly #touches = new PerTickBatch((ids) =>
+  readonly #deletes = new PerTickBatcher<number>((ids) => this.#connection.delete(ids));
+  readonly #touches = new PerTickBatcher<number>((ids) =>
     this.#connection.touch([...new Set([...ids, ...this.#handedOut])], this.#clock.now()),
   );
-  readonly #claimSizer = new ClaimSizer();
+  readonly #claimSizer: ClaimSizer;
   #waitQueues: readonly string[];
   #closed = new AbortController();
   #warnedAboutTransaction = false;
@@ -97,7 +103,9 @@ export class SqliteTransport
     this.path = path;
     this.tableName = resolved.tableName;
     this.queueName = resolved.queueName;
-    this.redeliveryTimeout = Math.round(resolved.redeliverTimeout * 1000);
+    this.redeliveryTimeout = resolved.redeliveryTimeout;
+    this.autoSetup = resolved.autoSetup;
+    this.#claimSizer = new ClaimSizer(this.redeliveryTimeout, MAX_CLAIM, { maxBudgetMs: CLAIM_BUDGET_MS });
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? nullLogger;
@@ -147,7 +155,7 @@ export class SqliteTransport
       );
     }
     const label = `transport "${this.name}"`;
-    this.#waitQueues = [...new Set(queueNames.map((queue) => assertQueueName(queue, label, "queues")))];
+    this.#waitQueues = [...new Set(queueNames.map((queue) => parseQueueNameOption(queue, "queues", label)))];
     return this.#claim(this.#waitQueues);
   }
 
@@ -165,7 +173,7 @@ export class SqliteTransport
     if (ids.length === 0) return;
     // No longer ours: the next keepalive must not claim them again, nor a pending one after this.
     for (const id of ids) this.#handedOut.delete(id);
-    await this.#touches.pending;
+    await this.#touches.drain();
     await this.#connection.release(ids);
   }
 
@@ -231,7 +239,7 @@ export class SqliteTransport
   async close(): Promise<void> {
     this.#closed.abort();
     this.#closed = new AbortController();
-    await Promise.allSettled([this.#deletes.pending, this.#touches.pending]);
+    await Promise.all([this.#deletes.drain(), this.#touches.drain()]);
     this.#connection.close();
   }
 
@@ -298,6 +306,7 @@ export class SqliteTransport
       this.#logger.debug({ transport: this.name }, "The SQLite file is busy; treating this round as empty");
       return [];
     }
+    this.#claimSizer.claimed(rows.length);
     if (rows.length > 0) this.#waiter.reset();
     return rows.map((row) => {
       this.#handedOut.add(row.id);

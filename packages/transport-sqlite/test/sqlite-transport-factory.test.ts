@@ -180,7 +180,7 @@ describe("SqliteTransportFactory", () => {
       error = thrown;
     }
     expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as Error).message).toMatch(/not an sqlite:\/\/ DSN/);
+    expect((error as Error).message).toMatch(/SqliteTransportFactory handles only sqlite:\/\/ connections/);
     expect((error as Error).message).not.toContain("s3cret");
   });
 

@@ -68,7 +68,7 @@ describe("SqliteTransport: claiming", () => {
 
   it("counts what a get() could claim now: not delayed, not claimed, expired claims included", async () => {
     const clock = new FakeClock();
-    const transport = transportOn({ clock, redeliverTimeout: 10 });
+    const transport = transportOn({ clock, redeliveryTimeout: 10_000 });
     await transport.sendMany([...jobs(1, 2), Envelope.wrap(new Job(3), [new DelayStamp(5_000)])]);
     expect(await transport.getMessageCount()).toBe(2);
     await transport.get();
@@ -121,7 +121,7 @@ describe("SqliteTransport: acknowledging and keepalive", () => {
 
   it("keepalive refreshes every message this transport handed out, not only the one named", async () => {
     const clock = new FakeClock();
-    const transport = transportOn({ clock, redeliverTimeout: 10 });
+    const transport = transportOn({ clock, redeliveryTimeout: 10_000 });
     await transport.sendMany(jobs(1, 2, 3, 4));
     // Messages finished quickly make the next claim a batch.
     for (const envelope of [...(await transport.get()), ...(await transport.get())])
@@ -143,7 +143,7 @@ describe("SqliteTransport: acknowledging and keepalive", () => {
   });
 
   it("states its redelivery timeout in milliseconds for the worker's keepalive timer", () => {
-    expect(transportOn({ redeliverTimeout: 2.5 }).redeliveryTimeout).toBe(2_500);
+    expect(transportOn({ redeliveryTimeout: 2_500 }).redeliveryTimeout).toBe(2_500);
     expect(transportOn().redeliveryTimeout).toBe(30_000);
   });
 });

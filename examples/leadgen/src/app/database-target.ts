@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "@messenger-ts/core";
+import { dsnScheme } from "@messenger-ts/core/transport";
 import { parseSqliteDsn } from "@messenger-ts/transport-sqlite";
 
 /** Where the domain data and the queues live: `connections.default` of the messenger. */
@@ -32,7 +33,7 @@ export function resolveDatabaseTarget(
   if (databaseUrl === undefined || databaseUrl === "") {
     return { kind: "sqlite", path: sqlitePath, connection: `sqlite://${sqlitePath}` };
   }
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(databaseUrl)?.[1]?.toLowerCase();
+  const scheme = dsnScheme(databaseUrl);
   if (scheme === "postgres" || scheme === "postgresql") {
     if (!SCHEMA_NAME.test(schema)) {
       throw new InvalidArgumentError(

@@ -1,4 +1,5 @@
 import type { MessengerConfig, RetryStrategyConfig, TransportConfig } from "@messenger-ts/core";
+import { dsnScheme } from "@messenger-ts/core/transport";
 import type { DatabaseTarget } from "../app/database-target.js";
 import type { LeadgenSettings } from "../app/leadgen-settings.js";
 
@@ -98,7 +99,7 @@ export function leadgenMessengerConfig(
  * `postgres://`, `sqlite://`), the stream for Redis; PostgreSQL transports also get the app's schema.
  */
 export function queueTransport(baseDsn: string, queue: string, database: DatabaseTarget): TransportConfig {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(baseDsn)?.[1]?.toLowerCase();
+  const scheme = dsnScheme(baseDsn);
   if (scheme === "redis" || scheme === "rediss") return { dsn: baseDsn, options: { stream: queue } };
   if (scheme === "doctrine" || scheme === "postgres" || scheme === "postgresql" || scheme === "sqlite") {
     const onPostgres = scheme === "doctrine" ? database.kind === "postgres" : scheme !== "sqlite";

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { redactDsn } from "@messenger-ts/core/transport";
 
 /** Retry delays in the demo: a hundredth of the seed's (1 s, 5 s, 30 s become 10, 50, 300 ms). */
 export const DEMO_RETRY_DELAY_SCALE = 0.01;
@@ -44,9 +45,9 @@ export function resolveDemoEnvironment(base: Readonly<Record<string, string | un
   let database: string;
   if (onPostgres) {
     env.LEADGEN_DB_SCHEMA = base.LEADGEN_DB_SCHEMA || DEMO_SCHEMA;
-    database = `PostgreSQL ${maskPassword(databaseUrl)}, schema ${env.LEADGEN_DB_SCHEMA}`;
+    database = `PostgreSQL ${redactDsn(databaseUrl)}, schema ${env.LEADGEN_DB_SCHEMA}`;
     exports.push(
-      `DATABASE_URL=${shellQuoted(maskPassword(databaseUrl))}`,
+      `DATABASE_URL=${shellQuoted(redactDsn(databaseUrl))}`,
       `LEADGEN_DB_SCHEMA=${env.LEADGEN_DB_SCHEMA}`,
     );
   } else if (databaseUrl !== "") {
@@ -65,18 +66,13 @@ export function resolveDemoEnvironment(base: Readonly<Record<string, string | un
     transportDsn = `${transportDsn}${transportDsn.includes("?") ? "&" : "?"}prefix=${DEMO_REDIS_PREFIX}`;
     env.MESSENGER_TRANSPORT_DSN = transportDsn;
   }
-  if (transportDsn !== "") exports.push(`MESSENGER_TRANSPORT_DSN=${shellQuoted(maskPassword(transportDsn))}`);
+  if (transportDsn !== "") exports.push(`MESSENGER_TRANSPORT_DSN=${shellQuoted(redactDsn(transportDsn))}`);
   const queues = onRedis
-    ? `Redis ${maskPassword(transportDsn)} (one stream per queue: high, normal, low, failed)`
+    ? `Redis ${redactDsn(transportDsn)} (one stream per queue: high, normal, low, failed)`
     : transportDsn !== ""
-      ? maskPassword(transportDsn)
+      ? redactDsn(transportDsn)
       : "doctrine://default: the seed's Doctrine transport, a table in the same database (queues high, normal, low, failed)";
   return { env, database, queues, sharedBackend: onPostgres || onRedis || databaseUrl !== "", exports };
-}
-
-/** Passwords never reach the output: `postgres://app:***@db/app`. */
-export function maskPassword(dsn: string): string {
-  return dsn.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
 }
 
 /** A value as a shell word: quoted when it holds anything the shell would read (`?`, `&`, spaces…). */

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { dsnScheme } from "./kit/dsn-scheme.js";
+import { redactDsn } from "./kit/redact-dsn.js";
 
 /** A transport DSN taken apart. `query` holds the options given after `?`. */
 export interface Dsn {
@@ -12,36 +14,15 @@ export interface Dsn {
   readonly query: Readonly<Record<string, string>>;
 }
 
-const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-
-/**
- * The DSN with any password replaced by `***`: the only form of a DSN that may reach logs or
- * errors. Passwords may hold unescaped `/`, `?`, `#` or `@`, so everything from the first `:` of
- * the user part to the last `@` is masked; a query containing `@` is masked too (better too much).
- */
-export function redactDsn(dsn: string): string {
-  const text = String(dsn);
-  const scheme = /^([a-z][a-z0-9+.-]*:\/\/)/i.exec(text);
-  if (!scheme) return text;
-  const rest = text.slice(scheme[1]!.length);
-  const at = rest.lastIndexOf("@");
-  if (at < 0) return text;
-  const userinfo = rest.slice(0, at);
-  const colon = userinfo.indexOf(":");
-  // Redis accepts a password alone (`redis://secret@host`), as Symfony does.
-  if (colon < 0) return /^rediss?:\/\//i.test(text) ? `${scheme[1]}***${rest.slice(at)}` : text;
-  return `${scheme[1]}${userinfo.slice(0, colon + 1)}***${rest.slice(at)}`;
-}
-
 /** Parses `scheme://[user[:password]@][host[:port]][/path][?query]`. Percent-escapes are decoded. */
 export function parseDsn(dsn: string): Dsn {
-  if (typeof dsn !== "string" || !SCHEME.test(dsn)) {
+  const scheme = dsnScheme(dsn);
+  if (typeof dsn !== "string" || scheme === undefined) {
     throw new InvalidArgumentError(
       `Invalid DSN "${typeof dsn === "string" ? redactDsn(dsn) : String(dsn)}": expected scheme://[user:password@]host[:port][/path][?options].`,
       { code: "INVALID_DSN" },
     );
   }
-  const scheme = SCHEME.exec(dsn)![1]!.toLowerCase();
   const rest = dsn.slice(scheme.length + 3);
   // `in-memory://?x=1`, `sync://` and `sqlite:///path` have no host; give the parser one to skip.
   const hasHost = !(rest === "" || rest.startsWith("/") || rest.startsWith("?"));

@@ -7,8 +7,9 @@ export { isMessageWaiter, type MessageWaiter } from "./capabilities/message-wait
 export { isQueueReceiver, type QueueReceiver } from "./capabilities/queue-receiver.js";
 export { isReleasableReceiver, type ReleasableReceiver } from "./capabilities/releasable-receiver.js";
 export { isSetupableTransport, type SetupableTransport } from "./capabilities/setupable-transport.js";
-export { ClaimSizer } from "./claim-sizer.js";
-export { type Dsn, parseDsn, redactDsn } from "./dsn.js";
+export { type Dsn, parseDsn } from "./dsn.js";
+export { ClaimSizer } from "./kit/claim-sizer.js";
+export { redactDsn } from "./kit/redact-dsn.js";
 export type { Receiver } from "./receiver.js";
 export type { Sender } from "./sender.js";
 export { SingleMessageReceiver } from "./single-message-receiver.js";

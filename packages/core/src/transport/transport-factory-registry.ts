@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { redactDsn } from "./dsn.js";
+import { dsnScheme } from "./kit/dsn-scheme.js";
+import { redactDsn } from "./kit/redact-dsn.js";
 import type { Transport } from "./transport.js";
 import type { TransportFactory, TransportFactoryContext } from "./transport-factory.js";
 
@@ -40,7 +41,7 @@ export class TransportFactoryRegistry {
     for (const factory of this.#factories) {
       if (factory.supports(dsn, options, context)) return factory.createTransport(dsn, options, context);
     }
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(String(dsn))?.[1]?.toLowerCase();
+    const scheme = dsnScheme(dsn);
     const known = this.#factories.flatMap((f) => f.schemes).map((s) => `${s}://`);
     const hint = scheme && KNOWN_SCHEMES[scheme] ? ` Install and register ${KNOWN_SCHEMES[scheme]}.` : "";
     throw new InvalidArgumentError(

@@ -1,7 +1,7 @@
 import { TransportError } from "@messenger-ts/core";
+import { parseSqlIdentifierOption } from "@messenger-ts/core/transport";
 import { type CheckpointState, type CheckpointStore, checkpointStateFrom } from "./checkpoint-store.js";
 import type { LockStore } from "./lock-store.js";
-import { quoteIdentifier } from "./sql-identifier.js";
 
 /** What the store needs of a `pg` result. */
 export interface PgQueryResult {
@@ -52,9 +52,9 @@ export class PostgresScheduleStore implements LockStore, CheckpointStore {
 
   constructor(pool: PgPoolLike, options: PostgresScheduleStoreOptions = {}) {
     this.#pool = pool;
-    this.#schema = quoteIdentifier(options.schema ?? "public", "schema name");
-    this.#checkpoints = `${this.#schema}.${quoteIdentifier(options.checkpointTable ?? "messenger_scheduler_checkpoints", "checkpoint table name")}`;
-    this.#locks = `${this.#schema}.${quoteIdentifier(options.lockTable ?? "messenger_scheduler_locks", "lock table name")}`;
+    this.#schema = quoted(options.schema ?? "public", "schema");
+    this.#checkpoints = `${this.#schema}.${quoted(options.checkpointTable ?? "messenger_scheduler_checkpoints", "checkpointTable")}`;
+    this.#locks = `${this.#schema}.${quoted(options.lockTable ?? "messenger_scheduler_locks", "lockTable")}`;
     this.#autoSetup = options.autoSetup ?? true;
   }
 
@@ -174,4 +174,9 @@ export class PostgresScheduleStore implements LockStore, CheckpointStore {
       client.release(failure);
     }
   }
+}
+
+/** A table or schema name, checked (it is written into SQL) and double-quoted. 63: PostgreSQL's limit. */
+function quoted(name: string, option: string): string {
+  return `"${parseSqlIdentifierOption(name, option, "PostgresScheduleStore", 63)}"`;
 }

@@ -1,7 +1,7 @@
 import { type Clock, systemClock, TransportError } from "@messenger-ts/core";
+import { parseSqlIdentifierOption } from "@messenger-ts/core/transport";
 import { type CheckpointState, type CheckpointStore, checkpointStateFrom } from "./checkpoint-store.js";
 import type { LockStore } from "./lock-store.js";
-import { quoteIdentifier } from "./sql-identifier.js";
 
 /** What the store needs of a better-sqlite3 statement. */
 export interface SqliteStatementLike {
@@ -43,11 +43,11 @@ export class SqliteScheduleStore implements LockStore, CheckpointStore {
   readonly #save: SqliteStatementLike;
 
   constructor(db: SqliteDatabaseLike, options: SqliteScheduleStoreOptions = {}) {
-    const checkpoints = quoteIdentifier(
+    const checkpoints = quoted(
       options.checkpointTable ?? "messenger_scheduler_checkpoints",
-      "checkpoint table name",
+      "checkpointTable",
     );
-    const locks = quoteIdentifier(options.lockTable ?? "messenger_scheduler_locks", "lock table name");
+    const locks = quoted(options.lockTable ?? "messenger_scheduler_locks", "lockTable");
     this.#clock = options.clock ?? systemClock;
     this.#wrap("set up its tables", () =>
       db.exec(
@@ -109,4 +109,9 @@ export class SqliteScheduleStore implements LockStore, CheckpointStore {
       });
     }
   }
+}
+
+/** A table name, checked (it is written into SQL) and double-quoted; `sqlite_` is SQLite's own prefix. */
+function quoted(name: string, option: string): string {
+  return `"${parseSqlIdentifierOption(name, option, "SqliteScheduleStore", 63, "sqlite_")}"`;
 }

@@ -35,7 +35,7 @@ describe("SqliteScheduleStore", () => {
     const db = new Database(":memory:");
     databases.push(db);
     expect(() => new SqliteScheduleStore(db, { lockTable: 'x"; DROP TABLE y; --' })).toThrow(
-      /Invalid lock table name/,
+      /Invalid value "x"; DROP TABLE y; --" for option "lockTable" of SqliteScheduleStore/,
     );
   });
 });

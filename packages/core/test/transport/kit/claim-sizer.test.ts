@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ClaimSizer } from "../../src/index.js";
+import { ClaimSizer } from "../../../src/transport/kit/index.js";
 
 const MAX_CLAIM_BATCH = 100;
 
 function sizer(timeoutMs: number) {
   let now = 0;
-  const claimSizer = new ClaimSizer(timeoutMs, MAX_CLAIM_BATCH, () => now);
+  const claimSizer = new ClaimSizer(timeoutMs, MAX_CLAIM_BATCH, { now: () => now });
   return { claimSizer, advance: (ms: number) => (now += ms) };
 }
 
@@ -47,5 +47,41 @@ describe("ClaimSizer", () => {
     advance(2);
     claimSizer.finished();
     expect(claimSizer.next()).toBe(MAX_CLAIM_BATCH);
+  });
+});
+
+describe("ClaimSizer with maxBudgetMs (a second's worth of work, as SQLite's single writer wants)", () => {
+  it("claims what the consumer finishes within the smaller budget, one at a time for slow handlers", () => {
+    let now = 0;
+    const claimSizer = new ClaimSizer(30_000, 10, { maxBudgetMs: 1_000, now: () => now });
+    claimSizer.claimed(4);
+    for (let i = 0; i < 4; i++) {
+      now += 250;
+      claimSizer.finished();
+    }
+    expect(claimSizer.next(), "1 s budget / 250 ms between finishes").toBe(4);
+    for (let i = 0; i < 5; i++) {
+      claimSizer.claimed(1);
+      now += 3_000; // a three-second handler
+      claimSizer.finished();
+    }
+    expect(claimSizer.next()).toBe(1);
+  });
+
+  it("never exceeds a third of the redelivery timeout, nor max", () => {
+    let now = 0;
+    const claimSizer = new ClaimSizer(300, 10, { maxBudgetMs: 1_000, now: () => now });
+    claimSizer.claimed(3);
+    for (let i = 0; i < 3; i++) {
+      now += 50;
+      claimSizer.finished();
+    }
+    expect(claimSizer.next(), "100 ms budget / 50 ms").toBe(2);
+    claimSizer.claimed(1);
+    for (let i = 0; i < 30; i++) {
+      claimSizer.claimed(1);
+      claimSizer.finished();
+    }
+    expect(claimSizer.next()).toBe(10);
   });
 });

@@ -1,3 +1,11 @@
+/** Options of {@link ClaimSizer}. */
+export interface ClaimSizerOptions {
+  /** The most milliseconds of work one claim may take. @defaultValue a third of the redelivery timeout */
+  readonly maxBudgetMs?: number;
+  /** Measures the gaps between finishes; the real clock, as it is about throughput. @defaultValue Date.now */
+  readonly now?: () => number;
+}
+
 /** Weight of the newest gap in the moving average: reacts within a few messages, ignores one outlier. */
 const SMOOTHING = 0.3;
 
@@ -8,7 +16,9 @@ const SMOOTHING = 0.3;
  * batch is sized to what the consumer finishes within a third of the timeout, judged from the
  * interval between its acknowledgements (which already reflects its concurrency): fast handlers
  * get full batches of `max`, slow ones one message per claim, as in Symfony. It starts at one,
- * before anything was measured.
+ * before anything was measured. `maxBudgetMs` caps that window below a third of the timeout: a
+ * transport whose batch blocks others' claims for a while (SQLite's single writer) takes about a
+ * second's worth of work per claim.
  */
 export class ClaimSizer {
   readonly #budgetMs: number;
@@ -19,10 +29,10 @@ export class ClaimSizer {
   #averageGapMs: number | undefined;
 
   /** `max`: the most messages one claim may take (the transport's own limit). */
-  constructor(redeliveryTimeoutMs: number, max: number, now: () => number = Date.now) {
-    this.#budgetMs = redeliveryTimeoutMs / 3;
+  constructor(redeliveryTimeoutMs: number, max: number, options: ClaimSizerOptions = {}) {
+    this.#budgetMs = Math.min(redeliveryTimeoutMs / 3, options.maxBudgetMs ?? Number.POSITIVE_INFINITY);
     this.#max = max;
-    this.#now = now;
+    this.#now = options.now ?? Date.now;
   }
 
   /** The batch size for the next claim. */
