@@ -82,7 +82,7 @@ export { JitterTrigger } from "./triggers/jitter-trigger.js";
 export { PeriodicalTrigger } from "./triggers/periodical-trigger.js";
 export { isStatefulTrigger, type StatefulTrigger, type Trigger } from "./triggers/trigger.js";
 
-import { sendableStamps } from "@messenger-ts/core";
+import { sendableStamps } from "@messenger-ts/core/serialization";
 import { RedispatchMessageHandler } from "./messages/redispatch-message-handler.js";
 import { ServiceCallMessageHandler } from "./messages/service-call-message-handler.js";
 import { ScheduledStamp } from "./scheduled-stamp.js";

@@ -1,10 +1,5 @@
-import {
-  AsMessage,
-  Envelope,
-  JsonSerializer,
-  MessageDecodingFailedError,
-  StampRegistry,
-} from "@messenger-ts/core";
+import { AsMessage, Envelope, JsonSerializer, MessageDecodingFailedError } from "@messenger-ts/core";
+import { StampRegistry } from "@messenger-ts/core/serialization";
 import { describe, expect, it } from "vitest";
 import { ScheduledStamp, schedulerSendableStamps } from "../src/index.js";
 

@@ -5,9 +5,9 @@ import {
   type MessageBus,
   nullLogger,
   type TransportFactoryContext,
-  TransportFactoryRegistry,
 } from "@messenger-ts/core";
 import { FakeClock } from "@messenger-ts/core/testing";
+import { TransportFactoryRegistry } from "@messenger-ts/core/transport";
 import { beforeEach, describe, expect, it } from "vitest";
 import { InMemoryTransport, InMemoryTransportFactory } from "../src/index.js";
 import { SendEmail } from "./support/messages.js";

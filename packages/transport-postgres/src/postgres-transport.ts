@@ -13,7 +13,6 @@ import {
   type MessageWaiter,
   nullLogger,
   type QueueReceiver,
-  type RestartSignalStore,
   type Serializer,
   type SetupableTransport,
   type Transport,
@@ -30,6 +29,7 @@ import {
   parseMillisecondsOption,
   parseQueueNameOption,
   parseSqlIdentifierOption,
+  type RestartSignalStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
 import { postgresTransactionContext } from "./current-postgres-client.js";

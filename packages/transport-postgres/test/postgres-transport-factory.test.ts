@@ -1,10 +1,5 @@
-import {
-  createMessenger,
-  Envelope,
-  InvalidArgumentError,
-  TransportError,
-  TransportFactoryRegistry,
-} from "@messenger-ts/core";
+import { createMessenger, Envelope, InvalidArgumentError, TransportError } from "@messenger-ts/core";
+import { TransportFactoryRegistry } from "@messenger-ts/core/transport";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresTransport, PostgresTransportFactory } from "../src/index.js";
 import { adminPool, dropSchema, factoryContext, Job, PG, pgUp, schemaFor } from "./support/postgres.js";

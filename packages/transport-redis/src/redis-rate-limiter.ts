@@ -1,10 +1,5 @@
-import {
-  InvalidArgumentError,
-  type Logger,
-  type RateLimiter,
-  systemClock,
-  TokenBucketRateLimiter,
-} from "@messenger-ts/core";
+import { InvalidArgumentError, type Logger, systemClock } from "@messenger-ts/core";
+import { type RateLimiter, TokenBucketRateLimiter } from "@messenger-ts/core/transport";
 import type { RedisConnection } from "./redis-connection.js";
 
 /**

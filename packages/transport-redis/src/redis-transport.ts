@@ -14,11 +14,8 @@ import {
   type MessageCountAware,
   type MessageWaiter,
   nullLogger,
-  type RateLimiter,
-  type RestartSignalStore,
   type Serializer,
   type SetupableTransport,
-  type SharedRateLimiterFactory,
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
@@ -28,6 +25,9 @@ import {
   parseBooleanOption,
   parseMillisecondsOption,
   parseWholeNumberOption,
+  type RateLimiter,
+  type RestartSignalStore,
+  type SharedRateLimiterFactory,
 } from "@messenger-ts/core/transport";
 import type { ClusterNode, ClusterOptions, RedisOptions } from "ioredis";
 import {

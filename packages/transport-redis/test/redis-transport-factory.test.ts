@@ -1,10 +1,5 @@
-import {
-  createMessenger,
-  Envelope,
-  InvalidArgumentError,
-  TransportError,
-  TransportFactoryRegistry,
-} from "@messenger-ts/core";
+import { createMessenger, Envelope, InvalidArgumentError, TransportError } from "@messenger-ts/core";
+import { TransportFactoryRegistry } from "@messenger-ts/core/transport";
 import { describe, expect, it } from "vitest";
 import { parseRedisDsn, RedisTransport, RedisTransportFactory } from "../src/index.js";
 import { factoryContext, Job } from "./support/redis.js";

@@ -3,8 +3,9 @@ import {
   MessageDecodingFailedStamp,
   type Serializer,
   TransportMessageIdStamp,
+  UndecodableMessage,
 } from "@messenger-ts/core";
-import { decodeOrUndecodable, UndecodableMessage } from "@messenger-ts/core/transport";
+import { decodeOrUndecodable } from "@messenger-ts/core/transport";
 import type { MessageRow } from "./sqlite-connection.js";
 import { SqliteReceivedStamp } from "./sqlite-received-stamp.js";
 

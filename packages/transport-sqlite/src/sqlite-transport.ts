@@ -15,14 +15,18 @@ import {
   type MessageWaiter,
   nullLogger,
   type QueueReceiver,
-  type RestartSignalStore,
   type Serializer,
   type SetupableTransport,
   systemClock,
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
-import { ClaimSizer, PerTickBatcher, parseQueueNameOption } from "@messenger-ts/core/transport";
+import {
+  ClaimSizer,
+  PerTickBatcher,
+  parseQueueNameOption,
+  type RestartSignalStore,
+} from "@messenger-ts/core/transport";
 import type Database from "better-sqlite3";
 import { decodeRow } from "./decode-row.js";
 import { type MessageRow, SqliteConnection } from "./sqlite-connection.js";

@@ -1,11 +1,11 @@
 import {
-  decideRetry,
   Envelope,
   HandlerFailedError,
   MultiplierRetryStrategy,
   RETRYABLE,
   retryableOf,
 } from "@messenger-ts/core";
+import { decideRetry } from "@messenger-ts/core/worker";
 import { expect } from "vitest";
 import { PermanentFailureError, TransientFailureError } from "../../src/index.js";
 

@@ -1,4 +1,5 @@
-import { MultiplierRetryStrategy, RetryStrategyLocator } from "@messenger-ts/core";
+import { MultiplierRetryStrategy } from "@messenger-ts/core";
+import { RetryStrategyLocator } from "@messenger-ts/core/worker";
 import { PostgresTransport } from "@messenger-ts/transport-postgres";
 import { RedisTransport } from "@messenger-ts/transport-redis";
 import { SqliteTransport } from "@messenger-ts/transport-sqlite";

@@ -1,4 +1,5 @@
-import type { Messenger, RestartSignalStore } from "@messenger-ts/core";
+import type { Messenger } from "@messenger-ts/core";
+import type { RestartSignalStore } from "@messenger-ts/core/transport";
 import type { ScheduleRegistry } from "@messenger-ts/scheduler";
 
 /** What the messenger commands work on: the running messenger and, when there is one, its schedules. */

@@ -3,11 +3,10 @@ import {
   createWorker,
   isKeepaliveReceiver,
   isQueueReceiver,
-  isRestartSignalStore,
   type Messenger,
-  type RestartSignalStore,
   stopOnSignals,
 } from "@messenger-ts/core";
+import { isRestartSignalStore, type RestartSignalStore } from "@messenger-ts/core/transport";
 import type { ConsoleApplication } from "../application/console-application.js";
 import { defineCommand } from "../console/console-command.js";
 import { ExitCode } from "../console/exit-code.js";

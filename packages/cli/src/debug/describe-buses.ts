@@ -1,4 +1,5 @@
-import { type HandledType, type Messenger, messageTypes } from "@messenger-ts/core";
+import { type Messenger, messageTypes } from "@messenger-ts/core";
+import { type HandledType } from "@messenger-ts/core/middleware";
 import { UsageError } from "../console/usage-error.js";
 
 /** One handler as `debug:messenger` shows it. */

@@ -1,5 +1,4 @@
 import {
-  createSingleMessageWorker,
   type Envelope,
   type Messenger,
   RedeliveryStamp,
@@ -8,6 +7,7 @@ import {
   WorkerMessageHandledEvent,
   WorkerMessageRetriedEvent,
 } from "@messenger-ts/core";
+import { createSingleMessageWorker } from "@messenger-ts/core/worker";
 
 /** What became of a retried failed message. */
 export type RetryOutcome =

@@ -1,4 +1,4 @@
-import { parseMemoryLimit } from "@messenger-ts/core";
+import { parseMemoryLimit } from "@messenger-ts/core/worker";
 import { InvalidArgumentError } from "commander";
 
 /**

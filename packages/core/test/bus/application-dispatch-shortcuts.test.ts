@@ -2,26 +2,28 @@
 // importing it switches on root tracking for the whole test file, and the bus's shortcuts with it.
 import { describe, expect, it } from "vitest";
 import {
+  DecodeFailedMessageMiddleware,
+  HandleMessageMiddleware,
+  MiddlewareMessageBus,
+  SendMessageMiddleware,
+} from "../../src/entry-points/middleware.js";
+import {
   type ApplicationDispatchShortcut,
   applicationDispatchShortcut,
   type BrokerRedeliveryAware,
   BusNameStamp,
   ConsumedByWorkerStamp,
   createMessenger,
-  DecodeFailedMessageMiddleware,
   defineHandler,
   Envelope,
   HandledStamp,
-  HandleMessageMiddleware,
   HandlerArgumentsStamp,
   type Messenger,
   type MessengerConfig,
   type Middleware,
-  MiddlewareMessageBus,
   NonSendableStamp,
   Query,
   ReceivedStamp,
-  SendMessageMiddleware,
   SentToFailureTransportStamp,
   Stamp,
   TransportNamesStamp,

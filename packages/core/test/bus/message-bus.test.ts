@@ -2,27 +2,29 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { DispatchAfterCurrentBusStamp } from "../../src/dispatch-after-current-bus.js";
 import {
   AddBusNameStampMiddleware,
+  DecodeFailedMessageMiddleware,
+  DispatchAfterCurrentBusMiddleware,
+  FailedMessageProcessingMiddleware,
+  HandleMessageMiddleware,
+  MiddlewareMessageBus,
+  RejectRedeliveredMessageMiddleware,
+  SendMessageMiddleware,
+} from "../../src/entry-points/middleware.js";
+import {
   BusNameStamp,
   createMessenger,
-  DecodeFailedMessageMiddleware,
   DelayedMessageHandlingError,
-  DispatchAfterCurrentBusMiddleware,
   defineHandler,
   Envelope,
-  FailedMessageProcessingMiddleware,
   HandledStamp,
-  HandleMessageMiddleware,
   HandlerArgumentsStamp,
   HandlerFailedError,
   InvalidArgumentError,
   LogicError,
   type Middleware,
-  MiddlewareMessageBus,
   NoHandlerForMessageError,
   NoSenderForMessageError,
   Query,
-  RejectRedeliveredMessageMiddleware,
-  SendMessageMiddleware,
 } from "../../src/index.js";
 import { RecordingTransportFactory } from "../fixtures/recording-transport.js";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SyncTransport } from "../../src/entry-points/transport.js";
 import {
   createMessenger,
   DelayStamp,
@@ -8,7 +9,6 @@ import {
   InvalidArgumentError,
   ReceivedStamp,
   SendMessageToTransportsEvent,
-  SyncTransport,
 } from "../../src/index.js";
 import { RecordingTransportFactory } from "../fixtures/recording-transport.js";
 

@@ -1,11 +1,11 @@
 import { container, injectable } from "tsyringe";
 import { describe, expect, it } from "vitest";
+import { getHandlerRegistrations } from "../../src/handler/handler-registration.js";
 import {
   AsMessageHandler,
   createMessenger,
   defineHandler,
   Envelope,
-  getHandlerRegistrations,
   InjectBus,
   InvalidArgumentError,
   LogicError,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AddErrorDetailsStampListener } from "../../src/entry-points/worker.js";
 import {
   Envelope,
   ErrorDetailsStamp,
@@ -8,7 +9,6 @@ import {
   TransportError,
   WorkerMessageFailedEvent,
 } from "../../src/index.js";
-import { AddErrorDetailsStampListener } from "../../src/listeners/index.js";
 
 class Job {}
 

@@ -1,21 +1,21 @@
 import { describe, expect, it } from "vitest";
 import {
+  AddErrorDetailsStampListener,
+  registerListeners,
+  SendFailedMessageForRetryListener,
+  SendFailedMessageToFailureTransportListener,
+} from "../../src/entry-points/worker.js";
+import {
   DelayStamp,
   Envelope,
   ErrorDetailsStamp,
   EventDispatcher,
+  MultiplierRetryStrategy,
   RedeliveryStamp,
   SentToFailureTransportStamp,
   TransportMessageIdStamp,
   WorkerMessageFailedEvent,
 } from "../../src/index.js";
-import {
-  AddErrorDetailsStampListener,
-  registerListeners,
-  SendFailedMessageForRetryListener,
-  SendFailedMessageToFailureTransportListener,
-} from "../../src/listeners/index.js";
-import { MultiplierRetryStrategy } from "../../src/retry/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { FakeSender } from "./support.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseMemoryLimit } from "../../src/entry-points/worker.js";
 import { InvalidArgumentError } from "../../src/index.js";
-import { parseMemoryLimit } from "../../src/listeners/index.js";
 
 describe("parseMemoryLimit", () => {
   it.each([

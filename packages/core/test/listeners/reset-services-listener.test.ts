@@ -1,5 +1,6 @@
 import { container } from "tsyringe";
 import { describe, expect, it } from "vitest";
+import { ResetServicesListener } from "../../src/entry-points/worker.js";
 import {
   BusNameStamp,
   createMessenger,
@@ -8,7 +9,6 @@ import {
   Envelope,
   EventDispatcher,
   RESETTABLE,
-  ResetServicesListener,
   type TransportFactory,
   WorkerRunningEvent,
   WorkerStoppedEvent,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SendFailedMessageForRetryListener } from "../../src/entry-points/worker.js";
 import {
   DelayStamp,
   Envelope,
@@ -6,15 +7,15 @@ import {
   EventDispatcher,
   HandledStamp,
   InvalidArgumentError,
+  MultiplierRetryStrategy,
   RecoverableMessageHandlingError,
   RedeliveryStamp,
+  type RetryStrategy,
   TransportError,
   UnrecoverableMessageHandlingError,
   WorkerMessageFailedEvent,
   WorkerMessageRetriedEvent,
 } from "../../src/index.js";
-import { SendFailedMessageForRetryListener } from "../../src/listeners/index.js";
-import { MultiplierRetryStrategy, type RetryStrategy } from "../../src/retry/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { FakeSender, recordingLogger } from "./support.js";
 

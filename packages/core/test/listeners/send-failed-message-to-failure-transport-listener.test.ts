@@ -1,16 +1,17 @@
 import { describe, expect, it } from "vitest";
+import { SendFailedMessageToFailureTransportListener } from "../../src/entry-points/worker.js";
 import {
   DelayStamp,
   Envelope,
   ErrorDetailsStamp,
   EventDispatcher,
   HandledStamp,
+  MultiplierRetryStrategy,
   RedeliveryStamp,
+  type RetryStrategy,
   SentToFailureTransportStamp,
   WorkerMessageFailedEvent,
 } from "../../src/index.js";
-import { SendFailedMessageToFailureTransportListener } from "../../src/listeners/index.js";
-import { MultiplierRetryStrategy, type RetryStrategy } from "../../src/retry/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { FakeSender, recordingLogger } from "./support.js";
 

@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  DelayedMessageHandlingError,
-  Envelope,
-  EventDispatcher,
-  HandlerFailedError,
-  InMemoryRestartSignalStore,
-  InvalidArgumentError,
-  type RestartSignalStore,
-  StopWorkerError,
-  WorkerMessageFailedEvent,
-  WorkerRunningEvent,
-  WorkerStartedEvent,
-} from "../../src/index.js";
+import { InMemoryRestartSignalStore, type RestartSignalStore } from "../../src/entry-points/transport.js";
 import {
   StopWorkerOnCustomStopExceptionListener,
   StopWorkerOnFailureLimitListener,
@@ -19,7 +7,18 @@ import {
   StopWorkerOnMessageLimitListener,
   StopWorkerOnRestartSignalListener,
   StopWorkerOnTimeLimitListener,
-} from "../../src/listeners/index.js";
+} from "../../src/entry-points/worker.js";
+import {
+  DelayedMessageHandlingError,
+  Envelope,
+  EventDispatcher,
+  HandlerFailedError,
+  InvalidArgumentError,
+  StopWorkerError,
+  WorkerMessageFailedEvent,
+  WorkerRunningEvent,
+  WorkerStartedEvent,
+} from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { fakeWorker, recordingLogger } from "./support.js";
 

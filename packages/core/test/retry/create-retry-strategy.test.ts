@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
+  createRetryStrategy,
+  DEFAULT_RETRY_STRATEGY_CONFIG,
+  RetryStrategyLocator,
+} from "../../src/entry-points/worker.js";
+import {
   createMessenger,
   type Envelope,
   InvalidArgumentError,
   type MessengerConfig,
-} from "../../src/index.js";
-import {
-  createRetryStrategy,
-  DEFAULT_RETRY_STRATEGY_CONFIG,
   MultiplierRetryStrategy,
   type RetryStrategy,
-  RetryStrategyLocator,
-} from "../../src/retry/index.js";
+} from "../../src/index.js";
 import { RecordingTransportFactory } from "../fixtures/recording-transport.js";
 
 const custom: RetryStrategy = {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Envelope, InvalidArgumentError, RedeliveryStamp } from "../../src/index.js";
-import { MultiplierRetryStrategy } from "../../src/retry/index.js";
+import { Envelope, InvalidArgumentError, MultiplierRetryStrategy, RedeliveryStamp } from "../../src/index.js";
 
 class Job {}
 

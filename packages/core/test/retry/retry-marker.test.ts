@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { decideRetry } from "../../src/entry-points/worker.js";
 import {
   Envelope,
   HandlerFailedError,
+  MultiplierRetryStrategy,
   RETRY_DELAY,
   RETRYABLE,
   RecoverableMessageHandlingError,
@@ -11,7 +13,6 @@ import {
   retryDelayOf,
   UnrecoverableMessageHandlingError,
 } from "../../src/index.js";
-import { decideRetry, MultiplierRetryStrategy } from "../../src/retry/index.js";
 
 class Job {}
 

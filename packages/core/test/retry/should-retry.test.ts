@@ -1,21 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { decideRetry, shouldRetry } from "../../src/entry-points/worker.js";
 import {
   DelayedMessageHandlingError,
   Envelope,
   HandlerFailedError,
   LogicError,
   MessageDecodingFailedStamp,
+  MultiplierRetryStrategy,
   RecoverableMessageHandlingError,
   RedeliveryStamp,
+  type RetryStrategy,
   UndecodableMessage,
   UnrecoverableMessageHandlingError,
 } from "../../src/index.js";
-import {
-  decideRetry,
-  MultiplierRetryStrategy,
-  type RetryStrategy,
-  shouldRetry,
-} from "../../src/retry/index.js";
 
 class Job {}
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MessageTypeRegistry, StampRegistry } from "../../src/entry-points/serialization.js";
 import {
   AckStamp,
   AsMessage,
@@ -12,14 +13,12 @@ import {
   InvalidArgumentError,
   JsonSerializer,
   MessageDecodingFailedStamp,
-  MessageTypeRegistry,
   ReceivedStamp,
   RedeliveryStamp,
   SentToFailureTransportStamp,
   SerializedMessageStamp,
   Stamp,
   type StampClass,
-  StampRegistry,
   TransportMessageIdStamp,
   TransportNamesStamp,
 } from "../../src/index.js";

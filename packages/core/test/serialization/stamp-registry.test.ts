@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  BusNameStamp,
   builtInSendableStamps,
   createDefaultStampRegistry,
+  StampRegistry,
+} from "../../src/entry-points/serialization.js";
+import {
+  BusNameStamp,
   DeduplicateStamp,
   DelayStamp,
   ErrorDetailsStamp,
@@ -13,7 +16,6 @@ import {
   RedeliveryStamp,
   SentToFailureTransportStamp,
   Stamp,
-  StampRegistry,
   TransportMessageIdStamp,
   TransportNamesStamp,
 } from "../../src/index.js";
@@ -113,7 +115,8 @@ describe("StampRegistry", () => {
 
 describe("the shared sendableStamps registry", () => {
   it("is what a default JsonSerializer reads, so a package can make its stamps travel on import", async () => {
-    const { Envelope, JsonSerializer, Stamp, sendableStamps } = await import("../../src/index.js");
+    const { Envelope, JsonSerializer, Stamp } = await import("../../src/index.js");
+    const { sendableStamps } = await import("../../src/entry-points/serialization.js");
     class TenantStamp extends Stamp {
       static readonly stampName = "test.shared.TenantStamp";
       constructor(readonly tenant: string) {

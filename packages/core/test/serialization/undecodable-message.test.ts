@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { decodeOrUndecodable } from "../../src/entry-points/transport.js";
 import {
   AsMessage,
-  decodeOrUndecodable,
   Envelope,
   JsonSerializer,
   MessageDecodingFailedError,
@@ -105,13 +105,9 @@ describe("UndecodableMessage with hostile headers", () => {
 
 describe("stamps of an undecodable message", () => {
   it("are recovered from the headers where they can be, so the failure path still shows them", async () => {
-    const {
-      JsonSerializer,
-      decodeOrUndecodable,
-      SentToFailureTransportStamp,
-      ErrorDetailsStamp,
-      MessageDecodingFailedStamp,
-    } = await import("../../src/index.js");
+    const { JsonSerializer, SentToFailureTransportStamp, ErrorDetailsStamp, MessageDecodingFailedStamp } =
+      await import("../../src/index.js");
+    const { decodeOrUndecodable } = await import("../../src/entry-points/transport.js");
     const serializer = new JsonSerializer();
     const envelope = decodeOrUndecodable(serializer, {
       body: "{not json",

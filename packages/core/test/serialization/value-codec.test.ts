@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  AsMessage,
-  InvalidArgumentError,
-  MessageDecodingFailedError,
-  MessageTypeRegistry,
-  ValueCodec,
-} from "../../src/index.js";
+import { MessageTypeRegistry, ValueCodec } from "../../src/entry-points/serialization.js";
+import { AsMessage, InvalidArgumentError, MessageDecodingFailedError } from "../../src/index.js";
 
 @AsMessage("test.serializer.codec.address")
 class Address {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TransportFactoryRegistry } from "../../src/entry-points/transport.js";
 import {
   isBulkSender,
   isCloseableTransport,
@@ -7,7 +8,6 @@ import {
   isMessageCountAware,
   isQueueReceiver,
   isSetupableTransport,
-  TransportFactoryRegistry,
 } from "../../src/index.js";
 import { RecordingTransport, RecordingTransportFactory } from "../fixtures/recording-transport.js";
 

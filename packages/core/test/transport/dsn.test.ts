@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError, parseDsn, resolveTransportOptions } from "../../src/index.js";
+import { parseDsn, resolveTransportOptions } from "../../src/entry-points/transport.js";
+import { InvalidArgumentError } from "../../src/index.js";
 
 describe("parseDsn", () => {
   it("takes a full DSN apart and decodes escapes", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Envelope, SingleMessageReceiver, TransportMessageIdStamp } from "../../src/index.js";
+import { SingleMessageReceiver } from "../../src/entry-points/worker.js";
+import { Envelope, TransportMessageIdStamp } from "../../src/index.js";
 import { QueueTransport } from "../fixtures/queue-transport.js";
 
 class Job {

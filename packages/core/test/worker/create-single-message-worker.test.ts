@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createSingleMessageWorker } from "../../src/entry-points/worker.js";
 import {
   BusNameStamp,
   createMessenger,
-  createSingleMessageWorker,
   DEFAULT_BUS_NAME,
   defineHandler,
   Envelope,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { TokenBucketRateLimiter } from "../../src/entry-points/transport.js";
+import { KeepaliveTimer } from "../../src/entry-points/worker.js";
 import {
   BusNameStamp,
   createMessenger,
   defineHandler,
   Envelope,
-  KeepaliveTimer,
   nullLogger,
-  TokenBucketRateLimiter,
   TransportMessageIdStamp,
   Worker,
   WorkerRateLimitedEvent,

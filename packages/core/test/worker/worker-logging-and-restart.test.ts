@@ -1,13 +1,13 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { InMemoryRestartSignalStore } from "../../src/entry-points/transport.js";
 import {
   BusNameStamp,
   createMessenger,
   createWorker,
   defineHandler,
   Envelope,
-  InMemoryRestartSignalStore,
   stopWorkers,
   type Transport,
   type TransportFactory,

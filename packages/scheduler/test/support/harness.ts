@@ -5,10 +5,10 @@ import {
   JsonSerializer,
   type Logger,
   type Messenger,
-  StampRegistry,
   type TransportConfig,
   type Worker,
 } from "@messenger-ts/core";
+import { StampRegistry } from "@messenger-ts/core/serialization";
 import { FakeClock } from "@messenger-ts/core/testing";
 import { ScheduledStamp, type ScheduleRegistry, ScheduleTransportFactory } from "../../src/index.js";
 import { FixtureTransportFactory } from "./fixture-transport.js";

@@ -4,7 +4,6 @@ import {
   type EncodedEnvelope,
   Envelope,
   HandledStamp,
-  isSendableStampClass,
   MessageDecodingFailedError,
   messageTypes,
   RedeliveryStamp,
@@ -13,6 +12,7 @@ import {
   type Stamp,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
+import { isSendableStampClass } from "@messenger-ts/core/serialization";
 
 const STAMP_HEADER = "X-Message-Stamp-";
 const STAMPS: readonly SendableStampClass[] = [

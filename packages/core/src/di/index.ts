@@ -1,2 +1,0 @@
-export { busToken, InjectBus } from "./bus-token.js";
-export { RESETTABLE, type Resettable, resettableServices } from "./resettable-services.js";

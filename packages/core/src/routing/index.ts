@@ -1,2 +1,0 @@
-export type { RoutingConfig, TransportTargets } from "./routing-config.js";
-export { SendersLocator } from "./senders-locator.js";
