@@ -21,8 +21,8 @@ interface RootDispatch {
 /**
  * Root dispatches are tracked only once the application imports
  * `@messenger-ts/core/dispatch-after-current-bus` (where the stamp lives). On Node 20 an
- * AsyncLocalStorage switches on promise hooks for the whole process, which makes every `await`
- * about three times slower; an application that never defers a message should not pay for it.
+ * AsyncLocalStorage switches on promise hooks for the whole process, which slows every `await`
+ * (measured in decision 0003); an application that never defers a message should not pay for it.
  * Static imports are evaluated before the application's first dispatch, so every root is tracked.
  */
 let trackingRoots = false;
