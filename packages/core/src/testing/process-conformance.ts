@@ -195,21 +195,32 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
       expect(ledger.read().map((e) => e.n)).toEqual([3, 2]);
     }, 60_000);
 
-    it("a job whose worker was SIGKILLed mid-handler is handled by another worker after the redelivery timeout, not before, once", async () => {
-      const { q, jobs } = await prepare("sigkill");
+    /**
+     * Job 42 held by a worker whose handler never ends, and a second worker that has handled job
+     * 43: the start of both SIGKILL tests.
+     */
+    async function hungJobBesideSurvivor(test: string, killFirst: boolean) {
+      const { q, jobs } = await prepare(test);
       const dsn = q.dsn("jobs", { redeliveryTimeout });
       const doomed = start({ jobs: dsn, handlerMs: -1 });
       await doomed.ready();
       await jobs.send(Envelope.wrap(new Job(42)));
       const claimedAt = await doomed.started(42, 10_000);
-      doomed.kill("SIGKILL");
-      const killedAt = Date.now();
-      expect((await doomed.exited).signal).toBe("SIGKILL");
-
+      let killedAt = 0;
+      if (killFirst) {
+        doomed.kill("SIGKILL");
+        killedAt = Date.now();
+        expect((await doomed.exited).signal).toBe("SIGKILL");
+      }
       const survivor = start({ jobs: dsn });
       await survivor.ready();
       await jobs.send(Envelope.wrap(new Job(43)));
       await survivor.finished(43, 20_000);
+      return { q, doomed, survivor, claimedAt, killedAt };
+    }
+
+    it("a job whose worker was SIGKILLed mid-handler is handled by another worker after the redelivery timeout, not before, once", async () => {
+      const { q, doomed, survivor, claimedAt, killedAt } = await hungJobBesideSurvivor("sigkill", true);
       const rescuedAt = await survivor.started(42, 60_000);
       await survivor.finished(42, 10_000);
       expect(rescuedAt - claimedAt, "not before the redelivery timeout").toBeGreaterThanOrEqual(
@@ -232,17 +243,7 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
     }, 90_000);
 
     it("a hung handler keeps its job past the redelivery timeout while its worker lives; after a SIGKILL another worker handles it", async () => {
-      const { q, jobs } = await prepare("keepalive");
-      const dsn = q.dsn("jobs", { redeliveryTimeout });
-      const doomed = start({ jobs: dsn, handlerMs: -1 });
-      await doomed.ready();
-      await jobs.send(Envelope.wrap(new Job(42)));
-      const claimedAt = await doomed.started(42, 10_000);
-
-      const survivor = start({ jobs: dsn });
-      await survivor.ready();
-      await jobs.send(Envelope.wrap(new Job(43)));
-      await survivor.finished(43, 20_000);
+      const { q, doomed, survivor, claimedAt } = await hungJobBesideSurvivor("keepalive", false);
       await sleep(claimedAt + 2 * redeliveryTimeout + 500 - Date.now());
       expect(survivor.startedCount(42), "kept alive: not delivered again").toBe(0);
       expect(doomed.process.exitCode, "the hung worker still runs").toBeNull();

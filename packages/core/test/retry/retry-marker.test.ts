@@ -1,31 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { decideRetry } from "../../src/entry-points/worker.js";
 import {
-  Envelope,
-  HandlerFailedError,
-  MultiplierRetryStrategy,
   RETRY_DELAY,
   RETRYABLE,
   RecoverableMessageHandlingError,
-  RedeliveryStamp,
   type RetryMarked,
   retryableOf,
   retryDelayOf,
   UnrecoverableMessageHandlingError,
 } from "../../src/index.js";
-
-class Job {}
-
-/** Deterministic: 3 retries, waits of 1000, 2000, 4000 ms... */
-const strategy = new MultiplierRetryStrategy({ maxRetries: 3, delay: 1000, multiplier: 2, jitter: 0 });
-
-function envelope(retries = 0): Envelope {
-  return Envelope.wrap(new Job(), retries === 0 ? [] : [new RedeliveryStamp(retries)]);
-}
-
-function handlerFailed(...errors: Error[]): HandlerFailedError {
-  return new HandlerFailedError(envelope(), new Map(errors.map((error, i) => [`handler${i}`, error])));
-}
+import { envelope, handlerFailed, strategy } from "./support.js";
 
 /** An application's own errors: no class of ours in their chain. */
 class UnknownCustomerError extends Error implements RetryMarked {

@@ -3,29 +3,14 @@ import { decideRetry, shouldRetry } from "../../src/entry-points/worker.js";
 import {
   DelayedMessageHandlingError,
   Envelope,
-  HandlerFailedError,
   LogicError,
   MessageDecodingFailedStamp,
-  MultiplierRetryStrategy,
   RecoverableMessageHandlingError,
-  RedeliveryStamp,
   type RetryStrategy,
   UndecodableMessage,
   UnrecoverableMessageHandlingError,
 } from "../../src/index.js";
-
-class Job {}
-
-/** Deterministic: 3 retries, waits of 1000, 2000, 4000 ms... */
-const strategy = new MultiplierRetryStrategy({ maxRetries: 3, delay: 1000, multiplier: 2, jitter: 0 });
-
-function envelope(retries = 0): Envelope {
-  return Envelope.wrap(new Job(), retries === 0 ? [] : [new RedeliveryStamp(retries)]);
-}
-
-function handlerFailed(...errors: Error[]): HandlerFailedError {
-  return new HandlerFailedError(envelope(), new Map(errors.map((error, i) => [`handler${i}`, error])));
-}
+import { envelope, handlerFailed, Job, strategy } from "./support.js";
 
 const plain = () => new Error("boom");
 const recoverable = (retryDelay?: number | null) =>
