@@ -55,6 +55,7 @@ export {
 export { StopWorkerError } from "./errors/stop-worker-error.js";
 export { TransportError } from "./errors/transport-error.js";
 export { UnrecoverableMessageHandlingError } from "./errors/unrecoverable-message-handling-error.js";
+export { UnresolvableServiceError } from "./errors/unresolvable-service-error.js";
 export { hasWrappedErrors, unwrapErrors, type WrappedErrors } from "./errors/wrapped-errors.js";
 export {
   type EventClass,

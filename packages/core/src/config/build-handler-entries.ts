@@ -1,4 +1,5 @@
 import type { DependencyContainer } from "tsyringe";
+import { resolveService } from "../di/resolve-service.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import {
@@ -75,7 +76,7 @@ function classDescriptor(
   const resolveInstance = (): object => {
     let instance = instances.get(handlerClass);
     if (!instance) {
-      instance = container.resolve(handlerClass);
+      instance = resolveService(container, handlerClass, "handler class");
       instances.set(handlerClass, instance);
     }
     return instance;

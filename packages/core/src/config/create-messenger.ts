@@ -4,6 +4,7 @@ import { MiddlewareMessageBus } from "../bus/middleware-message-bus.js";
 import { RoutableMessageBus } from "../bus/routable-message-bus.js";
 import { systemClock } from "../clock/clock.js";
 import { busToken } from "../di/bus-token.js";
+import { resolveService } from "../di/resolve-service.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { EventDispatcher } from "../events/event-dispatcher.js";
 import { HandlersLocator } from "../handler/handlers-locator.js";
@@ -33,6 +34,7 @@ import {
   type MiddlewareConfig,
   type TransportConfig,
 } from "./messenger-config.js";
+import { assertSingleCoreCopy } from "./single-core-copy.js";
 
 export const DEFAULT_BUS_NAME = "messenger.bus.default";
 const TRANSPORT_CONFIG_KEYS = [
@@ -67,6 +69,7 @@ function defaultMiddlewareOf(config: BusConfig): Required<DefaultMiddlewareConfi
  * configuration is checked here, so a typo fails at start-up rather than on the first message.
  */
 export function createMessenger(config: MessengerConfig = {}): Messenger {
+  assertSingleCoreCopy();
   assertKnownKeys(config, MESSENGER_CONFIG_KEYS, "the messenger configuration");
   const clock = config.clock ?? systemClock;
   const logger = config.logger ?? nullLogger;
@@ -161,7 +164,7 @@ function resolveMiddleware(
   container: DependencyContainer,
 ): Middleware {
   if (middleware === "validation") return validation;
-  if (typeof middleware === "function") return container.resolve(middleware);
+  if (typeof middleware === "function") return resolveService(container, middleware, "middleware class");
   if (typeof (middleware as Middleware | null)?.handle === "function") return middleware as Middleware;
   throw new InvalidArgumentError(
     `Invalid middleware ${JSON.stringify(middleware)} on bus "${busName}": give a middleware object, a middleware class, or "validation".`,

@@ -3,6 +3,7 @@ import type { MessageBus } from "../bus/message-bus.js";
 import { type Clock, systemClock } from "../clock/clock.js";
 import type { Envelope } from "../envelope/envelope.js";
 import { isEnvelopeAwareError } from "../envelope-errors/envelope-aware-error.js";
+import { findConfigurationError } from "../errors/configuration-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { RejectRedeliveredMessageError } from "../errors/reject-redelivered-message-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
@@ -102,6 +103,7 @@ export class Worker implements WorkerEventSource {
   readonly #abortedSignal = new AbortController();
   #idleSleep: AbortController | undefined;
   #metadata: WorkerMetadata;
+  #configurationError: Error | undefined;
 
   constructor(
     receivers: ReadonlyMap<string, Receiver>,
@@ -158,6 +160,10 @@ export class Worker implements WorkerEventSource {
     return this.#stopping;
   }
 
+  /**
+   * Runs until stopped. Rejects, once stopped, with the configuration error that stopped it (a
+   * handler the container cannot build), so a console command exits with a failure.
+   */
   async run(): Promise<void> {
     const queues = this.#options.queues;
     if (queues && queues.length > 0) {
@@ -188,6 +194,7 @@ export class Worker implements WorkerEventSource {
     }
     await this.#events.dispatch(new WorkerStoppedEvent(this));
     this.#logger.info({ aborted: this.#aborted }, "Worker stopped");
+    if (this.#configurationError) throw this.#configurationError;
   }
 
   async #loop(): Promise<void> {
@@ -359,6 +366,12 @@ export class Worker implements WorkerEventSource {
     } catch (thrown) {
       error = thrown instanceof Error ? thrown : new Error(String(thrown));
     }
+    const configurationError = error && !acked ? findConfigurationError(error) : undefined;
+    if (configurationError) {
+      this.#inHand.delete(entry);
+      await this.#stopOnConfigurationError(configurationError, envelope, name, receiver);
+      return;
+    }
     const noAutoAck = error ? undefined : result.last(NoAutoAckStamp);
     if (noAutoAck && !acked) {
       // One envelope per batch handler is enough to ask it to flush; the oldest hold time decides when.
@@ -376,6 +389,22 @@ export class Worker implements WorkerEventSource {
       }
     }
     await this.#events.dispatch(new WorkerRunningEvent(this, false));
+  }
+
+  /**
+   * A configuration error fails every message alike until the application is fixed: retrying
+   * would only fill the failure transport. As Symfony's worker does when the container cannot
+   * build a service, the worker stops and `run()` fails; the message is handed back (or stays
+   * claimed until the redelivery timeout), neither rejected nor retried, and is handled once fixed.
+   */
+  async #stopOnConfigurationError(error: Error, envelope: Envelope, name: string, receiver: Receiver) {
+    this.#logger.error(
+      { transport: name, ...describe(envelope), error },
+      "Configuration error: the worker stops; the message is neither retried nor rejected",
+    );
+    this.#configurationError ??= error;
+    this.stop();
+    await this.#release(name, receiver, [envelope]);
   }
 
   #track(task: Promise<void>): void {
