@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: install, build, bring up the services, then lint, type-check and run every test.
+# `npm test`: install, build, bring up the services, then lint, type-check and run every test on
+# the machine's Node.js, then the suites of core, the transports, the CLI and tests/ on Node.js 24.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/setup.sh"
@@ -8,3 +9,4 @@ cd "$root"
 pnpm exec biome ci .
 pnpm exec tsc -p tsconfig.test.json
 pnpm exec turbo run test --concurrency=1 --output-logs=new-only
+bash "$root/scripts/test-node.sh" 24

@@ -1,4 +1,5 @@
 import { TransportError } from "@messenger-ts/core";
+import { resolveSqliteDriver, type SqliteDriverChoice } from "./open-sqlite-database.js";
 import {
   META_RESTART_REQUESTED_AT,
   META_SCHEMA_VERSION,
@@ -9,14 +10,15 @@ import {
   type SchemaNames,
   schemaNames,
 } from "./schema.js";
+import type { SqliteDriverConnection as SqliteDatabase } from "./sqlite-driver.js";
 import {
   acquireHandle,
+  inTransaction,
   MEMORY,
   notifyWrite,
   prepared,
   releaseHandle,
   retryWhileBusy,
-  type SqliteDatabase,
   toTransportError,
   WRITE_BUDGET_MS,
 } from "./sqlite-handle.js";
@@ -48,7 +50,10 @@ export interface NewMessage {
 export interface SqliteConnectionConfig {
   /** Absolute path or ":memory:"; ignored when `database` is given. */
   readonly path?: string;
+  /** The application's handle, adapted; the connection never closes it. */
   readonly database?: SqliteDatabase;
+  /** Which driver opens `path`. */
+  readonly driver: SqliteDriverChoice;
   readonly tableName: string;
   readonly autoSetup: boolean;
   /** Names the transport in errors: `"async" (table "messenger_messages" in /srv/app.sqlite)`. */
@@ -56,7 +61,7 @@ export interface SqliteConnectionConfig {
 }
 
 /**
- * One transport table on a better-sqlite3 handle (see sqlite-handle.ts): setting the schema up and
+ * One transport table on an SQLite handle of either driver (see sqlite-handle.ts): setting the schema up and
  * every statement the transport runs, so no SQL lives anywhere else. Operations retry SQLITE_BUSY
  * asynchronously, except inside a transaction, which only its owner can decide to retry. Driver
  * errors leave as TransportErrors naming the operation, with the driver error as `cause`.
@@ -79,11 +84,11 @@ export class SqliteConnection {
   }
 
   #open(): SqliteDatabase {
-    const { database, path = MEMORY, autoSetup } = this.#config;
+    const { database, path = MEMORY, autoSetup, driver, where } = this.#config;
     if (database) return database;
     try {
       // Auto setup means "create what is needed", and for a fresh project that includes var/.
-      return acquireHandle(path, autoSetup);
+      return acquireHandle(path, autoSetup, resolveSqliteDriver(driver, where));
     } catch (error) {
       throw toTransportError(error, "open the database", this.#config.where);
     }
@@ -95,7 +100,7 @@ export class SqliteConnection {
     if (db && db !== this.database && db.inTransaction) {
       // Our own handle would wait for the lock this very transaction may hold. Set up inside it
       // instead, without marking it done: the caller may still roll it back.
-      await this.#run("set up the table", (h) => h.transaction(() => this.#migrate(h))(), 0, db);
+      await this.#run("set up the table", (h) => inTransaction(h, () => this.#migrate(h)), 0, db);
       return;
     }
     await this.setup();
@@ -105,8 +110,8 @@ export class SqliteConnection {
   async setup(): Promise<void> {
     await this.#run("set up the table", (db) => {
       // journal_mode cannot change inside a transaction; a later setup outside one will do it.
-      if (!db.inTransaction) db.pragma("journal_mode = WAL");
-      db.transaction(() => this.#migrate(db)).immediate();
+      if (!db.inTransaction) db.exec("PRAGMA journal_mode = WAL");
+      inTransaction(db, () => this.#migrate(db), true);
     });
     this.#setUp = true;
   }
@@ -123,9 +128,7 @@ export class SqliteConnection {
         const one = (m: NewMessage) =>
           Number(insert.run(m.body, m.headers, m.queueName, m.createdAt, m.availableAt).lastInsertRowid);
         // Many rows: one transaction, one lock, one commit, and all or none.
-        return messages.length === 1
-          ? [one(messages[0]!)]
-          : h.transaction(() => messages.map(one)).immediate();
+        return messages.length === 1 ? [one(messages[0]!)] : inTransaction(h, () => messages.map(one), true);
       },
       WRITE_BUDGET_MS,
       db,
@@ -150,12 +153,18 @@ export class SqliteConnection {
     return this.#run(
       "claim messages",
       (db) =>
-        db
-          .transaction(() => {
+        inTransaction(
+          db,
+          () => {
             let picked: { id: number; available_at: number }[] = [];
             for (const queue of queues) {
               picked.push(
-                ...(prepared(db, candidates).all(queue, now, expiredBefore, limit) as typeof picked),
+                ...(prepared(db, candidates).all(
+                  queue,
+                  now,
+                  expiredBefore,
+                  limit,
+                ) as unknown as typeof picked),
               );
             }
             if (picked.length === 0) return [];
@@ -164,11 +173,12 @@ export class SqliteConnection {
               db,
               `UPDATE ${this.#names.table} SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))
                RETURNING id, body, headers, queue_name, available_at`,
-            ).all(now, JSON.stringify(picked.map((row) => row.id))) as MessageRow[];
+            ).all(now, JSON.stringify(picked.map((row) => row.id))) as unknown as MessageRow[];
             // RETURNING gives no order guarantee.
             return rows.sort(byDue);
-          })
-          .immediate(),
+          },
+          true,
+        ),
       CLAIM_BUDGET_MS,
     );
   }
@@ -223,7 +233,7 @@ export class SqliteConnection {
         `SELECT id, body, headers, queue_name, available_at FROM ${this.#names.table}
          WHERE queue_name = ? ORDER BY id LIMIT ?`,
       ).all(queue, limit),
-    ) as Promise<MessageRow[]>;
+    ) as Promise<unknown> as Promise<MessageRow[]>;
   }
 
   find(queue: string, id: number): Promise<MessageRow | undefined> {
@@ -233,7 +243,7 @@ export class SqliteConnection {
         `SELECT id, body, headers, queue_name, available_at FROM ${this.#names.table}
          WHERE id = ? AND queue_name = ?`,
       ).get(id, queue),
-    ) as Promise<MessageRow | undefined>;
+    ) as Promise<unknown> as Promise<MessageRow | undefined>;
   }
 
   /** When the next unclaimed message of the queues is due (maybe already), or null when none is stored. */
@@ -318,7 +328,9 @@ export class SqliteConnection {
     const names = this.#names;
     db.exec(metaTableSql(names));
     const columns = (
-      db.prepare("SELECT name FROM pragma_table_info(?)").all(names.plainTable) as { name: string }[]
+      db.prepare("SELECT name FROM pragma_table_info(?)").all(names.plainTable) as unknown as {
+        name: string;
+      }[]
     ).map((c) => c.name);
     const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
     if (columns.length > 0 && missing.length > 0) {

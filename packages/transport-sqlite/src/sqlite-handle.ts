@@ -2,16 +2,17 @@ import { mkdirSync, realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TransportError } from "@messenger-ts/core";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "./open-sqlite-database.js";
+import type { SqliteDriverConnection, SqliteDriverName, SqliteStatement } from "./sqlite-driver.js";
 
 /**
- * The better-sqlite3 handle as this package uses it: one per file and process, statements
- * prepared once per handle, SQLITE_BUSY waited out without freezing the event loop, errors turned
- * into TransportErrors, and the transaction statements the middleware needs. Driver code only;
- * the statements on the messages table are SqliteConnection's.
+ * The SQLite handle as this package uses it, whichever the driver: one per file and process,
+ * statements prepared once per handle, SQLITE_BUSY waited out without freezing the event loop,
+ * errors turned into TransportErrors, and the transaction statements the middleware needs.
+ * Driver code only; the statements on the messages table are SqliteConnection's.
  */
 
-export type SqliteDatabase = Database.Database;
+type SqliteDatabase = SqliteDriverConnection;
 
 /**
  * How long one statement may wait, blocking the event loop (better-sqlite3 is synchronous), for
@@ -23,11 +24,15 @@ export const BUSY_TIMEOUT_MS = 100;
 /** Patience for sends, acks and setup; beyond it the caller gets a transport error. */
 export const WRITE_BUDGET_MS = 5_000;
 export const MEMORY = ":memory:";
+const SQLITE_BUSY = 5;
 
 /** SQLITE_BUSY and its extended codes, on a driver error or on the cause of a wrapped one. */
 export function isBusyError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
+  // better-sqlite3 names the code; node:sqlite gives the number, extended codes in the high bits.
   if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) return true;
+  const errcode = (error as { errcode?: unknown })?.errcode;
+  if (typeof errcode === "number" && (errcode & 0xff) === SQLITE_BUSY) return true;
   return error instanceof TransportError && error.cause !== undefined && isBusyError(error.cause);
 }
 
@@ -50,10 +55,10 @@ export async function retryWhileBusy<T>(fn: () => T, budgetMs: number): Promise<
   }
 }
 
-const statementCache = new WeakMap<SqliteDatabase, Map<string, Database.Statement>>();
+const statementCache = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
 
 /** Prepared once per handle and SQL text: parsing is most of the cost of a small statement. */
-export function prepared(db: SqliteDatabase, sql: string): Database.Statement {
+export function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
   let cache = statementCache.get(db);
   if (!cache) {
     cache = new Map();
@@ -71,17 +76,22 @@ export function prepared(db: SqliteDatabase, sql: string): Database.Statement {
 const sharedHandles = new Map<string, { db: SqliteDatabase; users: number }>();
 
 /**
- * Opens `path` (":memory:" for a private database), or takes another use of this process's handle
- * on that file. With `createDirectory`, a missing parent directory is created first.
+ * Opens `path` (":memory:" for a private database) with `driver`, or takes another use of this
+ * process's handle on that file, whichever driver opened it. With `createDirectory`, a missing
+ * parent directory is created first.
  */
-export function acquireHandle(path: string, createDirectory: boolean): SqliteDatabase {
+export function acquireHandle(
+  path: string,
+  createDirectory: boolean,
+  driver: SqliteDriverName,
+): SqliteDatabase {
   const shared = path === MEMORY ? undefined : sharedHandles.get(path);
   if (shared?.db.open) {
     shared.users++;
     return shared.db;
   }
   if (path !== MEMORY && createDirectory) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  const db = openSqliteDatabase(driver, path, BUSY_TIMEOUT_MS);
   if (path !== MEMORY) sharedHandles.set(path, { db, users: 1 });
   return db;
 }
@@ -118,7 +128,7 @@ const fileCache = new WeakMap<SqliteDatabase, string>();
 function databaseFile(db: SqliteDatabase): string {
   let file = fileCache.get(db);
   if (file === undefined) {
-    const row = db.prepare("SELECT file FROM pragma_database_list WHERE name = 'main'").get() as
+    const row = prepared(db, "SELECT file FROM pragma_database_list WHERE name = 'main'").get() as
       | { file: string }
       | undefined;
     file = row?.file ?? "";
@@ -139,18 +149,30 @@ export function isSameDatabase(a: SqliteDatabase, b: SqliteDatabase): boolean {
   return file !== "" && file === databaseFile(b);
 }
 
-export function isDatabaseHandle(value: unknown): value is SqliteDatabase {
-  const candidate = value as Partial<SqliteDatabase> | null;
-  return (
-    typeof candidate?.prepare === "function" &&
-    typeof candidate.transaction === "function" &&
-    typeof candidate.inTransaction === "boolean"
-  );
+/**
+ * Runs `fn` in a transaction, or in a savepoint when one is already open on the handle: all or
+ * nothing, as better-sqlite3's `transaction()`, on either driver. `immediate` takes the write lock
+ * at once (see transactionControl.begin).
+ */
+export function inTransaction<T>(db: SqliteDatabase, fn: () => T, immediate = false): T {
+  const nested = db.inTransaction;
+  db.exec(nested ? 'SAVEPOINT "messenger_inner"' : immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    if (db.inTransaction) {
+      db.exec(nested ? 'ROLLBACK TO "messenger_inner"; RELEASE "messenger_inner"' : "ROLLBACK");
+    }
+    throw error;
+  }
+  db.exec(nested ? 'RELEASE "messenger_inner"' : "COMMIT");
+  return result;
 }
 
 /**
  * Transaction control for the transaction middleware, which holds a transaction open across the
- * awaits of a handler; better-sqlite3's own `transaction()` only wraps synchronous functions.
+ * awaits of a handler; inTransaction() above only wraps synchronous functions.
  */
 export const transactionControl = {
   /** IMMEDIATE takes the write lock at once: a deferred one would fail with SQLITE_BUSY_SNAPSHOT as

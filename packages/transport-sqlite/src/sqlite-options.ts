@@ -3,6 +3,7 @@ import {
   DEFAULT_QUEUE_NAME,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
+  invalid,
   parseBooleanOption,
   parseMillisecondsOption,
   parseQueueNameOption,
@@ -10,7 +11,7 @@ import {
   parseSqlIdentifierOption,
   resolveTransportOptions,
 } from "@messenger-ts/core/transport";
-import type Database from "better-sqlite3";
+import { SQLITE_DRIVERS, type SqliteDatabase, type SqliteDriverChoice } from "./open-sqlite-database.js";
 
 /**
  * The keys a DSN query (`sqlite://var/app.sqlite?queue_name=high`) or a transport's options object
@@ -23,6 +24,7 @@ export const SQLITE_OPTION_DEFAULTS = {
   queue_name: DEFAULT_QUEUE_NAME as string,
   redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
   auto_setup: true as boolean | string,
+  driver: "auto" as string,
 };
 
 /** Options of {@link SqliteTransport}; the `sqlite://` and `doctrine://` DSNs are a front end to them. */
@@ -33,10 +35,18 @@ export interface SqliteTransportOptions {
    */
   readonly path?: string;
   /**
-   * An open better-sqlite3 handle to use instead of opening `path`. The transport never closes it.
-   * Transports opened from a `path` share one handle per file within a process.
+   * An open handle to use instead of opening `path`: a better-sqlite3 `Database` or a node:sqlite
+   * `DatabaseSync` (Node.js 22.16 or later). The transport never closes it. Transports opened
+   * from a `path` share one handle per file within a process.
    */
-  readonly database?: Database.Database;
+  readonly database?: SqliteDatabase;
+  /**
+   * The driver that opens `path`: node:sqlite (built into Node.js 22.16 and later), better-sqlite3
+   * (an optional peer dependency), or `"auto"`, node:sqlite where Node.js has it and better-sqlite3
+   * elsewhere. A second transport on a file this process already opened shares that handle,
+   * whichever driver opened it. @defaultValue "auto"
+   */
+  readonly driver?: SqliteDriverChoice;
   /** @defaultValue "messenger_messages" */
   readonly tableName?: string;
   /** Many logical queues share one table. @defaultValue "default" */
@@ -57,8 +67,9 @@ export interface SqliteTransportOptions {
   readonly name?: string;
 }
 
-/** The four transport options after defaults, validated. */
+/** The transport options after defaults, validated. */
 export interface ResolvedSqliteOptions {
+  readonly driver: SqliteDriverChoice;
   readonly tableName: string;
   readonly queueName: string;
   /** Milliseconds. */
@@ -72,6 +83,11 @@ const RESERVED_TABLE_PREFIX = "sqlite_";
 
 function tableName(value: unknown, label: string, option: string): string {
   return parseSqlIdentifierOption(value, option, label, MAX_TABLE_NAME_LENGTH, RESERVED_TABLE_PREFIX);
+}
+
+function driverOption(value: unknown, label: string, option: string): SqliteDriverChoice {
+  if (SQLITE_DRIVERS.includes(value as SqliteDriverChoice)) return value as SqliteDriverChoice;
+  throw invalid(option, value, label, `one of ${SQLITE_DRIVERS.map((d) => `"${d}"`).join(", ")}`);
 }
 
 /**
@@ -89,6 +105,7 @@ export function resolveSqliteOptions(
     queueName: parseQueueNameOption(resolved.queue_name, "queue_name", label),
     redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
     autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
+    driver: driverOption(resolved.driver, label, "driver"),
   };
 }
 
@@ -106,5 +123,6 @@ export function normalizeSqliteTransportOptions(
       label,
     ),
     autoSetup: parseBooleanOption(options.autoSetup ?? true, "autoSetup", label),
+    driver: driverOption(options.driver ?? "auto", label, "driver"),
   };
 }

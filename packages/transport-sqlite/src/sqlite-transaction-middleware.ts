@@ -8,18 +8,19 @@ import {
   type Stack,
   TransportError,
 } from "@messenger-ts/core";
-import type Database from "better-sqlite3";
-import { isDatabaseHandle, notifyWrite, type SqliteDatabase, transactionControl } from "./sqlite-handle.js";
+import { adaptSqliteDatabase, isSqliteDatabase, type SqliteDatabase } from "./open-sqlite-database.js";
+import type { SqliteDriverConnection } from "./sqlite-driver.js";
+import { notifyWrite, transactionControl } from "./sqlite-handle.js";
 import { SqliteTransport } from "./sqlite-transport.js";
 
 /** Where the transaction runs: a transport's handle, an application handle, or a function giving either later. */
 export type SqliteTransactionSource =
   | SqliteTransport
-  | Database.Database
-  | (() => SqliteTransport | Database.Database | object);
+  | SqliteDatabase
+  | (() => SqliteTransport | SqliteDatabase | object);
 
 interface OpenTransaction {
-  readonly db: SqliteDatabase;
+  readonly db: SqliteDriverConnection;
   readonly depth: number;
   /** A nested dispatch holds a savepoint; a second one at the same time would tangle them. */
   childOpen: boolean;
@@ -39,7 +40,7 @@ let current: AsyncLocalStorage<OpenTransaction> | undefined;
  * error is thrown again without the handled stamps, since the rollback undid those handlers' work
  * too, so a retry must run them again. A dispatch from inside a handler nests in a savepoint.
  *
- * better-sqlite3 is synchronous and one handle is one connection: while a handler awaits, the
+ * Both SQLite drivers are synchronous and one handle is one connection: while a handler awaits, the
  * transaction stays open, and *anything* else run on that handle joins it. So use it on a worker
  * with concurrency 1 (its own process), or give it a handle of its own. A dispatch that finds a
  * transaction it did not open on the handle (a second message handled at the same time, or the
@@ -61,9 +62,9 @@ export class SqliteTransactionMiddleware implements Middleware {
   readonly #source: SqliteTransactionSource;
 
   constructor(source: SqliteTransactionSource) {
-    if (typeof source !== "function" && !(source instanceof SqliteTransport) && !isDatabaseHandle(source)) {
+    if (typeof source !== "function" && !(source instanceof SqliteTransport) && !isSqliteDatabase(source)) {
       throw new LogicError(
-        "SqliteTransactionMiddleware needs an SqliteTransport, a better-sqlite3 handle, or a function returning one.",
+        "SqliteTransactionMiddleware needs an SqliteTransport, an SQLite handle (better-sqlite3 Database or node:sqlite DatabaseSync), or a function returning one.",
         { code: "INVALID_MIDDLEWARE" },
       );
     }
@@ -139,12 +140,12 @@ export class SqliteTransactionMiddleware implements Middleware {
     }
   }
 
-  #database(): SqliteDatabase {
+  #database(): SqliteDriverConnection {
     const source = typeof this.#source === "function" ? this.#source() : this.#source;
-    if (source instanceof SqliteTransport) return source.database;
-    if (isDatabaseHandle(source)) return source;
+    if (source instanceof SqliteTransport) return adaptSqliteDatabase(source.database);
+    if (isSqliteDatabase(source)) return adaptSqliteDatabase(source);
     throw new LogicError(
-      `SqliteTransactionMiddleware: the function gave ${source?.constructor?.name ?? String(source)}, not an SqliteTransport or a better-sqlite3 handle.`,
+      `SqliteTransactionMiddleware: the function gave ${source?.constructor?.name ?? String(source)}, not an SqliteTransport or an SQLite handle (better-sqlite3 Database or node:sqlite DatabaseSync).`,
       { code: "INVALID_MIDDLEWARE" },
     );
   }

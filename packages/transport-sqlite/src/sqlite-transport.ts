@@ -27,10 +27,11 @@ import {
   parseQueueNameOption,
   type RestartSignalStore,
 } from "@messenger-ts/core/transport";
-import type Database from "better-sqlite3";
 import { decodeRow } from "./decode-row.js";
+import { adaptSqliteDatabase, isSqliteDatabase, type SqliteDatabase } from "./open-sqlite-database.js";
 import { type MessageRow, SqliteConnection } from "./sqlite-connection.js";
-import { isBusyError, isSameDatabase, type SqliteDatabase } from "./sqlite-handle.js";
+import type { SqliteDriverConnection } from "./sqlite-driver.js";
+import { isBusyError, isSameDatabase } from "./sqlite-handle.js";
 import { SqliteMessageWaiter } from "./sqlite-message-waiter.js";
 import { normalizeSqliteTransportOptions, type SqliteTransportOptions } from "./sqlite-options.js";
 import { SqliteReceivedStamp } from "./sqlite-received-stamp.js";
@@ -98,7 +99,13 @@ export class SqliteTransport
     const resolved = normalizeSqliteTransportOptions(options, label);
     if ((options.path === undefined) === (options.database === undefined)) {
       throw new InvalidArgumentError(
-        `${label} needs exactly one of "path" (a file, or ":memory:") and "database" (an open better-sqlite3 handle).`,
+        `${label} needs exactly one of "path" (a file, or ":memory:") and "database" (an open better-sqlite3 Database or node:sqlite DatabaseSync).`,
+        { code: "INVALID_TRANSPORT_OPTION" },
+      );
+    }
+    if (options.database !== undefined && !isSqliteDatabase(options.database)) {
+      throw new InvalidArgumentError(
+        `${label}: "database" must be an open better-sqlite3 Database or node:sqlite DatabaseSync, got ${options.database === null ? "null" : typeof options.database}.`,
         { code: "INVALID_TRANSPORT_OPTION" },
       );
     }
@@ -116,7 +123,8 @@ export class SqliteTransport
     this.#waitQueues = [this.queueName];
     this.#connection = new SqliteConnection({
       path,
-      database: options.database,
+      database: options.database && adaptSqliteDatabase(options.database),
+      driver: resolved.driver,
       tableName: this.tableName,
       autoSetup: resolved.autoSetup,
       where: `"${this.name}" (table "${this.tableName}" in ${path ?? "the given database"})`,
@@ -125,11 +133,17 @@ export class SqliteTransport
   }
 
   /**
-   * The better-sqlite3 handle (opened on first use; shared by the transports on the same file in
-   * this process). Write business data through it to join SqliteTransactionMiddleware's transaction.
+   * The driver's handle (opened on first use; shared by the transports on the same file in this
+   * process): a node:sqlite DatabaseSync or a better-sqlite3 Database, see {@link driver}. Write
+   * business data through it to join SqliteTransactionMiddleware's transaction.
    */
-  get database(): Database.Database {
-    return this.#connection.database;
+  get database(): SqliteDatabase {
+    return this.#connection.database.native as SqliteDatabase;
+  }
+
+  /** The driver of {@link database} (opens the file, as `database` does). */
+  get driver(): "node:sqlite" | "better-sqlite3" {
+    return this.#connection.database.driver;
   }
 
   /** Creates or migrates the table; idempotent, and safe while other processes do the same. */
@@ -268,15 +282,16 @@ export class SqliteTransport
   }
 
   /** The application's handle from a SqliteTransactionStamp, checked to reach our file; else ours. */
-  #databaseFor(envelopes: readonly Envelope[]): SqliteDatabase | undefined {
-    const db = envelopes[0]!.last(SqliteTransactionStamp)?.database;
-    if (envelopes.some((envelope) => envelope.last(SqliteTransactionStamp)?.database !== db)) {
+  #databaseFor(envelopes: readonly Envelope[]): SqliteDriverConnection | undefined {
+    const native = envelopes[0]!.last(SqliteTransactionStamp)?.database;
+    if (envelopes.some((envelope) => envelope.last(SqliteTransactionStamp)?.database !== native)) {
       throw new InvalidArgumentError(
         `sendMany() on transport "${this.name}": give every envelope the same SqliteTransactionStamp handle, or none.`,
         { code: "INVALID_STAMP" },
       );
     }
-    if (!db) return undefined;
+    if (!native) return undefined;
+    const db = adaptSqliteDatabase(native);
     if (!db.open || !isSameDatabase(db, this.#connection.database)) {
       throw new InvalidArgumentError(
         `The SqliteTransactionStamp handle (${db.open ? db.name : "closed"}) does not reach the database of transport "${this.name}" (${this.#connection.database.name}): a transaction cannot span two databases.`,

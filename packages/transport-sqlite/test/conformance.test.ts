@@ -1,21 +1,27 @@
 import { JsonSerializer } from "@messenger-ts/core";
 import { describeTransportConformance, FakeClock } from "@messenger-ts/core/testing";
+import { describe } from "vitest";
 import { SqliteTransport } from "../src/index.js";
+import type { SqliteDriverName } from "../src/sqlite-driver.js";
+import { DRIVERS, raw } from "./support/drivers.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 const temp = useTempDir();
 let tables = 0;
 
 /** Each test gets its own table in one real file (WAL), and drops it afterwards. */
-async function fresh(clock?: FakeClock) {
+async function fresh(driver: SqliteDriverName, clock?: FakeClock) {
   const transport = new SqliteTransport({
-    path: temp("conformance.sqlite"),
+    path: temp(`conformance-${driver.replace(":", "-")}.sqlite`),
+    driver,
     tableName: `conformance_${++tables}`,
     serializer: new JsonSerializer(),
     clock,
   });
   await transport.setup();
-  const db = transport.database;
+  // A driver that is asked for and not used would make this run the other driver's suite again.
+  if (transport.driver !== driver) throw new Error(`asked for ${driver}, got ${transport.driver}`);
+  const db = raw(transport.database);
   const table = transport.tableName;
   return {
     transport,
@@ -33,27 +39,31 @@ async function fresh(clock?: FakeClock) {
   };
 }
 
-// Time as the transport sees it comes from a fake clock: delays and redelivery to the millisecond.
-describeTransportConformance("sqlite, fake clock", async () => {
-  const clock = new FakeClock();
-  return { ...(await fresh(clock)), clock, redeliverAfter: (ms: number) => clock.advance(ms) };
-});
+for (const driver of DRIVERS) {
+  describe(driver, () => {
+    // Time as the transport sees it comes from a fake clock: delays and redelivery to the millisecond.
+    describeTransportConformance("sqlite, fake clock", async () => {
+      const clock = new FakeClock();
+      return { ...(await fresh(driver, clock)), clock, redeliverAfter: (ms: number) => clock.advance(ms) };
+    });
 
-// The system clock, as in production; time passes for claims by moving delivered_at back in SQL.
-describeTransportConformance(
-  "sqlite, system clock",
-  async () => {
-    const setup = await fresh();
-    const db = setup.transport.database;
-    const table = setup.transport.tableName;
-    return {
-      ...setup,
-      redeliverAfter: async (ms: number) => {
-        db.prepare(`UPDATE ${table} SET delivered_at = delivered_at - ? WHERE delivered_at IS NOT NULL`).run(
-          Math.ceil(ms),
-        );
+    // The system clock, as in production; time passes for claims by moving delivered_at back in SQL.
+    describeTransportConformance(
+      "sqlite, system clock",
+      async () => {
+        const setup = await fresh(driver);
+        const db = raw(setup.transport.database);
+        const table = setup.transport.tableName;
+        return {
+          ...setup,
+          redeliverAfter: async (ms: number) => {
+            db.prepare(
+              `UPDATE ${table} SET delivered_at = delivered_at - ? WHERE delivered_at IS NOT NULL`,
+            ).run(Math.ceil(ms));
+          },
+        };
       },
-    };
-  },
-  { realDelay: 150 },
-);
+      { realDelay: 150 },
+    );
+  });
+}

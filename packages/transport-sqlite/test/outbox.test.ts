@@ -1,24 +1,25 @@
 import { createMessenger, Envelope, InvalidArgumentError } from "@messenger-ts/core";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteTransactionStamp, SqliteTransport, SqliteTransportFactory } from "../src/index.js";
+import type { SqliteDatabase } from "../src/open-sqlite-database.js";
+import { openDatabase, raw } from "./support/drivers.js";
 import { OrderPlaced } from "./support/messages.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 const temp = useTempDir();
 
 describe("sending inside the application's transaction (outbox)", () => {
-  let app: Database.Database;
+  let app: SqliteDatabase;
   let transport: SqliteTransport;
   const orders = () =>
-    (app.prepare("SELECT id FROM orders ORDER BY id").all() as { id: number }[]).map((r) => r.id);
+    (raw(app).prepare("SELECT id FROM orders ORDER BY id").all() as { id: number }[]).map((r) => r.id);
   const queued = async () => (await transport.all()).map((e) => (e.message as OrderPlaced).orderId);
 
   beforeAll(async () => {
     transport = new SqliteTransport({ path: temp("outbox.sqlite"), queueName: "outbox" });
     await transport.setup();
     // The application's own connection to the same file, as an ORM or a repository would hold it.
-    app = new Database(temp("outbox.sqlite"));
+    app = openDatabase(temp("outbox.sqlite"));
     app.exec("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
   });
 
@@ -70,11 +71,11 @@ describe("sending inside the application's transaction (outbox)", () => {
   });
 
   it("refuses a handle on another file, storing nothing", async () => {
-    const other = new Database(temp("other.sqlite"));
+    const other = openDatabase(temp("other.sqlite"));
     await expect(
       transport.send(Envelope.wrap(new OrderPlaced(7), [new SqliteTransactionStamp(other)])),
     ).rejects.toThrowError(/does not reach the database of transport/);
-    const memory = new Database(":memory:");
+    const memory = openDatabase(":memory:");
     await expect(
       transport.send(Envelope.wrap(new OrderPlaced(8), [new SqliteTransactionStamp(memory)])),
     ).rejects.toThrowError(InvalidArgumentError);
@@ -84,7 +85,9 @@ describe("sending inside the application's transaction (outbox)", () => {
         Envelope.wrap(new OrderPlaced(10)),
       ]),
     ).rejects.toThrowError(/the same SqliteTransactionStamp handle, or none/);
-    expect(() => new SqliteTransactionStamp({} as Database.Database)).toThrowError(/needs a better-sqlite3/);
+    expect(() => new SqliteTransactionStamp({} as SqliteDatabase)).toThrowError(
+      /needs a better-sqlite3 Database or node:sqlite/,
+    );
     expect(await queued()).toEqual([]);
     other.close();
     memory.close();
@@ -92,7 +95,7 @@ describe("sending inside the application's transaction (outbox)", () => {
 
   it("creates the table inside the transaction on a first send, without waiting for its own lock", async () => {
     const fresh = new SqliteTransport({ path: temp("fresh.sqlite") });
-    const own = new Database(temp("fresh.sqlite"));
+    const own = openDatabase(temp("fresh.sqlite"));
     for (const outcome of ["ROLLBACK", "COMMIT"]) {
       own.exec("BEGIN IMMEDIATE");
       const started = Date.now();

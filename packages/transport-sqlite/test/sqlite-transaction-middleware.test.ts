@@ -11,9 +11,10 @@ import {
   ReceivedStamp,
   RedeliveryStamp,
 } from "@messenger-ts/core";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SqliteTransactionMiddleware, SqliteTransport, SqliteTransportFactory } from "../src/index.js";
+import type { SqliteDatabase } from "../src/open-sqlite-database.js";
+import { openDatabase, raw } from "./support/drivers.js";
 import { OrderPlaced, PlaceOrder } from "./support/messages.js";
 import { useTempDir } from "./support/temp-dir.js";
 
@@ -33,7 +34,7 @@ describe("SqliteTransactionMiddleware", () => {
   /** What another process sees while a handler runs: only committed data. */
   let seenFromOutside: number[] | undefined;
 
-  const db = () => commands.database;
+  const db = () => raw(commands.database);
   const rows = (table: string) =>
     (db().prepare(`SELECT order_id FROM ${table} ORDER BY order_id`).all() as { order_id: number }[]).map(
       (r) => r.order_id,
@@ -68,7 +69,7 @@ describe("SqliteTransactionMiddleware", () => {
           } catch {
             // Out of stock: the order stands, the reservation's own writes are undone.
           }
-          const outside = new Database(temp("middleware.sqlite"));
+          const outside = raw(openDatabase(temp("middleware.sqlite")));
           seenFromOutside = (
             outside.prepare("SELECT order_id FROM orders").all() as { order_id: number }[]
           ).map((r) => r.order_id);
@@ -162,12 +163,12 @@ describe("SqliteTransactionMiddleware", () => {
   });
 
   it("accepts a transport, a handle or a function giving either, and nothing else", async () => {
-    expect(() => new SqliteTransactionMiddleware({} as Database.Database)).toThrowError(LogicError);
+    expect(() => new SqliteTransactionMiddleware({} as SqliteDatabase)).toThrowError(LogicError);
     const odd = new SqliteTransactionMiddleware(() => ({ not: "a database" }));
     await expect(odd.handle(received(new PlaceOrder(1)), { next: () => odd })).rejects.toThrowError(
-      /not an SqliteTransport or a better-sqlite3 handle/,
+      /not an SqliteTransport or an SQLite handle/,
     );
     expect(new SqliteTransactionMiddleware(commands)).toBeInstanceOf(SqliteTransactionMiddleware);
-    expect(new SqliteTransactionMiddleware(db())).toBeInstanceOf(SqliteTransactionMiddleware);
+    expect(new SqliteTransactionMiddleware(commands.database)).toBeInstanceOf(SqliteTransactionMiddleware);
   });
 });

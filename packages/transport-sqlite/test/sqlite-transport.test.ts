@@ -10,9 +10,9 @@ import {
   UndecodableMessage,
 } from "@messenger-ts/core";
 import { FakeClock } from "@messenger-ts/core/testing";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { SqliteReceivedStamp, SqliteTransport } from "../src/index.js";
+import { AUTO_DRIVER, openDatabase, raw } from "./support/drivers.js";
 import { Job } from "./support/messages.js";
 import { useTempDir } from "./support/temp-dir.js";
 
@@ -83,7 +83,7 @@ describe("SqliteTransport: claiming", () => {
   it("treats a file locked by another process as an empty round, and waits for it to send", async () => {
     const transport = transportOn();
     await transport.send(jobs(1)[0]!);
-    const other = new Database(transport.path!);
+    const other = raw(openDatabase(transport.path!));
     other.exec("BEGIN IMMEDIATE");
     const started = Date.now();
     expect(await transport.get()).toEqual([]);
@@ -174,7 +174,7 @@ describe("SqliteTransport: listing and decoding", () => {
   it("hands out broken rows as UndecodableMessage with their raw body, never as an error", async () => {
     const transport = transportOn();
     await transport.setup();
-    const insert = transport.database.prepare(
+    const insert = raw(transport.database).prepare(
       "INSERT INTO messenger_messages (body, headers, queue_name, created_at, available_at) VALUES (?, ?, 'default', 0, 0)",
     );
     const header = JSON.stringify({ type: "sqlite_test.job" });
@@ -204,8 +204,8 @@ describe("SqliteTransport: setup and errors", () => {
   it("sets up WAL, the table and its version once, and again when the table was dropped", async () => {
     const transport = transportOn();
     await Promise.all([transport.setup(), transport.setup()]);
-    const db = transport.database;
-    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    const db = raw(transport.database);
+    expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     expect(db.prepare("SELECT name, value FROM messenger_messages_meta").all()).toEqual([
       { name: "schema_version", value: 1 },
     ]);
@@ -218,13 +218,15 @@ describe("SqliteTransport: setup and errors", () => {
   it("refuses a table of a newer schema version, and a foreign table of the same name", async () => {
     const transport = transportOn();
     await transport.setup();
-    transport.database.exec("UPDATE messenger_messages_meta SET value = 99 WHERE name = 'schema_version'");
+    raw(transport.database).exec(
+      "UPDATE messenger_messages_meta SET value = 99 WHERE name = 'schema_version'",
+    );
     const newer = new SqliteTransport({ path: transport.path! });
     await expect(newer.send(jobs(1)[0]!)).rejects.toMatchObject({
       code: "SCHEMA_TOO_NEW",
       message: expect.stringMatching(/schema version 99.*up to 1/),
     });
-    transport.database.exec("CREATE TABLE legacy (id INTEGER PRIMARY KEY, payload TEXT)");
+    raw(transport.database).exec("CREATE TABLE legacy (id INTEGER PRIMARY KEY, payload TEXT)");
     const foreign = new SqliteTransport({ path: transport.path!, tableName: "legacy" });
     await expect(foreign.setup()).rejects.toMatchObject({ code: "INCOMPATIBLE_TABLE" });
     for (const t of [transport, newer, foreign]) await t.close();
@@ -233,13 +235,16 @@ describe("SqliteTransport: setup and errors", () => {
   it("wraps driver errors in a TransportError naming the operation, with the driver error as cause", async () => {
     const transport = transportOn({ name: "async" });
     await transport.setup();
-    transport.database.exec(
+    raw(transport.database).exec(
       "CREATE TRIGGER no_inserts BEFORE INSERT ON messenger_messages BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
     );
     const error = await transport.send(jobs(1)[0]!).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as Error).message).toMatch(/SQLite transport "async" .* could not send: disk says no/);
-    expect((error as TransportError).cause).toMatchObject({ code: "SQLITE_CONSTRAINT_TRIGGER" });
+    // Each driver's own error: better-sqlite3 names the code, node:sqlite gives its number.
+    expect((error as TransportError).cause).toMatchObject(
+      AUTO_DRIVER === "better-sqlite3" ? { code: "SQLITE_CONSTRAINT_TRIGGER" } : { errcode: 1811 },
+    );
     const unopenable = new SqliteTransport({ path: `${temp("not-a-dir.txt")}/x/app.sqlite` });
     writeFileSync(temp("not-a-dir.txt"), "a file, not a directory");
     await expect(unopenable.get()).rejects.toThrowError(/could not open the database/);
@@ -254,16 +259,16 @@ describe("SqliteTransport: handles, restart signal", () => {
     const db = a.database;
     expect(b.database).toBe(db);
     await a.close();
-    expect(db.open).toBe(true);
+    expect(raw(db).open).toBe(true);
     await b.send(jobs(1)[0]!);
     await b.close();
-    expect(db.open).toBe(false);
-    const own = new Database(temp("own.sqlite"));
+    expect(raw(db).open).toBe(false);
+    const own = openDatabase(temp("own.sqlite"));
     const given = new SqliteTransport({ database: own });
     await given.send(jobs(2)[0]!);
     await given.close();
-    expect(own.open).toBe(true);
-    own.close();
+    expect(raw(own).open).toBe(true);
+    raw(own).close();
     expect(() => new SqliteTransport({ path: temp("x.sqlite"), database: own })).toThrowError(
       /exactly one of/,
     );
@@ -274,10 +279,10 @@ describe("SqliteTransport: handles, restart signal", () => {
     expect(await transport.getRestartRequestedAt()).toBeNull();
     await transport.requestRestart(1_700_000_000_000);
     await transport.requestRestart(1_700_000_000_500);
-    const elsewhere = new Database(transport.path!);
+    const elsewhere = openDatabase(transport.path!);
     const reader = new SqliteTransport({ database: elsewhere });
     expect(await reader.getRestartRequestedAt()).toBe(1_700_000_000_500);
-    elsewhere.close();
+    raw(elsewhere).close();
     await transport.close();
   });
 });
