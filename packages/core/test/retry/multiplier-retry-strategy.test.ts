@@ -4,7 +4,7 @@ import { Envelope, InvalidArgumentError, MultiplierRetryStrategy, RedeliveryStam
 class Job {}
 
 /** An envelope that has been retried `retries` times so far. */
-function after(retries: number): Envelope {
+function afterRetries(retries: number): Envelope {
   return retries === 0 ? Envelope.wrap(new Job()) : Envelope.wrap(new Job(), [new RedeliveryStamp(retries)]);
 }
 
@@ -18,12 +18,12 @@ describe("MultiplierRetryStrategy", () => {
     const strategy = new MultiplierRetryStrategy();
     expect(strategy).toMatchObject({ maxRetries: 3, delay: 1000, multiplier: 1, maxDelay: 0, jitter: 0.1 });
     const fixed = new MultiplierRetryStrategy({ random: MIDDLE });
-    expect([0, 1, 2].map((n) => fixed.getWaitingTime(after(n)))).toEqual([1000, 1000, 1000]);
+    expect([0, 1, 2].map((n) => fixed.getWaitingTime(afterRetries(n)))).toEqual([1000, 1000, 1000]);
   });
 
   it("waits delay × multiplier^retries, the retries read from the last redelivery stamp", () => {
     const strategy = new MultiplierRetryStrategy({ delay: 1000, multiplier: 2, jitter: 0 });
-    expect([0, 1, 2, 3, 4].map((n) => strategy.getWaitingTime(after(n)))).toEqual([
+    expect([0, 1, 2, 3, 4].map((n) => strategy.getWaitingTime(afterRetries(n)))).toEqual([
       1000, 2000, 4000, 8000, 16000,
     ]);
     // The failure listener appends RedeliveryStamp(0): the last stamp wins, so the count restarts.
@@ -33,14 +33,14 @@ describe("MultiplierRetryStrategy", () => {
 
   it("rounds a fractional wait up to a whole millisecond", () => {
     const strategy = new MultiplierRetryStrategy({ delay: 333, multiplier: 1.5, jitter: 0 });
-    expect(strategy.getWaitingTime(after(1))).toBe(500); // 499.5
-    expect(strategy.getWaitingTime(after(2))).toBe(750); // 749.25
+    expect(strategy.getWaitingTime(afterRetries(1))).toBe(500); // 499.5
+    expect(strategy.getWaitingTime(afterRetries(2))).toBe(750); // 749.25
   });
 
   it("adds a uniform integer jitter in [-r, r], r = trunc(delay × jitter), both ends included", () => {
     const at = (random: () => number, retries: number) =>
       new MultiplierRetryStrategy({ delay: 1000, multiplier: 2, jitter: 0.1, random }).getWaitingTime(
-        after(retries),
+        afterRetries(retries),
       );
     expect([LOWEST, MIDDLE, HIGHEST].map((r) => at(r, 0))).toEqual([900, 1000, 1100]);
     expect([LOWEST, MIDDLE, HIGHEST].map((r) => at(r, 1))).toEqual([1800, 2000, 2200]);
@@ -49,7 +49,7 @@ describe("MultiplierRetryStrategy", () => {
 
   it("truncates the jitter range: 999 ms × 0.1 gives ±99, not ±100", () => {
     const at = (random: () => number) =>
-      new MultiplierRetryStrategy({ delay: 999, jitter: 0.1, random }).getWaitingTime(after(0));
+      new MultiplierRetryStrategy({ delay: 999, jitter: 0.1, random }).getWaitingTime(afterRetries(0));
     expect(at(LOWEST)).toBe(900);
     expect(at(HIGHEST)).toBe(1098);
   });
@@ -60,14 +60,14 @@ describe("MultiplierRetryStrategy", () => {
     const sweep = () => (i++ % 1000) / 1000;
     const strategy = new MultiplierRetryStrategy({ delay: 100, jitter: 0.1, random: sweep });
     const seen = new Set<number>();
-    for (let n = 0; n < 1000; n++) seen.add(strategy.getWaitingTime(after(0)));
+    for (let n = 0; n < 1000; n++) seen.add(strategy.getWaitingTime(afterRetries(0)));
     expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, k) => 90 + k));
   });
 
   it("stays within bounds with the real Math.random", () => {
     const strategy = new MultiplierRetryStrategy({ delay: 1000, multiplier: 2, jitter: 0.1 });
     for (let n = 0; n < 500; n++) {
-      const wait = strategy.getWaitingTime(after(1));
+      const wait = strategy.getWaitingTime(afterRetries(1));
       expect(Number.isInteger(wait)).toBe(true);
       expect(wait).toBeGreaterThanOrEqual(1800);
       expect(wait).toBeLessThanOrEqual(2200);
@@ -82,30 +82,30 @@ describe("MultiplierRetryStrategy", () => {
         maxDelay: 1050,
         jitter: 0.1,
         random,
-      }).getWaitingTime(after(retries));
+      }).getWaitingTime(afterRetries(retries));
     expect(at(HIGHEST, 0)).toBe(1050); // 1100 jittered, then capped
     expect(at(LOWEST, 0)).toBe(900); // under the cap: the jitter stays
     expect(at(LOWEST, 3)).toBe(1050); // 8000 - 800, still over the cap
     const noCap = new MultiplierRetryStrategy({ delay: 1000, multiplier: 2, maxDelay: 0, jitter: 0 });
-    expect(noCap.getWaitingTime(after(10))).toBe(1_024_000);
+    expect(noCap.getWaitingTime(afterRetries(10))).toBe(1_024_000);
   });
 
   it("keeps an astronomically retried wait a safe integer", () => {
     const strategy = new MultiplierRetryStrategy({ delay: 1000, multiplier: 10, random: MIDDLE });
-    const wait = strategy.getWaitingTime(after(400));
+    const wait = strategy.getWaitingTime(afterRetries(400));
     expect(Number.isSafeInteger(wait)).toBe(true);
   });
 
   it("is retryable while the retries so far are below maxRetries", () => {
     const strategy = new MultiplierRetryStrategy({ maxRetries: 3 });
-    expect([0, 1, 2, 3, 4].map((n) => strategy.isRetryable(after(n)))).toEqual([
+    expect([0, 1, 2, 3, 4].map((n) => strategy.isRetryable(afterRetries(n)))).toEqual([
       true,
       true,
       true,
       false,
       false,
     ]);
-    expect(new MultiplierRetryStrategy({ maxRetries: 0 }).isRetryable(after(0))).toBe(false);
+    expect(new MultiplierRetryStrategy({ maxRetries: 0 }).isRetryable(afterRetries(0))).toBe(false);
   });
 
   it.each([
