@@ -90,13 +90,27 @@ async function inApp(
 }
 
 /**
+ * Node.js 22.16+ runs the SQLite transport on its built-in node:sqlite: there the application
+ * installs no better-sqlite3 and compiles nothing, as the guide says.
+ */
+const hasNodeSqlite = (() => {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  return major > 22 || (major === 22 && minor >= 16);
+})();
+
+/**
  * A folder with the application's third-party packages installed (package.json, lockfile,
  * node_modules), in the system's temporary directory, built once per set of versions and Node.js.
  */
 async function thirdPartyDeps(): Promise<string> {
-  const specs = ["tsyringe", "reflect-metadata", "better-sqlite3", "pg", "typescript", "@types/node"].map(
-    catalogVersion,
-  );
+  const specs = [
+    "tsyringe",
+    "reflect-metadata",
+    ...(hasNodeSqlite ? [] : ["better-sqlite3"]),
+    "pg",
+    "typescript",
+    "@types/node",
+  ].map(catalogVersion);
   const key = createHash("sha256")
     .update(`${specs.join(" ")} ${process.version} ${process.arch}`)
     .digest("hex")
