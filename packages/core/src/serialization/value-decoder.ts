@@ -2,6 +2,7 @@ import { MessageDecodingFailedError } from "../errors/message-decoding-failed-er
 import type { MessageClass } from "../message/message-class.js";
 import type { MessageTypeRegistry } from "../message/message-type-registry.js";
 import {
+  assertTextNotTooDeep,
   forbiddenKeyError,
   formatPath,
   isForbiddenKey,
@@ -49,6 +50,7 @@ export class ValueDecoder {
       throw new MessageDecodingFailedError((error as Error).message, { cause: error });
     }
     if (mayHoldTagsOrForbiddenKeys(text)) return this.#instantiate(type, json, [], 0);
+    assertTextNotTooDeep(text);
     return this.#build(type, json, []);
   }
 
