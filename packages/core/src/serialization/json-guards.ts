@@ -111,6 +111,14 @@ export function forbiddenKeyError(
   );
 }
 
+/** The parser's own message names the position (`... in JSON at position 7`). */
+export function invalidJsonBodyError(error: unknown): MessageDecodingFailedError {
+  return new MessageDecodingFailedError(
+    `the body is not valid JSON: ${(error as Error)?.message ?? String(error)}.`,
+    { cause: error },
+  );
+}
+
 export function tooDeepError(path: readonly (string | number)[]): MessageDecodingFailedError {
   return new MessageDecodingFailedError(
     `nesting deeper than ${MAX_JSON_DEPTH} levels at ${formatPath(path)}.`,

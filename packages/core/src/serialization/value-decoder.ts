@@ -5,6 +5,7 @@ import {
   assertTextNotTooDeep,
   forbiddenKeyError,
   formatPath,
+  invalidJsonBodyError,
   isForbiddenKey,
   type JsonPath,
   MAX_JSON_DEPTH,
@@ -47,7 +48,7 @@ export class ValueDecoder {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new MessageDecodingFailedError((error as Error).message, { cause: error });
+      throw invalidJsonBodyError(error);
     }
     if (mayHoldTagsOrForbiddenKeys(text)) return this.#instantiate(type, json, [], 0);
     assertTextNotTooDeep(text);

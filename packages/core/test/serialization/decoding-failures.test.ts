@@ -62,9 +62,11 @@ describe("JsonSerializer.decode failures", () => {
   });
 
   it("a body that is not JSON", () => {
-    expect(decodeError({ body: "{oops", headers: { type: TYPE } }).message).toMatch(
-      /^Could not decode message: /,
-    );
+    const invalid = /^Could not decode message: the body is not valid JSON: .*position 1/;
+    expect(decodeError({ body: "{oops", headers: { type: TYPE } }).message).toMatch(invalid);
+    // Without a type header too: the broken body is reported, not the missing header.
+    expect(decodeError({ body: "{oops", headers: {} }).message).toMatch(invalid);
+    expect(decodeError({ body: "{oops", headers: {} }).message).not.toMatch(/header/);
   });
 
   it("a body nested deeper than 512 levels, with or without tags, fails without a stack overflow", () => {
