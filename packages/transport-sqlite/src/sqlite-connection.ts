@@ -226,11 +226,14 @@ export class SqliteConnection {
 
   count(queue: string, now: number, expiredBefore: number): Promise<number> {
     return this.#run("count messages", (db) => {
+      // Two index ranges (due rows, rows without a numeric due time); an OR would scan the queue.
       const row = prepared(
         db,
-        `SELECT COUNT(*) AS n FROM ${this.#names.table}
-         WHERE queue_name = ? AND (available_at <= ? OR available_at >= '') AND ${NOT_CLAIMED}`,
-      ).get(queue, now, expiredBefore) as { n: number };
+        `SELECT (SELECT COUNT(*) FROM ${this.#names.table}
+           WHERE queue_name = ? AND available_at <= ? AND ${NOT_CLAIMED})
+         + (SELECT COUNT(*) FROM ${this.#names.table}
+           WHERE queue_name = ? AND available_at >= '' AND ${NOT_CLAIMED}) AS n`,
+      ).get(queue, now, expiredBefore, queue, expiredBefore) as { n: number };
       return row.n;
     });
   }
