@@ -54,6 +54,7 @@ export {
 } from "./errors/retry-marker.js";
 export { StopWorkerError } from "./errors/stop-worker-error.js";
 export { TransportError } from "./errors/transport-error.js";
+export { UnknownBusError } from "./errors/unknown-bus-error.js";
 export { UnrecoverableMessageHandlingError } from "./errors/unrecoverable-message-handling-error.js";
 export { UnresolvableServiceError } from "./errors/unresolvable-service-error.js";
 export { hasWrappedErrors, unwrapErrors, type WrappedErrors } from "./errors/wrapped-errors.js";

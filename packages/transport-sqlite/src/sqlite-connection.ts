@@ -36,7 +36,8 @@ export interface MessageRow {
   readonly body: unknown;
   readonly headers: unknown;
   readonly queue_name: string;
-  readonly available_at: number;
+  /** A time in milliseconds; anything else (text or a blob written by hand) is decoded as undecodable. */
+  readonly available_at: unknown;
 }
 
 export interface NewMessage {
@@ -144,10 +145,18 @@ export class SqliteConnection {
    */
   async claim(queues: readonly string[], now: number, expiredBefore: number, limit: number) {
     const candidates = `SELECT id, available_at FROM ${this.#names.table}
-      WHERE queue_name = ? AND available_at <= ? AND (delivered_at IS NULL OR delivered_at < ?)
+      WHERE queue_name = ? AND available_at <= ? AND ${NOT_CLAIMED}
       ORDER BY available_at, id LIMIT ?`;
+    // SQLite sorts text and blobs after every number, so these rows are one index range and never
+    // match "available_at <= now": without this they would stay stuck, seen by nothing.
+    const timeless = `SELECT id, available_at FROM ${this.#names.table}
+      WHERE queue_name = ? AND available_at >= '' AND ${NOT_CLAIMED} LIMIT ?`;
     const due = await this.#run("look for messages", (db) =>
-      queues.some((queue) => prepared(db, candidates).get(queue, now, expiredBefore, 1) !== undefined),
+      queues.some(
+        (queue) =>
+          prepared(db, candidates).get(queue, now, expiredBefore, 1) !== undefined ||
+          prepared(db, timeless).get(queue, expiredBefore, 1) !== undefined,
+      ),
     );
     if (!due) return [];
     return this.#run(
@@ -156,9 +165,10 @@ export class SqliteConnection {
         inTransaction(
           db,
           () => {
-            let picked: { id: number; available_at: number }[] = [];
+            let picked: { id: number; available_at: unknown }[] = [];
             for (const queue of queues) {
               picked.push(
+                ...(prepared(db, timeless).all(queue, expiredBefore, limit) as unknown as typeof picked),
                 ...(prepared(db, candidates).all(
                   queue,
                   now,
@@ -168,7 +178,7 @@ export class SqliteConnection {
               );
             }
             if (picked.length === 0) return [];
-            if (queues.length > 1) picked = picked.sort(byDue).slice(0, limit);
+            if (picked.length > limit) picked = picked.sort(byDue).slice(0, limit);
             const rows = prepared(
               db,
               `UPDATE ${this.#names.table} SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))
@@ -216,11 +226,14 @@ export class SqliteConnection {
 
   count(queue: string, now: number, expiredBefore: number): Promise<number> {
     return this.#run("count messages", (db) => {
+      // Two index ranges (due rows, rows without a numeric due time); an OR would scan the queue.
       const row = prepared(
         db,
-        `SELECT COUNT(*) AS n FROM ${this.#names.table}
-         WHERE queue_name = ? AND available_at <= ? AND (delivered_at IS NULL OR delivered_at < ?)`,
-      ).get(queue, now, expiredBefore) as { n: number };
+        `SELECT (SELECT COUNT(*) FROM ${this.#names.table}
+           WHERE queue_name = ? AND available_at <= ? AND ${NOT_CLAIMED})
+         + (SELECT COUNT(*) FROM ${this.#names.table}
+           WHERE queue_name = ? AND available_at >= '' AND ${NOT_CLAIMED}) AS n`,
+      ).get(queue, now, expiredBefore, queue, expiredBefore) as { n: number };
       return row.n;
     });
   }
@@ -254,9 +267,12 @@ export class SqliteConnection {
         const row = prepared(
           db,
           `SELECT available_at FROM ${this.#names.table}
-           WHERE queue_name = ? AND (delivered_at IS NULL OR delivered_at < ?) ORDER BY available_at LIMIT 1`,
-        ).get(queue, expiredBefore) as { available_at: number } | undefined;
-        if (row && (next === null || row.available_at < next)) next = row.available_at;
+           WHERE queue_name = ? AND ${NOT_CLAIMED} ORDER BY available_at LIMIT 1`,
+        ).get(queue, expiredBefore) as { available_at: unknown } | undefined;
+        if (row === undefined) continue;
+        // Text or a blob sorts last: only when nothing else waits, and then it is due (as undecodable).
+        const at = typeof row.available_at === "number" ? row.available_at : 0;
+        if (next === null || at < next) next = at;
       }
       return next;
     });
@@ -361,6 +377,19 @@ export class SqliteConnection {
   }
 }
 
-function byDue(a: { id: number; available_at: number }, b: { id: number; available_at: number }): number {
-  return a.available_at - b.available_at || a.id - b.id;
+/**
+ * Not claimed, or claimed longer ago than the redelivery timeout (the one parameter). A claim time
+ * that is not a number (text or a blob written by hand) is no claim: the next claim replaces it.
+ */
+const NOT_CLAIMED = "(delivered_at IS NULL OR delivered_at < ? OR delivered_at >= '')";
+
+type Due = { readonly id: number; readonly available_at: unknown };
+
+/** Oldest due first; rows without a numeric due time (handed out as undecodable) before all. */
+function byDue(a: Due, b: Due): number {
+  return dueOf(a) - dueOf(b) || a.id - b.id;
+}
+
+function dueOf(row: Due): number {
+  return typeof row.available_at === "number" ? row.available_at : Number.NEGATIVE_INFINITY;
 }

@@ -200,6 +200,41 @@ describe("SqliteTransport: listing and decoding", () => {
   });
 });
 
+describe("SqliteTransport: time columns written by hand", () => {
+  it("claims rows whose available_at is text or a blob as undecodable, and counts them; a bad delivered_at is no claim", async () => {
+    const transport = transportOn();
+    await transport.setup();
+    const db = raw(transport.database);
+    const header = JSON.stringify({ type: "sqlite_test.job" });
+    const insert = db.prepare(
+      "INSERT INTO messenger_messages (body, headers, queue_name, created_at, available_at, delivered_at) VALUES (?, ?, 'default', 0, ?, ?)",
+    );
+    insert.run('{"n":1}', header, "tomorrow", null);
+    insert.run('{"n":2}', header, Buffer.from("x"), null);
+    insert.run('{"n":3}', header, 0, "yesterday");
+    insert.run('{"n":4}', header, 0, null);
+    expect(await transport.getMessageCount()).toBe(4);
+
+    const received = [];
+    for (let batch = await transport.get(); batch.length > 0; batch = await transport.get())
+      received.push(...batch);
+
+    const broken = received.filter((e) => e.message instanceof UndecodableMessage);
+    expect(broken.map((e) => (e.message as UndecodableMessage).body)).toEqual(['{"n":1}', '{"n":2}']);
+    expect(broken.map((e) => (e.message as UndecodableMessage).reason)).toEqual([
+      'Could not decode message: the available_at column holds the text "tomorrow", not a time in milliseconds.',
+      "Could not decode message: the available_at column holds a 1-byte blob, not a time in milliseconds.",
+    ]);
+    for (const envelope of broken) expect(envelope.has(MessageDecodingFailedStamp)).toBe(true);
+    expect(numbers(received.filter((e) => e.message instanceof Job))).toEqual([3, 4]);
+    // Claimed once: nothing is handed out twice, and rejecting them empties the queue.
+    expect(await transport.getMessageCount()).toBe(0);
+    for (const envelope of received) await transport.reject(envelope);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM messenger_messages").get()).toEqual({ n: 0 });
+    await transport.close();
+  });
+});
+
 describe("SqliteTransport: setup and errors", () => {
   it("sets up WAL, the table and its version once, and again when the table was dropped", async () => {
     const transport = transportOn();

@@ -64,13 +64,18 @@ export function createLeadgenServer(app: LeadgenApp, options: LeadgenServerOptio
           const report = await checkQueueHealth(app, thresholds);
           return { status: report.status === "ok" ? 200 : 503, body: report };
         } catch (error) {
-          // The queues cannot be read (the database is down): unhealthy, and say why.
+          // The queues cannot be read (the database is down): unhealthy, saying what in general
+          // terms only; the driver's message names hosts, databases and tables.
+          app.logger.error(
+            { error, method: "GET", path: "/health" },
+            "GET /health: the queues cannot be read",
+          );
           return {
             status: 503,
             body: {
               status: "unhealthy",
               checkedAt: new Date(app.clock.now()).toISOString(),
-              error: errorBody(error),
+              error: serverErrorBody(error, "The queues cannot be read; the server log has the details."),
             },
           };
         }
@@ -111,8 +116,17 @@ export function createLeadgenServer(app: LeadgenApp, options: LeadgenServerOptio
     handler(request, app).then(
       ({ status, body }) => respond(status, body),
       (error: unknown) => {
-        const status = error instanceof HttpError ? error.status : 500;
-        respond(status, errorBody(error), error instanceof HttpError ? error.headers : {});
+        if (error instanceof HttpError && error.status < 500) {
+          respond(error.status, errorBody(error), error.headers);
+          return;
+        }
+        // The message of a server-side failure may name schemas, tables, hosts and databases:
+        // it goes to the log, and the client learns only what failed.
+        app.logger.error({ error, method, path }, `${method} ${path} failed`);
+        respond(
+          500,
+          serverErrorBody(error, `${method} ${path} failed on the server; the server log has the details.`),
+        );
       },
     );
   });
@@ -129,6 +143,11 @@ function accepted(envelope: Envelope): { status: number; body: unknown } {
       id: envelope.last(TransportMessageIdStamp)?.id ?? null,
     },
   };
+}
+
+/** A server-side failure in general terms: its catalogued code, never its message. */
+function serverErrorBody(error: unknown, message: string): { error: { code: string; message: string } } {
+  return { error: { code: errorBody(error).error.code, message } };
 }
 
 function errorBody(error: unknown): { error: { code: string; message: string } } {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { assertDispatchableJson } from "./assert-dispatchable-json.js";
 import { HttpError } from "./http-error.js";
 
 /** Largest request body read (an SES notification is a few kilobytes). */
@@ -6,7 +7,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * Reads a request body and parses it as JSON. The content type is not checked: SNS posts its
- * notifications as `text/plain`. Too large → 413, not JSON → 400.
+ * notifications as `text/plain`. Too large → 413; not JSON, or JSON that cannot be dispatched → 400.
  */
 export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -21,8 +22,9 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "")
     throw new HttpError(400, "EMPTY_BODY", "The request body is empty: send a JSON object.");
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch (error) {
     throw new HttpError(
       400,
@@ -30,4 +32,6 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
       `The request body is not valid JSON (${(error as Error).message}).`,
     );
   }
+  assertDispatchableJson(json);
+  return json;
 }

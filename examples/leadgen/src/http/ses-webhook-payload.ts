@@ -1,4 +1,5 @@
 import { SES_NOTIFICATION_TYPES, type SesNotification } from "../domain/ses-notification.js";
+import { assertDispatchableJson } from "./assert-dispatchable-json.js";
 import { HttpError } from "./http-error.js";
 
 /**
@@ -27,6 +28,7 @@ export function parseSesWebhook(body: unknown): SesNotification {
     } catch {
       throw invalid("INVALID_SES_PAYLOAD", `The SNS notification's "Message" is not JSON.`);
     }
+    assertDispatchableJson(payload);
   }
   if (!isObject(payload)) {
     throw invalid("INVALID_SES_PAYLOAD", `Expected an SES notification object, got ${describe(payload)}.`);

@@ -250,3 +250,55 @@ describe("GET /health", () => {
     expect(response.body.problems).toEqual(["failed holds 1 message (more than 0)"]);
   });
 });
+
+describe("bodies the serializer would refuse", () => {
+  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+
+  it.each([
+    [
+      "__proto__",
+      `{"notificationType":"Delivery","mail":{"messageId":"x","__proto__":{"polluted":1}}}`,
+      "FORBIDDEN_JSON_KEY",
+      '"__proto__" at $.mail.__proto__',
+    ],
+    [
+      "constructor in an SNS Message",
+      JSON.stringify({ Type: "Notification", Message: '{"constructor":1}' }),
+      "FORBIDDEN_JSON_KEY",
+      '"constructor"',
+    ],
+    [
+      "nesting deeper than 512",
+      `{"notificationType":"Delivery","mail":{"messageId":"x"},"x":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+      "JSON_TOO_DEEP",
+      "deeper than 500 levels",
+    ],
+    [
+      "nesting just too deep to dispatch",
+      `{"notificationType":"Delivery","mail":{"messageId":"x"},"x":${deep(505)}}`,
+      "JSON_TOO_DEEP",
+      "deeper than 500 levels",
+    ],
+    [
+      "1e400",
+      `{"notificationType":"Delivery","mail":{"messageId":"x"},"delivery":{"n":1e400}}`,
+      "NUMBER_OUT_OF_RANGE",
+      "$.delivery.n",
+    ],
+  ])("400 for %s, and nothing queued", async (_case, body, code, message) => {
+    await emptyQueues();
+    const base = await serve();
+    const response = await request(`${base}/webhooks/ses`, { method: "POST", body });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe(code);
+    expect(response.body.error.message).toContain(message);
+    expect(await queued("high_priority")).toEqual([]);
+  });
+
+  it("400 for those in a proposal request too", async () => {
+    const base = await serve();
+    const response = await request(`${base}/proposals`, { method: "POST", body: `{"leadId":1e400}` });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe("NUMBER_OUT_OF_RANGE");
+  });
+});

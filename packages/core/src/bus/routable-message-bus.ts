@@ -1,6 +1,7 @@
 import { Envelope } from "../envelope/envelope.js";
 import type { Stamp } from "../envelope/stamp.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { UnknownBusError } from "../errors/unknown-bus-error.js";
 import type { Query } from "../message/query.js";
 import { BusNameStamp } from "../stamps/bus-name-stamp.js";
 import { MessageBus } from "./message-bus.js";
@@ -26,9 +27,8 @@ export class RoutableMessageBus extends MessageBus {
   getMessageBus(busName: string): MessageBus {
     const bus = this.buses.get(busName);
     if (!bus) {
-      throw new InvalidArgumentError(
-        `Bus named "${busName}" does not exist; buses: ${[...this.buses.keys()].join(", ")}.`,
-        { code: "UNKNOWN_BUS" },
+      throw new UnknownBusError(
+        `Bus named ${JSON.stringify(busName)} does not exist; buses: ${[...this.buses.keys()].join(", ")}. A message naming it (in its BusNameStamp) cannot be handled until such a bus is configured.`,
       );
     }
     return bus;
@@ -49,9 +49,9 @@ export class RoutableMessageBus extends MessageBus {
     if (busName === undefined) {
       if (!this.fallbackBus) {
         return Promise.reject(
-          new InvalidArgumentError("Envelope has no bus name stamp and there is no fallback bus.", {
-            code: "UNKNOWN_BUS",
-          }),
+          new UnknownBusError(
+            `Envelope has no bus name stamp and there is no fallback bus; buses: ${[...this.buses.keys()].join(", ")}.`,
+          ),
         );
       }
       return this.fallbackBus.dispatch(message, stamps);
@@ -68,7 +68,9 @@ export class RoutableMessageBus extends MessageBus {
     const busName = envelope.last(BusNameStamp)?.busName;
     const bus = busName === undefined ? this.fallbackBus : this.getMessageBus(busName);
     if (!bus)
-      return Promise.reject(new InvalidArgumentError("There is no fallback bus.", { code: "UNKNOWN_BUS" }));
+      return Promise.reject(
+        new UnknownBusError(`There is no fallback bus; buses: ${[...this.buses.keys()].join(", ")}.`),
+      );
     return bus.query(envelope, stamps);
   }
 }

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { MessageDecodingFailedError } from "../errors/message-decoding-failed-error.js";
 import { type MessageTypeRegistry, messageTypes } from "../message/message-type-registry.js";
 import { SerializedMessageStamp } from "../stamps/serialized-message-stamp.js";
-import { assertNoForbiddenKeys, mayHoldForbiddenKeys } from "./json-guards.js";
+import { assertNoForbiddenKeys, invalidJsonBodyError, mayHoldForbiddenKeys } from "./json-guards.js";
 import type { EncodedEnvelope, Serializer } from "./serializer.js";
 import { type StampRegistry, sendableStamps } from "./stamp-registry.js";
 import { UndecodableMessage } from "./undecodable-message.js";
@@ -77,6 +77,8 @@ export class JsonSerializer implements Serializer {
     const fields = headers as Record<string, unknown>;
     const typeName = Object.hasOwn(fields, "type") ? fields.type : undefined;
     if (typeof typeName !== "string" || typeName === "") {
+      // A broken body is the likelier first fault (a producer that is not sending JSON at all).
+      assertJsonBody(body);
       throw new MessageDecodingFailedError(
         'Could not decode message: the "type" header is missing; it must hold the message type name.',
       );
@@ -201,6 +203,16 @@ function parseStampList(raw: unknown, stampName: string): unknown[] {
     );
   }
   return list;
+}
+
+function assertJsonBody(body: string): void {
+  try {
+    JSON.parse(body);
+  } catch (error) {
+    throw new MessageDecodingFailedError(`Could not decode message: ${invalidJsonBodyError(error).message}`, {
+      cause: error,
+    });
+  }
 }
 
 function snakeCase(name: string): string {

@@ -2,8 +2,10 @@ import { MessageDecodingFailedError } from "../errors/message-decoding-failed-er
 import type { MessageClass } from "../message/message-class.js";
 import type { MessageTypeRegistry } from "../message/message-type-registry.js";
 import {
+  assertTextNotTooDeep,
   forbiddenKeyError,
   formatPath,
+  invalidJsonBodyError,
   isForbiddenKey,
   type JsonPath,
   MAX_JSON_DEPTH,
@@ -46,9 +48,10 @@ export class ValueDecoder {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new MessageDecodingFailedError((error as Error).message, { cause: error });
+      throw invalidJsonBodyError(error);
     }
     if (mayHoldTagsOrForbiddenKeys(text)) return this.#instantiate(type, json, [], 0);
+    assertTextNotTooDeep(text);
     return this.#build(type, json, []);
   }
 

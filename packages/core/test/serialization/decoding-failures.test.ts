@@ -62,9 +62,28 @@ describe("JsonSerializer.decode failures", () => {
   });
 
   it("a body that is not JSON", () => {
-    expect(decodeError({ body: "{oops", headers: { type: TYPE } }).message).toMatch(
-      /^Could not decode message: /,
+    const invalid = /^Could not decode message: the body is not valid JSON: .*position 1/;
+    expect(decodeError({ body: "{oops", headers: { type: TYPE } }).message).toMatch(invalid);
+    // Without a type header too: the broken body is reported, not the missing header.
+    expect(decodeError({ body: "{oops", headers: {} }).message).toMatch(invalid);
+    expect(decodeError({ body: "{oops", headers: {} }).message).not.toMatch(/header/);
+  });
+
+  it("a body nested deeper than 512 levels, with or without tags, fails without a stack overflow", () => {
+    const deep = (levels: number, inner = "1") =>
+      `{"text":"x","meta":${'{"a":'.repeat(levels)}${inner}${"}".repeat(levels)}}`;
+    // No tag: the parsed value is not walked, so depth is checked on the text.
+    expect(decodeError({ body: deep(100_000), headers: { type: TYPE } }).message).toMatch(
+      /^Could not decode message: nesting deeper than 512 levels/,
     );
+    expect(decodeError({ body: deep(512), headers: { type: TYPE } }).message).toMatch(/deeper than 512/);
+    expect(
+      decodeError({ body: deep(100_000, '{"$date":"2024-01-01"}'), headers: { type: TYPE } }).message,
+    ).toMatch(/^Could not decode message: nesting deeper than 512 levels/);
+    // Brackets inside strings do not count; 512 levels in all (root included) are fine, 513 are not.
+    const brackets = `"${'[{\\"'.repeat(600)}"`;
+    const note = serializer.decode({ body: deep(511, brackets), headers: { type: TYPE } }).message as Note;
+    expect(note.text).toBe("x");
   });
 
   it("a body that is not an object of fields", () => {

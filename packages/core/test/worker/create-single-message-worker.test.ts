@@ -55,7 +55,7 @@ async function setup(handler: (job: Job) => void) {
       ),
     );
   }
-  return { messenger, failed, stored };
+  return { messenger, failed, stored, async: queues.get("async")! };
 }
 
 const idOf = (envelope: Envelope) => envelope.last(TransportMessageIdStamp)?.id;
@@ -132,5 +132,31 @@ describe("createSingleMessageWorker", () => {
     expect(handled).toEqual([]);
     expect(failed.acked).toEqual([]);
     expect(failed.rejected).toEqual([]);
+  });
+
+  it("sends a message naming an unknown bus straight to the failure transport, naming the bus and the known ones", async () => {
+    const { messenger, failed, async } = await setup(() => {});
+    const events = messenger.events.child();
+    const failures: string[] = [];
+    events.on(WorkerMessageFailedEvent, (event) => {
+      failures.push(`${event.error.message} (will retry: ${String(event.willRetry)})`);
+    });
+    // "async" has the default retry strategy: an unknown bus must not use it.
+    const lost = await async.send(Envelope.wrap(new Job(3), [new BusNameStamp("nope")]));
+
+    await createSingleMessageWorker(messenger, { transportName: "async", envelope: lost, events }).run();
+
+    expect(failures).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Bus named "nope" does not exist; buses: ${DEFAULT_BUS_NAME}\\..*\\(will retry: false\\)$`,
+        ),
+      ),
+    ]);
+    expect(failed.pending.filter((envelope) => (envelope.message as Job).n === 3)).toHaveLength(1);
+    const parked = failed.pending.find((envelope) => (envelope.message as Job).n === 3)!;
+    expect(parked.last(SentToFailureTransportStamp)?.originalReceiverName).toBe("async");
+    expect(async.pending).toEqual([]);
+    expect(parked.last(ErrorDetailsStamp)?.errorCode).toBe("UNKNOWN_BUS");
   });
 });
