@@ -1,3 +1,4 @@
+import { isInspectOnlyTransport } from "@messenger-ts/core";
 import { Option } from "commander";
 import { defineCommand } from "../console/console-command.js";
 import { ExitCode } from "../console/exit-code.js";
@@ -54,6 +55,8 @@ export const failedShowCommand = defineCommand<ShowOptions>({
       interactive,
       signal,
     });
+    // A listing command creates nothing: a mistyped path is an error, not a new empty store.
+    if (isInspectOnlyTransport(transport.receiver)) transport.receiver.inspectOnly();
 
     if (id !== undefined) {
       const envelope = await transport.receiver.find(id);

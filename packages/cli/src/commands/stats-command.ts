@@ -1,4 +1,4 @@
-import { isMessageCountAware } from "@messenger-ts/core";
+import { isInspectOnlyTransport, isMessageCountAware } from "@messenger-ts/core";
 import { assertTransportNames } from "../application/transport-names.js";
 import { defineCommand } from "../console/console-command.js";
 import { addFormatOption, type OutputFormat } from "../console/format-option.js";
@@ -20,6 +20,8 @@ export const statsCommand = defineCommand<{ format: OutputFormat }>({
     const uncountable: string[] = [];
     for (const name of names) {
       const transport = messenger.getTransport(name);
+      // A status command creates nothing: a mistyped path is an error, not a new empty store.
+      if (isInspectOnlyTransport(transport)) transport.inspectOnly();
       if (isMessageCountAware(transport)) counts[name] = { count: await transport.getMessageCount() };
       else uncountable.push(name);
     }
