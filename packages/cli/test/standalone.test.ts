@@ -60,7 +60,7 @@ describe("the standalone bin's config file", { timeout: CHILD_TIMEOUT }, () => {
     const config = fixture("standalone-app.config.mjs");
     const help = await runCli(["--config", config, "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/app:hello <name>\s+Greets from the config file's own command/);
+    expect(help.stdout).toMatch(/app:hello \[options\] <name>\s+Greets from the config file's own command/);
 
     const hello = await runCli(["--config", config, "app:hello", "ada"]);
     expect(hello.code).toBe(0);
