@@ -82,9 +82,12 @@ function expectTheDemo(stdout: string): void {
   expect(stdout).toMatch(
     /\[normal\+low\] .* Message leadgen\.generate_proposal \(id \d+\) handled successfully/,
   );
-  expect(stdout).toMatch(/\[scheduler \] .* Message RedispatchMessage handled successfully/);
+  // Each line names the task that fired, its schedule and its trigger.
   expect(stdout).toMatch(
-    /\[normal\+low\] .* Message leadgen\.expire_proposals \(id \d+\) handled successfully/,
+    /\[scheduler \] .* Message RedispatchMessage \[task leadgen\.expire_proposals:\{\} via low_priority of schedule "leadgen", 0 1 \* \* \* \(Europe\/Prague\)\] handled successfully/,
+  );
+  expect(stdout).toMatch(
+    /\[normal\+low\] .* Message leadgen\.expire_proposals \(id \d+\) \[of schedule "leadgen", 0 1 \* \* \* \(Europe\/Prague\)\] handled successfully/,
   );
   expect(stdout).toContain("Workers exited with 0, 0, 0.");
 

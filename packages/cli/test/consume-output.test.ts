@@ -10,6 +10,7 @@ import {
   WorkerMessageRetriedEvent,
   WorkerRateLimitedEvent,
 } from "@messenger-ts/core";
+import { ScheduledStamp, ServiceCallMessage } from "@messenger-ts/scheduler";
 import { createColors } from "picocolors";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MessageLogListener } from "../src/worker-output/message-log-listener.js";
@@ -157,6 +158,24 @@ describe("MessageLogListener", () => {
     const envelope = Envelope.wrap(new Invoice(), [new SentToFailureTransportStamp("async")]);
     await events.dispatch(new WorkerMessageFailedEvent(envelope, "failed", new Error("still broken")));
     expect(written.at(-1)).toBe(`${time} ERROR   Message Invoice failed again; it stays in "failed"\n`);
+  });
+
+  it("names the task a schedule fired, its schedule and its trigger", async () => {
+    const { written, events } = listen(undefined);
+    const stamp = new ScheduledStamp("default", "0123456789abcdef", "every 1 hour", new Date(at), null);
+    const task = Envelope.wrap(new ServiceCallMessage("cleanup", "purge"), [
+      new TransportMessageIdStamp(4),
+      stamp,
+    ]);
+    await events.dispatch(new WorkerMessageReceivedEvent(task, "scheduler_default"));
+    await events.dispatch(new WorkerMessageHandledEvent(task, "scheduler_default"));
+    const message = Envelope.wrap(new Invoice(), [stamp]);
+    await events.dispatch(new WorkerMessageReceivedEvent(message, "scheduler_default"));
+    expect(written).toEqual([
+      `${time} INFO    Received message scheduler.service_call (id 4) [task @cleanup::purge of schedule "default", every 1 hour] from "scheduler_default"\n`,
+      `${time} INFO    Message scheduler.service_call (id 4) [task @cleanup::purge of schedule "default", every 1 hour] handled successfully in 0 ms (acknowledging to transport)\n`,
+      `${time} INFO    Received message Invoice [of schedule "default", every 1 hour] from "scheduler_default"\n`,
+    ]);
   });
 
   it("says when a rate limiter makes the worker wait", async () => {

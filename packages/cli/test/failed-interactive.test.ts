@@ -55,6 +55,15 @@ describe.skipIf(!hasScript)("the failed:* commands on a terminal", CLI_TIMEOUT, 
     expect(session.screen).toContain(`skip event: UndecodableMessage id ${garbage} from "failed"`);
   });
 
+  it("consume's receiver question closed with Ctrl+C prints Aborted. and exits 1", async () => {
+    const session = cli.terminal(["messenger:consume"]);
+    await session.waitFor("Select receivers to consume");
+    session.type("\u0003");
+    await session.waitFor("[ERROR] Aborted.");
+    expect(await session.close()).toBe(1);
+    expect(session.screen).not.toContain("force closed");
+  });
+
   it("a bare --transport asks which failure transport, the global one first", async () => {
     const global = cli.terminal(["messenger:failed:show", "--transport"]);
     await global.waitFor("Select failed transport");

@@ -161,6 +161,7 @@ describe("ConsoleKernel verbosity and quiet", () => {
     expect(await verbosity("-vv", "test:report")).toBe("2");
     expect(await verbosity("test:report", "-vvv")).toBe("3");
     expect(await verbosity("test:report", "-v", "--verbose")).toBe("2");
+    expect(await verbosity("-v", "test:report", "-v")).toBe("2");
     // Symfony stops at -vvv.
     expect(await verbosity("test:report", "-vvvv")).toBe("3");
 
@@ -200,6 +201,50 @@ describe("ConsoleKernel verbosity and quiet", () => {
     const result = await run(["test:report"], [report]);
     expect(result.stdout).toBe("verbosity=0 interactive=false\nName   Count\nalpha  1\n\n");
     expect(result.stderr).toBe("[OK] done\n[NOTE] a note\n// a hint\n");
+  });
+});
+
+describe("ConsoleKernel: a command's own options and list", () => {
+  /** Uses -q for --query, as an application's search command may. */
+  const search = defineCommand<{ query?: string; interaction?: string }>({
+    name: "test:search",
+    description: "Searches",
+    configure(command) {
+      command.option("-q, --query <text>", "what to search for");
+    },
+    async execute({ options }, { output }) {
+      output.writeln(`query=${options.query} keys=${Object.keys(options).join(",")}`);
+      output.success("searched");
+    },
+  });
+
+  it("gives a flag the command declares to the command, and the rest to the global options", async () => {
+    const result = await run(["test:search", "-q", "pizza"], [search]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("query=pizza keys=query\n");
+    expect(result.stderr).toContain("searched");
+    // --quiet still works after the command name; -q before it is the global one.
+    for (const argv of [
+      ["test:search", "--quiet", "-q", "pizza"],
+      ["-q", "test:search", "--query=pizza"],
+    ]) {
+      const quiet = await run(argv, [search]);
+      expect(quiet.code).toBe(0);
+      expect(quiet.stdout).toBe("");
+      expect(quiet.stderr).toBe("");
+    }
+    expect(/verbosity=(\d)/.exec((await run(["test:report", "-n", "-vv"], [report])).stdout)?.[0]).toBe(
+      "verbosity=2",
+    );
+  });
+
+  it("prints with `list` what --help prints, on stdout, exit 0", async () => {
+    const list = await run(["list"], [report, search]);
+    const help = await run(["--help"], [report, search]);
+    expect(list.code).toBe(0);
+    expect(list.stderr).toBe("");
+    expect(list.stdout).toBe(help.stdout);
+    expect(list.stdout).toContain("test:search");
   });
 });
 

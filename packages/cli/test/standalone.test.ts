@@ -1,6 +1,6 @@
 // The standalone `messenger` bin as a real child process: how it finds and loads its config file,
 // and that a DSN's password never reaches the terminal.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,7 +60,7 @@ describe("the standalone bin's config file", { timeout: CHILD_TIMEOUT }, () => {
     const config = fixture("standalone-app.config.mjs");
     const help = await runCli(["--config", config, "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/app:hello <name>\s+Greets from the config file's own command/);
+    expect(help.stdout).toMatch(/app:hello \[options\] <name>\s+Greets from the config file's own command/);
 
     const hello = await runCli(["--config", config, "app:hello", "ada"]);
     expect(hello.code).toBe(0);
@@ -102,6 +102,20 @@ describe("the standalone bin's config file", { timeout: CHILD_TIMEOUT }, () => {
     expect(result.stderr).toBe(
       `[ERROR] Config file "${config}" has no default export; export a MessengerConfig, a Messenger or a function returning one.\n`,
     );
+  });
+
+  it("names the file and line of a syntax error, with the line and a caret, and exits 2", async () => {
+    // Written here: a fixture with a syntax error would break the linter.
+    const config = join(emptyDir, "messenger.config.mjs");
+    const bad = '  transports: { a: "in-memory://" },,';
+    writeFileSync(config, `export default {\n${bad}\n};\n`);
+    const caret = `${" ".repeat(bad.indexOf(",,") + 1)}^`;
+    const result = await runCli(["--config", config, "messenger:stats"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `[ERROR] Config file has a syntax error: Unexpected token ','\n${config}:2\n${bad}\n${caret}\n`,
+    );
+    rmSync(config);
   });
 
   it("reports a file that throws while loading when a command needs it, and exits 1", async () => {

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CliBackend, pgUp } from "./support/cli.js";
 
@@ -50,5 +53,25 @@ describe.each([
     const result = await cli.run(["messenger:stats", "--format=xml"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"xml" is not allowed; use one of: txt, json.');
+  });
+});
+
+describe("status commands on a mistyped SQLite path", () => {
+  const cli = new CliBackend("sqlite", "stats_missing");
+  const missingDir = join(tmpdir(), `messenger-cli-typo-${process.pid}`);
+  const env = { CLI_TEST_SQLITE: join(missingDir, "queues.sqlite") };
+  afterAll(() => cli.dispose());
+
+  it.each([
+    [["messenger:stats"]],
+    [["messenger:failed:show"]],
+    [["messenger:failed:show", "--stats"]],
+    [["messenger:failed:show", "1"]],
+  ])("%j creates no directory or file, and names the missing file", async (args) => {
+    const result = await cli.run(args, { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(join(missingDir, "queues.sqlite"));
+    expect(result.stderr).toContain("the database file does not exist, and nothing was created");
+    expect(existsSync(missingDir)).toBe(false);
   });
 });

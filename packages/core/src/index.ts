@@ -120,6 +120,10 @@ export {
   type CloseableTransport,
   isCloseableTransport,
 } from "./transport/capabilities/closeable-transport.js";
+export {
+  type InspectOnlyTransport,
+  isInspectOnlyTransport,
+} from "./transport/capabilities/inspect-only-transport.js";
 export { isKeepaliveReceiver, type KeepaliveReceiver } from "./transport/capabilities/keepalive-receiver.js";
 export { isListableReceiver, type ListableReceiver } from "./transport/capabilities/listable-receiver.js";
 export { isMessageCountAware, type MessageCountAware } from "./transport/capabilities/message-count-aware.js";

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { TransportError } from "@messenger-ts/core";
 import { resolveSqliteDriver, type SqliteDriverChoice } from "./open-sqlite-database.js";
 import {
@@ -72,6 +73,7 @@ export class SqliteConnection {
   readonly #names: SchemaNames;
   #db: SqliteDatabase | undefined;
   #setUp = false;
+  #inspectOnly = false;
 
   constructor(config: SqliteConnectionConfig) {
     this.#config = config;
@@ -84,12 +86,24 @@ export class SqliteConnection {
     return this.#db;
   }
 
+  /** From now on nothing is created: no directory, no file, no table (see InspectOnlyTransport). */
+  inspectOnly(): void {
+    this.#inspectOnly = true;
+  }
+
   #open(): SqliteDatabase {
     const { database, path = MEMORY, autoSetup, driver, where } = this.#config;
     if (database) return database;
+    // Opening a missing file creates it: refuse before the driver gets the chance.
+    if (this.#inspectOnly && path !== MEMORY && !existsSync(path)) {
+      throw new TransportError(
+        `SQLite transport ${where}: the database file does not exist, and nothing was created. Check the path in the DSN, or run messenger:setup-transports to create it.`,
+        { code: "SQLITE_DATABASE_NOT_FOUND" },
+      );
+    }
     try {
       // Auto setup means "create what is needed", and for a fresh project that includes var/.
-      return acquireHandle(path, autoSetup, resolveSqliteDriver(driver, where));
+      return acquireHandle(path, autoSetup && !this.#inspectOnly, resolveSqliteDriver(driver, where));
     } catch (error) {
       throw toTransportError(error, "open the database", this.#config.where);
     }
@@ -97,7 +111,7 @@ export class SqliteConnection {
 
   /** Runs setup once, on first use, when auto setup is on; with `db`, for a send through that handle. */
   async ready(db?: SqliteDatabase): Promise<void> {
-    if (!this.#config.autoSetup || this.#setUp) return;
+    if (!this.#config.autoSetup || this.#setUp || this.#inspectOnly) return;
     if (db && db !== this.database && db.inTransaction) {
       // Our own handle would wait for the lock this very transaction may hold. Set up inside it
       // instead, without marking it done: the caller may still roll it back.

@@ -5,6 +5,7 @@ import {
   type CloseableTransport,
   DelayStamp,
   Envelope,
+  type InspectOnlyTransport,
   InvalidArgumentError,
   JsonSerializer,
   type KeepaliveReceiver,
@@ -66,7 +67,8 @@ export class SqliteTransport
     BulkSender,
     CloseableTransport,
     MessageWaiter,
-    RestartSignalStore
+    RestartSignalStore,
+    InspectOnlyTransport
 {
   readonly name: string;
   /** The absolute file path, or ":memory:"; undefined for a handle given as `database`. */
@@ -144,6 +146,14 @@ export class SqliteTransport
   /** The driver of {@link database} (opens the file, as `database` does). */
   get driver(): "node:sqlite" | "better-sqlite3" {
     return this.#connection.database.driver;
+  }
+
+  /**
+   * From now on this transport creates no directory, file or table: a missing file is a
+   * TransportError (SQLITE_DATABASE_NOT_FOUND) naming it. Status commands call it before counting.
+   */
+  inspectOnly(): void {
+    this.#connection.inspectOnly();
   }
 
   /** Creates or migrates the table; idempotent, and safe while other processes do the same. */

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import {
   DelayStamp,
   Envelope,
@@ -375,5 +375,33 @@ describe("SqliteTransport: idle waiting", () => {
     const brokenWait = broken.waitForMessages(500, new AbortController().signal);
     await clock.advance(500);
     await expect(brokenWait).resolves.toBeUndefined();
+  });
+});
+
+describe("SqliteTransport: inspectOnly", () => {
+  it("refuses a missing file, naming it, and creates neither it nor its directory", async () => {
+    const path = temp("typo/queues.sqlite");
+    const transport = transportOn({ path });
+    transport.inspectOnly();
+    await expect(transport.getMessageCount()).rejects.toMatchObject({
+      code: "SQLITE_DATABASE_NOT_FOUND",
+      message: expect.stringContaining(path),
+    });
+    await expect(transport.all()).rejects.toMatchObject({ code: "SQLITE_DATABASE_NOT_FOUND" });
+    await expect(transport.find(1)).rejects.toMatchObject({ code: "SQLITE_DATABASE_NOT_FOUND" });
+    expect(existsSync(temp("typo"))).toBe(false);
+    await transport.close();
+  });
+
+  it("counts and lists an existing file as before", async () => {
+    const path = temp("existing.sqlite");
+    const writer = transportOn({ path });
+    await writer.sendMany(jobs(1, 2));
+    const reader = transportOn({ path });
+    reader.inspectOnly();
+    expect(await reader.getMessageCount()).toBe(2);
+    expect(numbers(await reader.all())).toEqual([1, 2]);
+    await reader.close();
+    await writer.close();
   });
 });

@@ -130,14 +130,11 @@ describe("--async: the command dispatches to the queue the seed routes the messa
 
 describe("app:serve", () => {
   it("serves the endpoints with the thresholds of its options until SIGTERM, then exits 0", async () => {
-    const server = spawn(
-      process.execPath,
-      [CONSOLE_BIN, "app:serve", "--port=0", "--host=127.0.0.1", "--max-depth=3"],
-      {
-        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    // No --host: loopback by default.
+    const server = spawn(process.execPath, [CONSOLE_BIN, "app:serve", "--port=0", "--max-depth=3"], {
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     const listening = new Promise<string>((resolve) =>
       server.stderr.setEncoding("utf8").on("data", (chunk: string) => {
@@ -149,6 +146,7 @@ describe("app:serve", () => {
     const exited = once(server, "exit");
     try {
       const base = await listening;
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const health = await fetch(`${base}/health`);
       // The --async test above left 6 messages in normal: more than --max-depth=3.
       expect(health.status).toBe(503);

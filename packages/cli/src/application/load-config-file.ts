@@ -7,6 +7,7 @@ import type { ConsoleCommand } from "../console/console-command.js";
 import { UsageError } from "../console/usage-error.js";
 import type { ConsoleApplication } from "./console-application.js";
 import { installedTransportFactories } from "./installed-transport-factories.js";
+import { syntaxErrorLocation } from "./syntax-error-location.js";
 
 /** The file names the standalone bin looks for, in this order. */
 export const CONFIG_FILE_NAMES = [
@@ -74,6 +75,14 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
         `Cannot load "${path}": this Node.js (${process.version}) does not run TypeScript; use Node.js 22.18 or later, or a .js/.mjs config.`,
         { code: "CONFIG_NOT_LOADABLE", cause: error },
       );
+    }
+    // Node.js's SyntaxError names neither the file nor the line.
+    const where = error instanceof SyntaxError ? syntaxErrorLocation(path) : undefined;
+    if (where !== undefined) {
+      throw new UsageError(`Config file has a syntax error: ${(error as SyntaxError).message}\n${where}`, {
+        code: "CONFIG_NOT_LOADABLE",
+        cause: error,
+      });
     }
     throw error;
   }

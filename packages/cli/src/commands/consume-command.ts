@@ -97,6 +97,11 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
       output,
       signal,
     });
+    if (receivers === undefined) {
+      // As Symfony when a question gets no answer: "Aborted.", exit 1.
+      output.error("Aborted.");
+      return ExitCode.Failure;
+    }
     const store = restartSignalStoreOf(app);
     const worker = createWorker(messenger, {
       ...workerOptions(messenger, receivers, options),

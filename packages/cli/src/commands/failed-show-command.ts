@@ -1,3 +1,4 @@
+import { isInspectOnlyTransport } from "@messenger-ts/core";
 import { Option } from "commander";
 import { defineCommand } from "../console/console-command.js";
 import { ExitCode } from "../console/exit-code.js";
@@ -54,6 +55,8 @@ export const failedShowCommand = defineCommand<ShowOptions>({
       interactive,
       signal,
     });
+    // A listing command creates nothing: a mistyped path is an error, not a new empty store.
+    if (isInspectOnlyTransport(transport.receiver)) transport.receiver.inspectOnly();
 
     if (id !== undefined) {
       const envelope = await transport.receiver.find(id);
@@ -72,7 +75,7 @@ export const failedShowCommand = defineCommand<ShowOptions>({
       if (json) {
         output.json({
           transport: transport.name,
-          pending: (await pendingCount(transport)) ?? null,
+          pending: await pendingCount(transport),
           filter: filter.toJSON(),
           classes: countByClass(messages).map(({ className, typeName, count }) => ({
             class: className,
@@ -92,7 +95,7 @@ export const failedShowCommand = defineCommand<ShowOptions>({
     if (json) {
       output.json({
         transport: transport.name,
-        pending: (await pendingCount(transport)) ?? null,
+        pending: await pendingCount(transport),
         filter: filter.toJSON(),
         messages: list.messages.map(failedMessageSummaryJson),
         more: list.more,

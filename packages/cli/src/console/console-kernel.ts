@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import type { ConsoleApplication } from "../application/console-application.js";
 import type { CommandContext, ConsoleCommand } from "./console-command.js";
 import { ConsoleOutput, type Writable } from "./console-output.js";
@@ -75,9 +75,10 @@ export class ConsoleKernel {
       const sub = program.command(command.name).description(command.description);
       for (const alias of command.aliases ?? []) sub.alias(alias);
       command.configure?.(sub);
+      const copies = copyGlobalOptions(program, sub);
       sub.action(async (...parsed: unknown[]) => {
         const self = parsed.at(-1) as Command;
-        const globals = self.optsWithGlobals() as GlobalOptions;
+        const globals = globalsOf(program, self, copies);
         const output = new ConsoleOutput({
           stdout,
           stderr,
@@ -104,12 +105,23 @@ export class ConsoleKernel {
         };
         process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
         try {
-          const code = await command.execute({ args: parsed.slice(0, -2), options: self.opts() }, context);
+          const code = await command.execute(
+            { args: parsed.slice(0, -2), options: withoutCopies(self.opts(), copies) },
+            context,
+          );
           exitCode = code ?? ExitCode.Success;
         } catch (error) {
           exitCode = report(error, output);
         }
       });
+    }
+
+    if (!this.#commands.some((c) => c.name === "list" || c.aliases?.includes("list"))) {
+      // Symfony users type `bin/console list` first; Symfony's list prints what the bare console does.
+      program
+        .command("list")
+        .description("List commands")
+        .action(() => program.outputHelp());
     }
 
     try {
@@ -147,6 +159,8 @@ export class ConsoleKernel {
       .option("-n, --no-interaction", "do not ask any interactive question")
       .option("--ansi", "force colours and box-drawn tables")
       .option("--no-ansi", "disable colours and box-drawn tables")
+      // The program's options end at the command name; each command gets copies (see copyGlobalOptions).
+      .enablePositionalOptions()
       .showHelpAfterError("(run with --help for usage)")
       .exitOverride()
       .configureOutput({
@@ -157,6 +171,51 @@ export class ConsoleKernel {
     this.#options.configure?.(program);
     return program;
   }
+}
+
+/**
+ * Global options may follow the command name, as in Symfony, but a command's own option wins a
+ * flag they share (an app's `-q, --query` is not `--quiet`): each command gets a hidden copy of
+ * every global option under the flags it does not use itself. Returns the copies' attribute names.
+ */
+function copyGlobalOptions(program: Command, sub: Command): ReadonlySet<string> {
+  const taken = new Set(sub.options.flatMap((o) => [o.short, o.long].filter((f) => f !== undefined)));
+  const own = new Set(sub.options.map((o) => o.attributeName()));
+  const copies = new Set<string>();
+  for (const option of program.options) {
+    const flags = [option.short, option.long].filter((f) => f !== undefined && !taken.has(f));
+    // Both flags taken: the command's own option owns the name too.
+    if (flags.length === 0 || own.has(option.attributeName())) continue;
+    const value = /[<[].*$/.exec(option.flags)?.[0];
+    const copy = new Option(value ? `${flags.join(", ")} ${value}` : flags.join(", "), option.description)
+      .default(option.defaultValue)
+      .hideHelp();
+    if (option.parseArg) copy.argParser(option.parseArg);
+    sub.addOption(copy);
+    copies.add(option.attributeName());
+  }
+  return copies;
+}
+
+/** The program's options, overridden by the copies given after the command name. */
+function globalsOf(program: Command, sub: Command, copies: ReadonlySet<string>): GlobalOptions {
+  const globals: Record<string, unknown> = { ...program.opts() };
+  for (const name of copies) {
+    if (sub.getOptionValueSource(name) !== "cli") continue;
+    const before = globals[name];
+    const after = sub.getOptionValue(name);
+    // A counted flag counts on both sides: `-v cmd -v` is -vv.
+    globals[name] = typeof before === "number" && typeof after === "number" ? before + after : after;
+  }
+  return globals;
+}
+
+/** The command's own options: the copies of the global ones are read by globalsOf(). */
+function withoutCopies(
+  options: Record<string, unknown>,
+  copies: ReadonlySet<string>,
+): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !copies.has(name)));
 }
 
 /** No command and nothing but known global options. */

@@ -17,9 +17,13 @@ export interface ReceiverChoice {
  * Which receivers `messenger:consume` reads, in priority order, as Symfony decides: the names
  * given (unknown ones are a usage error listing the valid ones; `sync://` ones are dropped), or
  * every receiver with `--all` minus `--exclude-receivers`; with nothing given, the only receiver
- * if there is one, else a question when interactive, else a usage error.
+ * if there is one, else a question when interactive, else a usage error. `undefined` when the
+ * operator closed the question (Ctrl+C) or the run was stopped while it waited.
  */
-export async function chooseReceivers(messenger: Messenger, choice: ReceiverChoice): Promise<string[]> {
+export async function chooseReceivers(
+  messenger: Messenger,
+  choice: ReceiverChoice,
+): Promise<string[] | undefined> {
   const valid = messenger.receiverNames;
   const exclude = choice.exclude ?? [];
   if (choice.all) {
@@ -78,19 +82,29 @@ export async function chooseReceivers(messenger: Messenger, choice: ReceiverChoi
   );
 }
 
-async function ask(valid: readonly string[], { output, signal }: ReceiverChoice): Promise<string[]> {
+async function ask(
+  valid: readonly string[],
+  { output, signal }: ReceiverChoice,
+): Promise<string[] | undefined> {
   output.note("Which transports/receivers do you want to consume?");
   output.comment(
     `Choose which receivers you want to consume messages from in order of priority. Hint: to consume from several, list their names, e.g. ${valid.join(" ")}.`,
   );
   // Loaded only here: the prompt library is not needed by any run that does not ask.
   const { checkbox } = await import("@inquirer/prompts");
-  return checkbox(
-    {
-      message: "Select receivers to consume:",
-      choices: valid.map((name) => ({ value: name, name })),
-      required: true,
-    },
-    { output: process.stderr, signal },
-  );
+  try {
+    return await checkbox(
+      {
+        message: "Select receivers to consume:",
+        choices: valid.map((name) => ({ value: name, name })),
+        required: true,
+      },
+      { output: process.stderr, signal },
+    );
+  } catch (error) {
+    // The library's own words ("User force closed the prompt with 0 null") are not for operators.
+    const name = (error as { name?: unknown })?.name;
+    if (name === "ExitPromptError" || name === "AbortPromptError") return undefined;
+    throw error;
+  }
 }

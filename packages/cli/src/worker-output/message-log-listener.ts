@@ -143,5 +143,22 @@ export function messageName(envelope: Envelope): string {
 
 function describe(envelope: Envelope): string {
   const id = envelope.last(TransportMessageIdStamp)?.id;
-  return id === undefined ? messageName(envelope) : `${messageName(envelope)} (id ${id})`;
+  const name = id === undefined ? messageName(envelope) : `${messageName(envelope)} (id ${id})`;
+  return `${name}${scheduledTask(envelope)}`;
+}
+
+/**
+ * For a message a schedule emitted, which task fired: the message's own string form when it has
+ * one (a task's `@<service>::<method>`), its schedule and its trigger. By the stamp's name: the
+ * scheduler is an optional peer of the CLI, not imported here.
+ */
+function scheduledTask(envelope: Envelope): string {
+  for (const [type, stamps] of envelope.all()) {
+    if ((type as { stampName?: unknown }).stampName !== "ScheduledStamp") continue;
+    const stamp = stamps.at(-1) as { scheduleName?: unknown; trigger?: unknown };
+    const message = envelope.message as object;
+    const task = message.toString === Object.prototype.toString ? "" : `task ${String(message)} `;
+    return ` [${task}of schedule "${String(stamp.scheduleName)}", ${String(stamp.trigger)}]`;
+  }
+  return "";
 }

@@ -3,6 +3,7 @@ import { TransportFactoryRegistry } from "../../src/entry-points/transport.js";
 import {
   isBulkSender,
   isCloseableTransport,
+  isInspectOnlyTransport,
   isKeepaliveReceiver,
   isListableReceiver,
   isMessageCountAware,
@@ -24,6 +25,7 @@ describe("capability type guards", () => {
       [isQueueReceiver, { getFromQueues: noop }],
       [isBulkSender, { sendMany: noop }],
       [isCloseableTransport, { close: noop }],
+      [isInspectOnlyTransport, { inspectOnly: () => {} }],
     ] as const;
     for (const [guard, capability] of guards) {
       expect(guard(plain)).toBe(false);

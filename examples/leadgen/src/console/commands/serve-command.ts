@@ -26,7 +26,8 @@ export const serveCommand = defineCommand<ServeOptions>({
   configure(command) {
     command
       .option("-p, --port <port>", "port to listen on, 0 for any free one (default: PORT, else 8080)", port)
-      .option("--host <host>", "address to listen on", "0.0.0.0")
+      // Loopback unless asked: a development server should not be reachable from the network.
+      .option("--host <host>", "address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
       .option(
         "--max-depth <count>",
         "health: most messages one queue may hold (LEADGEN_HEALTH_MAX_DEPTH)",
