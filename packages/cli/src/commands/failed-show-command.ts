@@ -75,7 +75,7 @@ export const failedShowCommand = defineCommand<ShowOptions>({
       if (json) {
         output.json({
           transport: transport.name,
-          pending: await pendingCount(transport),
+          pending: (await pendingCount(transport)) ?? null,
           filter: filter.toJSON(),
           classes: countByClass(messages).map(({ className, typeName, count }) => ({
             class: className,
@@ -95,7 +95,7 @@ export const failedShowCommand = defineCommand<ShowOptions>({
     if (json) {
       output.json({
         transport: transport.name,
-        pending: await pendingCount(transport),
+        pending: (await pendingCount(transport)) ?? null,
         filter: filter.toJSON(),
         messages: list.messages.map(failedMessageSummaryJson),
         more: list.more,

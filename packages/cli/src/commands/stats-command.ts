@@ -1,8 +1,7 @@
-import { isInspectOnlyTransport, isListableReceiver, isMessageCountAware } from "@messenger-ts/core";
+import { isInspectOnlyTransport, isMessageCountAware } from "@messenger-ts/core";
 import { assertTransportNames } from "../application/transport-names.js";
 import { defineCommand } from "../console/console-command.js";
 import { addFormatOption, type OutputFormat } from "../console/format-option.js";
-import { countFailedMessages } from "../failed/count-failed-messages.js";
 
 /** `messenger:stats [transports...] [--format=txt|json]`: how many messages wait in each transport. */
 export const statsCommand = defineCommand<{ format: OutputFormat }>({
@@ -19,15 +18,11 @@ export const statsCommand = defineCommand<{ format: OutputFormat }>({
     const names = given.length > 0 ? given : messenger.receiverNames;
     const counts: Record<string, { count: number }> = {};
     const uncountable: string[] = [];
-    const failureTransports = new Set(messenger.failureTransportNames);
     for (const name of names) {
       const transport = messenger.getTransport(name);
       // A status command creates nothing: a mistyped path is an error, not a new empty store.
       if (isInspectOnlyTransport(transport)) transport.inspectOnly();
-      // A failure transport counts what messenger:failed:show lists, delayed retries included.
-      if (failureTransports.has(name) && isListableReceiver(transport)) {
-        counts[name] = { count: await countFailedMessages(transport) };
-      } else if (isMessageCountAware(transport)) counts[name] = { count: await transport.getMessageCount() };
+      if (isMessageCountAware(transport)) counts[name] = { count: await transport.getMessageCount() };
       else uncountable.push(name);
     }
     if (options.format === "json") {

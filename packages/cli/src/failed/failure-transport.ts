@@ -1,5 +1,6 @@
 import {
   isListableReceiver,
+  isMessageCountAware,
   type ListableReceiver,
   type Messenger,
   MessengerError,
@@ -7,7 +8,6 @@ import {
 } from "@messenger-ts/core";
 import type { ConsoleOutput } from "../console/console-output.js";
 import { UsageError } from "../console/usage-error.js";
-import { countFailedMessages } from "./count-failed-messages.js";
 import { askFailureTransport } from "./operator-prompts.js";
 
 /** The failure transport a failed:* command works on. */
@@ -80,14 +80,15 @@ export async function resolveFailureTransport(
   return { name, receiver };
 }
 
-/** How many messages wait in the failure transport: every one the listing shows, delayed ones too. */
-export function pendingCount(transport: FailureTransport): Promise<number> {
-  return countFailedMessages(transport.receiver);
+/** How many messages wait in the transport, when it can count them. */
+export async function pendingCount(transport: FailureTransport): Promise<number | undefined> {
+  return isMessageCountAware(transport.receiver) ? transport.receiver.getMessageCount() : undefined;
 }
 
 /** Symfony's first line of every failed:* command: "There are N messages pending in the failure transport." */
 export async function printPendingCount(transport: FailureTransport, output: ConsoleOutput): Promise<void> {
   const count = await pendingCount(transport);
+  if (count === undefined) return;
   output.writeErr(
     count === 1
       ? "There is 1 message pending in the failure transport.\n"
