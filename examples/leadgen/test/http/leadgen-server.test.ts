@@ -64,6 +64,17 @@ async function queued(transport: string): Promise<readonly Envelope[]> {
   return receiver.all();
 }
 
+/** The SES webhook answers 400 with this code and message, and queues nothing. */
+async function expectWebhookRefused(body: string, code: string, message: string): Promise<void> {
+  await emptyQueues();
+  const base = await serve();
+  const response = await request(`${base}/webhooks/ses`, { method: "POST", body });
+  expect(response.status).toBe(400);
+  expect(response.body.error.code).toBe(code);
+  expect(response.body.error.message).toContain(message);
+  expect(await queued("high_priority")).toEqual([]);
+}
+
 async function emptyQueues(): Promise<void> {
   for (const name of ["high_priority", "normal", "low_priority", "failed"]) {
     const receiver = app.messenger.getTransport(name);
@@ -137,13 +148,7 @@ describe("POST /webhooks/ses", () => {
       'SNS message type "SubscriptionConfirmation" is not handled here',
     ],
   ])("400 for %s, naming what is wrong, and nothing queued", async (_case, body, code, message) => {
-    await emptyQueues();
-    const base = await serve();
-    const response = await request(`${base}/webhooks/ses`, { method: "POST", body });
-    expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe(code);
-    expect(response.body.error.message).toContain(message);
-    expect(await queued("high_priority")).toEqual([]);
+    await expectWebhookRefused(body, code, message);
   });
 });
 
@@ -286,13 +291,7 @@ describe("bodies the serializer would refuse", () => {
       "$.delivery.n",
     ],
   ])("400 for %s, and nothing queued", async (_case, body, code, message) => {
-    await emptyQueues();
-    const base = await serve();
-    const response = await request(`${base}/webhooks/ses`, { method: "POST", body });
-    expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe(code);
-    expect(response.body.error.message).toContain(message);
-    expect(await queued("high_priority")).toEqual([]);
+    await expectWebhookRefused(body, code, message);
   });
 
   it("400 for those in a proposal request too", async () => {
