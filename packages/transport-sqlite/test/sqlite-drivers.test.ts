@@ -1,29 +1,15 @@
-import {
-  Envelope,
-  JsonSerializer,
-  nullLogger,
-  systemClock,
-  type TransportFactoryContext,
-} from "@messenger-ts/core";
+import { Envelope } from "@messenger-ts/core";
 import { describe, expect, it } from "vitest";
 import { SqliteTransport, SqliteTransportFactory } from "../src/index.js";
 import type { SqliteDriverName } from "../src/sqlite-driver.js";
 import { DRIVERS, openDatabase, raw } from "./support/drivers.js";
+import { factoryContext } from "./support/factory-context.js";
 import { Job } from "./support/messages.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 const temp = useTempDir();
 const ALL: readonly SqliteDriverName[] = ["node:sqlite", "better-sqlite3"];
-const context: TransportFactoryContext = {
-  name: "async",
-  serializer: new JsonSerializer(),
-  clock: systemClock,
-  logger: nullLogger,
-  bus: () => {
-    throw new Error("not used");
-  },
-  connections: {},
-};
+const context = factoryContext();
 const missing = ALL.filter((driver) => !DRIVERS.includes(driver as (typeof DRIVERS)[number]));
 
 describe.each(DRIVERS)("the %s driver", (driver) => {

@@ -1,35 +1,16 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import {
-  createMessenger,
-  InvalidArgumentError,
-  JsonSerializer,
-  nullLogger,
-  systemClock,
-  type TransportFactoryContext,
-} from "@messenger-ts/core";
+import { createMessenger, InvalidArgumentError } from "@messenger-ts/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseSqliteDsn, SqliteTransport, SqliteTransportFactory } from "../src/index.js";
+import { factoryContext } from "./support/factory-context.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 const temp = useTempDir();
 
-function context(connections: Record<string, string> = {}): TransportFactoryContext {
-  return {
-    name: "async",
-    serializer: new JsonSerializer(),
-    clock: systemClock,
-    logger: nullLogger,
-    bus: () => {
-      throw new Error("not used");
-    },
-    connections,
-  };
-}
-
 const factory = new SqliteTransportFactory();
 const build = (dsn: string, options: Record<string, unknown> = {}, connections?: Record<string, string>) =>
-  factory.createTransport(dsn, options, context(connections));
+  factory.createTransport(dsn, options, factoryContext(connections));
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -189,7 +170,7 @@ describe("SqliteTransportFactory", () => {
     expect(factory.supports("SQLite://:memory:", {})).toBe(true);
     expect(factory.supports("postgres://localhost/app", {})).toBe(false);
     expect(factory.supports("in-memory://", {})).toBe(false);
-    const ctx = context({ default: "postgres://localhost/app", local: "sqlite://var/app.sqlite" });
+    const ctx = factoryContext({ default: "postgres://localhost/app", local: "sqlite://var/app.sqlite" });
     expect(factory.supports("doctrine://default", {}, ctx)).toBe(false);
     expect(factory.supports("doctrine://local?queue_name=x", {}, ctx)).toBe(true);
     expect(factory.supports("doctrine://unknown", {}, ctx)).toBe(true);
