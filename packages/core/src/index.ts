@@ -35,6 +35,7 @@ export { DelayedMessageHandlingError } from "./envelope-errors/delayed-message-h
 export { type EnvelopeAwareError, isEnvelopeAwareError } from "./envelope-errors/envelope-aware-error.js";
 export { HandlerFailedError } from "./envelope-errors/handler-failed-error.js";
 export { ValidationFailedError, type ValidationIssue } from "./envelope-errors/validation-failed-error.js";
+export { DeliveryLimitExceededError } from "./errors/delivery-limit-exceeded-error.js";
 export { type ErrorCode, ErrorCodes } from "./errors/error-codes.js";
 export { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 export { LogicError } from "./errors/logic-error.js";
@@ -53,6 +54,7 @@ export {
   retryDelayOf,
 } from "./errors/retry-marker.js";
 export { StopWorkerError } from "./errors/stop-worker-error.js";
+export { TransportAuthenticationError } from "./errors/transport-authentication-error.js";
 export { TransportError } from "./errors/transport-error.js";
 export { UnknownBusError } from "./errors/unknown-bus-error.js";
 export { UnrecoverableMessageHandlingError } from "./errors/unrecoverable-message-handling-error.js";
@@ -102,6 +104,7 @@ export { BusNameStamp } from "./stamps/bus-name-stamp.js";
 export { ConsumedByWorkerStamp } from "./stamps/consumed-by-worker-stamp.js";
 export { DeduplicateStamp } from "./stamps/deduplicate-stamp.js";
 export { DelayStamp, type Duration } from "./stamps/delay-stamp.js";
+export { DeliveryLimitExceededStamp } from "./stamps/delivery-limit-exceeded-stamp.js";
 export { ErrorDetailsStamp } from "./stamps/error-details-stamp.js";
 export { FlushBatchHandlersStamp } from "./stamps/flush-batch-handlers-stamp.js";
 export { HandledStamp } from "./stamps/handled-stamp.js";

@@ -4,12 +4,14 @@ import { type Clock, systemClock } from "../clock/clock.js";
 import type { Envelope } from "../envelope/envelope.js";
 import { isEnvelopeAwareError } from "../envelope-errors/envelope-aware-error.js";
 import { findConfigurationError } from "../errors/configuration-error.js";
+import { DeliveryLimitExceededError } from "../errors/delivery-limit-exceeded-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { RejectRedeliveredMessageError } from "../errors/reject-redelivered-message-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { type Logger, nullLogger } from "../logger/logger.js";
 import { AckStamp } from "../stamps/ack-stamp.js";
 import { ConsumedByWorkerStamp } from "../stamps/consumed-by-worker-stamp.js";
+import { DeliveryLimitExceededStamp } from "../stamps/delivery-limit-exceeded-stamp.js";
 import { FlushBatchHandlersStamp } from "../stamps/flush-batch-handlers-stamp.js";
 import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
@@ -361,10 +363,16 @@ export class Worker implements WorkerEventSource {
     this.#logger.debug({ transport: name, ...describe(envelope) }, "Received message");
     let result = envelope;
     let error: Error | undefined;
-    try {
-      result = await this.#bus.dispatch(envelope);
-    } catch (thrown) {
-      error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    const poison = envelope.last(DeliveryLimitExceededStamp);
+    if (poison) {
+      // Its earlier deliveries all ended with the worker gone: a handler must not get it again.
+      error = new DeliveryLimitExceededError(poison.deliveries, poison.limit, name);
+    } else {
+      try {
+        result = await this.#bus.dispatch(envelope);
+      } catch (thrown) {
+        error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      }
     }
     const configurationError = error && !acked ? findConfigurationError(error) : undefined;
     if (configurationError) {

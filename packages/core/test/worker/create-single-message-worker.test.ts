@@ -4,6 +4,7 @@ import {
   BusNameStamp,
   createMessenger,
   DEFAULT_BUS_NAME,
+  DeliveryLimitExceededStamp,
   defineHandler,
   Envelope,
   ErrorDetailsStamp,
@@ -158,5 +159,32 @@ describe("createSingleMessageWorker", () => {
     expect(parked.last(SentToFailureTransportStamp)?.originalReceiverName).toBe("async");
     expect(async.pending).toEqual([]);
     expect(parked.last(ErrorDetailsStamp)?.errorCode).toBe("UNKNOWN_BUS");
+  });
+
+  it("sends a message its transport marked as past the delivery limit to the failure transport without calling its handler", async () => {
+    const handled: number[] = [];
+    const { messenger, failed, async } = await setup((job) => {
+      handled.push(job.n);
+    });
+    const events = messenger.events.child();
+    const failures: string[] = [];
+    events.on(WorkerMessageFailedEvent, (event) => {
+      failures.push(`${event.error.message} (will retry: ${String(event.willRetry)})`);
+    });
+    const poison = (await async.send(Envelope.wrap(new Job(4), [new BusNameStamp(DEFAULT_BUS_NAME)]))).with(
+      new DeliveryLimitExceededStamp(6, 5),
+    );
+
+    await createSingleMessageWorker(messenger, { transportName: "async", envelope: poison, events }).run();
+
+    expect(handled).toEqual([]);
+    expect(failures).toEqual([
+      expect.stringMatching(
+        /^Message delivered 6 times by transport "async" without being acknowledged \(delivery limit 5\).*\(will retry: false\)$/,
+      ),
+    ]);
+    const parked = failed.pending.find((envelope) => (envelope.message as Job).n === 4)!;
+    expect(parked.last(ErrorDetailsStamp)?.errorCode).toBe("DELIVERY_LIMIT_EXCEEDED");
+    expect(async.pending).toEqual([]);
   });
 });
