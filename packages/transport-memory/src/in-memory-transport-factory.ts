@@ -4,10 +4,12 @@ import {
   type TransportFactoryContext,
 } from "@messenger-ts/core";
 import {
+  DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   parseBooleanOption,
   parseDsn,
   parseSecondsOptionAsMs,
+  parseWholeNumberOption,
   redactDsn,
   resolveTransportOptions,
 } from "@messenger-ts/core/transport";
@@ -17,12 +19,13 @@ const SCHEME = "in-memory://";
 
 /**
  * The options an `in-memory://` DSN or options object may carry, with their defaults: the options
- * every transport shares (`redeliver_timeout` in seconds, `auto_setup`) and `serialize`. There is
+ * every transport shares (`redeliver_timeout` in seconds, `delivery_limit`, `auto_setup`) and `serialize`. There is
  * nothing to set up in memory, so `auto_setup` is checked and has no effect.
  */
 const DEFAULTS = {
   serialize: false as boolean | string,
   redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
+  delivery_limit: DEFAULT_DELIVERY_LIMIT as number | string,
   auto_setup: true as boolean | string,
 };
 
@@ -57,6 +60,13 @@ export class InMemoryTransportFactory implements TransportFactory {
     const transport = new InMemoryTransport({
       serialize: parseBooleanOption(resolved.serialize, "serialize", label),
       redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
+      deliveryLimit: parseWholeNumberOption(
+        resolved.delivery_limit,
+        "delivery_limit",
+        label,
+        1,
+        Number.MAX_SAFE_INTEGER,
+      ),
       clock: context.clock,
       serializer: context.serializer,
     });

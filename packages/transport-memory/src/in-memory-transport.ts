@@ -17,7 +17,13 @@ import {
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
-import { DEFAULT_REDELIVERY_TIMEOUT_MS, decodeOrUndecodable } from "@messenger-ts/core/transport";
+import {
+  DEFAULT_DELIVERY_LIMIT,
+  DEFAULT_REDELIVERY_TIMEOUT_MS,
+  decodeOrUndecodable,
+  markDeliveryLimit,
+  parseWholeNumberOption,
+} from "@messenger-ts/core/transport";
 
 /** Options of {@link InMemoryTransport}; the `in-memory://` DSN is a front end to them. */
 export interface InMemoryTransportOptions {
@@ -37,6 +43,13 @@ export interface InMemoryTransportOptions {
   readonly redeliveryTimeout?: number;
   /** What `serialize: true` encodes with. @defaultValue a JsonSerializer */
   readonly serializer?: Serializer;
+  /**
+   * Deliveries a message may have without an ack or reject: the next one comes back with a
+   * `DeliveryLimitExceededStamp`, and the worker sends it to the failure transport instead of a
+   * handler. A whole number >= 1. The `delivery_limit` DSN option.
+   * @defaultValue 5 (DEFAULT_DELIVERY_LIMIT, the same for every transport)
+   */
+  readonly deliveryLimit?: number;
 }
 
 /** One stored message: exactly one of `envelope` (plain mode) or `encoded` (serialize mode) is set. */
@@ -51,6 +64,11 @@ interface StoredMessage {
    * instant, so concurrent consumers never share one; from it on, get() delivers it again.
    */
   claimedUntil: number | undefined;
+  /**
+   * How often get() handed the message out (1 after the first claim); release() takes one back,
+   * since a stopping worker never started it.
+   */
+  deliveries: number;
 }
 
 /**
@@ -79,6 +97,8 @@ export class InMemoryTransport
 {
   /** Milliseconds a claim lasts without an ack, reject or keepalive; the worker's keepalive timer reads it. */
   readonly redeliveryTimeout: number;
+  /** Deliveries allowed without an ack or reject; the one after is marked for the failure transport. */
+  readonly deliveryLimit: number;
   readonly #clock: Clock;
   readonly #serializer: Serializer | undefined;
   /** Stored messages by id; Map iteration order is insertion order, which is id order. */
@@ -100,6 +120,13 @@ export class InMemoryTransport
       );
     }
     this.redeliveryTimeout = timeout;
+    this.deliveryLimit = parseWholeNumberOption(
+      options.deliveryLimit === undefined ? DEFAULT_DELIVERY_LIMIT : options.deliveryLimit,
+      "deliveryLimit",
+      "InMemoryTransport",
+      1,
+      Number.MAX_SAFE_INTEGER,
+    );
     this.#clock = options.clock ?? systemClock;
     this.#serializer = options.serialize ? (options.serializer ?? new JsonSerializer()) : undefined;
   }
@@ -125,7 +152,8 @@ export class InMemoryTransport
   /**
    * Claims and returns the messages that are available: due, and not claimed or with an expired
    * claim. Earliest due first (then in send order), so a redelivered message comes before newer ones.
-   * Each claim lasts `redeliveryTimeout` milliseconds from now.
+   * Each claim lasts `redeliveryTimeout` milliseconds from now and counts a delivery; a message
+   * delivered more than `deliveryLimit` times comes back with a `DeliveryLimitExceededStamp`.
    * @param limit claim at most this many (the others stay available). @defaultValue every due message
    */
   async get(limit: number = Number.POSITIVE_INFINITY): Promise<readonly Envelope[]> {
@@ -139,8 +167,13 @@ export class InMemoryTransport
       .filter((message) => isAvailable(message, now))
       .sort((a, b) => a.availableAt - b.availableAt || a.id - b.id)
       .slice(0, limit);
-    for (const message of due) message.claimedUntil = now + this.redeliveryTimeout;
-    return due.map((message) => this.#receive(message));
+    for (const message of due) {
+      message.claimedUntil = now + this.redeliveryTimeout;
+      message.deliveries++;
+    }
+    return due.map((message) =>
+      markDeliveryLimit(this.#receive(message), message.deliveries, this.deliveryLimit),
+    );
   }
 
   /**
@@ -181,12 +214,15 @@ export class InMemoryTransport
 
   /**
    * Makes claimed messages available again at once, as a worker does with the ones it fetched but
-   * did not start before stopping. A message no longer stored (acked in the meantime) is left alone.
+   * did not start before stopping; the delivery is not counted. A message no longer stored (acked
+   * in the meantime) or not claimed (released already) is left alone.
    */
   async release(envelopes: readonly Envelope[]): Promise<void> {
     for (const envelope of envelopes) {
       const message = this.#queue.get(this.#idOf(envelope, "release"));
-      if (message) message.claimedUntil = undefined;
+      if (message?.claimedUntil === undefined) continue;
+      message.claimedUntil = undefined;
+      message.deliveries = Math.max(0, message.deliveries - 1);
     }
   }
 
@@ -263,6 +299,7 @@ export class InMemoryTransport
       availableAt: this.#clock.now(),
       encoded: { body: encoded.body, headers: { ...encoded.headers } },
       claimedUntil: undefined,
+      deliveries: 0,
     };
     // Not added to the sent list: this message was never sent through this transport.
     this.#queue.set(message.id, message);
@@ -277,8 +314,8 @@ export class InMemoryTransport
     const delay = envelope.last(DelayStamp)?.delay ?? 0;
     const availableAt = this.#clock.now() + delay;
     const stored: StoredMessage = this.#serializer
-      ? { id, availableAt, encoded: this.#serializer.encode(sent), claimedUntil: undefined }
-      : { id, availableAt, envelope: sent, claimedUntil: undefined };
+      ? { id, availableAt, encoded: this.#serializer.encode(sent), claimedUntil: undefined, deliveries: 0 }
+      : { id, availableAt, envelope: sent, claimedUntil: undefined, deliveries: 0 };
     return [stored, sent];
   }
 

@@ -9,31 +9,34 @@ import { InMemoryTransport } from "../src/index.js";
 // runs it.
 
 // The default redelivery timeout (30 s), which the fake clock skips through.
-describeTransportConformance("in-memory", async () => {
+describeTransportConformance("in-memory", async ({ deliveryLimit }) => {
   const clock = new FakeClock();
-  const transport = new InMemoryTransport({ clock });
+  const transport = new InMemoryTransport({ clock, deliveryLimit });
   return {
     transport,
     clock,
     redeliveryTimeout: transport.redeliveryTimeout,
+    deliveryLimit: transport.deliveryLimit,
     redeliverAfter: (ms) => clock.advance(ms),
   };
 });
 
 // Through core's real serializer, so the suite also checks that its messages and stamps survive the
 // wire, a redelivered message included; with a timeout of its own, as the DSN option would set it.
-describeTransportConformance("in-memory, serialize: true", async () => {
+describeTransportConformance("in-memory, serialize: true", async ({ deliveryLimit }) => {
   const clock = new FakeClock();
   const transport = new InMemoryTransport({
     serialize: true,
     serializer: new JsonSerializer(),
     clock,
     redeliveryTimeout: 45_000,
+    deliveryLimit,
   });
   return {
     transport,
     clock,
     redeliveryTimeout: transport.redeliveryTimeout,
+    deliveryLimit: transport.deliveryLimit,
     redeliverAfter: (ms) => clock.advance(ms),
     injectRaw: async (body, headers) => {
       transport.injectEncoded({ body, headers });
@@ -46,11 +49,12 @@ describeTransportConformance("in-memory, serialize: true", async () => {
 // test included, hundreds of milliseconds before an unacked claim could expire under it.
 describeTransportConformance(
   "in-memory, system clock",
-  async () => {
-    const transport = new InMemoryTransport({ redeliveryTimeout: 500 });
+  async ({ deliveryLimit }) => {
+    const transport = new InMemoryTransport({ redeliveryTimeout: 500, deliveryLimit });
     return {
       transport,
       redeliveryTimeout: transport.redeliveryTimeout,
+      deliveryLimit: transport.deliveryLimit,
       redeliverAfter: (ms) => systemClock.sleep(ms),
     };
   },

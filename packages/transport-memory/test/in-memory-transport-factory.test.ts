@@ -1,5 +1,6 @@
 import {
   DelayStamp,
+  DeliveryLimitExceededStamp,
   Envelope,
   InvalidArgumentError,
   type MessageBus,
@@ -70,7 +71,7 @@ describe("InMemoryTransportFactory", () => {
 
   it("rejects an unknown option, from the DSN or the options, listing the allowed ones", () => {
     expect(() => factory.createTransport("in-memory://?serialise=true", {}, context)).toThrow(
-      /Unknown option "serialise" for transport "async" \(in-memory:\/\/\); allowed: serialize, redeliver_timeout, auto_setup/,
+      /Unknown option "serialise" for transport "async" \(in-memory:\/\/\); allowed: serialize, redeliver_timeout, delivery_limit, auto_setup/,
     );
     expect(() => factory.createTransport("in-memory://", { queue_name: "x" }, context)).toThrow(
       expect.objectContaining({
@@ -108,6 +109,48 @@ describe("InMemoryTransportFactory", () => {
     ["in-memory://?redeliver_timeout=1&serialize=true", { redeliver_timeout: 5 }, 1_000],
   ])("reads redeliver_timeout from %s with options %j as %s ms (the DSN wins)", (dsn, options, expected) => {
     expect(factory.createTransport(dsn, options, context).redeliveryTimeout).toBe(expected);
+  });
+
+  it.each([
+    ["in-memory://", {}, 5],
+    ["in-memory://?delivery_limit=1", {}, 1],
+    ["in-memory://", { delivery_limit: 12 }, 12],
+    ["in-memory://", { delivery_limit: "3" }, 3],
+    ["in-memory://?delivery_limit=2", { delivery_limit: 9 }, 2],
+  ])("reads delivery_limit from %s with options %j as %s (the DSN wins)", (dsn, options, expected) => {
+    expect(factory.createTransport(dsn, options, context).deliveryLimit).toBe(expected);
+  });
+
+  it.each([
+    ["in-memory://?delivery_limit=0", {}, '"0"'],
+    ["in-memory://?delivery_limit=-1", {}, '"-1"'],
+    ["in-memory://?delivery_limit=2.5", {}, '"2.5"'],
+    ["in-memory://?delivery_limit=many", {}, '"many"'],
+    ["in-memory://", { delivery_limit: 0 }, "0"],
+    ["in-memory://", { delivery_limit: null }, "null"],
+  ])("rejects delivery_limit in %s / %j, naming the value %s", (dsn, options, shown) => {
+    expect(() => factory.createTransport(dsn, options, context)).toThrow(
+      expect.objectContaining({
+        code: "INVALID_TRANSPORT_OPTION",
+        message: expect.stringContaining(
+          `Invalid value ${shown} for option "delivery_limit" of transport "async" (in-memory://): expected a whole number from 1 to`,
+        ),
+      }),
+    );
+  });
+
+  it("builds a transport that marks a message delivered more than the DSN's delivery_limit", async () => {
+    const transport = factory.createTransport(
+      "in-memory://?delivery_limit=1&redeliver_timeout=1",
+      {},
+      context,
+    );
+    await transport.send(Envelope.wrap(new SendEmail("a")));
+    const [first] = await transport.get();
+    expect(first!.has(DeliveryLimitExceededStamp)).toBe(false);
+    await clock.advance(1_000);
+    const [second] = await transport.get();
+    expect(second!.last(DeliveryLimitExceededStamp)).toEqual(new DeliveryLimitExceededStamp(2, 1));
   });
 
   it("builds a transport whose claims expire after the DSN's redeliver_timeout on the context's clock", async () => {

@@ -11,6 +11,7 @@ import {
   UndecodableMessage,
 } from "@messenger-ts/core";
 import { FakeClock } from "@messenger-ts/core/testing";
+import { DEFAULT_DELIVERY_LIMIT } from "@messenger-ts/core/transport";
 import { beforeEach, describe, expect, it } from "vitest";
 import { InMemoryTransport } from "../src/index.js";
 import { OrderPlaced, SendEmail } from "./support/messages.js";
@@ -334,6 +335,18 @@ describe("InMemoryTransport redelivery", () => {
       expect(build).toThrow(`redeliveryTimeout must be a whole number of milliseconds > 0, got ${shown}.`);
     },
   );
+
+  it("allows DEFAULT_DELIVERY_LIMIT deliveries by default", () => {
+    expect(new InMemoryTransport().deliveryLimit).toBe(DEFAULT_DELIVERY_LIMIT);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, null])("refuses a deliveryLimit of %s, naming the value", (limit) => {
+    const build = () => new InMemoryTransport({ deliveryLimit: limit as number });
+    expect(build).toThrow(InvalidArgumentError);
+    expect(build).toThrow(
+      `Invalid value ${String(limit)} for option "deliveryLimit" of InMemoryTransport: expected a whole number from 1 to`,
+    );
+  });
 });
 
 describe("InMemoryTransport with serialize: true", () => {

@@ -8,7 +8,7 @@
  */
 
 /** The version this release creates; setup() brings an older table up to it, step by step. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Meta rows: the schema version, and the `messenger:stop-workers` signal. */
 export const META_SCHEMA_VERSION = "schema_version";
@@ -42,14 +42,16 @@ export function metaTableSql(names: SchemaNames): string {
 }
 
 /**
- * `MIGRATIONS[n]` takes a table from version n to n + 1. Each step must be idempotent on its own
- * (IF NOT EXISTS), since a table created by hand or by an interrupted setup may be half there.
+ * `MIGRATIONS[n]` takes a table from version n to n + 1, given the table's columns as they are
+ * before the step. Each step must be idempotent on its own (IF NOT EXISTS, or a look at the
+ * columns), since a table created by hand or by an interrupted setup may be half there.
  */
-export const MIGRATIONS: readonly ((names: SchemaNames) => readonly string[])[] = [
-  (names) => [
-    // AUTOINCREMENT: ids are never reused after a delete, so a stale envelope's id can never
-    // acknowledge a newer message. Times are integer epoch milliseconds: delays keep milliseconds.
-    `CREATE TABLE IF NOT EXISTS ${names.table} (
+export const MIGRATIONS: readonly ((names: SchemaNames, columns: readonly string[]) => readonly string[])[] =
+  [
+    (names) => [
+      // AUTOINCREMENT: ids are never reused after a delete, so a stale envelope's id can never
+      // acknowledge a newer message. Times are integer epoch milliseconds: delays keep milliseconds.
+      `CREATE TABLE IF NOT EXISTS ${names.table} (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       body TEXT NOT NULL,
       headers TEXT NOT NULL,
@@ -58,14 +60,24 @@ export const MIGRATIONS: readonly ((names: SchemaNames) => readonly string[])[] 
       available_at INTEGER NOT NULL,
       delivered_at INTEGER
     )`,
-    // The claim, the count and the idle poll all read (queue, due time, claim state) in due-time
-    // order: with delivered_at in the index they never touch a table row to pick their candidates.
-    `CREATE INDEX IF NOT EXISTS ${names.queueIndex}
+      // The claim, the count and the idle poll all read (queue, due time, claim state) in due-time
+      // order: with delivered_at in the index they never touch a table row to pick their candidates.
+      `CREATE INDEX IF NOT EXISTS ${names.queueIndex}
       ON ${names.table} (queue_name, available_at, delivered_at)`,
-  ],
-];
+    ],
+    // Version 2: how often the message was claimed without an ack (release() takes one back), so a
+    // message whose handler kills its worker reaches the failure transport after `delivery_limit`.
+    // Stored rows start at 0: what they went through before the upgrade was not counted.
+    (names, columns) =>
+      columns.includes("delivery_count")
+        ? []
+        : [`ALTER TABLE ${names.table} ADD COLUMN delivery_count INTEGER NOT NULL DEFAULT 0`],
+  ];
 
-/** The columns the transport reads and writes: a table without them was not created here. */
+/**
+ * The columns of a version 1 table: a table without them was not created here. The columns later
+ * versions add are not required; setup() adds them.
+ */
 export const REQUIRED_COLUMNS: readonly string[] = [
   "id",
   "body",

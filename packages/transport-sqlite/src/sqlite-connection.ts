@@ -41,6 +41,11 @@ export interface MessageRow {
   readonly available_at: unknown;
 }
 
+/** A row as a claim returns it: with the number of this delivery (1 for the first). */
+export interface ClaimedRow extends MessageRow {
+  readonly delivery_count: number;
+}
+
 export interface NewMessage {
   readonly body: string;
   readonly headers: string;
@@ -155,9 +160,15 @@ export class SqliteConnection {
   /**
    * Claims up to `limit` due messages of the queues, oldest due first: a read without the lock
    * first (an idle queue costs no write lock), then the pick and the claim in one IMMEDIATE
-   * transaction, so two processes never claim the same row.
+   * transaction, so two processes never claim the same row. The claim counts a delivery in the
+   * same UPDATE, so no delivery goes uncounted whatever happens to the process after it.
    */
-  async claim(queues: readonly string[], now: number, expiredBefore: number, limit: number) {
+  async claim(
+    queues: readonly string[],
+    now: number,
+    expiredBefore: number,
+    limit: number,
+  ): Promise<ClaimedRow[]> {
     const candidates = `SELECT id, available_at FROM ${this.#names.table}
       WHERE queue_name = ? AND available_at <= ? AND ${NOT_CLAIMED}
       ORDER BY available_at, id LIMIT ?`;
@@ -195,9 +206,10 @@ export class SqliteConnection {
             if (picked.length > limit) picked = picked.sort(byDue).slice(0, limit);
             const rows = prepared(
               db,
-              `UPDATE ${this.#names.table} SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))
-               RETURNING id, body, headers, queue_name, available_at`,
-            ).all(now, JSON.stringify(picked.map((row) => row.id))) as unknown as MessageRow[];
+              `UPDATE ${this.#names.table} SET delivered_at = ?, delivery_count = delivery_count + 1
+               WHERE id IN (SELECT value FROM json_each(?))
+               RETURNING id, body, headers, queue_name, available_at, delivery_count`,
+            ).all(now, JSON.stringify(picked.map((row) => row.id))) as unknown as ClaimedRow[];
             // RETURNING gives no order guarantee.
             return rows.sort(byDue);
           },
@@ -227,12 +239,16 @@ export class SqliteConnection {
     });
   }
 
-  /** Hands claimed messages back: claimable again at once. */
+  /**
+   * Hands claimed messages back: claimable again at once, and the delivery not counted (the
+   * worker never started them). A message not claimed any more is left alone, so a second
+   * release takes nothing back.
+   */
   release(ids: readonly number[]): Promise<void> {
     return this.#run("release claimed messages", (db) => {
       prepared(
         db,
-        `UPDATE ${this.#names.table} SET delivered_at = NULL
+        `UPDATE ${this.#names.table} SET delivered_at = NULL, delivery_count = MAX(delivery_count - 1, 0)
          WHERE id IN (SELECT value FROM json_each(?)) AND delivered_at IS NOT NULL`,
       ).run(JSON.stringify(ids));
     });
@@ -357,11 +373,13 @@ export class SqliteConnection {
   #migrate(db: SqliteDatabase): void {
     const names = this.#names;
     db.exec(metaTableSql(names));
-    const columns = (
-      db.prepare("SELECT name FROM pragma_table_info(?)").all(names.plainTable) as unknown as {
-        name: string;
-      }[]
-    ).map((c) => c.name);
+    const columnsOf = () =>
+      (
+        db.prepare("SELECT name FROM pragma_table_info(?)").all(names.plainTable) as unknown as {
+          name: string;
+        }[]
+      ).map((c) => c.name);
+    const columns = columnsOf();
     const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
     if (columns.length > 0 && missing.length > 0) {
       throw new TransportError(
@@ -381,7 +399,7 @@ export class SqliteConnection {
       );
     }
     for (let step = version; step < SCHEMA_VERSION; step++) {
-      for (const sql of MIGRATIONS[step]!(names)) db.exec(sql);
+      for (const sql of MIGRATIONS[step]!(names, columnsOf())) db.exec(sql);
     }
     if (row?.value !== SCHEMA_VERSION) {
       db.prepare(

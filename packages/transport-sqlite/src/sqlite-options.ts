@@ -1,5 +1,6 @@
 import type { Clock, Logger, Serializer } from "@messenger-ts/core";
 import {
+  DEFAULT_DELIVERY_LIMIT,
   DEFAULT_QUEUE_NAME,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
@@ -9,6 +10,7 @@ import {
   parseQueueNameOption,
   parseSecondsOptionAsMs,
   parseSqlIdentifierOption,
+  parseWholeNumberOption,
   resolveTransportOptions,
 } from "@messenger-ts/core/transport";
 import { SQLITE_DRIVERS, type SqliteDatabase, type SqliteDriverChoice } from "./open-sqlite-database.js";
@@ -23,6 +25,7 @@ export const SQLITE_OPTION_DEFAULTS = {
   table_name: DEFAULT_TABLE_NAME as string,
   queue_name: DEFAULT_QUEUE_NAME as string,
   redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
+  delivery_limit: DEFAULT_DELIVERY_LIMIT as number | string,
   auto_setup: true as boolean | string,
   driver: "auto" as string,
 };
@@ -56,6 +59,13 @@ export interface SqliteTransportOptions {
    * `redeliver_timeout` is in seconds). @defaultValue 30000 (DEFAULT_REDELIVERY_TIMEOUT_MS)
    */
   readonly redeliveryTimeout?: number;
+  /**
+   * Deliveries a message may have without an ack or reject (a worker that died or hung in its
+   * handler): the next one comes back with a `DeliveryLimitExceededStamp`, and the worker sends it
+   * to the failure transport instead of a handler. A whole number >= 1; the DSN's `delivery_limit`.
+   * @defaultValue 5 (DEFAULT_DELIVERY_LIMIT)
+   */
+  readonly deliveryLimit?: number;
   /** Create (or migrate) the table on first use. @defaultValue true */
   readonly autoSetup?: boolean;
   /** @defaultValue a JsonSerializer */
@@ -74,6 +84,7 @@ export interface ResolvedSqliteOptions {
   readonly queueName: string;
   /** Milliseconds. */
   readonly redeliveryTimeout: number;
+  readonly deliveryLimit: number;
   readonly autoSetup: boolean;
 }
 
@@ -83,6 +94,10 @@ const RESERVED_TABLE_PREFIX = "sqlite_";
 
 function tableName(value: unknown, label: string, option: string): string {
   return parseSqlIdentifierOption(value, option, label, MAX_TABLE_NAME_LENGTH, RESERVED_TABLE_PREFIX);
+}
+
+function deliveryLimit(value: unknown, label: string, option: string): number {
+  return parseWholeNumberOption(value, option, label, 1, Number.MAX_SAFE_INTEGER);
 }
 
 function driverOption(value: unknown, label: string, option: string): SqliteDriverChoice {
@@ -104,6 +119,7 @@ export function resolveSqliteOptions(
     tableName: tableName(resolved.table_name, label, "table_name"),
     queueName: parseQueueNameOption(resolved.queue_name, "queue_name", label),
     redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
+    deliveryLimit: deliveryLimit(resolved.delivery_limit, label, "delivery_limit"),
     autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
     driver: driverOption(resolved.driver, label, "driver"),
   };
@@ -122,6 +138,7 @@ export function normalizeSqliteTransportOptions(
       "redeliveryTimeout",
       label,
     ),
+    deliveryLimit: deliveryLimit(options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT, label, "deliveryLimit"),
     autoSetup: parseBooleanOption(options.autoSetup ?? true, "autoSetup", label),
     driver: driverOption(options.driver ?? "auto", label, "driver"),
   };

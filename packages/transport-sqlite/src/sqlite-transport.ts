@@ -24,13 +24,14 @@ import {
 } from "@messenger-ts/core";
 import {
   ClaimSizer,
+  markDeliveryLimit,
   PerTickBatcher,
   parseQueueNameOption,
   type RestartSignalStore,
 } from "@messenger-ts/core/transport";
 import { decodeRow } from "./decode-row.js";
 import { adaptSqliteDatabase, isSqliteDatabase, type SqliteDatabase } from "./open-sqlite-database.js";
-import { type MessageRow, SqliteConnection } from "./sqlite-connection.js";
+import { type ClaimedRow, SqliteConnection } from "./sqlite-connection.js";
 import type { SqliteDriverConnection } from "./sqlite-driver.js";
 import { isBusyError, isSameDatabase } from "./sqlite-handle.js";
 import { SqliteMessageWaiter } from "./sqlite-message-waiter.js";
@@ -54,7 +55,9 @@ const CLAIM_BUDGET_MS = 1_000;
  *
  * Beyond Symfony: delays keep milliseconds; get() claims a small batch; acknowledgements made in
  * the same tick share one DELETE; keepalive also refreshes the messages of a claimed batch that
- * still wait their turn; an idle worker is woken by sends instead of sleeping its full interval.
+ * still wait their turn; an idle worker is woken by sends instead of sleeping its full interval;
+ * each claim counts a delivery in the row (`delivery_count`), and a message delivered more than
+ * `deliveryLimit` times comes back with a DeliveryLimitExceededStamp.
  */
 export class SqliteTransport
   implements
@@ -77,6 +80,8 @@ export class SqliteTransport
   readonly queueName: string;
   /** Milliseconds; the worker sends keepalives at a third of it. */
   readonly redeliveryTimeout: number;
+  /** Deliveries allowed without an ack or reject; the one after is marked for the failure transport. */
+  readonly deliveryLimit: number;
   /** Whether the table is created (or migrated) on first use: the `autoSetup` / `auto_setup` option. */
   readonly autoSetup: boolean;
   readonly #connection: SqliteConnection;
@@ -117,6 +122,7 @@ export class SqliteTransport
     this.tableName = resolved.tableName;
     this.queueName = resolved.queueName;
     this.redeliveryTimeout = resolved.redeliveryTimeout;
+    this.deliveryLimit = resolved.deliveryLimit;
     this.autoSetup = resolved.autoSetup;
     this.#claimSizer = new ClaimSizer(this.redeliveryTimeout, MAX_CLAIM, { maxBudgetMs: CLAIM_BUDGET_MS });
     this.#serializer = options.serializer ?? new JsonSerializer();
@@ -195,7 +201,10 @@ export class SqliteTransport
     await this.#finish(envelope, "reject");
   }
 
-  /** Hands claimed messages back, claimable again at once: a worker stopping before it started them. */
+  /**
+   * Hands claimed messages back, claimable again at once and without counting the delivery: a
+   * worker stopping before it started them.
+   */
   async release(envelopes: readonly Envelope[]): Promise<void> {
     const ids = envelopes.map((envelope) => this.#rowIdOf(envelope, "release"));
     if (ids.length === 0) return;
@@ -327,7 +336,7 @@ export class SqliteTransport
       return [];
     }
     const now = this.#clock.now();
-    let rows: MessageRow[];
+    let rows: ClaimedRow[];
     try {
       rows = await this.#connection.claim(queues, now, now - this.redeliveryTimeout, this.#claimSizer.next());
     } catch (error) {
@@ -339,7 +348,7 @@ export class SqliteTransport
     if (rows.length > 0) this.#waiter.reset();
     return rows.map((row) => {
       this.#handedOut.add(row.id);
-      return decodeRow(this.#serializer, row);
+      return markDeliveryLimit(decodeRow(this.#serializer, row), row.delivery_count, this.deliveryLimit);
     });
   }
 

@@ -10,13 +10,14 @@ const temp = useTempDir();
 let tables = 0;
 
 /** Each test gets its own table in one real file (WAL), and drops it afterwards. */
-async function fresh(driver: SqliteDriverName, clock?: FakeClock) {
+async function fresh(driver: SqliteDriverName, clock?: FakeClock, deliveryLimit?: number) {
   const transport = new SqliteTransport({
     path: temp(`conformance-${driver.replace(":", "-")}.sqlite`),
     driver,
     tableName: `conformance_${++tables}`,
     serializer: new JsonSerializer(),
     clock,
+    deliveryLimit,
   });
   await transport.setup();
   // A driver that is asked for and not used would make this run the other driver's suite again.
@@ -26,6 +27,7 @@ async function fresh(driver: SqliteDriverName, clock?: FakeClock) {
   return {
     transport,
     redeliveryTimeout: transport.redeliveryTimeout,
+    deliveryLimit: transport.deliveryLimit,
     injectRaw: async (body: string, headers: Readonly<Record<string, string>>) => {
       const now = clock?.now() ?? Date.now();
       db.prepare(
@@ -42,16 +44,20 @@ async function fresh(driver: SqliteDriverName, clock?: FakeClock) {
 for (const driver of DRIVERS) {
   describe(driver, () => {
     // Time as the transport sees it comes from a fake clock: delays and redelivery to the millisecond.
-    describeTransportConformance("sqlite, fake clock", async () => {
+    describeTransportConformance("sqlite, fake clock", async ({ deliveryLimit }) => {
       const clock = new FakeClock();
-      return { ...(await fresh(driver, clock)), clock, redeliverAfter: (ms: number) => clock.advance(ms) };
+      return {
+        ...(await fresh(driver, clock, deliveryLimit)),
+        clock,
+        redeliverAfter: (ms: number) => clock.advance(ms),
+      };
     });
 
     // The system clock, as in production; time passes for claims by moving delivered_at back in SQL.
     describeTransportConformance(
       "sqlite, system clock",
-      async () => {
-        const setup = await fresh(driver);
+      async ({ deliveryLimit }) => {
+        const setup = await fresh(driver, undefined, deliveryLimit);
         const db = raw(setup.transport.database);
         const table = setup.transport.tableName;
         return {

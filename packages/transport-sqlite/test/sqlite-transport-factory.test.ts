@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { createMessenger, InvalidArgumentError } from "@messenger-ts/core";
+import { DEFAULT_DELIVERY_LIMIT } from "@messenger-ts/core/transport";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseSqliteDsn, SqliteTransport, SqliteTransportFactory } from "../src/index.js";
 import { factoryContext } from "./support/factory-context.js";
@@ -84,6 +85,12 @@ describe("SqliteTransportFactory", () => {
     expect(dsnWins.name).toBe("async");
   });
 
+  it("reads delivery_limit: default DEFAULT_DELIVERY_LIMIT, then the options object, then the DSN", () => {
+    expect(build("sqlite://:memory:").deliveryLimit).toBe(DEFAULT_DELIVERY_LIMIT);
+    expect(build("sqlite://:memory:", { delivery_limit: 9 }).deliveryLimit).toBe(9);
+    expect(build("sqlite://:memory:?delivery_limit=1", { delivery_limit: "9" }).deliveryLimit).toBe(1);
+  });
+
   it("honours auto_setup=false: nothing is created, and the error says so", async () => {
     const transport = build(`sqlite://${temp("no-setup.sqlite")}?auto_setup=false`);
     await expect(transport.getMessageCount()).rejects.toThrowError(/no such table: messenger_messages/);
@@ -91,7 +98,7 @@ describe("SqliteTransportFactory", () => {
   });
 
   it("rejects an unknown option from the DSN or the options object, listing the allowed ones", () => {
-    const allowed = /allowed: table_name, queue_name, redeliver_timeout, auto_setup/;
+    const allowed = /allowed: table_name, queue_name, redeliver_timeout, delivery_limit, auto_setup/;
     expect(() => build("sqlite://:memory:?queue=high")).toThrowError(allowed);
     expect(() => build("sqlite://:memory:", { use_notify: true })).toThrowError(
       /Unknown option "use_notify"/,
@@ -106,6 +113,10 @@ describe("SqliteTransportFactory", () => {
       [{ redeliver_timeout: "1e3" }, /Invalid value "1e3"/],
       [{ auto_setup: "yes" }, /Invalid value "yes" for option "auto_setup".*true or false/],
       [{ auto_setup: 1 }, /Invalid value 1 for option "auto_setup"/],
+      [{ delivery_limit: 0 }, /Invalid value 0 for option "delivery_limit".*whole number from 1 to/],
+      [{ delivery_limit: "2.5" }, /Invalid value "2.5" for option "delivery_limit"/],
+      [{ delivery_limit: "-1" }, /Invalid value "-1" for option "delivery_limit"/],
+      [{ delivery_limit: null }, /Invalid value null for option "delivery_limit"/],
     ];
     for (const [options, message] of cases) {
       expect(() => build("sqlite://:memory:", options), JSON.stringify(options)).toThrowError(message);

@@ -1,8 +1,10 @@
 import { existsSync, writeFileSync } from "node:fs";
 import {
   DelayStamp,
+  DeliveryLimitExceededStamp,
   Envelope,
   InvalidArgumentError,
+  JsonSerializer,
   LogicError,
   MessageDecodingFailedStamp,
   TransportError,
@@ -10,6 +12,7 @@ import {
   UndecodableMessage,
 } from "@messenger-ts/core";
 import { FakeClock } from "@messenger-ts/core/testing";
+import { DEFAULT_DELIVERY_LIMIT } from "@messenger-ts/core/transport";
 import { describe, expect, it } from "vitest";
 import { SqliteReceivedStamp, SqliteTransport } from "../src/index.js";
 import { AUTO_DRIVER, openDatabase, raw } from "./support/drivers.js";
@@ -148,6 +151,71 @@ describe("SqliteTransport: acknowledging and keepalive", () => {
   });
 });
 
+describe("SqliteTransport: delivery limit", () => {
+  it("allows DEFAULT_DELIVERY_LIMIT deliveries unless told otherwise, and refuses a limit below 1", () => {
+    expect(transportOn().deliveryLimit).toBe(DEFAULT_DELIVERY_LIMIT);
+    expect(transportOn({ deliveryLimit: 1 }).deliveryLimit).toBe(1);
+    for (const limit of [0, -1, 1.5, Number.NaN]) {
+      expect(() => transportOn({ deliveryLimit: limit }), String(limit)).toThrowError(
+        new RegExp(`Invalid value ${String(limit)} for option "deliveryLimit" .*whole number from 1 to`),
+      );
+    }
+  });
+
+  it("keeps the count in the file: a transport opened afresh (a restarted worker) goes on counting", async () => {
+    const clock = new FakeClock();
+    const first = transportOn({ clock, redeliveryTimeout: 10_000, deliveryLimit: 1 });
+    const [sent] = await first.sendMany(jobs(1));
+    const [claimed] = await first.get();
+    expect(claimed!.has(DeliveryLimitExceededStamp)).toBe(false);
+    // The worker dies with the message in its handler; listing it counts nothing.
+    await first.close();
+    const second = new SqliteTransport({
+      path: first.path!,
+      clock,
+      redeliveryTimeout: 10_000,
+      deliveryLimit: 1,
+    });
+    expect(numbers(await second.all())).toEqual([1]);
+    await second.find(sent!.last(TransportMessageIdStamp)!.id);
+    await clock.advance(10_001);
+    const [again] = await second.get();
+    expect(again!.last(TransportMessageIdStamp)?.id).toBe(sent!.last(TransportMessageIdStamp)?.id);
+    expect(again!.last(DeliveryLimitExceededStamp)).toEqual(new DeliveryLimitExceededStamp(2, 1));
+    expect(raw(second.database).prepare("SELECT delivery_count FROM messenger_messages").all()).toEqual([
+      { delivery_count: 2 },
+    ]);
+    // Never stored: the stamp is not in the row's headers.
+    expect(
+      String(
+        (raw(second.database).prepare("SELECT headers FROM messenger_messages").get() as { headers: string })
+          .headers,
+      ),
+    ).not.toContain("DeliveryLimit");
+    await second.close();
+  });
+
+  it("counts one delivery per claim even for messages claimed together, and a second release takes nothing back", async () => {
+    const clock = new FakeClock();
+    const transport = transportOn({ clock, redeliveryTimeout: 10_000 });
+    await transport.sendMany(jobs(1, 2));
+    // Two quick acks make the next claim a batch; send two more for it.
+    for (const envelope of [...(await transport.get()), ...(await transport.get())])
+      await transport.ack(envelope);
+    await transport.sendMany(jobs(3, 4));
+    const batch = await transport.get();
+    expect(numbers(batch).sort()).toEqual([3, 4]);
+    await transport.release(batch);
+    await transport.release(batch);
+    const counts = () =>
+      raw(transport.database).prepare("SELECT delivery_count FROM messenger_messages ORDER BY id").all();
+    expect(counts()).toEqual([{ delivery_count: 0 }, { delivery_count: 0 }]);
+    await transport.get();
+    expect(counts()).toEqual([{ delivery_count: 1 }, { delivery_count: 1 }]);
+    await transport.close();
+  });
+});
+
 describe("SqliteTransport: listing and decoding", () => {
   it("lists every stored message of its queue in send order, delayed and claimed ones too", async () => {
     const transport = transportOn();
@@ -242,11 +310,70 @@ describe("SqliteTransport: setup and errors", () => {
     const db = raw(transport.database);
     expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     expect(db.prepare("SELECT name, value FROM messenger_messages_meta").all()).toEqual([
-      { name: "schema_version", value: 1 },
+      { name: "schema_version", value: 2 },
     ]);
     db.exec("DROP TABLE messenger_messages");
     await transport.send(jobs(1)[0]!);
     expect(await transport.getMessageCount()).toBe(1);
+    await transport.close();
+  });
+
+  it("migrates a version 1 table in setup(): its rows and claims stay, their deliveries count from 0", async () => {
+    const clock = new FakeClock();
+    const path = temp("version-1.sqlite");
+    const db = raw(openDatabase(path));
+    // The schema as version 1 created it, kept here verbatim: the migration must take this one up.
+    db.exec(`CREATE TABLE messenger_messages_meta (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE messenger_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, headers TEXT NOT NULL,
+        queue_name TEXT NOT NULL, created_at INTEGER NOT NULL, available_at INTEGER NOT NULL, delivered_at INTEGER);
+      CREATE INDEX messenger_messages_queue_available_idx ON messenger_messages (queue_name, available_at, delivered_at);
+      INSERT INTO messenger_messages_meta (name, value) VALUES ('schema_version', 1);`);
+    const insert = db.prepare(
+      "INSERT INTO messenger_messages (body, headers, queue_name, created_at, available_at, delivered_at) VALUES (?, ?, 'default', ?, ?, ?)",
+    );
+    const serializer = new JsonSerializer();
+    const now = clock.now();
+    for (const [n, deliveredAt] of [
+      [1, null],
+      [2, now],
+    ] as const) {
+      const encoded = serializer.encode(Envelope.wrap(new Job(n)));
+      insert.run(encoded.body, JSON.stringify(encoded.headers), now, now, deliveredAt);
+    }
+    db.close();
+
+    const transport = new SqliteTransport({ path, clock, redeliveryTimeout: 10_000, deliveryLimit: 1 });
+    await transport.setup();
+    const handle = raw(transport.database);
+    expect(
+      handle.prepare("SELECT value FROM messenger_messages_meta WHERE name = 'schema_version'").get(),
+    ).toEqual({
+      value: 2,
+    });
+    expect(
+      handle.prepare("SELECT id, delivered_at, delivery_count FROM messenger_messages ORDER BY id").all(),
+    ).toEqual([
+      { id: 1, delivered_at: null, delivery_count: 0 },
+      { id: 2, delivered_at: now, delivery_count: 0 },
+    ]);
+    // The unclaimed row comes first; the one claimed before the upgrade stays claimed until it expires.
+    const [first, ...none] = await transport.get();
+    expect(numbers([first!])).toEqual([1]);
+    expect(none).toEqual([]);
+    expect(first!.has(DeliveryLimitExceededStamp)).toBe(false);
+    await transport.ack(first!);
+    await clock.advance(10_001);
+    const [second] = await transport.get();
+    expect(numbers([second!])).toEqual([2]);
+    expect(second!.has(DeliveryLimitExceededStamp), "a delivery before the upgrade was not counted").toBe(
+      false,
+    );
+    // Setting up again finds version 2 and changes nothing.
+    await transport.setup();
+    expect(handle.prepare("SELECT delivery_count FROM messenger_messages").all()).toEqual([
+      { delivery_count: 1 },
+    ]);
     await transport.close();
   });
 
@@ -259,7 +386,7 @@ describe("SqliteTransport: setup and errors", () => {
     const newer = new SqliteTransport({ path: transport.path! });
     await expect(newer.send(jobs(1)[0]!)).rejects.toMatchObject({
       code: "SCHEMA_TOO_NEW",
-      message: expect.stringMatching(/schema version 99.*up to 1/),
+      message: expect.stringMatching(/schema version 99.*up to 2/),
     });
     raw(transport.database).exec("CREATE TABLE legacy (id INTEGER PRIMARY KEY, payload TEXT)");
     const foreign = new SqliteTransport({ path: transport.path!, tableName: "legacy" });
