@@ -8,6 +8,7 @@ import {
   KEEPALIVE,
   LIST,
   PRUNE_CONSUMERS,
+  RELEASE,
   REMOVE,
   RESERVE_TOKEN,
   type RedisScript,
@@ -28,6 +29,8 @@ import {
 export interface StreamEntry {
   readonly id: string;
   readonly message: string | undefined;
+  /** For an entry a consumer fetched: Redis's delivery count of it (1 when absent: a first read). */
+  readonly deliveries?: number;
 }
 
 /** A message to store: undelayed ones go to the stream, delayed ones to the sorted set under `id`. */
@@ -81,6 +84,18 @@ export interface RedisConnectionSettings {
 
 /** Most delayed messages one fetch moves into the stream; the rest move on the next fetch. */
 const PROMOTE_LIMIT = 1_000;
+
+/**
+ * The consumer that released entries are parked on until a fetch takes them over. Its parentheses
+ * cannot appear in a configured consumer name, so it never collides with a worker.
+ */
+export const RELEASED_CONSUMER = "(released)";
+
+/**
+ * The idle time a released entry gets: past any redelivery timeout, so that a sweep (XAUTOCLAIM)
+ * of any worker takes it too, not only the fetch that looks for released entries.
+ */
+const RELEASED_IDLE_MS = 366 * 86_400_000;
 
 /**
  * All Redis commands of the transport: the Lua scripts (one round trip per operation), the
@@ -175,15 +190,22 @@ export class RedisConnection {
       claimMinIdle,
       cursor,
       PROMOTE_LIMIT,
+      RELEASED_CONSUMER,
     ];
-    const [now, nextDueAt, nextCursor, claimed, fresh] = (await this.#run(
+    const [now, nextDueAt, nextCursor, claimed, deliveries, fresh] = (await this.#run(
       "receive messages",
       FETCH,
       this.#streamKeys(),
       args,
       client,
-    )) as [number, number, string, RawEntry[], RawEntry[]];
-    const entries = claimed.length === 0 ? fresh.map(toEntry) : [...claimed, ...fresh].map(toEntry);
+    )) as [number, number, string, RawEntry[], number[], RawEntry[]];
+    const entries =
+      claimed.length === 0
+        ? fresh.map(toEntry)
+        : [
+            ...claimed.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 })),
+            ...fresh.map(toEntry),
+          ];
     return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
   }
 
@@ -203,6 +225,27 @@ export class RedisConnection {
   async keepalive(ids: readonly string[]): Promise<number> {
     const args = [this.#settings.group, this.#settings.consumer, ...ids];
     return (await this.#run("keep messages alive", KEEPALIVE, [this.#keys.stream], args)) as number;
+  }
+
+  /** Hands entries this consumer owns back to the group at once (see RELEASE); returns how many. */
+  async release(ids: readonly string[]): Promise<number> {
+    const { group, consumer } = this.#settings;
+    const args = [group, consumer, RELEASED_CONSUMER, RELEASED_IDLE_MS, ...ids];
+    return (await this.#run(
+      "release messages",
+      RELEASE,
+      [this.#keys.stream, this.#keys.marker],
+      args,
+    )) as number;
+  }
+
+  /** Redis's delivery count of each of this consumer's pending entries from `firstId` to `lastId`. */
+  async deliveryCounts(firstId: string, lastId: string, count: number): Promise<Map<string, number>> {
+    const { group, consumer } = this.#settings;
+    const reply = (await this.#wrap("read delivery counts", () =>
+      this.client.xpending(this.#keys.stream, group, firstId, lastId, count, consumer),
+    )) as [string, string, number, number][];
+    return new Map(reply.map(([id, , , deliveries]) => [id, Number(deliveries)]));
   }
 
   async count(): Promise<MessageCounts> {

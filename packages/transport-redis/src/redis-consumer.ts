@@ -166,6 +166,22 @@ export class RedisConsumer {
     }
   }
 
+  /**
+   * Hands held entries back to the group at once, their delivery count taken back (see RELEASE);
+   * entries not held (acked, rejected, or never fetched here) are left alone.
+   */
+  async release(ids: readonly string[]): Promise<void> {
+    const mine = [...new Set(ids)].filter((id) => this.#held.has(id));
+    try {
+      for (let from = 0; from < mine.length; from += MAX_IDS_PER_CALL) {
+        await this.#connection.release(mine.slice(from, from + MAX_IDS_PER_CALL));
+      }
+    } finally {
+      // Released or not, the worker no longer has them: a failed release leaves them to the timeout.
+      for (const id of mine) this.#held.delete(id);
+    }
+  }
+
   /** Resets the idle time of a held entry; keepalives of one tick share one script call. */
   async keepalive(id: string): Promise<void> {
     await this.#keepalives.add(id);
@@ -179,10 +195,26 @@ export class RedisConsumer {
     return this.#waiter.wait(maxWaitMs, signal, sweepAt);
   }
 
-  /** Ends idle waits and finishes the acks and keepalives in flight. */
+  /**
+   * Ends idle waits, finishes the acks and keepalives in flight, and hands back the entries a
+   * fetch behind the last wait brought that no get() returned yet (the worker never saw them).
+   */
   async close(): Promise<void> {
     this.#waiter.close();
+    const behind = this.#behindWait;
+    this.#behindWait = undefined;
     await Promise.all([this.#acks.drain(), this.#keepalives.drain()]);
+    // A fetch still queued behind an unanswered wait never runs: close() drops its connection.
+    if (behind === undefined || !behind.answered) return;
+    await behind.settled;
+    const unseen = behind.entries ?? [];
+    if (unseen.length === 0) return;
+    await this.release(unseen.map((entry) => entry.id)).catch((error: unknown) => {
+      this.#settings.logger.warn(
+        { transport: this.#settings.transport, count: unseen.length, error },
+        "Could not hand back fetched messages; they are delivered again after the redelivery timeout",
+      );
+    });
   }
 
   async #flushAcks(items: readonly (readonly [string, boolean])[]): Promise<number> {
@@ -235,9 +267,15 @@ export class RedisConsumer {
       for (;;) {
         const entries = await this.#connection.readOwnPending(after, 100);
         if (entries.length === 0) break;
+        // Reading them again counted a delivery each (Redis does, atomically with the read).
+        const counts = await this.#connection.deliveryCounts(
+          entries[0]!.id,
+          entries[entries.length - 1]!.id,
+          entries.length,
+        );
         for (const entry of entries) {
           if (entry.message === undefined) gone.push(entry.id);
-          else if (!this.#held.has(entry.id)) found.push(entry);
+          else if (!this.#held.has(entry.id)) found.push({ ...entry, deliveries: counts.get(entry.id) ?? 1 });
         }
         after = entries[entries.length - 1]!.id;
       }

@@ -14,14 +14,17 @@ import {
   type MessageCountAware,
   type MessageWaiter,
   nullLogger,
+  type ReleasableReceiver,
   type Serializer,
   type SetupableTransport,
   type Transport,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
 import {
+  DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   decodeOrUndecodable,
+  markDeliveryLimit,
   parseBooleanOption,
   parseMillisecondsOption,
   parseWholeNumberOption,
@@ -76,6 +79,11 @@ export interface RedisTransportOptions {
   readonly redeliveryTimeout?: number;
   /** Milliseconds between sweeps for abandoned messages. @defaultValue 5000 */
   readonly claimInterval?: number;
+  /**
+   * Deliveries of a message without an acknowledgement (Redis's delivery count of the entry) after
+   * which the worker sends it to the failure transport instead of a handler. @defaultValue 5 (DEFAULT_DELIVERY_LIMIT)
+   */
+  readonly deliveryLimit?: number;
   /** The transport's name in errors and logs. @defaultValue "redis" */
   readonly name?: string;
   /** The server as errors may show it (no credentials). @defaultValue host:port/db */
@@ -101,6 +109,7 @@ export class RedisTransport
     MessageCountAware,
     ListableReceiver,
     KeepaliveReceiver,
+    ReleasableReceiver,
     MessageWaiter,
     RestartSignalStore,
     SharedRateLimiterFactory,
@@ -114,6 +123,8 @@ export class RedisTransport
   /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
   readonly redeliveryTimeout: number;
   readonly claimInterval: number;
+  /** Deliveries allowed per message: the `deliveryLimit` / `delivery_limit` option. */
+  readonly deliveryLimit: number;
   /** Whether the consumer group is created when missing: the `autoSetup` / `auto_setup` option. */
   readonly autoSetup: boolean;
   readonly #deleteAfterAck: boolean;
@@ -152,6 +163,13 @@ export class RedisTransport
       label,
       0,
       86_400_000,
+    );
+    this.deliveryLimit = parseWholeNumberOption(
+      options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
+      "deliveryLimit",
+      label,
+      1,
+      1_000_000,
     );
     this.#deleteAfterAck = parseBooleanOption(options.deleteAfterAck ?? true, "deleteAfterAck", label);
     this.#deleteAfterReject = parseBooleanOption(
@@ -219,6 +237,21 @@ export class RedisTransport
 
   reject(envelope: Envelope): Promise<void> {
     return this.#finish(envelope, "reject", this.#deleteAfterReject);
+  }
+
+  /**
+   * Hands envelopes get() returned and the worker never started back to the group at once, as if
+   * never delivered: their delivery count is taken back, and the next fetch of any worker (an idle
+   * one is woken) takes them, without waiting for the redelivery timeout. Envelopes already
+   * acknowledged or rejected, or taken over by another consumer, are left alone.
+   */
+  async release(envelopes: readonly Envelope[]): Promise<void> {
+    const ids: string[] = [];
+    for (const envelope of envelopes) {
+      const stamp = this.#stampOf(envelope, "release");
+      if (stamp.claimed) ids.push(stamp.id);
+    }
+    if (ids.length > 0) await this.#consumer.release(ids);
   }
 
   /**
@@ -313,9 +346,10 @@ export class RedisTransport
   }
 
   /**
-   * Ends idle waits, finishes pending acks and keepalives, then closes the blocking connection and
-   * gives the shared one back. Messages fetched and not finished stay pending in the group and
-   * come back after the redelivery timeout.
+   * Ends idle waits, finishes pending acks and keepalives, hands back messages fetched ahead that
+   * no get() returned yet, then closes the blocking connection and gives the shared one back.
+   * Messages returned by get() and not finished or released stay pending in the group and come
+   * back after the redelivery timeout.
    */
   async close(): Promise<void> {
     await this.#consumer.close();
@@ -339,10 +373,12 @@ export class RedisTransport
 
   /** An entry that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
   #decode(entry: StreamEntry, claimed: boolean, location: "stream" | "delayed"): Envelope {
-    return decodeOrUndecodable(this.#serializer, unwrap(entry.message)).with(
+    const envelope = decodeOrUndecodable(this.#serializer, unwrap(entry.message)).with(
       new TransportMessageIdStamp(entry.id),
       new RedisReceivedStamp(entry.id, this.stream, claimed, location),
     );
+    // Only a fetch counts a delivery; listing (all(), find()) never does.
+    return claimed ? markDeliveryLimit(envelope, entry.deliveries ?? 1, this.deliveryLimit) : envelope;
   }
 
   async #finish(envelope: Envelope, operation: "ack" | "reject", remove: boolean): Promise<void> {

@@ -1,0 +1,122 @@
+import { DeliveryLimitExceededStamp, Envelope } from "@messenger-ts/core";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { RedisReceivedStamp, type RedisTransport } from "../src/index.js";
+import {
+  adminClient,
+  ageClaims,
+  createTransport,
+  deleteKeys,
+  factoryContext,
+  Job,
+  prefixFor,
+  redisUp,
+} from "./support/redis.js";
+
+const prefix = prefixFor("delivery-count");
+const admin = adminClient();
+const open: RedisTransport[] = [];
+let streams = 0;
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
+afterAll(async () => {
+  if (redisUp) await deleteKeys(admin, prefix);
+  admin.disconnect();
+});
+
+/** `count` transports on a fresh stream, each its own consumer. */
+function transports(count: number, options: Record<string, string | number | boolean> = {}) {
+  const stream = `s${++streams}`;
+  return Array.from({ length: count }, (_, i) => {
+    const transport = createTransport(
+      stream,
+      { prefix, claim_interval: 0, ...options },
+      factoryContext(`t${i}`),
+    );
+    open.push(transport);
+    return transport;
+  });
+}
+
+const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
+const exceeded = (envelope: Envelope | undefined) => envelope?.last(DeliveryLimitExceededStamp);
+
+/** get() until `count` came back (the first fetch of a transport takes one entry). */
+async function receive(transport: RedisTransport, count: number): Promise<Envelope[]> {
+  const received: Envelope[] = [];
+  for (let empty = 0; received.length < count && empty < 5; ) {
+    const batch = await transport.get();
+    if (batch.length === 0) empty++;
+    received.push(...batch);
+  }
+  return received;
+}
+
+/** Redis's delivery count of every pending entry of the group, by id. */
+async function deliveryCounts(transport: RedisTransport): Promise<Map<string, number>> {
+  const pending = (await admin.xpending(transport.stream, transport.group, "-", "+", 100)) as [
+    string,
+    string,
+    number,
+    number,
+  ][];
+  return new Map(pending.map(([id, , , count]) => [id, count]));
+}
+
+describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
+  it("counts each delivery in Redis; the one past delivery_limit comes marked for the failure transport", async () => {
+    const [first, second] = transports(2, { delivery_limit: 2 });
+    expect(first!.deliveryLimit).toBe(2);
+    await first!.send(Envelope.wrap(new Job(1)));
+    const [delivered] = await first!.get();
+    expect(exceeded(delivered), "first delivery").toBeUndefined();
+    // The worker died: after the redelivery timeout the entry is taken over, a second delivery.
+    await ageClaims(admin, first!.stream, first!.group, first!.redeliveryTimeout + 1);
+    const [again] = await second!.get();
+    expect(numbers([again!])).toEqual([1]);
+    expect(exceeded(again), "second delivery, within the limit").toBeUndefined();
+    await ageClaims(admin, first!.stream, first!.group, first!.redeliveryTimeout + 1);
+    const [third] = await first!.get();
+    expect(exceeded(third)).toMatchObject({ deliveries: 3, limit: 2 });
+    expect([...(await deliveryCounts(first!)).values()]).toEqual([3]);
+    await first!.reject(third!);
+    expect(await first!.getMessageCount()).toBe(0);
+  });
+
+  it("a keepalive is no delivery, and listing never counts", async () => {
+    const [transport] = transports(1, { delivery_limit: 1 });
+    await transport!.send(Envelope.wrap(new Job(1)));
+    const [held] = await transport!.get();
+    for (let i = 0; i < 3; i++) await transport!.keepalive(held!);
+    expect(await transport!.all()).toHaveLength(1);
+    const found = await transport!.find(held!.last(RedisReceivedStamp)!.id);
+    expect(found && numbers([found])).toEqual([1]);
+    expect([...(await deliveryCounts(transport!)).values()]).toEqual([1]);
+    await transport!.ack(held!);
+  });
+
+  it("the default limit is 5; the delivery count survives a restart of the worker (a fixed consumer name)", async () => {
+    const stream = `s${++streams}`;
+    const before = createTransport(stream, { prefix, consumer: "fixed" }, factoryContext("before"));
+    open.push(before);
+    expect(before.deliveryLimit).toBe(5);
+    await before.send(Envelope.wrap(new Job(1)));
+    await receive(before, 1);
+    // Four more crashes: each restarted worker reads its own pending entry again.
+    for (let restart = 2; restart <= 6; restart++) {
+      const after = createTransport(stream, { prefix, consumer: "fixed" }, factoryContext("after"));
+      open.push(after);
+      const [envelope] = await after.get();
+      expect(numbers([envelope!])).toEqual([1]);
+      if (restart <= 5) expect(exceeded(envelope), `delivery ${restart}`).toBeUndefined();
+      else expect(exceeded(envelope)).toMatchObject({ deliveries: 6, limit: 5 });
+    }
+  });
+
+  it("rejects a delivery_limit that is not a whole number >= 1", () => {
+    expect(() => transports(1, { delivery_limit: 0 })).toThrow(/delivery_limit/);
+    expect(() => transports(1, { delivery_limit: "many" })).toThrow(/delivery_limit/);
+  });
+});
