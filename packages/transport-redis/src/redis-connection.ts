@@ -1,4 +1,10 @@
-import { type Logger, LogicError, MessengerError, TransportError } from "@messenger-ts/core";
+import {
+  type Logger,
+  LogicError,
+  MessengerError,
+  TransportAuthenticationError,
+  TransportError,
+} from "@messenger-ts/core";
 import type { RedisKeys } from "./redis-options.js";
 import {
   ACK,
@@ -18,11 +24,16 @@ import {
   acquireClient,
   COMMAND_TIMEOUT_MS,
   createBlockingClient,
+  isAuthenticationError,
   MAX_RETRIES_PER_REQUEST,
   PROCESS_CONNECTION_NAME,
   type RedisClient,
   type RedisClientConfig,
+  refusedCredentials,
   releaseClient,
+  reopen,
+  UnreachableError,
+  whenConnected,
 } from "./shared-client.js";
 
 /** One stream entry: its id and its `message` field (undefined when the entry has none). */
@@ -127,7 +138,9 @@ export class RedisConnection {
       this.#shared = acquireClient(this.#settings.config, this.#settings.logger);
       this.#shared.reconnected.add(this.#onReconnect);
     }
-    return this.#shared.client;
+    const client = this.#shared.client;
+    reopen(client);
+    return client;
   }
 
   /** Called after the command connection came back from a loss (replies in flight may be lost). */
@@ -140,6 +153,9 @@ export class RedisConnection {
     const args: (string | number)[] = [this.#settings.streamMaxEntries];
     for (const m of messages) args.push(m.delay, m.id, m.message);
     const operation = messages.length === 1 ? "send a message" : `send ${messages.length} messages`;
+    // While Redis is down a send fails within half a second, and nothing is queued that could go
+    // out later behind the caller's back (a message reported as failed is never stored).
+    await this.#wrap(operation, () => whenConnected(this.client));
     return (await this.#run(operation, SEND, this.#streamKeys(), args)) as string[];
   }
 
@@ -332,6 +348,31 @@ export class RedisConnection {
     }
   }
 
+  /**
+   * Whether the server persists what it holds: "none" when it has neither AOF (`appendonly yes`)
+   * nor RDB save points (`save ""`), "unknown" when it does not let CONFIG GET be used (managed
+   * Redis often forbids it; INFO persistence shows AOF, but not the save points, so it can only
+   * confirm persistence, never its absence).
+   */
+  async persistence(): Promise<"on" | "none" | "unknown"> {
+    const client = this.client;
+    try {
+      const [appendonly, save] = await Promise.all([
+        client.config("GET", "appendonly") as Promise<string[]>,
+        client.config("GET", "save") as Promise<string[]>,
+      ]);
+      if (appendonly.length < 2 || save.length < 2) return "unknown";
+      return appendonly[1] === "yes" || save[1]!.trim() !== "" ? "on" : "none";
+    } catch {
+      try {
+        const info = String(await client.info("persistence"));
+        return /^aof_enabled:1\b/m.test(info) ? "on" : "unknown";
+      } catch {
+        return "unknown";
+      }
+    }
+  }
+
   async requestRestart(at: number): Promise<void> {
     await this.#wrap("record the restart signal", () =>
       this.client.set(this.#keys.restart, String(Math.trunc(at))),
@@ -365,6 +406,7 @@ export class RedisConnection {
       this.#settings.logger,
       `${PROCESS_CONNECTION_NAME}:wait:${this.#keys.stream}`,
     );
+    reopen(this.#blocking);
     const seconds = (Math.max(1, Math.ceil(timeoutMs)) / 1000).toFixed(3);
     const reply = await this.#wrap("wait for messages", () =>
       this.#blocking!.bzpopmin(this.#keys.marker, seconds),
@@ -428,6 +470,16 @@ export class RedisConnection {
     const { label, target, group } = this.#settings;
     const where = `stream "${this.#keys.stream}" on ${target}`;
     const message = error instanceof Error ? error.message : String(error);
+    const refused = isAuthenticationError(error)
+      ? error
+      : [this.#shared?.client, this.#blocking].map((c) => c && refusedCredentials(c)).find(Boolean);
+    if (refused) {
+      // Redis's refusal names no password; the DSN's password is never part of a message.
+      return new TransportAuthenticationError(
+        `Redis ${label} could not ${operation} (${where}): the server refused the credentials (the user and password of the DSN): ${(refused as Error).message}`,
+        { cause: error },
+      );
+    }
     if (message.includes("NOGROUP")) {
       return new TransportError(
         `Redis ${label} could not ${operation}: consumer group "${group}" of ${where} does not exist. Run setup() (messenger:setup-transports), or enable auto_setup.`,
@@ -435,11 +487,13 @@ export class RedisConnection {
       );
     }
     const reason =
-      (error as Error)?.name === "MaxRetriesPerRequestError"
-        ? `Redis is unreachable (gave up after ${MAX_RETRIES_PER_REQUEST} reconnection attempts; it keeps reconnecting in the background)`
-        : message === "Command timed out"
-          ? `no reply within ${COMMAND_TIMEOUT_MS / 1000} s`
-          : message;
+      error instanceof UnreachableError
+        ? message
+        : (error as Error)?.name === "MaxRetriesPerRequestError"
+          ? `Redis is unreachable (gave up after ${MAX_RETRIES_PER_REQUEST} reconnection attempts; it keeps reconnecting in the background)`
+          : message === "Command timed out"
+            ? `no reply within ${COMMAND_TIMEOUT_MS / 1000} s`
+            : message;
     return new TransportError(`Redis ${label} could not ${operation} (${where}): ${reason}`, {
       cause: error,
     });

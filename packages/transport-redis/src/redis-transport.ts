@@ -19,6 +19,7 @@ import {
   type SetupableTransport,
   type Transport,
   TransportMessageIdStamp,
+  type WarningTransport,
 } from "@messenger-ts/core";
 import {
   DEFAULT_DELIVERY_LIMIT,
@@ -113,6 +114,7 @@ export class RedisTransport
     MessageWaiter,
     RestartSignalStore,
     SharedRateLimiterFactory,
+    WarningTransport,
     CloseableTransport
 {
   readonly name: string;
@@ -133,6 +135,9 @@ export class RedisTransport
   readonly #logger: Logger;
   readonly #connection: RedisConnection;
   readonly #consumer: RedisConsumer;
+  readonly #target: string;
+  /** The persistence check of the first get() (a worker starting) ran. */
+  #checkedAtStart = false;
 
   constructor(options: RedisTransportOptions = {}) {
     this.name = options.name ?? "redis";
@@ -180,6 +185,7 @@ export class RedisTransport
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#logger = options.logger ?? nullLogger;
     const connection = options.connection ?? { host: "127.0.0.1", port: 6379 };
+    this.#target = options.target ?? targetOf(connection, options.cluster?.nodes);
     this.#connection = new RedisConnection({
       config: options.cluster
         ? { mode: "cluster", nodes: options.cluster.nodes, options: options.cluster.options }
@@ -198,7 +204,7 @@ export class RedisTransport
       deleteAfterAck: this.#deleteAfterAck,
       deleteAfterReject: this.#deleteAfterReject,
       label,
-      target: options.target ?? targetOf(connection, options.cluster?.nodes),
+      target: this.#target,
       logger: this.#logger,
     });
     this.#consumer = new RedisConsumer({
@@ -227,6 +233,13 @@ export class RedisTransport
    * a sweep is due, and reads new entries, up to a batch sized to the consumer's pace.
    */
   async get(): Promise<readonly Envelope[]> {
+    if (!this.#checkedAtStart) {
+      this.#checkedAtStart = true;
+      // A worker starts: say once if a Redis restart would lose its queue (not awaited).
+      void this.warnings().then((warnings) => {
+        for (const warning of warnings) this.#logger.warn({ transport: this.name }, warning);
+      });
+    }
     const entries = await this.#consumer.fetch();
     return entries.map((entry) => this.#decode(entry, true, "stream"));
   }
@@ -275,6 +288,17 @@ export class RedisTransport
       );
     }
     await this.#consumer.keepalive(stamp.id);
+  }
+
+  /**
+   * Warns when the server has neither AOF nor RDB save points: a restart of Redis loses every
+   * message. Says nothing when the server forbids CONFIG GET, or cannot be reached.
+   */
+  async warnings(): Promise<readonly string[]> {
+    if ((await this.#connection.persistence().catch(() => "unknown")) !== "none") return [];
+    return [
+      `Redis at ${this.#target} has no persistence (appendonly is "no" and "save" has no save points): a restart of Redis loses every message of stream "${this.stream}". Enable AOF (appendonly yes) or RDB save points.`,
+    ];
   }
 
   /** XGROUP CREATE … MKSTREAM; an existing group is fine. Safe when several workers run it at once. */
