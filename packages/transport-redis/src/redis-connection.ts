@@ -14,6 +14,7 @@ import {
   KEEPALIVE,
   LIST,
   PRUNE_CONSUMERS,
+  RECLAIM_OWN,
   RELEASE,
   REMOVE,
   RESERVE_TOKEN,
@@ -255,15 +256,6 @@ export class RedisConnection {
     )) as number;
   }
 
-  /** Redis's delivery count of each of this consumer's pending entries from `firstId` to `lastId`. */
-  async deliveryCounts(firstId: string, lastId: string, count: number): Promise<Map<string, number>> {
-    const { group, consumer } = this.#settings;
-    const reply = (await this.#wrap("read delivery counts", () =>
-      this.client.xpending(this.#keys.stream, group, firstId, lastId, count, consumer),
-    )) as [string, string, number, number][];
-    return new Map(reply.map(([id, , , deliveries]) => [id, Number(deliveries)]));
-  }
-
   async count(): Promise<MessageCounts> {
     const keys = [this.#keys.stream, this.#keys.delayed];
     const [waiting, pending, delayed] = (await this.#run("count messages", COUNT, keys, [
@@ -298,23 +290,37 @@ export class RedisConnection {
   }
 
   /**
-   * Re-reads this consumer's own pending entries after `afterId` (XREADGROUP … 0): entries a fetch
-   * took whose reply was lost with the connection. Entries deleted meanwhile come back without a
-   * message. Returns [] when there are no more.
+   * The ids of this consumer's own pending entries after `afterId` ("-": from the first), oldest
+   * first, up to `count`; [] when there are no more. Reads only: counts no delivery.
    */
-  async readOwnPending(afterId: string, count: number): Promise<StreamEntry[]> {
+  async ownPending(afterId: string, count: number): Promise<string[]> {
     const { group, consumer } = this.#settings;
+    const start = afterId === "-" ? "-" : `(${afterId}`;
     const reply = await this.#wrap("read its pending messages", () =>
       this.client
-        .xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", this.#keys.stream, afterId)
+        .xpending(this.#keys.stream, group, start, "+", count, consumer)
         // No group (yet, or any more): nothing is pending.
         .catch((error: Error) => {
-          if (String(error?.message).includes("NOGROUP")) return null;
+          if (String(error?.message).includes("NOGROUP")) return [];
           throw error;
         }),
     );
-    const streams = reply as [string, RawEntry[]][] | null;
-    return streams?.[0]?.[1].map(toEntry) ?? [];
+    return (reply as [string, string, number, number][]).map(([id]) => id);
+  }
+
+  /**
+   * Takes back this consumer's own pending entries `ids` (see RECLAIM_OWN), counting a delivery
+   * each when `count`; entries deleted meanwhile or owned by another consumer are left out.
+   */
+  async reclaimOwn(ids: readonly string[], count: boolean): Promise<StreamEntry[]> {
+    const { group, consumer } = this.#settings;
+    const [entries, deliveries] = (await this.#run(
+      "take back its pending messages",
+      RECLAIM_OWN,
+      [this.#keys.stream],
+      [group, consumer, count ? "1" : "0", ...ids],
+    )) as [RawEntry[], number[]];
+    return entries.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 }));
   }
 
   /** Removes consumers that hold nothing and did not read for `idleMs`; returns how many. */

@@ -55,6 +55,8 @@ export class RedisConsumer {
   #nextClaimAt = 0;
   #nextPruneAt = 0;
   #recover: boolean;
+  /** The next recovery is the first of a fixed-name consumer: what it finds was a dead process's. */
+  #recoverAtStart: boolean;
   #fetching = 0;
   #behindWait: FetchBehindWait | undefined;
 
@@ -64,6 +66,7 @@ export class RedisConsumer {
     this.#sizer = new ClaimSizer(settings.redeliveryTimeout, MAX_FETCH_BATCH);
     this.#waiter = new RedisMessageWaiter(settings.connection, this.#companion);
     this.#recover = settings.recoverAtStart;
+    this.#recoverAtStart = settings.recoverAtStart;
     // A fetch whose reply was lost with the connection left entries no one handles.
     settings.connection.onReconnect(() => {
       this.#recover = true;
@@ -254,36 +257,32 @@ export class RedisConsumer {
 
   /**
    * Delivers again the entries of this consumer's own pending list that it does not hold: those a
-   * fetch took whose reply was lost with the connection (or, for a fixed consumer name, those it
-   * held before a restart), rather than after the redelivery timeout. Entries deleted meanwhile
-   * are acknowledged away.
+   * fetch took whose reply was lost with the connection (no delivery counted: they never reached
+   * a handler), or, for a fixed consumer name at start, those it held before a restart (counted:
+   * the dead process had them), rather than after the redelivery timeout. Entries deleted
+   * meanwhile are acknowledged away.
    */
   async #recoverOwnPending(): Promise<StreamEntry[]> {
+    const atStart = this.#recoverAtStart;
     this.#recover = false;
+    this.#recoverAtStart = false;
     const found: StreamEntry[] = [];
-    const gone: string[] = [];
-    let after = "0";
     try {
-      for (;;) {
-        const entries = await this.#connection.readOwnPending(after, 100);
-        if (entries.length === 0) break;
-        // Reading them again counted a delivery each (Redis does, atomically with the read).
-        const counts = await this.#connection.deliveryCounts(
-          entries[0]!.id,
-          entries[entries.length - 1]!.id,
-          entries.length,
-        );
-        for (const entry of entries) {
-          if (entry.message === undefined) gone.push(entry.id);
-          else if (!this.#held.has(entry.id)) found.push({ ...entry, deliveries: counts.get(entry.id) ?? 1 });
-        }
-        after = entries[entries.length - 1]!.id;
+      const missing: string[] = [];
+      for (let after = "-"; ; ) {
+        const ids = await this.#connection.ownPending(after, 1_000);
+        if (ids.length === 0) break;
+        for (const id of ids) if (!this.#held.has(id)) missing.push(id);
+        after = ids[ids.length - 1]!;
       }
-      for (let from = 0; from < gone.length; from += MAX_IDS_PER_CALL) {
-        await this.#connection.ack([], gone.slice(from, from + MAX_IDS_PER_CALL));
+      for (let from = 0; from < missing.length; from += MAX_IDS_PER_CALL) {
+        found.push(
+          ...(await this.#connection.reclaimOwn(missing.slice(from, from + MAX_IDS_PER_CALL), atStart)),
+        );
       }
     } catch (error) {
       this.#recover = true;
+      this.#recoverAtStart = atStart;
       throw error;
     }
     for (const entry of found) this.#held.add(entry.id);
@@ -291,7 +290,9 @@ export class RedisConsumer {
       this.#sizer.claimed(found.length);
       this.#settings.logger.info(
         { transport: this.#settings.transport, count: found.length },
-        "Delivering again messages this consumer holds in Redis but not in hand (a reply lost with the connection)",
+        atStart
+          ? "Delivering again messages this consumer name held before its process restarted"
+          : "Delivering again messages this consumer holds in Redis but not in hand (a reply lost with the connection)",
       );
     }
     return found;

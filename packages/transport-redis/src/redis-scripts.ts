@@ -278,6 +278,46 @@ return moved
 `,
 );
 
+/**
+ * Takes back, as deliveries of this consumer, entries of its own pending list that it does not have
+ * in hand: those a fetch took whose reply was lost with the connection, or those a fixed-name
+ * consumer held before its process restarted. Checks the owner first (an entry another consumer
+ * took over meanwhile stays theirs), then XCLAIMs each to itself, which returns its message and
+ * resets its idle time. With count=1 (a restart: the entries were in the dead process's hands)
+ * that counts a delivery; with count=0 (a lost reply: they never reached a handler) RETRYCOUNT
+ * keeps the count as it was. Entries deleted meanwhile are acknowledged away.
+ * KEYS: stream. ARGV: group, consumer, count (1/0), ids… Returns { entries, delivery counts }.
+ */
+export const RECLAIM_OWN = script(
+  "reclaim-own",
+  1,
+  `
+local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+local entries, deliveries = {}, {}
+for i = 4, #ARGV do
+  local pending = redis.pcall('XPENDING', stream, group, ARGV[i], ARGV[i], 1, consumer)
+  if type(pending) == 'table' and not pending.err and #pending > 0 then
+    local count = tonumber(pending[1][4])
+    local reply
+    if ARGV[3] == '1' then
+      reply = redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i])
+      count = count + 1
+    else
+      reply = redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'RETRYCOUNT', count)
+    end
+    local entry = reply[1]
+    if type(entry) == 'table' and entry[2] then
+      entries[#entries + 1] = entry
+      deliveries[#deliveries + 1] = count
+    else
+      redis.call('XACK', stream, group, ARGV[i])
+    end
+  end
+end
+return { entries, deliveries }
+`,
+);
+
 /** Returns the group's pending count and last-delivered-id, or false when there is no such group. */
 const GROUP_INFO = `
 local function groupInfo(stream, group)

@@ -115,6 +115,36 @@ describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
     }
   });
 
+  it("a reply lost with the connection counts no extra delivery, for the lost entry or those in hand", async () => {
+    const [transport] = transports(1, { delivery_limit: 1 });
+    await transport!.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
+    const [kept] = await transport!.get();
+    // A fetch whose reply never arrived: the entry sits in this consumer's pending list.
+    await admin.xreadgroup(
+      "GROUP",
+      transport!.group,
+      transport!.consumer,
+      "COUNT",
+      1,
+      "STREAMS",
+      transport!.stream,
+      ">",
+    );
+    const clients = (await admin.client("LIST")) as string;
+    for (const line of clients.split("\n")) {
+      if (line.includes("name=messenger-ts:") && line.includes(`-${process.pid} `)) {
+        await admin.client("KILL", "ID", /id=(\d+)/.exec(line)![1]!);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [recovered] = await transport!.get();
+    expect(numbers([recovered!])).toEqual([2]);
+    expect(exceeded(recovered), "never reached a handler: still its first delivery").toBeUndefined();
+    expect([...(await deliveryCounts(transport!)).values()]).toEqual([1, 1]);
+    await transport!.ack(kept!);
+    await transport!.ack(recovered!);
+  });
+
   it("rejects a delivery_limit that is not a whole number >= 1", () => {
     expect(() => transports(1, { delivery_limit: 0 })).toThrow(/delivery_limit/);
     expect(() => transports(1, { delivery_limit: "many" })).toThrow(/delivery_limit/);
