@@ -1,11 +1,19 @@
-import { DeliveryLimitExceededStamp, Envelope } from "@messenger-ts/core";
+import {
+  createMessenger,
+  createWorker,
+  DeliveryLimitExceededStamp,
+  defineHandler,
+  Envelope,
+  ErrorDetailsStamp,
+} from "@messenger-ts/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { RedisReceivedStamp, type RedisTransport } from "../src/index.js";
+import { RedisReceivedStamp, type RedisTransport, RedisTransportFactory } from "../src/index.js";
 import {
   adminClient,
   ageClaims,
   createTransport,
   deleteKeys,
+  dsn,
   factoryContext,
   Job,
   prefixFor,
@@ -143,6 +151,43 @@ describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
     expect([...(await deliveryCounts(transport!)).values()]).toEqual([1, 1]);
     await transport!.ack(kept!);
     await transport!.ack(recovered!);
+  });
+
+  it("through a real worker: a message whose worker died more often than delivery_limit reaches the failure transport, its handler not called", async () => {
+    const stream = `s${++streams}`;
+    const handled: number[] = [];
+    const messenger = createMessenger({
+      transports: {
+        async: dsn(stream, { prefix, claim_interval: 0, delivery_limit: 1 }),
+        failed: dsn(`${stream}-failed`, { prefix }),
+      },
+      failureTransport: "failed",
+      routing: { "redis_test.job": "async" },
+      handlers: [defineHandler(Job, (job: Job) => void handled.push(job.n), { name: "record" })],
+      transportFactories: [new RedisTransportFactory()],
+    });
+    try {
+      const async = messenger.getTransport("async") as RedisTransport;
+      const failed = messenger.getTransport("failed") as RedisTransport;
+      await messenger.bus.dispatch(new Job(1));
+      // A worker claims it and dies in the handler: nothing acks, the claim is left to expire.
+      const [first] = await async.get();
+      expect(exceeded(first)).toBeUndefined();
+      await ageClaims(admin, async.stream, async.group, async.redeliveryTimeout + 1);
+
+      await createWorker(messenger, { receivers: ["async"], limit: 1 }).run();
+
+      expect(handled, "the second delivery is past the limit of 1: no handler runs").toEqual([]);
+      expect(await async.getMessageCount()).toBe(0);
+      const [parked, ...more] = await failed.all();
+      expect(more).toEqual([]);
+      expect(parked!.message).toEqual(new Job(1));
+      expect(parked!.last(ErrorDetailsStamp)?.errorCode).toBe("DELIVERY_LIMIT_EXCEEDED");
+      // The stamp is never stored: retried from the failure transport, the message counts afresh.
+      expect(parked!.has(DeliveryLimitExceededStamp)).toBe(false);
+    } finally {
+      await messenger.close();
+    }
   });
 
   it("rejects a delivery_limit that is not a whole number >= 1", () => {

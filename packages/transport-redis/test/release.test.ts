@@ -1,10 +1,11 @@
-import { Envelope } from "@messenger-ts/core";
+import { createMessenger, createWorker, defineHandler, Envelope } from "@messenger-ts/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { RedisTransport } from "../src/index.js";
+import { type RedisTransport, RedisTransportFactory } from "../src/index.js";
 import {
   adminClient,
   createTransport,
   deleteKeys,
+  dsn,
   factoryContext,
   Job,
   prefixFor,
@@ -81,6 +82,37 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
     expect(await deliveryCounts(other), "the release took its delivery back").toEqual(batch.map(() => 1));
     for (const envelope of taken) await other.ack(envelope);
     expect(await other.getMessageCount()).toBe(8 - batch.length);
+  });
+
+  it("a worker stopped by --limit with a batch in hand hands back what it did not start", async () => {
+    const stream = `s${++streams}`;
+    const handled: number[] = [];
+    const messenger = createMessenger({
+      transports: { async: dsn(stream, { prefix, redeliver_timeout: 3600 }) },
+      routing: { "redis_test.job": "async" },
+      handlers: [defineHandler(Job, (job: Job) => void handled.push(job.n), { name: "record" })],
+      transportFactories: [new RedisTransportFactory()],
+    });
+    const other = createTransport(stream, { prefix, redeliver_timeout: 3600 }, factoryContext("other"));
+    open.push(other);
+    try {
+      // Warm-up: fast acks let the worker's fetches grow to full batches.
+      await (messenger.getTransport("async") as RedisTransport).sendMany(
+        [-1, -2, -3].map((n) => Envelope.wrap(new Job(n))),
+      );
+      await createWorker(messenger, { receivers: ["async"], limit: 3 }).run();
+      await (messenger.getTransport("async") as RedisTransport).sendMany(
+        Array.from({ length: 10 }, (_, n) => Envelope.wrap(new Job(n))),
+      );
+      await createWorker(messenger, { receivers: ["async"], limit: 1 }).run();
+      expect(handled.filter((n) => n >= 0)).toHaveLength(1);
+      const rest = numbers(await receive(other, 9));
+      expect([...handled.filter((n) => n >= 0), ...rest].sort((a, b) => a - b)).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+      ]);
+    } finally {
+      await messenger.close();
+    }
   });
 
   it("wakes an idle worker for what it hands back", async () => {
