@@ -115,6 +115,20 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
     }
   });
 
+  it("close() hands back what the fetch behind the last wait brought and no get() returned", async () => {
+    const [stopping, other] = pair();
+    expect(await stopping.get()).toEqual([]);
+    expect(await other.get(), "its sweep is done: only a release can bring it anything soon").toEqual([]);
+    const waiting = stopping.waitForMessages(10_000, new AbortController().signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await other.send(Envelope.wrap(new Job(7)));
+    await waiting;
+    const [pending] = (await admin.xpending(stopping.stream, stopping.group)) as [number];
+    expect(pending, "claimed for the stopping worker by the wake-up").toBe(1);
+    await stopping.close();
+    expect(numbers(await receive(other, 1))).toEqual([7]);
+  });
+
   it("wakes an idle worker for what it hands back", async () => {
     const [stopping, other] = pair();
     const batch = await fetchBatch(stopping, 4);
