@@ -161,6 +161,9 @@ export class RedisConnection {
   }
 
   async fetch(count: number, claim: boolean, claimMinIdle: number, cursor: string): Promise<FetchResult> {
+    // As send(): during an outage a worker's get() fails within half a second, so the worker
+    // reports it and keeps its time limit and signals, instead of waiting on reconnection attempts.
+    await this.#wrap("receive messages", () => whenConnected(this.client));
     return this.#fetchOn(this.client, count, claim, claimMinIdle, cursor);
   }
 

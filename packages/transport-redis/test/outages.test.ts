@@ -38,7 +38,7 @@ function cli(port: number, ...args: string[]): string {
 }
 
 describe.skipIf(!canStartServers)("Redis outages, credentials and persistence (private servers)", () => {
-  it("a send while Redis is down fails at once with a TransportError, stores nothing later, and works again when it is back", async () => {
+  it("a send (and a get) while Redis is down fails at once with a TransportError, stores nothing later, and works again when it is back", async () => {
     const port = await freePort();
     const server = await servers!.start(port);
     const producer = transport(`redis://127.0.0.1:${port}/outage`);
@@ -53,6 +53,10 @@ describe.skipIf(!canStartServers)("Redis outages, credentials and persistence (p
         /could not send a message \(stream "outage" on 127\.0\.0\.1:\d+\/0\): Redis is unreachable \(no connection within 0\.5 s/,
       );
     }
+    // A worker's get() too: it reports the outage instead of waiting on reconnection attempts.
+    await expect(producer.get()).rejects.toThrow(
+      /could not receive messages \(stream "outage" on 127\.0\.0\.1:\d+\/0\): Redis is unreachable \(no connection within 0\.5 s/,
+    );
     await servers!.start(port);
     // Redis started empty (no persistence): only what is sent from now on is there.
     expect(
