@@ -157,6 +157,18 @@ export const OUTAGE_WAIT_MS = 500;
  */
 export function whenConnected(client: RedisClient): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
+  // Concurrent calls share one wait: a burst of sends adds three listeners, not three per send.
+  let wait = connectionWaits.get(client);
+  if (!wait) {
+    wait = waitForConnection(client).finally(() => connectionWaits.delete(client));
+    connectionWaits.set(client, wait);
+  }
+  return wait;
+}
+
+const connectionWaits = new WeakMap<RedisClient, Promise<void>>();
+
+function waitForConnection(client: RedisClient): Promise<void> {
   reopen(client);
   if (client.status === "wait") client.connect().catch(() => undefined);
   const state = stateOf(client);

@@ -53,6 +53,17 @@ describe.skipIf(!canStartServers)("Redis outages, credentials and persistence (p
         /could not send a message \(stream "outage" on 127\.0\.0\.1:\d+\/0\): Redis is unreachable \(no connection within 0\.5 s/,
       );
     }
+    // A burst of sends fails alike, and shares one wait for the connection (no listener leak).
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on("warning", onWarning);
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, (_, n) => producer.send(job(100 + n)).catch((e: unknown) => e)),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("warning", onWarning);
+    expect(burst.every((error) => error instanceof TransportError)).toBe(true);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
     // A worker's get() too: it reports the outage instead of waiting on reconnection attempts.
     await expect(producer.get()).rejects.toThrow(
       /could not receive messages \(stream "outage" on 127\.0\.0\.1:\d+\/0\): Redis is unreachable \(no connection within 0\.5 s/,
