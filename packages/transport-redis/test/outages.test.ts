@@ -2,10 +2,19 @@
 // outage, refused credentials, and the persistence warning. Never the shared server.
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
-import { Envelope, type Logger, TransportAuthenticationError, TransportError } from "@messenger-ts/core";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import {
+  DeliveryLimitExceededStamp,
+  Envelope,
+  type Logger,
+  TransportAuthenticationError,
+  TransportError,
+} from "@messenger-ts/core";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type RedisTransport, RedisTransportFactory } from "../src/index.js";
-import { eventually, factoryContext, Job } from "./support/redis.js";
+import { ageClaims, eventually, factoryContext, Job } from "./support/redis.js";
 import { canStartServers, freePort, RedisServers } from "./support/redis-servers.js";
 
 const servers = canStartServers ? new RedisServers() : undefined;
@@ -118,6 +127,32 @@ describe.skipIf(!canStartServers)("Redis outages, credentials and persistence (p
     const allowed = transport(`redis://app:app-secret@127.0.0.1:${port}/auth`);
     await allowed.send(job(1));
     expect(await allowed.getMessageCount()).toBe(1);
+  });
+
+  it("the delivery count survives a Redis restart with persistence", async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(servers!.dir, "aof-"));
+    const persisted = ["--appendonly", "yes", "--dir", dir];
+    const server = await servers!.start(port, persisted);
+    const worker = transport(`redis://127.0.0.1:${port}/restart?delivery_limit=1&claim_interval=0`);
+    await worker.send(job(1));
+    const [first] = await worker.get();
+    expect(first!.has(DeliveryLimitExceededStamp)).toBe(false);
+    await new Promise((resolve) => {
+      server.once("exit", resolve);
+      server.kill("SIGTERM"); // a clean shutdown: the append-only file has every write
+    });
+    await servers!.start(port, persisted);
+    const admin = new Redis({ host: "127.0.0.1", port, lazyConnect: true });
+    try {
+      await ageClaims(admin, worker.stream, worker.group, worker.redeliveryTimeout + 1);
+    } finally {
+      admin.disconnect();
+    }
+    const other = transport(`redis://127.0.0.1:${port}/restart?delivery_limit=1`);
+    const [second] = await other.get();
+    expect(second?.last(DeliveryLimitExceededStamp)).toMatchObject({ deliveries: 2, limit: 1 });
+    expect(await other.warnings(), "AOF is on").toEqual([]);
   });
 
   it("warns, at setup and when a worker starts, when Redis has neither AOF nor RDB save points", async () => {
