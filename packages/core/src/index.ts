@@ -140,6 +140,7 @@ export {
   isSetupableTransport,
   type SetupableTransport,
 } from "./transport/capabilities/setupable-transport.js";
+export { isWarningTransport, type WarningTransport } from "./transport/capabilities/warning-transport.js";
 export type { Receiver } from "./transport/receiver.js";
 export type { Sender } from "./transport/sender.js";
 export type { Transport } from "./transport/transport.js";

@@ -1,4 +1,10 @@
-import { type Logger, LogicError, MessengerError, TransportError } from "@messenger-ts/core";
+import {
+  type Logger,
+  LogicError,
+  MessengerError,
+  TransportAuthenticationError,
+  TransportError,
+} from "@messenger-ts/core";
 import type { RedisKeys } from "./redis-options.js";
 import {
   ACK,
@@ -8,6 +14,8 @@ import {
   KEEPALIVE,
   LIST,
   PRUNE_CONSUMERS,
+  RECLAIM_OWN,
+  RELEASE,
   REMOVE,
   RESERVE_TOKEN,
   type RedisScript,
@@ -17,17 +25,24 @@ import {
   acquireClient,
   COMMAND_TIMEOUT_MS,
   createBlockingClient,
+  isAuthenticationError,
   MAX_RETRIES_PER_REQUEST,
   PROCESS_CONNECTION_NAME,
   type RedisClient,
   type RedisClientConfig,
+  refusedCredentials,
   releaseClient,
+  reopen,
+  UnreachableError,
+  whenConnected,
 } from "./shared-client.js";
 
 /** One stream entry: its id and its `message` field (undefined when the entry has none). */
 export interface StreamEntry {
   readonly id: string;
   readonly message: string | undefined;
+  /** For an entry a consumer fetched: Redis's delivery count of it (1 when absent: a first read). */
+  readonly deliveries?: number;
 }
 
 /** A message to store: undelayed ones go to the stream, delayed ones to the sorted set under `id`. */
@@ -83,6 +98,18 @@ export interface RedisConnectionSettings {
 const PROMOTE_LIMIT = 1_000;
 
 /**
+ * The consumer that released entries are parked on until a fetch takes them over. Its parentheses
+ * cannot appear in a configured consumer name, so it never collides with a worker.
+ */
+export const RELEASED_CONSUMER = "(released)";
+
+/**
+ * The idle time a released entry gets: past any redelivery timeout, so that a sweep (XAUTOCLAIM)
+ * of any worker takes it too, not only the fetch that looks for released entries.
+ */
+const RELEASED_IDLE_MS = 366 * 86_400_000;
+
+/**
  * All Redis commands of the transport: the Lua scripts (one round trip per operation), the
  * blocking wait on its own connection, setup and the small keys. Every driver error leaves here
  * as a TransportError naming the operation, the stream and the server (never a password), with
@@ -112,7 +139,9 @@ export class RedisConnection {
       this.#shared = acquireClient(this.#settings.config, this.#settings.logger);
       this.#shared.reconnected.add(this.#onReconnect);
     }
-    return this.#shared.client;
+    const client = this.#shared.client;
+    reopen(client);
+    return client;
   }
 
   /** Called after the command connection came back from a loss (replies in flight may be lost). */
@@ -125,10 +154,16 @@ export class RedisConnection {
     const args: (string | number)[] = [this.#settings.streamMaxEntries];
     for (const m of messages) args.push(m.delay, m.id, m.message);
     const operation = messages.length === 1 ? "send a message" : `send ${messages.length} messages`;
+    // While Redis is down a send fails within half a second, and nothing is queued that could go
+    // out later behind the caller's back (a message reported as failed is never stored).
+    await this.#wrap(operation, () => whenConnected(this.client));
     return (await this.#run(operation, SEND, this.#streamKeys(), args)) as string[];
   }
 
   async fetch(count: number, claim: boolean, claimMinIdle: number, cursor: string): Promise<FetchResult> {
+    // As send(): during an outage a worker's get() fails within half a second, so the worker
+    // reports it and keeps its time limit and signals, instead of waiting on reconnection attempts.
+    await this.#wrap("receive messages", () => whenConnected(this.client));
     return this.#fetchOn(this.client, count, claim, claimMinIdle, cursor);
   }
 
@@ -175,15 +210,22 @@ export class RedisConnection {
       claimMinIdle,
       cursor,
       PROMOTE_LIMIT,
+      RELEASED_CONSUMER,
     ];
-    const [now, nextDueAt, nextCursor, claimed, fresh] = (await this.#run(
+    const [now, nextDueAt, nextCursor, claimed, deliveries, fresh] = (await this.#run(
       "receive messages",
       FETCH,
       this.#streamKeys(),
       args,
       client,
-    )) as [number, number, string, RawEntry[], RawEntry[]];
-    const entries = claimed.length === 0 ? fresh.map(toEntry) : [...claimed, ...fresh].map(toEntry);
+    )) as [number, number, string, RawEntry[], number[], RawEntry[]];
+    const entries =
+      claimed.length === 0
+        ? fresh.map(toEntry)
+        : [
+            ...claimed.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 })),
+            ...fresh.map(toEntry),
+          ];
     return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
   }
 
@@ -203,6 +245,18 @@ export class RedisConnection {
   async keepalive(ids: readonly string[]): Promise<number> {
     const args = [this.#settings.group, this.#settings.consumer, ...ids];
     return (await this.#run("keep messages alive", KEEPALIVE, [this.#keys.stream], args)) as number;
+  }
+
+  /** Hands entries this consumer owns back to the group at once (see RELEASE); returns how many. */
+  async release(ids: readonly string[]): Promise<number> {
+    const { group, consumer } = this.#settings;
+    const args = [group, consumer, RELEASED_CONSUMER, RELEASED_IDLE_MS, ...ids];
+    return (await this.#run(
+      "release messages",
+      RELEASE,
+      [this.#keys.stream, this.#keys.marker],
+      args,
+    )) as number;
   }
 
   async count(): Promise<MessageCounts> {
@@ -239,23 +293,37 @@ export class RedisConnection {
   }
 
   /**
-   * Re-reads this consumer's own pending entries after `afterId` (XREADGROUP … 0): entries a fetch
-   * took whose reply was lost with the connection. Entries deleted meanwhile come back without a
-   * message. Returns [] when there are no more.
+   * The ids of this consumer's own pending entries after `afterId` ("-": from the first), oldest
+   * first, up to `count`; [] when there are no more. Reads only: counts no delivery.
    */
-  async readOwnPending(afterId: string, count: number): Promise<StreamEntry[]> {
+  async ownPending(afterId: string, count: number): Promise<string[]> {
     const { group, consumer } = this.#settings;
+    const start = afterId === "-" ? "-" : `(${afterId}`;
     const reply = await this.#wrap("read its pending messages", () =>
       this.client
-        .xreadgroup("GROUP", group, consumer, "COUNT", count, "STREAMS", this.#keys.stream, afterId)
+        .xpending(this.#keys.stream, group, start, "+", count, consumer)
         // No group (yet, or any more): nothing is pending.
         .catch((error: Error) => {
-          if (String(error?.message).includes("NOGROUP")) return null;
+          if (String(error?.message).includes("NOGROUP")) return [];
           throw error;
         }),
     );
-    const streams = reply as [string, RawEntry[]][] | null;
-    return streams?.[0]?.[1].map(toEntry) ?? [];
+    return (reply as [string, string, number, number][]).map(([id]) => id);
+  }
+
+  /**
+   * Takes back this consumer's own pending entries `ids` (see RECLAIM_OWN), counting a delivery
+   * each when `count`; entries deleted meanwhile or owned by another consumer are left out.
+   */
+  async reclaimOwn(ids: readonly string[], count: boolean): Promise<StreamEntry[]> {
+    const { group, consumer } = this.#settings;
+    const [entries, deliveries] = (await this.#run(
+      "take back its pending messages",
+      RECLAIM_OWN,
+      [this.#keys.stream],
+      [group, consumer, count ? "1" : "0", ...ids],
+    )) as [RawEntry[], number[]];
+    return entries.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 }));
   }
 
   /** Removes consumers that hold nothing and did not read for `idleMs`; returns how many. */
@@ -286,6 +354,31 @@ export class RedisConnection {
         `Stream "${stream}" of ${this.#settings.label} is read by ${groups.length} consumer groups (${names.join(", ")}), but delete_after_ack / delete_after_reject would delete messages the other groups have not read: set both to false for a stream shared by several groups.`,
         { code: "REDIS_SHARED_STREAM" },
       );
+    }
+  }
+
+  /**
+   * Whether the server persists what it holds: "none" when it has neither AOF (`appendonly yes`)
+   * nor RDB save points (`save ""`), "unknown" when it does not let CONFIG GET be used (managed
+   * Redis often forbids it; INFO persistence shows AOF, but not the save points, so it can only
+   * confirm persistence, never its absence).
+   */
+  async persistence(): Promise<"on" | "none" | "unknown"> {
+    const client = this.client;
+    try {
+      const [appendonly, save] = await Promise.all([
+        client.config("GET", "appendonly") as Promise<string[]>,
+        client.config("GET", "save") as Promise<string[]>,
+      ]);
+      if (appendonly.length < 2 || save.length < 2) return "unknown";
+      return appendonly[1] === "yes" || save[1]!.trim() !== "" ? "on" : "none";
+    } catch {
+      try {
+        const info = String(await client.info("persistence"));
+        return /^aof_enabled:1\b/m.test(info) ? "on" : "unknown";
+      } catch {
+        return "unknown";
+      }
     }
   }
 
@@ -322,6 +415,7 @@ export class RedisConnection {
       this.#settings.logger,
       `${PROCESS_CONNECTION_NAME}:wait:${this.#keys.stream}`,
     );
+    reopen(this.#blocking);
     const seconds = (Math.max(1, Math.ceil(timeoutMs)) / 1000).toFixed(3);
     const reply = await this.#wrap("wait for messages", () =>
       this.#blocking!.bzpopmin(this.#keys.marker, seconds),
@@ -385,6 +479,16 @@ export class RedisConnection {
     const { label, target, group } = this.#settings;
     const where = `stream "${this.#keys.stream}" on ${target}`;
     const message = error instanceof Error ? error.message : String(error);
+    const refused = isAuthenticationError(error)
+      ? error
+      : [this.#shared?.client, this.#blocking].map((c) => c && refusedCredentials(c)).find(Boolean);
+    if (refused) {
+      // Redis's refusal names no password; the DSN's password is never part of a message.
+      return new TransportAuthenticationError(
+        `Redis ${label} could not ${operation} (${where}): the server refused the credentials (the user and password of the DSN): ${(refused as Error).message}`,
+        { cause: error },
+      );
+    }
     if (message.includes("NOGROUP")) {
       return new TransportError(
         `Redis ${label} could not ${operation}: consumer group "${group}" of ${where} does not exist. Run setup() (messenger:setup-transports), or enable auto_setup.`,
@@ -392,11 +496,13 @@ export class RedisConnection {
       );
     }
     const reason =
-      (error as Error)?.name === "MaxRetriesPerRequestError"
-        ? `Redis is unreachable (gave up after ${MAX_RETRIES_PER_REQUEST} reconnection attempts; it keeps reconnecting in the background)`
-        : message === "Command timed out"
-          ? `no reply within ${COMMAND_TIMEOUT_MS / 1000} s`
-          : message;
+      error instanceof UnreachableError
+        ? message
+        : (error as Error)?.name === "MaxRetriesPerRequestError"
+          ? `Redis is unreachable (gave up after ${MAX_RETRIES_PER_REQUEST} reconnection attempts; it keeps reconnecting in the background)`
+          : message === "Command timed out"
+            ? `no reply within ${COMMAND_TIMEOUT_MS / 1000} s`
+            : message;
     return new TransportError(`Redis ${label} could not ${operation} (${where}): ${reason}`, {
       cause: error,
     });

@@ -55,6 +55,8 @@ export class RedisConsumer {
   #nextClaimAt = 0;
   #nextPruneAt = 0;
   #recover: boolean;
+  /** The next recovery is the first of a fixed-name consumer: what it finds was a dead process's. */
+  #recoverAtStart: boolean;
   #fetching = 0;
   #behindWait: FetchBehindWait | undefined;
 
@@ -64,6 +66,7 @@ export class RedisConsumer {
     this.#sizer = new ClaimSizer(settings.redeliveryTimeout, MAX_FETCH_BATCH);
     this.#waiter = new RedisMessageWaiter(settings.connection, this.#companion);
     this.#recover = settings.recoverAtStart;
+    this.#recoverAtStart = settings.recoverAtStart;
     // A fetch whose reply was lost with the connection left entries no one handles.
     settings.connection.onReconnect(() => {
       this.#recover = true;
@@ -166,6 +169,22 @@ export class RedisConsumer {
     }
   }
 
+  /**
+   * Hands held entries back to the group at once, their delivery count taken back (see RELEASE);
+   * entries not held (acked, rejected, or never fetched here) are left alone.
+   */
+  async release(ids: readonly string[]): Promise<void> {
+    const mine = [...new Set(ids)].filter((id) => this.#held.has(id));
+    try {
+      for (let from = 0; from < mine.length; from += MAX_IDS_PER_CALL) {
+        await this.#connection.release(mine.slice(from, from + MAX_IDS_PER_CALL));
+      }
+    } finally {
+      // Released or not, the worker no longer has them: a failed release leaves them to the timeout.
+      for (const id of mine) this.#held.delete(id);
+    }
+  }
+
   /** Resets the idle time of a held entry; keepalives of one tick share one script call. */
   async keepalive(id: string): Promise<void> {
     await this.#keepalives.add(id);
@@ -179,10 +198,26 @@ export class RedisConsumer {
     return this.#waiter.wait(maxWaitMs, signal, sweepAt);
   }
 
-  /** Ends idle waits and finishes the acks and keepalives in flight. */
+  /**
+   * Ends idle waits, finishes the acks and keepalives in flight, and hands back the entries a
+   * fetch behind the last wait brought that no get() returned yet (the worker never saw them).
+   */
   async close(): Promise<void> {
     this.#waiter.close();
+    const behind = this.#behindWait;
+    this.#behindWait = undefined;
     await Promise.all([this.#acks.drain(), this.#keepalives.drain()]);
+    // A fetch still queued behind an unanswered wait never runs: close() drops its connection.
+    if (behind === undefined || !behind.answered) return;
+    await behind.settled;
+    const unseen = behind.entries ?? [];
+    if (unseen.length === 0) return;
+    await this.release(unseen.map((entry) => entry.id)).catch((error: unknown) => {
+      this.#settings.logger.warn(
+        { transport: this.#settings.transport, count: unseen.length, error },
+        "Could not hand back fetched messages; they are delivered again after the redelivery timeout",
+      );
+    });
   }
 
   async #flushAcks(items: readonly (readonly [string, boolean])[]): Promise<number> {
@@ -222,30 +257,32 @@ export class RedisConsumer {
 
   /**
    * Delivers again the entries of this consumer's own pending list that it does not hold: those a
-   * fetch took whose reply was lost with the connection (or, for a fixed consumer name, those it
-   * held before a restart), rather than after the redelivery timeout. Entries deleted meanwhile
-   * are acknowledged away.
+   * fetch took whose reply was lost with the connection (no delivery counted: they never reached
+   * a handler), or, for a fixed consumer name at start, those it held before a restart (counted:
+   * the dead process had them), rather than after the redelivery timeout. Entries deleted
+   * meanwhile are acknowledged away.
    */
   async #recoverOwnPending(): Promise<StreamEntry[]> {
+    const atStart = this.#recoverAtStart;
     this.#recover = false;
+    this.#recoverAtStart = false;
     const found: StreamEntry[] = [];
-    const gone: string[] = [];
-    let after = "0";
     try {
-      for (;;) {
-        const entries = await this.#connection.readOwnPending(after, 100);
-        if (entries.length === 0) break;
-        for (const entry of entries) {
-          if (entry.message === undefined) gone.push(entry.id);
-          else if (!this.#held.has(entry.id)) found.push(entry);
-        }
-        after = entries[entries.length - 1]!.id;
+      const missing: string[] = [];
+      for (let after = "-"; ; ) {
+        const ids = await this.#connection.ownPending(after, 1_000);
+        if (ids.length === 0) break;
+        for (const id of ids) if (!this.#held.has(id)) missing.push(id);
+        after = ids[ids.length - 1]!;
       }
-      for (let from = 0; from < gone.length; from += MAX_IDS_PER_CALL) {
-        await this.#connection.ack([], gone.slice(from, from + MAX_IDS_PER_CALL));
+      for (let from = 0; from < missing.length; from += MAX_IDS_PER_CALL) {
+        found.push(
+          ...(await this.#connection.reclaimOwn(missing.slice(from, from + MAX_IDS_PER_CALL), atStart)),
+        );
       }
     } catch (error) {
       this.#recover = true;
+      this.#recoverAtStart = atStart;
       throw error;
     }
     for (const entry of found) this.#held.add(entry.id);
@@ -253,7 +290,9 @@ export class RedisConsumer {
       this.#sizer.claimed(found.length);
       this.#settings.logger.info(
         { transport: this.#settings.transport, count: found.length },
-        "Delivering again messages this consumer holds in Redis but not in hand (a reply lost with the connection)",
+        atStart
+          ? "Delivering again messages this consumer name held before its process restarted"
+          : "Delivering again messages this consumer holds in Redis but not in hand (a reply lost with the connection)",
       );
     }
     return found;

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import {
+  DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   invalid,
   parseBooleanOption,
@@ -30,6 +31,8 @@ export const REDIS_OPTION_DEFAULTS = {
   redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
   /** Milliseconds between two sweeps for abandoned messages (`XAUTOCLAIM`). Symfony: 60000. */
   claim_interval: 5_000 as number | string,
+  /** Deliveries of a message without an acknowledgement before it goes to the failure transport. */
+  delivery_limit: DEFAULT_DELIVERY_LIMIT as number | string,
   dbindex: 0 as number | string,
   /** Connect through Sentinel: the DSN's hosts are sentinels, this is the master's name. */
   sentinel_master: undefined as string | undefined,
@@ -51,6 +54,7 @@ export interface ResolvedRedisOptions {
   readonly streamMaxEntries: number;
   readonly redeliveryTimeout: number;
   readonly claimInterval: number;
+  readonly deliveryLimit: number;
   readonly dbindex: number;
   readonly sentinelMaster: string | undefined;
   readonly cluster: boolean;
@@ -128,6 +132,7 @@ export function resolveRedisOptions(
     ),
     redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
     claimInterval: parseWholeNumberOption(resolved.claim_interval, "claim_interval", label, 0, 86_400_000),
+    deliveryLimit: parseWholeNumberOption(resolved.delivery_limit, "delivery_limit", label, 1, 1_000_000),
     dbindex: parseWholeNumberOption(resolved.dbindex, "dbindex", label, 0, 65_535),
     sentinelMaster:
       resolved.sentinel_master === undefined || resolved.sentinel_master === ""

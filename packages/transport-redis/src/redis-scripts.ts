@@ -78,17 +78,23 @@ return ids
  * What a worker's get() runs: one round trip for everything.
  * KEYS: stream, delayed, delayedMessages, marker.
  * ARGV: group, consumer, count, maxlen, autoSetup (1/0), claim (1/0), claim min idle (ms),
- *       claim cursor, most delayed messages to move per call.
+ *       claim cursor, most delayed messages to move per call, the released consumer's name.
  * 1. Delayed messages that are due move into the stream, earliest first.
- * 2. With claim=1: XAUTOCLAIM takes over up to `count` entries idle for at least the redelivery
- *    timeout (abandoned by a dead consumer), continuing the sweep from the cursor.
+ * 2. Entries a stopping worker released (parked on the released consumer, see RELEASE) are taken
+ *    over first (XCLAIM), on every fetch: they are not waiting for any timeout.
+ *    With claim=1: XAUTOCLAIM takes over up to the rest of `count` entries idle for at least the
+ *    redelivery timeout (abandoned by a dead consumer), continuing the sweep from the cursor.
+ *    Redis counts the deliveries of a pending entry (XREADGROUP sets 1, each XCLAIM/XAUTOCLAIM
+ *    adds one, atomically with the claim, stored with the entry); the count of every entry taken
+ *    over is returned with it.
  * 3. XREADGROUP reads new entries up to `count` in all. When the group is missing (first use, or
  *    Redis restarted without persistence) and autoSetup=1, it is created first (MKSTREAM).
  * 4. When the stream held no more new entries, a stale "ready now" marker is dropped, so an idle
  *    worker does not wake for messages already taken; after a full batch with entries behind it,
  *    the marker says "ready now", so one more idle worker wakes to share what is left (a burst
  *    spreads over the workers).
- * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries, new entries }.
+ * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries, their
+ * delivery counts, new entries (delivered for the first time) }.
  */
 export const FETCH = script(
   "fetch",
@@ -126,13 +132,34 @@ local function run(...)
 end
 
 local claimed = {}
-if claim then
-  local reply = run('XAUTOCLAIM', stream, group, consumer, ARGV[7], cursor, 'COUNT', count)
+local released = run('XPENDING', stream, group, '-', '+', count, ARGV[10])
+if #released > 0 then
+  local args = { 'XCLAIM', stream, group, consumer, 0 }
+  for _, pending in ipairs(released) do args[#args + 1] = pending[1] end
+  local taken = {}
+  for _, entry in ipairs(redis.call(unpack(args))) do
+    if type(entry) == 'table' and entry[2] then
+      claimed[#claimed + 1] = entry
+      taken[entry[1]] = true
+    end
+  end
+  -- Entries deleted meanwhile: Redis 7 dropped them from the pending list; 6.2 keeps them.
+  for _, pending in ipairs(released) do
+    if not taken[pending[1]] then redis.call('XACK', stream, group, pending[1]) end
+  end
+end
+if claim and #claimed < count then
+  local reply = run('XAUTOCLAIM', stream, group, consumer, ARGV[7], cursor, 'COUNT', count - #claimed)
   cursor = reply[1]
   for _, entry in ipairs(reply[2]) do
     -- Redis 6.2 returns entries deleted meanwhile without fields (7.0 drops them itself).
     if entry[2] then claimed[#claimed + 1] = entry else redis.call('XACK', stream, group, entry[1]) end
   end
+end
+local deliveries = {}
+for i, entry in ipairs(claimed) do
+  local pending = redis.call('XPENDING', stream, group, entry[1], entry[1], 1)
+  deliveries[i] = pending[1] and pending[1][4] or 1
 end
 
 local entries = {}
@@ -157,7 +184,7 @@ end
 local nextDue = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
 local nextDueAt = -1
 if #nextDue > 0 then nextDueAt = tonumber(nextDue[2]) end
-return { now, nextDueAt, cursor, claimed, entries }
+return { now, nextDueAt, cursor, claimed, deliveries, entries }
 `,
 );
 
@@ -220,6 +247,74 @@ if #mine > 0 then
   redis.call(unpack(args))
 end
 return #mine
+`,
+);
+
+/**
+ * Release: hands entries a stopping worker fetched and never started back to the group at once,
+ * as if never delivered. Entries this consumer still owns move (XCLAIM … JUSTID, which counts no
+ * delivery) to the released consumer, with their delivery count taken back by one (RETRYCOUNT) and
+ * an idle time past any redelivery timeout; the next fetch of any worker takes them over, counting
+ * that delivery again. The marker says "ready now", which wakes one idle worker for them. An entry
+ * another consumer took over meanwhile, or already acknowledged, is left alone.
+ * KEYS: stream, marker. ARGV: group, consumer, released consumer, idle (ms), ids… Returns how many moved.
+ */
+export const RELEASE = script(
+  "release",
+  2,
+  `
+local stream, group, consumer, released = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local moved = 0
+for i = 5, #ARGV do
+  local pending = redis.pcall('XPENDING', stream, group, ARGV[i], ARGV[i], 1, consumer)
+  if type(pending) == 'table' and not pending.err and #pending > 0 then
+    local count = math.max(0, tonumber(pending[1][4]) - 1)
+    redis.call('XCLAIM', stream, group, released, 0, ARGV[i], 'IDLE', ARGV[4], 'RETRYCOUNT', count, 'JUSTID')
+    moved = moved + 1
+  end
+end
+if moved > 0 then redis.call('ZADD', KEYS[2], 'LT', 0, 'next') end
+return moved
+`,
+);
+
+/**
+ * Takes back, as deliveries of this consumer, entries of its own pending list that it does not have
+ * in hand: those a fetch took whose reply was lost with the connection, or those a fixed-name
+ * consumer held before its process restarted. Checks the owner first (an entry another consumer
+ * took over meanwhile stays theirs), then XCLAIMs each to itself, which returns its message and
+ * resets its idle time. With count=1 (a restart: the entries were in the dead process's hands)
+ * that counts a delivery; with count=0 (a lost reply: they never reached a handler) RETRYCOUNT
+ * keeps the count as it was. Entries deleted meanwhile are acknowledged away.
+ * KEYS: stream. ARGV: group, consumer, count (1/0), ids… Returns { entries, delivery counts }.
+ */
+export const RECLAIM_OWN = script(
+  "reclaim-own",
+  1,
+  `
+local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+local entries, deliveries = {}, {}
+for i = 4, #ARGV do
+  local pending = redis.pcall('XPENDING', stream, group, ARGV[i], ARGV[i], 1, consumer)
+  if type(pending) == 'table' and not pending.err and #pending > 0 then
+    local count = tonumber(pending[1][4])
+    local reply
+    if ARGV[3] == '1' then
+      reply = redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i])
+      count = count + 1
+    else
+      reply = redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'RETRYCOUNT', count)
+    end
+    local entry = reply[1]
+    if type(entry) == 'table' and entry[2] then
+      entries[#entries + 1] = entry
+      deliveries[#deliveries + 1] = count
+    else
+      redis.call('XACK', stream, group, ARGV[i])
+    end
+  end
+end
+return { entries, deliveries }
 `,
 );
 

@@ -153,6 +153,7 @@ export class RedisTransportFactory implements TransportFactory {
       streamMaxEntries: resolved.streamMaxEntries,
       redeliveryTimeout: resolved.redeliveryTimeout,
       claimInterval: resolved.claimInterval,
+      deliveryLimit: resolved.deliveryLimit,
       name: context.name,
       target: targetOf(parsed, hosts, resolved, cluster),
       logger: context.logger,

@@ -14,14 +14,18 @@ import {
   type MessageCountAware,
   type MessageWaiter,
   nullLogger,
+  type ReleasableReceiver,
   type Serializer,
   type SetupableTransport,
   type Transport,
   TransportMessageIdStamp,
+  type WarningTransport,
 } from "@messenger-ts/core";
 import {
+  DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   decodeOrUndecodable,
+  markDeliveryLimit,
   parseBooleanOption,
   parseMillisecondsOption,
   parseWholeNumberOption,
@@ -76,6 +80,11 @@ export interface RedisTransportOptions {
   readonly redeliveryTimeout?: number;
   /** Milliseconds between sweeps for abandoned messages. @defaultValue 5000 */
   readonly claimInterval?: number;
+  /**
+   * Deliveries of a message without an acknowledgement (Redis's delivery count of the entry) after
+   * which the worker sends it to the failure transport instead of a handler. @defaultValue 5 (DEFAULT_DELIVERY_LIMIT)
+   */
+  readonly deliveryLimit?: number;
   /** The transport's name in errors and logs. @defaultValue "redis" */
   readonly name?: string;
   /** The server as errors may show it (no credentials). @defaultValue host:port/db */
@@ -101,9 +110,11 @@ export class RedisTransport
     MessageCountAware,
     ListableReceiver,
     KeepaliveReceiver,
+    ReleasableReceiver,
     MessageWaiter,
     RestartSignalStore,
     SharedRateLimiterFactory,
+    WarningTransport,
     CloseableTransport
 {
   readonly name: string;
@@ -114,6 +125,8 @@ export class RedisTransport
   /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
   readonly redeliveryTimeout: number;
   readonly claimInterval: number;
+  /** Deliveries allowed per message: the `deliveryLimit` / `delivery_limit` option. */
+  readonly deliveryLimit: number;
   /** Whether the consumer group is created when missing: the `autoSetup` / `auto_setup` option. */
   readonly autoSetup: boolean;
   readonly #deleteAfterAck: boolean;
@@ -122,6 +135,9 @@ export class RedisTransport
   readonly #logger: Logger;
   readonly #connection: RedisConnection;
   readonly #consumer: RedisConsumer;
+  readonly #target: string;
+  /** The persistence check of the first get() (a worker starting) ran. */
+  #checkedAtStart = false;
 
   constructor(options: RedisTransportOptions = {}) {
     this.name = options.name ?? "redis";
@@ -153,6 +169,13 @@ export class RedisTransport
       0,
       86_400_000,
     );
+    this.deliveryLimit = parseWholeNumberOption(
+      options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
+      "deliveryLimit",
+      label,
+      1,
+      1_000_000,
+    );
     this.#deleteAfterAck = parseBooleanOption(options.deleteAfterAck ?? true, "deleteAfterAck", label);
     this.#deleteAfterReject = parseBooleanOption(
       options.deleteAfterReject ?? true,
@@ -162,6 +185,7 @@ export class RedisTransport
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#logger = options.logger ?? nullLogger;
     const connection = options.connection ?? { host: "127.0.0.1", port: 6379 };
+    this.#target = options.target ?? targetOf(connection, options.cluster?.nodes);
     this.#connection = new RedisConnection({
       config: options.cluster
         ? { mode: "cluster", nodes: options.cluster.nodes, options: options.cluster.options }
@@ -180,7 +204,7 @@ export class RedisTransport
       deleteAfterAck: this.#deleteAfterAck,
       deleteAfterReject: this.#deleteAfterReject,
       label,
-      target: options.target ?? targetOf(connection, options.cluster?.nodes),
+      target: this.#target,
       logger: this.#logger,
     });
     this.#consumer = new RedisConsumer({
@@ -209,6 +233,13 @@ export class RedisTransport
    * a sweep is due, and reads new entries, up to a batch sized to the consumer's pace.
    */
   async get(): Promise<readonly Envelope[]> {
+    if (!this.#checkedAtStart) {
+      this.#checkedAtStart = true;
+      // A worker starts: say once if a Redis restart would lose its queue (not awaited).
+      void this.warnings().then((warnings) => {
+        for (const warning of warnings) this.#logger.warn({ transport: this.name }, warning);
+      });
+    }
     const entries = await this.#consumer.fetch();
     return entries.map((entry) => this.#decode(entry, true, "stream"));
   }
@@ -219,6 +250,21 @@ export class RedisTransport
 
   reject(envelope: Envelope): Promise<void> {
     return this.#finish(envelope, "reject", this.#deleteAfterReject);
+  }
+
+  /**
+   * Hands envelopes get() returned and the worker never started back to the group at once, as if
+   * never delivered: their delivery count is taken back, and the next fetch of any worker (an idle
+   * one is woken) takes them, without waiting for the redelivery timeout. Envelopes already
+   * acknowledged or rejected, or taken over by another consumer, are left alone.
+   */
+  async release(envelopes: readonly Envelope[]): Promise<void> {
+    const ids: string[] = [];
+    for (const envelope of envelopes) {
+      const stamp = this.#stampOf(envelope, "release");
+      if (stamp.claimed) ids.push(stamp.id);
+    }
+    if (ids.length > 0) await this.#consumer.release(ids);
   }
 
   /**
@@ -242,6 +288,17 @@ export class RedisTransport
       );
     }
     await this.#consumer.keepalive(stamp.id);
+  }
+
+  /**
+   * Warns when the server has neither AOF nor RDB save points: a restart of Redis loses every
+   * message. Says nothing when the server forbids CONFIG GET, or cannot be reached.
+   */
+  async warnings(): Promise<readonly string[]> {
+    if ((await this.#connection.persistence().catch(() => "unknown")) !== "none") return [];
+    return [
+      `Redis at ${this.#target} has no persistence (appendonly is "no" and "save" has no save points): a restart of Redis loses every message of stream "${this.stream}". Enable AOF (appendonly yes) or RDB save points.`,
+    ];
   }
 
   /** XGROUP CREATE … MKSTREAM; an existing group is fine. Safe when several workers run it at once. */
@@ -313,9 +370,10 @@ export class RedisTransport
   }
 
   /**
-   * Ends idle waits, finishes pending acks and keepalives, then closes the blocking connection and
-   * gives the shared one back. Messages fetched and not finished stay pending in the group and
-   * come back after the redelivery timeout.
+   * Ends idle waits, finishes pending acks and keepalives, hands back messages fetched ahead that
+   * no get() returned yet, then closes the blocking connection and gives the shared one back.
+   * Messages returned by get() and not finished or released stay pending in the group and come
+   * back after the redelivery timeout.
    */
   async close(): Promise<void> {
     await this.#consumer.close();
@@ -339,10 +397,12 @@ export class RedisTransport
 
   /** An entry that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
   #decode(entry: StreamEntry, claimed: boolean, location: "stream" | "delayed"): Envelope {
-    return decodeOrUndecodable(this.#serializer, unwrap(entry.message)).with(
+    const envelope = decodeOrUndecodable(this.#serializer, unwrap(entry.message)).with(
       new TransportMessageIdStamp(entry.id),
       new RedisReceivedStamp(entry.id, this.stream, claimed, location),
     );
+    // Only a fetch counts a delivery; listing (all(), find()) never does.
+    return claimed ? markDeliveryLimit(envelope, entry.deliveries ?? 1, this.deliveryLimit) : envelope;
   }
 
   async #finish(envelope: Envelope, operation: "ack" | "reject", remove: boolean): Promise<void> {

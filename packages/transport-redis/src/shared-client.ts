@@ -13,7 +13,7 @@ export type RedisClient = Redis | Cluster;
 export const MAX_RETRIES_PER_REQUEST = 3;
 /** A command without a reply after this long fails: Redis hung, or unreachable and still connecting. */
 export const COMMAND_TIMEOUT_MS = 10_000;
-const CONNECT_TIMEOUT_MS = 5_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Reconnects forever: 50 ms, doubling to 1 s, plus jitter so that many workers do not stampede. */
 export function reconnectDelay(times: number): number {
@@ -97,14 +97,149 @@ function createClient(config: RedisClientConfig, overrides: RedisOptions, name: 
   return new Redis({ ...COMMAND_DEFAULTS, ...config.options, ...overrides, connectionName: name });
 }
 
+/** Redis's replies when it refuses credentials: a wrong password or user (WRONGPASS, or "invalid password" before Redis 6), none given (NOAUTH). */
+const AUTHENTICATION_REFUSED = /^(WRONGPASS|NOAUTH)\b|^ERR invalid (username-)?password/;
+
+/** Whether a driver error is the server refusing the connection's credentials. */
+export function isAuthenticationError(error: unknown): boolean {
+  return AUTHENTICATION_REFUSED.test(String((error as Error | undefined)?.message ?? ""));
+}
+
+/** What each client last knew of its connection. */
+interface ConnectionState {
+  /** It was ready once: it has connected before (so a slow first connect is not an outage). */
+  connected: boolean;
+  /** The last connection error of the outage in progress (cleared when ready). */
+  lastError: Error | undefined;
+  /** Redis refused the credentials: the client stopped reconnecting (see reopen()). */
+  refused: Error | undefined;
+  /** The refusal was logged: once until the connection works again, not once per command. */
+  refusalLogged: boolean;
+}
+
+const states = new WeakMap<RedisClient, ConnectionState>();
+
+function stateOf(client: RedisClient): ConnectionState {
+  let state = states.get(client);
+  if (!state) {
+    state = { connected: false, lastError: undefined, refused: undefined, refusalLogged: false };
+    states.set(client, state);
+  }
+  return state;
+}
+
+/** The credentials error that stopped this client, if that is why it is closed. */
+export function refusedCredentials(client: RedisClient): Error | undefined {
+  return states.get(client)?.refused;
+}
+
+/**
+ * A client that stopped after Redis refused its credentials tries once more, for the command about
+ * to be issued (the credentials may have been fixed on the server): one attempt per command, never
+ * a reconnection loop. Other clients are left alone.
+ */
+export function reopen(client: RedisClient): void {
+  const state = states.get(client);
+  if (state?.refused === undefined || client.status !== "end") return;
+  state.refused = undefined;
+  client.connect().catch(() => undefined);
+}
+
+/** Milliseconds a producer's command waits for a lost connection to come back before it fails. */
+export const OUTAGE_WAIT_MS = 500;
+
+/**
+ * Resolves once the client is connected. While the connection is lost (Redis down or unreachable)
+ * it waits at most {@link OUTAGE_WAIT_MS}, so that a producer fails fast instead of queueing its
+ * command behind reconnection attempts; the first connection attempt of a client gets up to its
+ * connect timeout (a slow TLS handshake is no outage) and fails with its error. A refusal of the
+ * credentials fails at once. Nothing is queued: a command that failed here never goes out.
+ */
+export function whenConnected(client: RedisClient): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  // Concurrent calls share one wait: a burst of sends adds three listeners, not three per send.
+  let wait = connectionWaits.get(client);
+  if (!wait) {
+    wait = waitForConnection(client).finally(() => connectionWaits.delete(client));
+    connectionWaits.set(client, wait);
+  }
+  return wait;
+}
+
+const connectionWaits = new WeakMap<RedisClient, Promise<void>>();
+
+function waitForConnection(client: RedisClient): Promise<void> {
+  reopen(client);
+  if (client.status === "wait") client.connect().catch(() => undefined);
+  const state = stateOf(client);
+  return new Promise((resolve, reject) => {
+    // A first connection attempt in progress gets its connect timeout, but fails with its error.
+    const first = !state.connected && client.status !== "reconnecting";
+    const limit = first ? CONNECT_TIMEOUT_MS : OUTAGE_WAIT_MS;
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+      client.off("error", onError);
+      client.off("end", onEnd);
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error) => {
+      const refused = isAuthenticationError(error);
+      if (!first && !refused) return;
+      cleanup();
+      reject(refused ? error : unreachable(error.message));
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(state.refused ?? new Error("Connection is closed."));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      const cause = state.lastError?.message;
+      reject(unreachable(`no connection within ${limit / 1000} s${cause ? `: ${cause}` : ""}`));
+    }, limit);
+    client.on("ready", onReady);
+    client.on("error", onError);
+    client.on("end", onEnd);
+  });
+}
+
+function unreachable(why: string): UnreachableError {
+  return new UnreachableError(`Redis is unreachable (${why}; it keeps reconnecting in the background)`);
+}
+
+/** whenConnected() gave up: its message is the reason as errors show it. */
+export class UnreachableError extends Error {
+  override readonly name = "UnreachableError";
+}
+
 /**
  * Reports connection trouble once per outage (ioredis emits an error per reconnection attempt),
  * then once when the connection is back. Without an 'error' listener ioredis prints to stderr.
+ * When Redis refuses the credentials, the client stops at once instead of reconnecting forever:
+ * the command that connected fails with the refusal, and so does every later one (see reopen()).
  */
 function watch(client: RedisClient, logger: Logger, what: string, onReconnect?: () => void): void {
   let troubled = false;
   let lost = false;
+  const state = stateOf(client);
   client.on("error", (error: Error) => {
+    state.lastError = error;
+    if (isAuthenticationError(error)) {
+      state.refused = error;
+      if (!state.refusalLogged) {
+        state.refusalLogged = true;
+        logger.error(
+          { error: error.message },
+          `Redis ${what} refused: wrong or missing credentials (the user and password of the DSN); not reconnecting`,
+        );
+      }
+      client.disconnect();
+      return;
+    }
     if (troubled) return;
     troubled = true;
     logger.warn({ error: error.message }, `Redis ${what} failed; reconnecting`);
@@ -113,6 +248,9 @@ function watch(client: RedisClient, logger: Logger, what: string, onReconnect?: 
     lost = true;
   });
   client.on("ready", () => {
+    state.connected = true;
+    state.lastError = undefined;
+    state.refusalLogged = false;
     if (troubled) logger.info({}, `Redis ${what} is back`);
     troubled = false;
     if (lost) {

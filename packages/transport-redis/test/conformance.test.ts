@@ -1,4 +1,4 @@
-import { describeTransportConformance } from "@messenger-ts/core/testing";
+import { describeTransportConformance, type TransportConformanceContext } from "@messenger-ts/core/testing";
 import { afterAll, describe } from "vitest";
 import type { RedisTransport } from "../src/index.js";
 import { adminClient, ageClaims, createTransport, deleteKeys, prefixFor, redisUp } from "./support/redis.js";
@@ -16,6 +16,7 @@ function hooks(transport: RedisTransport) {
   return {
     transport,
     redeliveryTimeout: transport.redeliveryTimeout,
+    deliveryLimit: transport.deliveryLimit,
     // Claims age by raising the entries' idle time, instead of sleeping through the 30 s default.
     redeliverAfter: async (ms: number) => {
       await ageClaims(admin, transport.stream, transport.group, ms);
@@ -27,18 +28,24 @@ function hooks(transport: RedisTransport) {
   };
 }
 
+/** The DSN option for the delivery limit a test asks for; none keeps the default. */
+function limit(context: TransportConformanceContext): { delivery_limit?: number } {
+  return context.deliveryLimit === undefined ? {} : { delivery_limit: context.deliveryLimit };
+}
+
 describe.skipIf(!redisUp)("Redis transport", () => {
   // The defaults, except that every get() sweeps for abandoned entries (claim_interval=0): the
   // redelivery test ages a claim and expects the very next get() to take it over.
-  describeTransportConformance("redis, a stream per test, default settings", async () =>
-    hooks(createTransport(`s${++streams}`, { prefix, claim_interval: 0 })),
+  describeTransportConformance("redis, a stream per test, default settings", async (context) =>
+    hooks(createTransport(`s${++streams}`, { prefix, claim_interval: 0, ...limit(context) })),
   );
 
   // Acked and rejected entries stay in the stream (count, list and find must skip them), a hash
   // tag as Cluster needs, a capped stream and a fixed consumer name.
-  describeTransportConformance("redis, entries kept after ack, hash-tagged key", async () =>
+  describeTransportConformance("redis, entries kept after ack, hash-tagged key", async (context) =>
     hooks(
       createTransport(`{t${++streams}}`, {
+        ...limit(context),
         prefix,
         claim_interval: 0,
         delete_after_ack: false,

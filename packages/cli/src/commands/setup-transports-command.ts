@@ -1,4 +1,4 @@
-import { isSetupableTransport, TransportError } from "@messenger-ts/core";
+import { isSetupableTransport, isWarningTransport, TransportError } from "@messenger-ts/core";
 import { assertTransportNames } from "../application/transport-names.js";
 import { defineCommand } from "../console/console-command.js";
 
@@ -28,6 +28,11 @@ export const setupTransportsCommand = defineCommand({
         });
       }
       output.success(`The "${name}" transport was set up successfully.`);
+      // Set up, yet at risk (a Redis without persistence): say so where the operator looks.
+      if (isWarningTransport(transport)) {
+        for (const warning of await transport.warnings())
+          output.warning(`The "${name}" transport: ${warning}`);
+      }
     }
   },
 });
