@@ -140,6 +140,10 @@ export {
   isSetupableTransport,
   type SetupableTransport,
 } from "./transport/capabilities/setupable-transport.js";
+export {
+  isStoredMessageCountAware,
+  type StoredMessageCountAware,
+} from "./transport/capabilities/stored-message-count-aware.js";
 export type { Receiver } from "./transport/receiver.js";
 export type { Sender } from "./transport/sender.js";
 export type { Transport } from "./transport/transport.js";
