@@ -6,9 +6,9 @@ import {
   type FailedCommandOptions,
   filterFrom,
 } from "../failed/failed-command-options.js";
-import { describeFailedMessage } from "../failed/failed-message.js";
-import { resolveFailureTransport } from "../failed/failure-transport.js";
-import { listFailedMessages } from "../failed/list-failed-messages.js";
+import { describeFailedMessage, type FailedMessage } from "../failed/failed-message.js";
+import { type FailureTransport, resolveFailureTransport } from "../failed/failure-transport.js";
+import { type FailedMessageSelection, readFailedPages } from "../failed/list-failed-messages.js";
 import { askConfirmation } from "../failed/operator-prompts.js";
 import { renderFailedMessage } from "../failed/render-failed-message.js";
 
@@ -101,9 +101,19 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
       return missing > 0 ? ExitCode.Failure : ExitCode.Success;
     }
 
-    // Exactly the messages counted (and confirmed) are removed; any arriving meanwhile stay.
-    const { messages } = await listFailedMessages(transport.receiver, filter);
-    if (messages.length === 0) {
+    // Exactly the messages counted (and confirmed) are removed; any arriving meanwhile stay. Both
+    // passes read the transport a page at a time: 100,000 failed messages are never held at once.
+    let count = 0;
+    let lastId: string | undefined;
+    for await (const page of readFailedPages(transport.receiver)) {
+      for (const message of page) {
+        if (!filter.matches(message)) continue;
+        count++;
+        lastId = message.id;
+        if (options.showMessages) renderFailedMessage(message, transport.name, output, { hints: false });
+      }
+    }
+    if (count === 0) {
       output.success(
         filter.isActive
           ? `No failed messages match the filter (${filter.describe()}).`
@@ -111,14 +121,10 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
       );
       return ExitCode.Success;
     }
-    const count = messages.length;
     if (filter.isActive) {
       output.writeErr(
         count === 1 ? "There is 1 message to remove.\n" : `There are ${count} messages to remove.\n`,
       );
-    }
-    if (options.showMessages) {
-      for (const message of messages) renderFailedMessage(message, transport.name, output, { hints: false });
     }
     if (!force) {
       const question = filter.isActive
@@ -130,13 +136,46 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
         return ExitCode.Success;
       }
     }
-    let removed = 0;
-    for (let start = 0; start < count && !signal.aborted; start += REMOVE_CHUNK) {
-      const chunk = messages.slice(start, start + REMOVE_CHUNK);
-      await Promise.all(chunk.map((message) => transport.receiver.reject(message.envelope)));
-      removed += chunk.length;
-    }
+    const removed = await removeCounted(transport, filter, count, lastId, signal);
     output.success(removed === 1 ? "1 message was removed." : `${removed} messages were removed.`);
     return ExitCode.Success;
   },
 });
+
+/**
+ * Removes the first `count` messages matching the filter, oldest first, up to the last one counted
+ * (`lastId`): messages that failed after the count was shown stay. A page is removed only once the
+ * next one is read, so the listing goes on from a message still stored.
+ */
+async function removeCounted(
+  transport: FailureTransport,
+  filter: FailedMessageSelection,
+  count: number,
+  lastId: string | undefined,
+  signal: AbortSignal,
+): Promise<number> {
+  let removed = 0;
+  let held: FailedMessage[] = [];
+  let reachedLast = false;
+  const removeHeld = async () => {
+    for (let start = 0; start < held.length && !signal.aborted; start += REMOVE_CHUNK) {
+      const chunk = held.slice(start, start + REMOVE_CHUNK);
+      await Promise.all(chunk.map((message) => transport.receiver.reject(message.envelope)));
+      removed += chunk.length;
+    }
+    held = [];
+  };
+  for await (const page of readFailedPages(transport.receiver)) {
+    await removeHeld();
+    if (signal.aborted) break;
+    for (const message of page) {
+      if (removed + held.length >= count || reachedLast) break;
+      if (!filter.matches(message)) continue;
+      held.push(message);
+      if (message.id === lastId) reachedLast = true;
+    }
+    if (removed + held.length >= count || reachedLast) break;
+  }
+  await removeHeld();
+  return removed;
+}
