@@ -12,6 +12,7 @@ import { countFailedMessages } from "../src/failed/count-failed-messages.js";
 import { describeFailedMessage } from "../src/failed/failed-message.js";
 import { FailedMessageFilter } from "../src/failed/failed-message-filter.js";
 import { FAILED_PAGE_SIZE, listFailedMessages } from "../src/failed/list-failed-messages.js";
+import { removeFailedMessages } from "../src/failed/remove-failed-messages.js";
 
 @AsMessage("failed_list_test.job")
 class Job {
@@ -119,6 +120,40 @@ describe("reading a failure transport a page at a time", () => {
     expect(list.more).toBe(true);
     expect(calls.map((call) => call.after)).toEqual([undefined, "500", "1000", "1500"]);
     expect(largestPage()).toBe(FAILED_PAGE_SIZE);
+  });
+
+  it("failed:remove removes page by page, each page once the next is read, and only what was counted", async () => {
+    const transport = await transportWith(1_300, [5, 700, 1_250]);
+    const { receiver: listing, largestPage } = recording(transport);
+    const afterStillStored: boolean[] = [];
+    const receiver = {
+      get: () => transport.get(),
+      ack: (envelope: Envelope) => transport.ack(envelope),
+      reject: (envelope: Envelope) => transport.reject(envelope),
+      find: (id: string | number) => transport.find(id),
+      all: async (limit?: number, after?: string | number) => {
+        if (after !== undefined) afterStillStored.push((await transport.find(after)) !== undefined);
+        return listing.all(limit, after);
+      },
+    };
+    const signal = new AbortController().signal;
+
+    const reports = new FailedMessageFilter({ classFilter: "Report" });
+    expect(await removeFailedMessages(receiver, reports, { count: 3, lastId: "1250", signal })).toBe(3);
+    expect(numbers({ messages: (await transport.all()).map(describeFailedMessage) })).toHaveLength(1_297);
+
+    // Failed after the count: stays.
+    await transport.send(Envelope.wrap(new Job(1_301), [new RedeliveryStamp(0, at("2026-01-02T00:00:00Z"))]));
+    const removed = await removeFailedMessages(receiver, new FailedMessageFilter(), {
+      count: 1_297,
+      lastId: "1300",
+      signal,
+    });
+    expect(removed).toBe(1_297);
+    expect(numbers({ messages: (await transport.all()).map(describeFailedMessage) })).toEqual([1_301]);
+    expect(largestPage()).toBe(FAILED_PAGE_SIZE);
+    expect(afterStillStored.length).toBeGreaterThan(2);
+    expect(afterStillStored.every(Boolean), "each page is read after a message still stored").toBe(true);
   });
 
   it("refuses a receiver that ignores after instead of reading the first page forever", async () => {

@@ -6,10 +6,11 @@ import {
   type FailedCommandOptions,
   filterFrom,
 } from "../failed/failed-command-options.js";
-import { describeFailedMessage, type FailedMessage } from "../failed/failed-message.js";
-import { type FailureTransport, resolveFailureTransport } from "../failed/failure-transport.js";
-import { type FailedMessageSelection, readFailedPages } from "../failed/list-failed-messages.js";
+import { describeFailedMessage } from "../failed/failed-message.js";
+import { resolveFailureTransport } from "../failed/failure-transport.js";
+import { readFailedPages } from "../failed/list-failed-messages.js";
 import { askConfirmation } from "../failed/operator-prompts.js";
+import { removeFailedMessages } from "../failed/remove-failed-messages.js";
 import { renderFailedMessage } from "../failed/render-failed-message.js";
 
 interface RemoveOptions extends FailedCommandOptions {
@@ -17,9 +18,6 @@ interface RemoveOptions extends FailedCommandOptions {
   readonly force?: boolean;
   readonly showMessages?: boolean;
 }
-
-/** Rejections sent at once: transports that batch deletes (PostgreSQL) turn them into one statement. */
-const REMOVE_CHUNK = 100;
 
 /**
  * `messenger:failed:remove [ids...]`: deletes messages from a failure transport for good, by id,
@@ -136,46 +134,8 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
         return ExitCode.Success;
       }
     }
-    const removed = await removeCounted(transport, filter, count, lastId, signal);
+    const removed = await removeFailedMessages(transport.receiver, filter, { count, lastId, signal });
     output.success(removed === 1 ? "1 message was removed." : `${removed} messages were removed.`);
     return ExitCode.Success;
   },
 });
-
-/**
- * Removes the first `count` messages matching the filter, oldest first, up to the last one counted
- * (`lastId`): messages that failed after the count was shown stay. A page is removed only once the
- * next one is read, so the listing goes on from a message still stored.
- */
-async function removeCounted(
-  transport: FailureTransport,
-  filter: FailedMessageSelection,
-  count: number,
-  lastId: string | undefined,
-  signal: AbortSignal,
-): Promise<number> {
-  let removed = 0;
-  let held: FailedMessage[] = [];
-  let reachedLast = false;
-  const removeHeld = async () => {
-    for (let start = 0; start < held.length && !signal.aborted; start += REMOVE_CHUNK) {
-      const chunk = held.slice(start, start + REMOVE_CHUNK);
-      await Promise.all(chunk.map((message) => transport.receiver.reject(message.envelope)));
-      removed += chunk.length;
-    }
-    held = [];
-  };
-  for await (const page of readFailedPages(transport.receiver)) {
-    await removeHeld();
-    if (signal.aborted) break;
-    for (const message of page) {
-      if (removed + held.length >= count || reachedLast) break;
-      if (!filter.matches(message)) continue;
-      held.push(message);
-      if (message.id === lastId) reachedLast = true;
-    }
-    if (removed + held.length >= count || reachedLast) break;
-  }
-  await removeHeld();
-  return removed;
-}
