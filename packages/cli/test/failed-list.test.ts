@@ -8,9 +8,11 @@ import {
 import { InMemoryTransport } from "@messenger-ts/transport-memory";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/console/usage-error.js";
+import { countFailedMessages } from "../src/failed/count-failed-messages.js";
 import { describeFailedMessage } from "../src/failed/failed-message.js";
 import { FailedMessageFilter } from "../src/failed/failed-message-filter.js";
-import { listFailedMessages } from "../src/failed/list-failed-messages.js";
+import { FAILED_PAGE_SIZE, listFailedMessages } from "../src/failed/list-failed-messages.js";
+import { removeFailedMessages } from "../src/failed/remove-failed-messages.js";
 
 @AsMessage("failed_list_test.job")
 class Job {
@@ -69,6 +71,100 @@ describe("listFailedMessages", () => {
     expect(three.more).toBe(true);
     expect(limits).toEqual([4]);
     expect((await listFailedMessages(receiver, new FailedMessageFilter(), 5)).more).toBe(false);
+  });
+});
+
+/** The transport as a ListableReceiver that records every all() call. */
+function recording(transport: InMemoryTransport) {
+  const calls: { limit: number | undefined; after: string | number | undefined }[] = [];
+  const receiver: ListableReceiver = {
+    all: (limit, after) => {
+      calls.push({ limit, after });
+      return transport.all(limit, after);
+    },
+    find: (id) => transport.find(id),
+  };
+  const largestPage = () => Math.max(...calls.map((call) => call.limit ?? Number.POSITIVE_INFINITY));
+  return { receiver, calls, largestPage };
+}
+
+describe("reading a failure transport a page at a time", () => {
+  it("--stats counts per class over every page, never asking for more than a page", async () => {
+    const reports = Array.from({ length: 700 }, (_, i) => 3 * i + 2);
+    const transport = await transportWith(2_400, reports);
+    const { receiver, calls, largestPage } = recording(transport);
+
+    const counts = await countFailedMessages(receiver, new FailedMessageFilter());
+    expect(counts.total).toBe(2_400);
+    expect(counts.classes.map(({ className, count }) => [className, count])).toEqual([
+      ["Job", 1_700],
+      ["Report", 700],
+    ]);
+    expect(largestPage()).toBe(FAILED_PAGE_SIZE);
+    // Five pages of 500 (the last one short), each after the last id of the one before.
+    expect(calls.map((call) => call.after)).toEqual([undefined, "500", "1000", "1500", "2000"]);
+
+    const reportsOnly = await countFailedMessages(
+      receiver,
+      new FailedMessageFilter({ classFilter: "Report" }),
+    );
+    expect(reportsOnly.total).toBe(700);
+    expect(largestPage()).toBe(FAILED_PAGE_SIZE);
+  });
+
+  it("a filtered listing reads pages until it has one more than asked", async () => {
+    const transport = await transportWith(1_600, [3, 1_200, 1_599]);
+    const { receiver, calls, largestPage } = recording(transport);
+    const list = await listFailedMessages(receiver, new FailedMessageFilter({ classFilter: "Report" }), 2);
+    expect(numbers(list)).toEqual([3, 1_200]);
+    expect(list.more).toBe(true);
+    expect(calls.map((call) => call.after)).toEqual([undefined, "500", "1000", "1500"]);
+    expect(largestPage()).toBe(FAILED_PAGE_SIZE);
+  });
+
+  it("failed:remove removes page by page, each page once the next is read, and only what was counted", async () => {
+    const transport = await transportWith(1_300, [5, 700, 1_250]);
+    const { receiver: listing, largestPage } = recording(transport);
+    const afterStillStored: boolean[] = [];
+    const receiver = {
+      get: () => transport.get(),
+      ack: (envelope: Envelope) => transport.ack(envelope),
+      reject: (envelope: Envelope) => transport.reject(envelope),
+      find: (id: string | number) => transport.find(id),
+      all: async (limit?: number, after?: string | number) => {
+        if (after !== undefined) afterStillStored.push((await transport.find(after)) !== undefined);
+        return listing.all(limit, after);
+      },
+    };
+    const signal = new AbortController().signal;
+
+    const reports = new FailedMessageFilter({ classFilter: "Report" });
+    expect(await removeFailedMessages(receiver, reports, { count: 3, lastId: "1250", signal })).toBe(3);
+    expect(numbers({ messages: (await transport.all()).map(describeFailedMessage) })).toHaveLength(1_297);
+
+    // Failed after the count: stays.
+    await transport.send(Envelope.wrap(new Job(1_301), [new RedeliveryStamp(0, at("2026-01-02T00:00:00Z"))]));
+    const removed = await removeFailedMessages(receiver, new FailedMessageFilter(), {
+      count: 1_297,
+      lastId: "1300",
+      signal,
+    });
+    expect(removed).toBe(1_297);
+    expect(numbers({ messages: (await transport.all()).map(describeFailedMessage) })).toEqual([1_301]);
+    expect(largestPage()).toBe(FAILED_PAGE_SIZE);
+    expect(afterStillStored.length).toBeGreaterThan(2);
+    expect(afterStillStored.every(Boolean), "each page is read after a message still stored").toBe(true);
+  });
+
+  it("refuses a receiver that ignores after instead of reading the first page forever", async () => {
+    const transport = await transportWith(FAILED_PAGE_SIZE + 1, []);
+    const ignoring: ListableReceiver = {
+      all: (limit) => transport.all(limit),
+      find: (id) => transport.find(id),
+    };
+    await expect(countFailedMessages(ignoring, new FailedMessageFilter())).rejects.toMatchObject({
+      code: "NOT_LISTABLE",
+    });
   });
 });
 

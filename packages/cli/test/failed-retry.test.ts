@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_TIMEOUT, FailedCli } from "./fixtures/failed-cli.js";
+import { CLI_TIMEOUT, FailedCli, tableLines } from "./fixtures/failed-cli.js";
 import { pgUp } from "./support/cli.js";
 
 /** The handler stops throwing: what an operator has after fixing the bug. */
@@ -12,6 +12,8 @@ describe.each([
   const cli = new FailedCli(backend, `failed_retry_${backend}`);
   /** Message ids in "failed" by job number. */
   const id: Record<number, string> = {};
+  /** The id of job 2's copy, back in "failed" (delayed by its retry strategy) after a failed retry. */
+  let copyId: string | undefined;
 
   beforeAll(async () => {
     if (!up) return;
@@ -46,13 +48,16 @@ describe.each([
       const before = JSON.parse((await cli.ok(["messenger:failed:show", id[2]!, "--format=json"])).stdout);
       expect(before.history.map((h: { retryCount: number }) => h.retryCount)).toEqual([1, 0]);
 
-      const result = await cli.run(["messenger:failed:retry", id[2]!, "--force"]);
+      // The copy waits delayed in "failed" (a minute) until the next test looks at the counts.
+      const result = await cli.run(["messenger:failed:retry", id[2]!, "--force"], {
+        FAILED_TEST_SLOW_FAILED_RETRY: "1",
+      });
       expect(result.code).toBe(1);
       expect(result.stdout).toBe("");
       expect(result.stderr).toContain(
         `[WARNING] Message with id ${id[2]} failed again: Handling "Job" failed: job 2 failed on purpose`,
       );
-      const copyId = /It is back in the "failed" failure transport for retry #1 as message (\d+)\./.exec(
+      copyId = /It is back in the "failed" failure transport for retry #1 as message (\d+)\./.exec(
         result.stderr,
       )?.[1];
       expect(copyId).toBeDefined();
@@ -77,6 +82,23 @@ describe.each([
       });
       expect(after.history.map((h: { retryCount: number }) => h.retryCount)).toEqual([1, 0, 1]);
       expect(Date.parse(after.failedAt)).toBeGreaterThanOrEqual(Date.parse(before.failedAt));
+    },
+  );
+
+  it.skipIf(!up)(
+    "counts the copy a failed retry left delayed in the failure transport, in failed:show and stats",
+    async () => {
+      expect(copyId).toBeDefined();
+      const show = await cli.run(["messenger:failed:show"]);
+      expect(show.code).toBe(0);
+      expect(show.stderr).toContain("There are 3 messages pending in the failure transport.");
+      expect(tableLines(show.stdout).map((line) => line.split(/\s+/)[0])).toContain(copyId);
+      const stats = await cli.run(["messenger:failed:show", "--stats"]);
+      expect(stats.stderr).toContain("There are 3 messages pending in the failure transport.");
+      const json = JSON.parse((await cli.ok(["messenger:failed:show", "--format=json"])).stdout);
+      expect(json.pending).toBe(3);
+      const counts = JSON.parse((await cli.ok(["messenger:stats", "failed", "--format=json"])).stdout);
+      expect(counts).toEqual({ transports: { failed: { count: 3 } } });
     },
   );
 

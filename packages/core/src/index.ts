@@ -140,6 +140,10 @@ export {
   isSetupableTransport,
   type SetupableTransport,
 } from "./transport/capabilities/setupable-transport.js";
+export {
+  isStoredMessageCountAware,
+  type StoredMessageCountAware,
+} from "./transport/capabilities/stored-message-count-aware.js";
 export { isWarningTransport, type WarningTransport } from "./transport/capabilities/warning-transport.js";
 export type { Receiver } from "./transport/receiver.js";
 export type { Sender } from "./transport/sender.js";

@@ -240,9 +240,24 @@ export class InMemoryTransport
     return count;
   }
 
-  /** Every stored message not yet acked or rejected (claimed and delayed ones too), in send order; claims nothing. */
-  async all(limit: number = Number.POSITIVE_INFINITY): Promise<readonly Envelope[]> {
-    return [...this.#queue.values()].slice(0, limit).map((message) => this.#receive(message));
+  /** Every message the queue stores: due, delayed and claimed ones (what `all()` lists). */
+  async getStoredMessageCount(): Promise<number> {
+    return this.#queue.size;
+  }
+
+  /**
+   * Every stored message not yet acked or rejected (claimed and delayed ones too), in send order
+   * (which is id order); claims nothing. `after`: only messages with a greater id, so pages go on
+   * where the last one stopped even when its last message was removed meanwhile.
+   */
+  async all(limit: number = Number.POSITIVE_INFINITY, after?: string | number): Promise<readonly Envelope[]> {
+    const from = after === undefined ? 0 : Number(after);
+    const page: Envelope[] = [];
+    for (const message of this.#queue.values()) {
+      if (page.length >= limit) break;
+      if (message.id > from) page.push(this.#receive(message));
+    }
+    return page;
   }
 
   /** The stored message with this id (claimed or delayed too), or undefined once acked or rejected. */

@@ -175,10 +175,18 @@ export class PostgresConnection {
     });
   }
 
-  async list(queue: string, limit: number | null): Promise<MessageRow[]> {
+  /** Every row of the queue, whatever its state. */
+  async countStored(queue: string): Promise<number> {
+    return this.#wrap("count messages", async () => {
+      const result = await this.#query<{ count: string }>(this.#sql.countStored, [queue]);
+      return Number(result.rows[0]!.count);
+    });
+  }
+
+  async list(queue: string, limit: number | null, after: string): Promise<MessageRow[]> {
     return this.#wrap(
       "list messages",
-      async () => (await this.#query<MessageRow>(this.#sql.list, [queue, limit])).rows,
+      async () => (await this.#query<MessageRow>(this.#sql.list, [queue, limit, after])).rows,
     );
   }
 

@@ -42,7 +42,12 @@ export function statements(names: SchemaNames) {
        WHERE m.id = k.id AND m.delivered_at IS NOT NULL`,
     ),
     count: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1 AND ${claimable}`),
-    list: named(`SELECT id, body, headers FROM ${t} WHERE queue_name = $1 ORDER BY id LIMIT $2`),
+    countStored: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1`),
+    // $3: the id the page starts after (0 for the first page); ids only grow, so a page goes on
+    // where the last one stopped even when its last row was deleted meanwhile.
+    list: named(
+      `SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id > $3::bigint ORDER BY id LIMIT $2`,
+    ),
     find: named(`SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id = $2::bigint`),
     due: named(`SELECT ${names.dueFunction}($1::text[], $2::float8) AS wait_ms`),
     requestRestart: named(

@@ -261,12 +261,25 @@ export class PostgresTransport
     return this.#connection.count(this.queueName);
   }
 
-  /** Every row of the queue (delayed and claimed ones too), oldest first; claims nothing. */
-  async all(limit?: number): Promise<readonly Envelope[]> {
+  /** Every row of the queue, delayed and claimed ones too (what `all()` lists): one count query. */
+  getStoredMessageCount(): Promise<number> {
+    return this.#connection.countStored(this.queueName);
+  }
+
+  /**
+   * Every row of the queue (delayed and claimed ones too), oldest first (by id); claims nothing.
+   * `after`: only rows with a greater id, so a page goes on where the last one stopped.
+   */
+  async all(limit?: number, after?: string | number): Promise<readonly Envelope[]> {
     if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
       throw new InvalidArgumentError(`all() limit must be a whole number >= 0, got ${String(limit)}.`);
     }
-    const rows = await this.#connection.list(this.queueName, limit ?? null);
+    if (after !== undefined && !/^(0|[1-9]\d{0,18})$/.test(String(after))) {
+      throw new InvalidArgumentError(
+        `all() after must be a message id of this transport (a whole number >= 0), got ${String(after)}.`,
+      );
+    }
+    const rows = await this.#connection.list(this.queueName, limit ?? null, String(after ?? 0));
     return rows.map((row) => this.#decode(row));
   }
 

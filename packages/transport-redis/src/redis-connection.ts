@@ -268,13 +268,25 @@ export class RedisConnection {
     return { waiting, pending, delayed };
   }
 
-  async list(limit: number): Promise<{ entries: StreamEntry[]; delayed: DelayedEntry[] }> {
+  /** Stored messages after `after` (a stream entry or a delayed message; none: from the start). */
+  async list(
+    limit: number,
+    after?: { readonly kind: "stream" | "delayed"; readonly id: string },
+  ): Promise<{ entries: StreamEntry[]; delayed: DelayedEntry[] }> {
     const keys = [this.#keys.stream, this.#keys.delayed, this.#keys.delayedMessages];
-    const [entries, ids, bodies, dues] = (await this.#run("list messages", LIST, keys, [
+    const [entries, ids, bodies, dues, gone] = (await this.#run("list messages", LIST, keys, [
       this.#settings.group,
       limit,
       this.#exact,
-    ])) as [RawEntry[], string[], (string | null)[], string[]];
+      after?.kind ?? "",
+      after?.id ?? "",
+    ])) as [RawEntry[], string[], (string | null)[], string[], number];
+    if (gone === 1) {
+      throw new MessengerError(
+        "REDIS_LIST_CURSOR_GONE",
+        `Cannot list the messages after delayed message "${after!.id}" of stream "${this.#keys.stream}": it is no longer stored (removed, or moved to the stream once due), and a delayed message's place is known only while it is stored. List again from the start.`,
+      );
+    }
     return {
       entries: entries.map(toEntry),
       delayed: ids.map((id, i) => ({ id, message: bodies[i] ?? undefined, dueAt: Number(dues[i]) })),

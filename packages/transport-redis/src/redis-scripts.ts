@@ -379,9 +379,12 @@ end
 /**
  * Lists stored messages without claiming them: stream entries oldest first (skipping entries the
  * group already acknowledged, which exist only when delete_after_* is off), then delayed messages
- * by due time.
- * KEYS: stream, delayed, delayedMessages. ARGV: group, limit (-1: all), exact (1: every entry is stored).
- * Returns { entries, delayed ids, delayed messages, due times }.
+ * by due time (ties by id, the sorted set's order).
+ * KEYS: stream, delayed, delayedMessages. ARGV: group, limit (-1: all), exact (1: every entry is
+ * stored), after kind ("", "stream" or "delayed"), after id: a page starts after that message.
+ * A stream id needs not be stored any more (ids are ordered); a delayed one must be (its place is
+ * its due time, which only the set knows).
+ * Returns { entries, delayed ids, delayed messages, due times, 1 when the delayed "after" is gone }.
  */
 export const LIST = script(
   "list",
@@ -390,11 +393,13 @@ export const LIST = script(
 ${GROUP_INFO}
 ${IS_STORED}
 local stream, group, limit = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local afterKind, afterId = ARGV[4], ARGV[5]
 local info = groupInfo(stream, group)
 local exact = ARGV[3] == '1'
 local entries = {}
 local start = '-'
-while limit < 0 or #entries < limit do
+if afterKind == 'stream' then start = '(' .. afterId end
+while afterKind ~= 'delayed' and (limit < 0 or #entries < limit) do
   local page = redis.call('XRANGE', stream, start, '+', 'COUNT', 500)
   if #page == 0 then break end
   for _, entry in ipairs(page) do
@@ -406,15 +411,21 @@ end
 local ids, bodies, dues = {}, {}, {}
 local left = -1
 if limit >= 0 then left = limit - #entries end
+local first = 0
+if afterKind == 'delayed' then
+  local rank = redis.call('ZRANK', KEYS[2], afterId)
+  if not rank then return { entries, ids, bodies, dues, 1 } end
+  first = rank + 1
+end
 if left ~= 0 then
-  local delayed = redis.call('ZRANGE', KEYS[2], 0, left < 0 and -1 or left - 1, 'WITHSCORES')
+  local delayed = redis.call('ZRANGE', KEYS[2], first, left < 0 and -1 or first + left - 1, 'WITHSCORES')
   for i = 1, #delayed, 2 do
     ids[#ids + 1] = delayed[i]
     dues[#dues + 1] = delayed[i + 1]
   end
   if #ids > 0 then bodies = redis.call('HMGET', KEYS[3], unpack(ids)) end
 end
-return { entries, ids, bodies, dues }
+return { entries, ids, bodies, dues, 0 }
 `,
 );
 

@@ -321,18 +321,42 @@ export class RedisTransport
     return this.#connection.count();
   }
 
+  /** Every message the queue stores: the same number as {@link getMessageCount}, which counts delayed ones too. */
+  getStoredMessageCount(): Promise<number> {
+    return this.getMessageCount();
+  }
+
   /**
    * Stored messages without claiming them: stream entries oldest first (unread and pending ones;
    * entries already acknowledged are skipped), then delayed messages by due time. Ids are stream
    * entry ids, or `d-…` for a delayed message. Envelopes from here can be passed to reject()
-   * (`messenger:failed:remove`), which deletes them wherever they are.
+   * (`messenger:failed:remove`), which deletes them wherever they are. `after` pages: a stream id
+   * need not be stored any more; a delayed message's id must be (its place is its due time), else
+   * REDIS_LIST_CURSOR_GONE.
    */
-  async all(limit?: number): Promise<readonly Envelope[]> {
+  async all(limit?: number, after?: string | number): Promise<readonly Envelope[]> {
     if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
       throw new InvalidArgumentError(`all() limit must be a whole number >= 0, got ${String(limit)}.`);
     }
+    const afterId = after === undefined ? undefined : String(after);
+    const afterKind =
+      afterId === undefined
+        ? undefined
+        : STREAM_ID.test(afterId)
+          ? "stream"
+          : DELAYED_ID.test(afterId)
+            ? "delayed"
+            : undefined;
+    if (afterId !== undefined && afterKind === undefined) {
+      throw new InvalidArgumentError(
+        `all() after must be a message id of this transport (a stream entry id like 1700000000000-0, or d-<16 hex digits>), got ${afterId}.`,
+      );
+    }
     if (limit === 0) return [];
-    const { entries, delayed } = await this.#connection.list(limit ?? -1);
+    const { entries, delayed } = await this.#connection.list(
+      limit ?? -1,
+      afterId === undefined ? undefined : { kind: afterKind!, id: afterId },
+    );
     return [
       ...entries.map((entry) => this.#decode(entry, false, "stream")),
       ...delayed.map((entry) => this.#decode(entry, false, "delayed")),

@@ -295,6 +295,17 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     expect(now).toBeDefined();
   });
 
+  it("pages delayed messages by due time after a delayed id, and refuses one no longer stored", async () => {
+    const transport = one();
+    await transport.sendMany([job(1), job(4, 90_000), job(3, 60_000), job(2, 30_000)]);
+    const ids = (await transport.all()).map((e) => String(e.last(TransportMessageIdStamp)!.id));
+    expect(numbers(await transport.all(2, ids[1]))).toEqual([3, 4]);
+    expect(numbers(await transport.all(undefined, ids[0]))).toEqual([2, 3, 4]);
+    await transport.reject((await transport.find(ids[2]!))!);
+    await expect(transport.all(2, ids[2])).rejects.toMatchObject({ code: "REDIS_LIST_CURSOR_GONE" });
+    await expect(transport.all(2, "no id")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
   it("setup creates the group once, tolerates concurrent runs, and refuses deletes on a shared stream", async () => {
     const transport = one();
     await Promise.all([transport.setup(), transport.setup(), transport.setup()]);

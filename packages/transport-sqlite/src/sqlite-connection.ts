@@ -268,14 +268,28 @@ export class SqliteConnection {
     });
   }
 
-  /** Every stored message of the queue, claimed and delayed ones too, in send order. */
-  list(queue: string, limit: number): Promise<MessageRow[]> {
+  /** Every row of the queue, whatever its state (stuck rows with a non-numeric due time too). */
+  countStored(queue: string): Promise<number> {
+    return this.#run("count messages", (db) => {
+      const row = prepared(db, `SELECT COUNT(*) AS n FROM ${this.#names.table} WHERE queue_name = ?`).get(
+        queue,
+      ) as { n: number };
+      return row.n;
+    });
+  }
+
+  /**
+   * Stored messages of the queue, claimed and delayed ones too, in send order, after id `after`
+   * (0 for the first page). AUTOINCREMENT ids only grow, so a page goes on where the last one
+   * stopped even when its last row was deleted meanwhile.
+   */
+  list(queue: string, limit: number, after: number): Promise<MessageRow[]> {
     return this.#run("list messages", (db) =>
       prepared(
         db,
         `SELECT id, body, headers, queue_name, available_at FROM ${this.#names.table}
-         WHERE queue_name = ? ORDER BY id LIMIT ?`,
-      ).all(queue, limit),
+         WHERE queue_name = ? AND id > ? ORDER BY id LIMIT ?`,
+      ).all(queue, after, limit),
     ) as Promise<unknown> as Promise<MessageRow[]>;
   }
 

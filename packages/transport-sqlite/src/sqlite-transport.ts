@@ -237,13 +237,28 @@ export class SqliteTransport
     return this.#connection.count(this.queueName, now, now - this.redeliveryTimeout);
   }
 
-  /** Every stored message of the queue, claimed and delayed ones too, in send order; claims nothing. */
-  async all(limit?: number): Promise<readonly Envelope[]> {
+  /** Every message of the queue, delayed and claimed ones too (what `all()` lists): one count query. */
+  async getStoredMessageCount(): Promise<number> {
+    await this.#connection.ready();
+    return this.#connection.countStored(this.queueName);
+  }
+
+  /**
+   * Every stored message of the queue, claimed and delayed ones too, in send order (by id); claims
+   * nothing. `after`: only messages with a greater id, so a page goes on where the last one stopped.
+   */
+  async all(limit?: number, after?: string | number): Promise<readonly Envelope[]> {
     if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
       throw new InvalidArgumentError(`all() limit must be a whole number >= 0, got ${String(limit)}.`);
     }
+    const from = after === undefined ? 0 : after === 0 || after === "0" ? 0 : toRowId(after);
+    if (from === undefined) {
+      throw new InvalidArgumentError(
+        `all() after must be a message id of this transport (a whole number >= 0), got ${String(after)}.`,
+      );
+    }
     await this.#connection.ready();
-    const rows = await this.#connection.list(this.queueName, limit ?? -1);
+    const rows = await this.#connection.list(this.queueName, limit ?? -1, from);
     return rows.map((row) => decodeRow(this.#serializer, row));
   }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import { ARES_OUTAGE_ICO, isValidIco } from "../domain/ico.js";
+import { parseWebsite } from "../domain/website.js";
 
 /**
  * Value parsers for the application's commands (the console's own cover counts, seconds and
@@ -67,4 +68,19 @@ export function integerBetween(min: number, max: number): (value: string) => num
     }
     return n;
   };
+}
+
+/** What `app:screenshot:take` photographs: a lead (its website) or a page given by URL. */
+export type ScreenshotTarget = { readonly leadId: number } | { readonly url: string };
+
+/** A lead id (digits) or an http(s) URL with a host name, normalised (`https://a.cz` → `https://a.cz/`). */
+export function screenshotTarget(value: string): ScreenshotTarget {
+  if (/^\s*\d+\s*$/.test(value)) return { leadId: parseId(value) };
+  try {
+    return { url: parseWebsite(value.trim(), "URL").url };
+  } catch {
+    throw new InvalidArgumentError(
+      `"${value}" is neither a lead id nor a URL: expected a whole number from 1, or an http:// or https:// URL with a host name.`,
+    );
+  }
 }

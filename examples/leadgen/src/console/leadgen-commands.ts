@@ -6,6 +6,7 @@ import { leadAnalyzeCommand } from "./commands/lead-analyze-command.js";
 import { leadDiscoverCommand } from "./commands/lead-discover-command.js";
 import { offerGenerateCommand } from "./commands/offer-generate-command.js";
 import { proposalGenerateCommand } from "./commands/proposal-generate-command.js";
+import { screenshotTakeCommand } from "./commands/screenshot-take-command.js";
 import { serveCommand } from "./commands/serve-command.js";
 
 /** The application's own commands (the seed's, each with `--async`), the fixtures and the HTTP server. */
@@ -18,6 +19,7 @@ export function leadgenCommands(): ConsoleCommand<any>[] {
     companySyncAresCommand,
     leadDiscoverCommand,
     emailSendCommand,
+    screenshotTakeCommand,
     serveCommand,
   ];
 }

@@ -57,7 +57,7 @@ export async function dispatchDemoMessages(
     {
       message: new DiscoverLeadsMessage("zivefirmy_cz", "kavarna Brno", 3),
       input: `zivefirmy_cz "kavarna Brno", 3 results`,
-      expect: "new leads, each sent on to analysis (normal)",
+      expect: "new leads, each sent on to analysis (normal), then to a screenshot (low_priority)",
     },
     {
       message: new TakeScreenshotMessage(leads.kavarna, kavarna.website!),

@@ -1,4 +1,4 @@
-import { isMessageCountAware } from "@messenger-ts/core";
+import { isMessageCountAware, isStoredMessageCountAware } from "@messenger-ts/core";
 import type { LeadgenApp } from "../app/leadgen-app.js";
 import { FAILURE_TRANSPORT, PRIORITY_ORDER } from "../config/messenger.js";
 import type { HealthThresholds } from "./health-thresholds.js";
@@ -55,7 +55,13 @@ export async function checkQueueHealth(app: LeadgenApp, thresholds: HealthThresh
     }
   }
   const failureTransport = app.messenger.getTransport(FAILURE_TRANSPORT);
-  const failed = isMessageCountAware(failureTransport) ? await failureTransport.getMessageCount() : null;
+  // Every message it holds: one retried from it and failed again waits there delayed, which
+  // getMessageCount() (what a worker could take now) leaves out.
+  const failed = isStoredMessageCountAware(failureTransport)
+    ? await failureTransport.getStoredMessageCount()
+    : isMessageCountAware(failureTransport)
+      ? await failureTransport.getMessageCount()
+      : null;
   if (failed !== null && failed > thresholds.maxFailed) {
     problems.push(`${FAILURE_TRANSPORT} holds ${messages(failed)} (more than ${thresholds.maxFailed})`);
   }

@@ -14,6 +14,7 @@ import {
   type LeadgenApp,
   SendEmailMessage,
   SyncAresDataMessage,
+  TakeScreenshotMessage,
 } from "../../src/index.js";
 import { CONSOLE_BIN, runConsole } from "../support/console.js";
 
@@ -60,6 +61,11 @@ describe("inline (no --async): the command runs the service itself", () => {
     expect(failing.stderr).toContain("[WEBSITE_UNREACHABLE]");
     expect(await app.store.latestAnalysis(6)).toBeUndefined();
     expect(await queued("normal")).toEqual([]);
+    // As the handler does, the analysed page goes on to a screenshot; the failed one does not.
+    expect(ok.stderr).toContain('each analysed page sent to a screenshot on "low_priority"');
+    expect((await queued("low_priority")).map((e) => e.message)).toEqual([
+      new TakeScreenshotMessage(4, "http://stavby-horak.cz/"),
+    ]);
   }, 30_000);
 
   it("the other commands call their services: proposal, offer, ARES, discovery, e-mail", async () => {
@@ -162,6 +168,49 @@ describe("app:serve", () => {
   }, 30_000);
 });
 
+describe("app:screenshot:take", () => {
+  it("takes a lead's website inline, or a page by URL for the lead with that website", async () => {
+    const [byLead, byUrl] = await Promise.all([
+      runConsole(["app:screenshot:take", "1"], env),
+      runConsole(["app:screenshot:take", "http://stavby-horak.cz"], env),
+    ]);
+    expect({ code: byLead.code, stderr: byLead.stderr }).toMatchObject({ code: 0 });
+    expect(byLead.stdout).toMatch(
+      /^Lead 1 Kavárna U Mostu \(https:\/\/kavarna-u-mostu\.cz\/\): screenshot \d+, 1440×900, sha256 [0-9a-f]{12}$/m,
+    );
+    expect(byLead.stderr).toContain("[OK] Took 1 screenshot.");
+    expect(byUrl.code).toBe(0);
+    expect(byUrl.stdout).toMatch(/^Lead 4 Stavby Horák \(http:\/\/stavby-horak\.cz\/\): screenshot \d+/m);
+    expect((await app.store.listScreenshots(1)).map((s) => s.url)).toEqual(["https://kavarna-u-mostu.cz/"]);
+    expect((await app.store.listScreenshots(4)).map((s) => s.url)).toEqual(["http://stavby-horak.cz/"]);
+  }, 30_000);
+
+  it("with --async dispatches a TakeScreenshotMessage to low_priority; --lead names the lead of any page", async () => {
+    const before = (await queued("low_priority")).length;
+    const run = await runConsole(
+      ["app:screenshot:take", "https://kavarna-u-mostu.cz/menu", "--lead=1", "--async"],
+      env,
+    );
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(
+      /^Lead 1 Kavárna U Mostu \(https:\/\/kavarna-u-mostu\.cz\/menu\): TakeScreenshotMessage to low_priority \(id \d+\)$/m,
+    );
+    expect((await queued("low_priority")).slice(before).map((e) => e.message)).toEqual([
+      new TakeScreenshotMessage(1, "https://kavarna-u-mostu.cz/menu"),
+    ]);
+    expect((await app.store.listScreenshots(1)).map((s) => s.url)).not.toContain(
+      "https://kavarna-u-mostu.cz/menu",
+    );
+  }, 30_000);
+
+  it("a website on the reserved .invalid domain fails inline with exit 1", async () => {
+    const run = await runConsole(["app:screenshot:take", "6"], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("nefunkcni-web.invalid is on the reserved .invalid domain");
+    expect(run.stderr).toContain("[WEBSITE_UNREACHABLE]");
+  }, 30_000);
+});
+
 describe("bad input: a usage error (exit 2) naming the value and what is allowed", () => {
   it.concurrent.each([
     [["app:company:sync-ares", "--ico=25610341,12345678"], '"12345678" is not a valid IČO'],
@@ -183,6 +232,13 @@ describe("bad input: a usage error (exit 2) naming the value and what is allowed
     ],
     [["app:email:send", "-3"], '"-3" is not an id'],
     [["app:lead:analyze", "99"], "Lead 99 does not exist."],
+    [["app:screenshot:take", "ftp://x.cz"], '"ftp://x.cz" is neither a lead id nor a URL'],
+    [["app:screenshot:take", "99"], "Lead 99 does not exist."],
+    [
+      ["app:screenshot:take", "https://nobody.example/"],
+      "No lead has the website https://nobody.example/; pass --lead=<id>",
+    ],
+    [["app:screenshot:take", "1", "--lead=2"], "--lead goes with a URL"],
   ])(
     "%j",
     async (args, message) => {

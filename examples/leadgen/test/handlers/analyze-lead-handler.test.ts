@@ -6,6 +6,7 @@ import {
   FIXTURE_LEADS,
   ISSUE_THRESHOLD,
   LeadAnalyzer,
+  TakeScreenshotMessage,
 } from "../../src/index.js";
 import { expectTransient, expectUnrecoverable } from "../support/errors.js";
 import { createUnitApp, START, type UnitApp } from "../support/unit-app.js";
@@ -42,6 +43,29 @@ describe("AnalyzeLeadHandler", () => {
       status: "analyzed",
       score: analysis.score,
     });
+  });
+
+  it("sends the analysed page on to a screenshot (low_priority), which the screenshot handler takes", async () => {
+    const leadId = unit.fixtures.leads.ordinace;
+    await unit.app.bus.dispatch(new AnalyzeLeadMessage(leadId));
+    expect(await unit.process("normal")).toBe(1);
+    expect(unit.sent("low_priority")).toEqual([
+      new TakeScreenshotMessage(leadId, "https://zubni-ordinace-mala.cz/"),
+    ]);
+    expect(await unit.process("low_priority")).toBe(1);
+    expect((await unit.app.store.listScreenshots(leadId)).map((s) => s.url)).toEqual([
+      "https://zubni-ordinace-mala.cz/",
+    ]);
+  });
+
+  it("sends no screenshot for a skipped lead or a failed analysis", async () => {
+    await handler.handle(new AnalyzeLeadMessage(unit.fixtures.leads.kavarna));
+    await handler.handle(new AnalyzeLeadMessage(unit.fixtures.leads.ordinace, false, "cafes"));
+    await expectUnrecoverable(
+      handler.handle(new AnalyzeLeadMessage(unit.fixtures.failingInputs.invalidWebsiteLeadId)),
+      "WEBSITE_UNREACHABLE",
+    );
+    expect(unit.sent("low_priority")).toEqual([]);
   });
 
   it("gives a website the same analysis every time (derived from its URL)", async () => {

@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Envelope, isListableReceiver, TransportMessageIdStamp } from "@messenger-ts/core";
+import { DelayStamp, Envelope, isListableReceiver, TransportMessageIdStamp } from "@messenger-ts/core";
 import { FakeClock } from "@messenger-ts/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -246,7 +246,10 @@ describe("GET /health", () => {
 
   it("503 when the failure transport holds more than the threshold", async () => {
     await emptyQueues();
-    await app.messenger.getTransport("failed").send(Envelope.wrap(new SendEmailMessage(3)));
+    // Delayed, as a message retried from the failure transport and failed again waits there: counted too.
+    await app.messenger
+      .getTransport("failed")
+      .send(Envelope.wrap(new SendEmailMessage(3), [new DelayStamp(3_600_000)]));
     const healthy = await request(`${await serve({ maxFailed: 1 })}/health`);
     expect(healthy.status).toBe(200);
     expect(healthy.body.failed).toBe(1);

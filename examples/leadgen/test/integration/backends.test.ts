@@ -37,7 +37,8 @@ async function runTheFailureInputs(app: LeadgenApp) {
   await app.bus.dispatch(new SendEmailMessage(fixtures.offers.kavarna));
   await app.bus.dispatch(new TakeScreenshotMessage(fixtures.leads.kavarna, "https://kavarna-u-mostu.cz/"));
   const run = await consume(app.messenger, PRIORITY_ORDER, {
-    until: (c) => c.gaveUp === 3 && c.handled.length === 3,
+    // Handled: the e-mail, the analysis, the screenshot dispatched here and the one the analysis sent on.
+    until: (c) => c.gaveUp === 3 && c.handled.length === 4,
   });
   const failedTransport = app.messenger.getTransport("failed");
   if (!isListableReceiver(failedTransport)) throw new Error("failed is not listable");
@@ -52,6 +53,7 @@ function expectTheDocumentedOutcome(outcome: Awaited<ReturnType<typeof runTheFai
   expect(attempts("SendEmailMessage")).toBe(2);
   expect(attempts("SyncAresDataMessage")).toBe(4);
   expect(attempts("AnalyzeLeadMessage")).toBe(2);
+  expect(attempts("TakeScreenshotMessage")).toBe(2);
   expect(
     failed
       .map((e) => [

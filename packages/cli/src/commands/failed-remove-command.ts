@@ -8,8 +8,9 @@ import {
 } from "../failed/failed-command-options.js";
 import { describeFailedMessage } from "../failed/failed-message.js";
 import { resolveFailureTransport } from "../failed/failure-transport.js";
-import { listFailedMessages } from "../failed/list-failed-messages.js";
+import { readFailedPages } from "../failed/list-failed-messages.js";
 import { askConfirmation } from "../failed/operator-prompts.js";
+import { removeFailedMessages } from "../failed/remove-failed-messages.js";
 import { renderFailedMessage } from "../failed/render-failed-message.js";
 
 interface RemoveOptions extends FailedCommandOptions {
@@ -17,9 +18,6 @@ interface RemoveOptions extends FailedCommandOptions {
   readonly force?: boolean;
   readonly showMessages?: boolean;
 }
-
-/** Rejections sent at once: transports that batch deletes (PostgreSQL) turn them into one statement. */
-const REMOVE_CHUNK = 100;
 
 /**
  * `messenger:failed:remove [ids...]`: deletes messages from a failure transport for good, by id,
@@ -101,9 +99,19 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
       return missing > 0 ? ExitCode.Failure : ExitCode.Success;
     }
 
-    // Exactly the messages counted (and confirmed) are removed; any arriving meanwhile stay.
-    const { messages } = await listFailedMessages(transport.receiver, filter);
-    if (messages.length === 0) {
+    // Exactly the messages counted (and confirmed) are removed; any arriving meanwhile stay. Both
+    // passes read the transport a page at a time: 100,000 failed messages are never held at once.
+    let count = 0;
+    let lastId: string | undefined;
+    for await (const page of readFailedPages(transport.receiver)) {
+      for (const message of page) {
+        if (!filter.matches(message)) continue;
+        count++;
+        lastId = message.id;
+        if (options.showMessages) renderFailedMessage(message, transport.name, output, { hints: false });
+      }
+    }
+    if (count === 0) {
       output.success(
         filter.isActive
           ? `No failed messages match the filter (${filter.describe()}).`
@@ -111,14 +119,10 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
       );
       return ExitCode.Success;
     }
-    const count = messages.length;
     if (filter.isActive) {
       output.writeErr(
         count === 1 ? "There is 1 message to remove.\n" : `There are ${count} messages to remove.\n`,
       );
-    }
-    if (options.showMessages) {
-      for (const message of messages) renderFailedMessage(message, transport.name, output, { hints: false });
     }
     if (!force) {
       const question = filter.isActive
@@ -130,12 +134,7 @@ export const failedRemoveCommand = defineCommand<RemoveOptions>({
         return ExitCode.Success;
       }
     }
-    let removed = 0;
-    for (let start = 0; start < count && !signal.aborted; start += REMOVE_CHUNK) {
-      const chunk = messages.slice(start, start + REMOVE_CHUNK);
-      await Promise.all(chunk.map((message) => transport.receiver.reject(message.envelope)));
-      removed += chunk.length;
-    }
+    const removed = await removeFailedMessages(transport.receiver, filter, { count, lastId, signal });
     output.success(removed === 1 ? "1 message was removed." : `${removed} messages were removed.`);
     return ExitCode.Success;
   },

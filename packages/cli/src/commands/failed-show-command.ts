@@ -5,6 +5,7 @@ import { ExitCode } from "../console/exit-code.js";
 import { addFormatOption, type OutputFormat } from "../console/format-option.js";
 import { positiveInteger } from "../console/option-parsers.js";
 import { UsageError } from "../console/usage-error.js";
+import { countFailedMessages } from "../failed/count-failed-messages.js";
 import {
   addFailedCommandOptions,
   type FailedCommandOptions,
@@ -14,7 +15,7 @@ import { describeFailedMessage } from "../failed/failed-message.js";
 import { failedMessageDetailsJson, failedMessageSummaryJson } from "../failed/failed-message-json.js";
 import { pendingCount, printPendingCount, resolveFailureTransport } from "../failed/failure-transport.js";
 import { listFailedMessages } from "../failed/list-failed-messages.js";
-import { countByClass, renderFailedList, renderFailedStats } from "../failed/render-failed-list.js";
+import { renderFailedList, renderFailedStats } from "../failed/render-failed-list.js";
 import { renderFailedMessage } from "../failed/render-failed-message.js";
 
 interface ShowOptions extends FailedCommandOptions {
@@ -71,23 +72,24 @@ export const failedShowCommand = defineCommand<ShowOptions>({
     }
 
     if (options.stats) {
-      const { messages } = await listFailedMessages(transport.receiver, filter);
+      // Read a page at a time, keeping only the counts (a failure transport may hold 100,000).
+      const counts = await countFailedMessages(transport.receiver, filter);
       if (json) {
         output.json({
           transport: transport.name,
           pending: (await pendingCount(transport)) ?? null,
           filter: filter.toJSON(),
-          classes: countByClass(messages).map(({ className, typeName, count }) => ({
+          classes: counts.classes.map(({ className, typeName, count }) => ({
             class: className,
             type: typeName ?? null,
             count,
           })),
-          total: messages.length,
+          total: counts.total,
         });
         return ExitCode.Success;
       }
       await printPendingCount(transport, output);
-      renderFailedStats(messages, filter, output);
+      renderFailedStats(counts, filter, output);
       return ExitCode.Success;
     }
 

@@ -1,9 +1,12 @@
-import { isInspectOnlyTransport, isMessageCountAware } from "@messenger-ts/core";
+import { isInspectOnlyTransport, isMessageCountAware, isStoredMessageCountAware } from "@messenger-ts/core";
 import { assertTransportNames } from "../application/transport-names.js";
 import { defineCommand } from "../console/console-command.js";
 import { addFormatOption, type OutputFormat } from "../console/format-option.js";
 
-/** `messenger:stats [transports...] [--format=txt|json]`: how many messages wait in each transport. */
+/**
+ * `messenger:stats [transports...] [--format=txt|json]`: how many messages wait in each transport;
+ * for a failure transport, every message it holds (delayed and claimed ones too).
+ */
 export const statsCommand = defineCommand<{ format: OutputFormat }>({
   name: "messenger:stats",
   description: "Show the message count for one or more transports",
@@ -18,12 +21,19 @@ export const statsCommand = defineCommand<{ format: OutputFormat }>({
     const names = given.length > 0 ? given : messenger.receiverNames;
     const counts: Record<string, { count: number }> = {};
     const uncountable: string[] = [];
+    const failureTransports = new Set(messenger.failureTransportNames);
     for (const name of names) {
       const transport = messenger.getTransport(name);
       // A status command creates nothing: a mistyped path is an error, not a new empty store.
       if (isInspectOnlyTransport(transport)) transport.inspectOnly();
-      if (isMessageCountAware(transport)) counts[name] = { count: await transport.getMessageCount() };
-      else uncountable.push(name);
+      // A failure transport counts everything it holds, as failed:show lists it: a retried message
+      // that failed again waits there delayed, which getMessageCount() (what a worker could take
+      // now) leaves out.
+      if (failureTransports.has(name) && isStoredMessageCountAware(transport)) {
+        counts[name] = { count: await transport.getStoredMessageCount() };
+      } else if (isMessageCountAware(transport)) {
+        counts[name] = { count: await transport.getMessageCount() };
+      } else uncountable.push(name);
     }
     if (options.format === "json") {
       // Symfony's shape; the second key only when there is something in it.

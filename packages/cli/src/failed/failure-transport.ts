@@ -1,6 +1,7 @@
 import {
   isListableReceiver,
   isMessageCountAware,
+  isStoredMessageCountAware,
   type ListableReceiver,
   type Messenger,
   MessengerError,
@@ -80,9 +81,16 @@ export async function resolveFailureTransport(
   return { name, receiver };
 }
 
-/** How many messages wait in the transport, when it can count them. */
+/**
+ * How many messages the failure transport holds, when it can count them: every stored one
+ * (`StoredMessageCountAware`), delayed and claimed ones included, so the count matches the
+ * listing below it (a message just retried and failed again waits delayed in the failure
+ * transport, which `getMessageCount()`, counting what a worker could take now, leaves out).
+ */
 export async function pendingCount(transport: FailureTransport): Promise<number | undefined> {
-  return isMessageCountAware(transport.receiver) ? transport.receiver.getMessageCount() : undefined;
+  const { receiver } = transport;
+  if (isStoredMessageCountAware(receiver)) return receiver.getStoredMessageCount();
+  return isMessageCountAware(receiver) ? receiver.getMessageCount() : undefined;
 }
 
 /** Symfony's first line of every failed:* command: "There are N messages pending in the failure transport." */

@@ -1,8 +1,11 @@
-import type { ListableReceiver } from "@messenger-ts/core";
+import { type ListableReceiver, MessengerError } from "@messenger-ts/core";
 import { describeFailedMessage, type FailedMessage } from "./failed-message.js";
 
-/** The first page read when a filter is set; each further page is four times larger. */
-const FIRST_FILTERED_PAGE = 200;
+/**
+ * Messages read per `all()` call when a command walks a failure transport: a command over 100,000
+ * failed messages holds one page of them, not all (they took 586 MB when loaded at once).
+ */
+export const FAILED_PAGE_SIZE = 500;
 
 /** Which messages to list: a `FailedMessageFilter`, or any other test of the same shape. */
 export interface FailedMessageSelection {
@@ -19,35 +22,56 @@ export interface FailedMessageList {
 }
 
 /**
+ * Every message of a failure transport, a page at a time, oldest first: each page is the next
+ * `pageSize` stored messages after the last one of the page before (`all(limit, after)`).
+ *
+ * A page is read when the caller asks for it, so a caller removing messages removes a page only
+ * once it has the next one: the listing then goes on from a message still stored (on Redis a
+ * delayed message's place in the listing is known only while it is stored).
+ */
+export async function* readFailedPages(
+  receiver: ListableReceiver,
+  pageSize: number = FAILED_PAGE_SIZE,
+): AsyncGenerator<readonly FailedMessage[]> {
+  let after: string | undefined;
+  for (;;) {
+    const envelopes = await receiver.all(pageSize, after);
+    const page = envelopes.map(describeFailedMessage);
+    if (page.length > 0) yield page;
+    if (envelopes.length < pageSize) return;
+    const last = page.at(-1)!.id;
+    // A receiver that ignores `after` hands back the same page forever: stop rather than loop.
+    if (last === undefined || last === after) {
+      throw new MessengerError(
+        "NOT_LISTABLE",
+        `The failure transport's receiver does not page its listing: all(${pageSize}, "${String(after)}") returned the previous page again; its all() must take the id to list after.`,
+      );
+    }
+    after = last;
+  }
+}
+
+/**
  * The first `max` messages of a failure transport that match the filter, oldest first.
  *
  * The filter applies before the limit (Symfony before 8.2 filtered the first `max` messages, so a
- * class filter on a busy transport showed nothing; issue #57512). `all()` has no offset, so a
- * filtered listing reads growing prefixes of the transport until it has `max + 1` matches or has
- * read everything: at most about a third more reading than one full pass.
+ * class filter on a busy transport showed nothing; issue #57512): pages are read until `max + 1`
+ * messages matched or the transport is read through. Without a filter one read of `max + 1`
+ * (up to a page) tells whether there are more.
  */
 export async function listFailedMessages(
   receiver: ListableReceiver,
   filter: FailedMessageSelection,
   max = Number.POSITIVE_INFINITY,
 ): Promise<FailedMessageList> {
-  if (!Number.isFinite(max)) {
-    const messages = (await receiver.all()).map(describeFailedMessage).filter((m) => filter.matches(m));
-    return { messages, more: false };
-  }
-  if (!filter.isActive) {
-    // One more than asked, to know whether there are more.
-    const messages = (await receiver.all(max + 1)).map(describeFailedMessage);
-    return { messages: messages.slice(0, max), more: messages.length > max };
-  }
-  for (let page = Math.max(FIRST_FILTERED_PAGE, (max + 1) * 2); ; page *= 4) {
-    const envelopes = await receiver.all(page);
-    const matching: FailedMessage[] = [];
-    for (const envelope of envelopes) {
-      const message = describeFailedMessage(envelope);
-      if (filter.matches(message)) matching.push(message);
-      if (matching.length > max) return { messages: matching.slice(0, max), more: true };
+  const pageSize = filter.isActive ? FAILED_PAGE_SIZE : Math.min(max + 1, FAILED_PAGE_SIZE);
+  const matching: FailedMessage[] = [];
+  for await (const page of readFailedPages(receiver, pageSize)) {
+    for (const message of page) {
+      if (!filter.matches(message)) continue;
+      if (matching.length === max) return { messages: matching, more: true };
+      matching.push(message);
     }
-    if (envelopes.length < page) return { messages: matching, more: false };
   }
+  return { messages: matching, more: false };
 }

@@ -1,5 +1,6 @@
 import type { ConsoleOutput } from "../console/console-output.js";
-import { classLabel, type FailedMessage } from "./failed-message.js";
+import type { FailedMessageCounts } from "./count-failed-messages.js";
+import { classLabel } from "./failed-message.js";
 import type { FailedMessageFilter } from "./failed-message-filter.js";
 import { formatDateTime } from "./format-date-time.js";
 import type { FailedMessageList } from "./list-failed-messages.js";
@@ -38,36 +39,21 @@ export function renderFailedList(
 
 /** `--stats`: Class | Count over every message matching the filter, largest count first. */
 export function renderFailedStats(
-  messages: readonly FailedMessage[],
+  counts: FailedMessageCounts,
   filter: FailedMessageFilter,
   output: ConsoleOutput,
 ): void {
-  if (messages.length === 0) {
+  if (counts.total === 0) {
     reportNoneFound(filter, output);
     return;
   }
   output.table(
     ["Class", "Count"],
-    countByClass(messages).map(({ className, count }) => [className, count]),
+    counts.classes.map(({ className, count }) => [className, count]),
   );
-  const total = messages.length;
-  output.comment(`${plural(total, "message")}${filter.isActive ? ` matching ${filter.describe()}` : ""}.`);
-}
-
-export interface ClassCount {
-  readonly className: string;
-  readonly typeName: string | undefined;
-  readonly count: number;
-}
-
-export function countByClass(messages: readonly FailedMessage[]): ClassCount[] {
-  const counts = new Map<string, ClassCount>();
-  for (const message of messages) {
-    const key = classLabel(message);
-    const previous = counts.get(key);
-    counts.set(key, { className: key, typeName: message.typeName, count: (previous?.count ?? 0) + 1 });
-  }
-  return [...counts.values()].sort((a, b) => b.count - a.count || a.className.localeCompare(b.className));
+  output.comment(
+    `${plural(counts.total, "message")}${filter.isActive ? ` matching ${filter.describe()}` : ""}.`,
+  );
 }
 
 function plural(count: number, noun: string): string {

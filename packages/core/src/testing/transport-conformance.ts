@@ -14,6 +14,7 @@ import { isListableReceiver } from "../transport/capabilities/listable-receiver.
 import { isMessageCountAware } from "../transport/capabilities/message-count-aware.js";
 import { isReleasableReceiver } from "../transport/capabilities/releasable-receiver.js";
 import { isSetupableTransport } from "../transport/capabilities/setupable-transport.js";
+import { isStoredMessageCountAware } from "../transport/capabilities/stored-message-count-aware.js";
 import type { Transport } from "../transport/transport.js";
 import { ConformanceMessage, OtherConformanceMessage } from "./conformance-messages.js";
 import type {
@@ -209,6 +210,61 @@ export function describeTransportConformance(
       expect(found?.message).toEqual(new ConformanceMessage("list", 2));
       expect(idOf(found!)).toBe(idOf(second));
       expect(await receive(transport, 2), "listing must not claim").toHaveLength(2);
+    });
+
+    it("pages through the listing with after, delayed and claimed messages included (when ListableReceiver)", async (ctx) => {
+      ctx.skip(!isListableReceiver(transport), "not a ListableReceiver");
+      if (!isListableReceiver(transport)) return;
+      const sent: Envelope[] = [];
+      for (let i = 0; i < 5; i++)
+        sent.push(await transport.send(Envelope.wrap(new ConformanceMessage("page", i))));
+      if (supportsDelay) {
+        for (let i = 5; i < 8; i++) {
+          sent.push(
+            await transport.send(
+              Envelope.wrap(new ConformanceMessage("page", i), [new DelayStamp(3_600_000)]),
+            ),
+          );
+        }
+      }
+      expect((await receive(transport, 1)).length, "a message claimed").toBeGreaterThan(0);
+      const listed = (await transport.all()).map(idOf);
+      expect(new Set(listed)).toEqual(new Set(sent.map(idOf)));
+      const paged: string[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = (await transport.all(2, after)).map(idOf);
+        expect(page.length, "a page holds at most the limit").toBeLessThanOrEqual(2);
+        paged.push(...page);
+        if (page.length < 2) break;
+        after = page.at(-1);
+      }
+      expect(paged, "the pages, one after another, are the whole listing").toEqual(listed);
+      // The next page starts after a message removed meanwhile (the way failed:remove goes on).
+      const removed = await transport.find(listed[1]!);
+      await transport.reject(removed!);
+      expect((await transport.all(undefined, listed[1])).map(idOf)).toEqual(listed.slice(2));
+    });
+
+    it("counts every stored message, delayed and claimed ones too (when StoredMessageCountAware)", async (ctx) => {
+      ctx.skip(!isStoredMessageCountAware(transport), "not StoredMessageCountAware");
+      if (!isStoredMessageCountAware(transport)) return;
+      expect(await transport.getStoredMessageCount()).toBe(0);
+      await transport.send(Envelope.wrap(new ConformanceMessage("stored", 1)));
+      await transport.send(Envelope.wrap(new ConformanceMessage("stored", 2)));
+      if (supportsDelay) {
+        await transport.send(Envelope.wrap(new ConformanceMessage("stored", 3), [new DelayStamp(3_600_000)]));
+      }
+      // A transport may claim more than one per get(); every claimed one is still stored.
+      const claimed = await receive(transport, 1);
+      expect(claimed.length, "a message claimed").toBeGreaterThan(0);
+      expect(await transport.getStoredMessageCount()).toBe(supportsDelay ? 3 : 2);
+      if (isListableReceiver(transport)) {
+        expect(await transport.getStoredMessageCount(), "the messages all() lists").toBe(
+          (await transport.all()).length,
+        );
+      }
+      for (const envelope of claimed) await transport.ack(envelope);
+      expect(await transport.getStoredMessageCount()).toBe((supportsDelay ? 3 : 2) - claimed.length);
     });
 
     it("sends in bulk, keeping order and giving each its own id (when BulkSender)", async (ctx) => {

@@ -1,6 +1,7 @@
 import { defineCommand, ExitCode, positiveInteger, UsageError } from "@messenger-ts/cli";
 import type { LeadgenApp } from "../../app/leadgen-app.js";
 import { AnalyzeLeadMessage } from "../../messages/analyze-lead-message.js";
+import { TakeScreenshotMessage } from "../../messages/take-screenshot-message.js";
 import type { Lead } from "../../store/records.js";
 import { industryName, recordId } from "../argument-parsers.js";
 import { describeDispatch } from "../describe-dispatch.js";
@@ -16,7 +17,8 @@ interface LeadAnalyzeOptions {
 
 /**
  * `app:lead:analyze [leadIds...]`: runs the website analysers on leads, inline (the seed's
- * command) or, with `--async`, as one AnalyzeLeadMessage per lead on the normal queue. Without
+ * command) or, with `--async`, as one AnalyzeLeadMessage per lead on the normal queue. Either way
+ * an analysed page is sent on to a screenshot (TakeScreenshotMessage, low_priority). Without
  * ids it takes the leads with a website that have no analysis yet (every one with `--reanalyze`),
  * in id order, up to `--limit`.
  */
@@ -66,6 +68,8 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
         });
         if (outcome.status === "analyzed") {
           analysed++;
+          // As the handler does: the analysed page goes on to the headless browser.
+          await app.bus.dispatch(new TakeScreenshotMessage(lead.id, outcome.analysis.url));
           const issues = outcome.analysis.findings.filter((f) => f.issue !== null).length;
           output.writeln(
             `Lead ${lead.id} ${lead.name} (${outcome.analysis.url}): score ${outcome.analysis.score}, ${plural(issues, "issue", "issues")}`,
@@ -79,8 +83,9 @@ export const leadAnalyzeCommand = defineCommand<LeadAnalyzeOptions>({
     }
     if (failed > 0) return ExitCode.Failure;
     const skipped = leads.length - analysed;
+    const screenshots = analysed > 0 ? `; each analysed page sent to a screenshot on "low_priority"` : "";
     output.success(
-      `Analysed ${plural(analysed, "lead", "leads")}${skipped > 0 ? `, skipped ${skipped}` : ""}.`,
+      `Analysed ${plural(analysed, "lead", "leads")}${skipped > 0 ? `, skipped ${skipped}` : ""}${screenshots}.`,
     );
     return ExitCode.Success;
   },
