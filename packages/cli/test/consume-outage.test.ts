@@ -7,6 +7,7 @@ import { CliBackend, runCli } from "./support/cli.js";
 
 /** PostgreSQL on a port where nothing listens, with a password in the DSN. */
 const UNREACHABLE = fileURLToPath(new URL("./fixtures/standalone-secret.config.mjs", import.meta.url));
+const REFUSED = fileURLToPath(new URL("./fixtures/consume-refused.config.mjs", import.meta.url));
 const GATED_CONFIG = fileURLToPath(new URL("./fixtures/consume-gated.config.mjs", import.meta.url));
 const WAIT = 30_000;
 
@@ -37,6 +38,16 @@ describe("messenger:consume with its transport unreachable", { timeout: WAIT }, 
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(
       /\[ERROR\] Transport "orders" has been failing for \d+ s, longer than the outage limit of 1 s; the worker stopped.*\[TRANSPORT_OUTAGE_LIMIT\]/,
+    );
+    expect(result.stdout + result.stderr).not.toContain("secret");
+  });
+
+  it("exits 1 at the first fetch when the transport refuses its credentials", async () => {
+    const result = await runCli(["--config", REFUSED, "messenger:consume", "refused", "--time-limit=60"]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toBe("get\n");
+    expect(result.stderr).toContain(
+      '[ERROR] Transport "refused": the server refused the password for user "app". [TRANSPORT_AUTHENTICATION_FAILED]',
     );
     expect(result.stdout + result.stderr).not.toContain("secret");
   });

@@ -40,6 +40,8 @@ export class TransportOutages {
 
   /** Ends an outage; returns how long it lasted, or undefined when there was none. */
   succeeded(transportName: string, operation: TransportOperation, now: number): number | undefined {
+    // Called after every successful fetch and acknowledgement: nothing to build when all is well.
+    if (this.#outages.size === 0) return undefined;
     const key = `${operation}\u0000${transportName}`;
     const outage = this.#outages.get(key);
     if (!outage) return undefined;

@@ -447,7 +447,8 @@ export class Worker implements WorkerEventSource {
       await this.#transportFailed(name, "receive", outcome.error);
       return [];
     }
-    await this.#transportSucceeded(name, "receive");
+    const recovered = this.#transportSucceeded(name, "receive");
+    if (recovered) await recovered;
     return outcome.envelopes;
   }
 
@@ -483,9 +484,13 @@ export class Worker implements WorkerEventSource {
     }
   }
 
-  async #transportSucceeded(name: string, operation: TransportOperation): Promise<void> {
+  /** Undefined (nothing to await) unless this success ends an outage. */
+  #transportSucceeded(name: string, operation: TransportOperation): Promise<void> | undefined {
     const downFor = this.#outages.succeeded(name, operation, this.#clock.now());
-    if (downFor === undefined) return;
+    return downFor === undefined ? undefined : this.#recovered(name, operation, downFor);
+  }
+
+  async #recovered(name: string, operation: TransportOperation, downFor: number): Promise<void> {
     this.#logger.warn(
       { transport: name, operation, downForMs: downFor },
       `Transport "${name}" is reachable again after ${Math.round(downFor / 1000)} s`,
@@ -502,7 +507,8 @@ export class Worker implements WorkerEventSource {
       await this.#transportFailed(name, "acknowledge", toError(error));
       throw error;
     }
-    await this.#transportSucceeded(name, "acknowledge");
+    const recovered = this.#transportSucceeded(name, "acknowledge");
+    if (recovered) await recovered;
   }
 
   async #rateLimit(name: string): Promise<void> {
