@@ -37,6 +37,7 @@ import {
 } from "./events/worker-transport-failed-event.js";
 import { WorkerTransportRecoveredEvent } from "./events/worker-transport-recovered-event.js";
 import { KeepaliveTimer } from "./keepalive-timer.js";
+import { raceSignal } from "./race-signal.js";
 import { TransportOutages } from "./transport-outages.js";
 import type { WorkerMetadata } from "./worker-metadata.js";
 import type { WorkerOptions } from "./worker-options.js";
@@ -133,10 +134,8 @@ export class Worker implements WorkerEventSource {
   #stopping = false;
   #aborted = false;
   readonly #abortedSignal = new AbortController();
-  readonly #abortedPromise: Promise<void>;
   /** Aborted by stop(): ends the race of a hanging get() and a rate limiter's wait. */
   readonly #stopSignal = new AbortController();
-  readonly #stopRequested: Promise<typeof STOPPED>;
   #idleSleep: AbortController | undefined;
   #metadata: WorkerMetadata;
   /** What `run()` rejects with once stopped: the first error that made the worker stop. */
@@ -177,10 +176,6 @@ export class Worker implements WorkerEventSource {
     this.#concurrency = concurrency;
     this.#metadata = { transportNames: [...receivers.keys()], queueNames: options.queues, startedAt: 0 };
     this.#outages = new TransportOutages(options.outageReportInterval ?? DEFAULT_OUTAGE_REPORT_INTERVAL);
-    const aborted = this.#abortedSignal.signal;
-    this.#abortedPromise = new Promise<void>((resolve) => aborted.addEventListener("abort", () => resolve()));
-    const stopped = this.#stopSignal.signal;
-    this.#stopRequested = new Promise((resolve) => stopped.addEventListener("abort", () => resolve(STOPPED)));
   }
 
   get metadata(): WorkerMetadata {
@@ -269,7 +264,7 @@ export class Worker implements WorkerEventSource {
       const work = this.#work();
       // After an abort, whatever the abandoned work still throws concerns nobody.
       work.catch(() => {});
-      await Promise.race([work, this.#abortedPromise]);
+      await raceSignal(work, this.#abortedSignal.signal, undefined);
     } finally {
       this.#running = false;
       this.#runEnded.abort();
@@ -417,13 +412,14 @@ export class Worker implements WorkerEventSource {
     } catch (error) {
       pending = Promise.reject(error);
     }
-    const outcome = await Promise.race([
+    const outcome = await raceSignal(
       pending.then(
         (envelopes) => ({ envelopes }),
         (error: unknown) => ({ error: toError(error) }),
       ),
-      this.#stopRequested,
-    ]);
+      this.#stopSignal.signal,
+      STOPPED,
+    );
     if (outcome === STOPPED) {
       pending.then(
         (late) => (late.length > 0 ? this.#release(name, receiver, late) : undefined),
@@ -559,7 +555,11 @@ export class Worker implements WorkerEventSource {
   /** Waits for the handlers in flight and the acknowledgements they started; an abort cuts it short. */
   async #drain(): Promise<void> {
     while (!this.#aborted && (this.#inFlight.size > 0 || this.#finishing.size > 0)) {
-      await Promise.race([Promise.all([...this.#inFlight, ...this.#finishing]), this.#abortedPromise]);
+      await raceSignal(
+        Promise.all([...this.#inFlight, ...this.#finishing]),
+        this.#abortedSignal.signal,
+        undefined,
+      );
     }
   }
 
