@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ScriptProcess } from "@messenger-ts/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CliBackend, runCli } from "./support/cli.js";
+import { BIN, CliBackend, runCli } from "./support/cli.js";
 
 /** PostgreSQL on a port where nothing listens, with a password in the DSN. */
 const UNREACHABLE = fileURLToPath(new URL("./fixtures/standalone-secret.config.mjs", import.meta.url));
+const HANGING = fileURLToPath(new URL("./fixtures/consume-hanging.config.mjs", import.meta.url));
 const REFUSED = fileURLToPath(new URL("./fixtures/consume-refused.config.mjs", import.meta.url));
 const GATED_CONFIG = fileURLToPath(new URL("./fixtures/consume-gated.config.mjs", import.meta.url));
 const WAIT = 30_000;
@@ -40,6 +42,19 @@ describe("messenger:consume with its transport unreachable", { timeout: WAIT }, 
       /\[ERROR\] Transport "orders" has been failing for \d+ s, longer than the outage limit of 1 s; the worker stopped.*\[TRANSPORT_OUTAGE_LIMIT\]/,
     );
     expect(result.stdout + result.stderr).not.toContain("secret");
+  });
+
+  it("honours --time-limit while a fetch never answers", async () => {
+    const result = await runCli(["--config", HANGING, "messenger:consume", "hanging", "--time-limit=1"]);
+    expect(result.stdout).toBe("get\n");
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it("stops at the first SIGTERM while a fetch never answers", async () => {
+    const worker = new ScriptProcess(BIN, ["--config", HANGING, "messenger:consume", "hanging"]);
+    await worker.waitFor(/^get$/, WAIT);
+    worker.kill("SIGTERM");
+    expect((await worker.exited).code).toBe(0);
   });
 
   it("exits 1 at the first fetch when the transport refuses its credentials", async () => {
