@@ -146,6 +146,8 @@ export class Worker implements WorkerEventSource {
   #runEnded = new AbortController();
   /** Messages in hand at the abort, reported when run() ends. */
   #abandoned: InHandMessage[] = [];
+  /** Fetched and waiting for a slot: a stopping loop hands them back, so an abort does not abandon them. */
+  readonly #unstarted = new Set<InHandMessage>();
   readonly #outages: TransportOutages;
   /** Failed ack()/reject() calls per receiver: a batch stops starting messages once its count moves. */
   readonly #finishFailures = new Map<string, number>();
@@ -205,7 +207,9 @@ export class Worker implements WorkerEventSource {
    * error level. An acknowledgement already sent to the transport completes; none is half done.
    */
   abort(): void {
-    if (!this.#aborted && this.#running) this.#abandoned = [...this.#inHand];
+    if (!this.#aborted && this.#running) {
+      this.#abandoned = [...this.#inHand].filter((entry) => !this.#unstarted.has(entry));
+    }
     this.#aborted = true;
     this.#abortedSignal.abort();
     this.stop();
@@ -222,8 +226,8 @@ export class Worker implements WorkerEventSource {
         { gracePeriod, inHand: this.#inHand.size, pendingAcknowledgements: this.#finishing.size },
         "The worker's grace period is over; it aborts",
       );
-      this.#failure ??= new WorkerStopTimeoutError(gracePeriod, this.#inHand.size);
       this.abort();
+      this.#failure ??= new WorkerStopTimeoutError(gracePeriod, this.#abandoned.length);
     });
   }
 
@@ -313,7 +317,10 @@ export class Worker implements WorkerEventSource {
         fetched = true;
         // Fetched messages are claimed: keep them alive while they wait for a free slot too.
         const waiting = envelopes.map((envelope) => ({ envelope, receiverName: name, receiver }));
-        for (const entry of waiting) this.#inHand.add(entry);
+        for (const entry of waiting) {
+          this.#inHand.add(entry);
+          this.#unstarted.add(entry);
+        }
         let startsSinceTurn = 0;
         const unstarted: Envelope[] = [];
         const finishFailuresAtFetch = this.#finishFailures.get(name) ?? 0;
@@ -327,6 +334,7 @@ export class Worker implements WorkerEventSource {
           if (this.#mustWaitForSlot()) await this.#freeSlot();
           if (!this.#stopping && this.#options.rateLimiters?.has(name)) await this.#rateLimit(name);
           this.#inHand.delete(entry);
+          this.#unstarted.delete(entry);
           // An acknowledgement to this transport failed since the batch was fetched: what is
           // started now would most likely be handled again after the redelivery timeout.
           finishFailed ||= (this.#finishFailures.get(name) ?? 0) > finishFailuresAtFetch;

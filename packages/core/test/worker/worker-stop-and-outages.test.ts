@@ -87,6 +87,7 @@ describe("Worker grace period", () => {
     const clock = new FakeClock();
     const queue = new QueueTransport(clock);
     await queue.send(job(1));
+    await queue.send(job(2)); // fetched with 1, waits for the only slot: handed back, not abandoned
     let started!: () => void;
     const handlerStarted = new Promise<void>((resolve) => (started = resolve));
     const { worker, events, logger } = setup(
@@ -106,11 +107,39 @@ describe("Worker grace period", () => {
     expect((error as WorkerStopTimeoutError).code).toBe("WORKER_STOP_TIMEOUT");
     expect((error as WorkerStopTimeoutError).abandoned).toBe(1);
     expect(abandoned.map((e) => (e.envelope.message as Job).n)).toEqual([1]);
+    expect(queue.released.map((e) => (e.message as Job).n)).toEqual([2]);
+    expect(logger.lines.filter((l) => l.message.startsWith("Abandoned message"))).toHaveLength(1);
     const line = logger.lines.find((l) => l.message.startsWith("Abandoned message"));
     expect(line).toMatchObject({ level: "error", context: { transport: "async", class: "Job" } });
     // Neither acknowledged nor rejected: it stays claimed for redelivery.
     expect(queue.acked).toHaveLength(0);
     expect(queue.rejected).toHaveLength(0);
+  });
+
+  it("abort() abandons the message in its handler, not those still waiting for a slot", async () => {
+    const clock = new FakeClock();
+    const queue = new QueueTransport(clock);
+    await queue.send(job(1));
+    await queue.send(job(2));
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const { worker, events, logger } = setup(
+      () => {
+        started();
+        return new Promise(() => {});
+      },
+      queue,
+      { clock },
+    );
+    const abandoned = record(events, WorkerMessageAbandonedEvent);
+    const run = worker.run();
+    await handlerStarted;
+    worker.abort();
+    expect(await settle(run, clock)).toBeUndefined();
+    await clock.advance(0);
+    expect(abandoned.map((e) => (e.envelope.message as Job).n)).toEqual([1]);
+    expect(logger.lines.filter((l) => l.message.startsWith("Abandoned message"))).toHaveLength(1);
+    expect(queue.released.map((e) => (e.message as Job).n)).toEqual([2]);
   });
 
   it("a stop whose handlers finish within the grace period resolves normally", async () => {
