@@ -236,8 +236,10 @@ export class Worker implements WorkerEventSource {
   }
 
   /**
-   * Runs until stopped. Rejects, once stopped, with the configuration error that stopped it (a
-   * handler the container cannot build), so a console command exits with a failure.
+   * Runs until stopped. Rejects, once stopped, with what made it stop on a failure, so that a
+   * console command exits with one: a configuration error (a handler the container cannot build,
+   * credentials the transport's backend refuses), `TransportOutageLimitError` or
+   * `WorkerStopTimeoutError`. Resolves after `stop()`, and after `abort()` called from outside.
    */
   async run(): Promise<void> {
     const queues = this.#options.queues;
