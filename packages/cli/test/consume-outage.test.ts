@@ -8,6 +8,7 @@ import { BIN, CliBackend, runCli } from "./support/cli.js";
 
 /** PostgreSQL on a port where nothing listens, with a password in the DSN. */
 const UNREACHABLE = fileURLToPath(new URL("./fixtures/standalone-secret.config.mjs", import.meta.url));
+const FLAKY = fileURLToPath(new URL("./fixtures/consume-flaky.config.mjs", import.meta.url));
 const HANGING = fileURLToPath(new URL("./fixtures/consume-hanging.config.mjs", import.meta.url));
 const REFUSED = fileURLToPath(new URL("./fixtures/consume-refused.config.mjs", import.meta.url));
 const GATED_CONFIG = fileURLToPath(new URL("./fixtures/consume-gated.config.mjs", import.meta.url));
@@ -42,6 +43,23 @@ describe("messenger:consume with its transport unreachable", { timeout: WAIT }, 
       /\[ERROR\] Transport "orders" has been failing for \d+ s, longer than the outage limit of 1 s; the worker stopped.*\[TRANSPORT_OUTAGE_LIMIT\]/,
     );
     expect(result.stdout + result.stderr).not.toContain("secret");
+  });
+
+  it("prints the recovery of a transport at the default verbosity", async () => {
+    const result = await runCli([
+      "--config",
+      FLAKY,
+      "messenger:consume",
+      "flaky",
+      "--time-limit=4",
+      "--sleep=0.5",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const worker = result.stderr.split("\n").filter((line) => /^\d\d:\d\d:\d\d /.test(line));
+    expect(worker.map((line) => line.slice(9))).toEqual([
+      'ERROR   Could not receive messages from transport "flaky": connect ECONNREFUSED 127.0.0.1:5432; will try again',
+      expect.stringMatching(/^WARNING Transport "flaky" is reachable again after \d+ s$/),
+    ]);
   });
 
   it("honours --time-limit while a fetch never answers", async () => {
