@@ -56,9 +56,11 @@ export {
 export { StopWorkerError } from "./errors/stop-worker-error.js";
 export { TransportAuthenticationError } from "./errors/transport-authentication-error.js";
 export { TransportError } from "./errors/transport-error.js";
+export { TransportOutageLimitError } from "./errors/transport-outage-limit-error.js";
 export { UnknownBusError } from "./errors/unknown-bus-error.js";
 export { UnrecoverableMessageHandlingError } from "./errors/unrecoverable-message-handling-error.js";
 export { UnresolvableServiceError } from "./errors/unresolvable-service-error.js";
+export { WorkerStopTimeoutError } from "./errors/worker-stop-timeout-error.js";
 export { hasWrappedErrors, unwrapErrors, type WrappedErrors } from "./errors/wrapped-errors.js";
 export {
   type EventClass,
@@ -151,6 +153,7 @@ export type { Transport } from "./transport/transport.js";
 export type { TransportFactory, TransportFactoryContext } from "./transport/transport-factory.js";
 export { AbstractWorkerMessageEvent } from "./worker/events/abstract-worker-message-event.js";
 export type { WorkerEventSource } from "./worker/events/worker-event.js";
+export { WorkerMessageAbandonedEvent } from "./worker/events/worker-message-abandoned-event.js";
 export { WorkerMessageFailedEvent } from "./worker/events/worker-message-failed-event.js";
 export { WorkerMessageHandledEvent } from "./worker/events/worker-message-handled-event.js";
 export { WorkerMessageReceivedEvent } from "./worker/events/worker-message-received-event.js";
@@ -160,6 +163,11 @@ export { WorkerRateLimitedEvent } from "./worker/events/worker-rate-limited-even
 export { WorkerRunningEvent } from "./worker/events/worker-running-event.js";
 export { WorkerStartedEvent } from "./worker/events/worker-started-event.js";
 export { WorkerStoppedEvent } from "./worker/events/worker-stopped-event.js";
+export {
+  type TransportOperation,
+  WorkerTransportFailedEvent,
+} from "./worker/events/worker-transport-failed-event.js";
+export { WorkerTransportRecoveredEvent } from "./worker/events/worker-transport-recovered-event.js";
 export { type StopOnSignalsOptions, type StoppableWorker, stopOnSignals } from "./worker/stop-on-signals.js";
 export { type InHandMessage, Worker } from "./worker/worker.js";
 export type { WorkerMetadata } from "./worker/worker-metadata.js";

@@ -9,6 +9,7 @@ import {
 import { isRestartSignalStore, type RestartSignalStore } from "@messenger-ts/core/transport";
 import type { ConsoleApplication } from "../application/console-application.js";
 import { defineCommand } from "../console/console-command.js";
+import type { ConsoleOutput } from "../console/console-output.js";
 import { ExitCode } from "../console/exit-code.js";
 import { collect, nonNegativeSeconds, positiveInteger, positiveSeconds } from "../console/option-parsers.js";
 import { UsageError } from "../console/usage-error.js";
@@ -16,6 +17,7 @@ import { chooseReceivers } from "../worker-output/choose-receivers.js";
 import { memoryLimit } from "../worker-output/memory-limit-option.js";
 import { MessageLogListener } from "../worker-output/message-log-listener.js";
 import { stopConditionsText } from "../worker-output/stop-conditions-text.js";
+import { TransportOutageListener } from "../worker-output/transport-outage-listener.js";
 import { WorkerStatusLine } from "../worker-output/worker-status-line.js";
 
 export interface ConsumeCommandOptions {
@@ -35,16 +37,38 @@ export interface ConsumeCommandOptions {
   /** False with `--no-reset`. */
   readonly reset: boolean;
   readonly concurrency?: number;
+  /** Seconds. */
+  readonly gracePeriod: number;
+  /** Seconds; 0 for no limit. */
+  readonly outageLimit: number;
 }
 
 /** Symfony's `--keepalive` without a value. */
 const DEFAULT_KEEPALIVE_SECONDS = 5;
 
 /**
+ * Below Kubernetes' default `terminationGracePeriodSeconds` (30 s): the worker gives up on a hung
+ * handler, logs what it abandons and exits 1 before the kubelet's SIGKILL would cut it off mid-line.
+ */
+const DEFAULT_GRACE_PERIOD_SECONDS = 25;
+
+/**
+ * After an abort, how long the console waits for the process to end by itself before it exits:
+ * an abandoned handler (a hung one) may keep the event loop busy forever, and a supervisor must
+ * see the worker gone to start another.
+ */
+const ABANDONED_HANDLERS_EXIT_DELAY = 3_000;
+
+/** Five minutes of a backend down: long enough for a restart or a failover, short enough to alert. */
+const DEFAULT_OUTAGE_LIMIT_SECONDS = 300;
+
+/**
  * `messenger:consume [receivers...]`: runs a worker over the receivers, in priority order, until a
  * stop condition, `messenger:stop-workers` or a signal stops it. The first SIGINT/SIGTERM lets the
- * messages in hand finish and be acknowledged (exit 0); a second one aborts at once (exit 1), leaving
- * them for redelivery.
+ * messages in hand finish and be acknowledged (exit 0); a second one, or the end of the grace period,
+ * aborts (exit 1), leaving them for redelivery. A transport down for longer than the outage limit,
+ * or refusing its credentials, ends it with exit 1 too. Transport failures are printed at every
+ * verbosity.
  */
 export const consumeCommand = defineCommand<ConsumeCommandOptions>({
   name: "messenger:consume",
@@ -84,7 +108,19 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
       )
       .option("--no-keepalive", "send no keepalive for long-running messages")
       .option("--no-reset", "do not reset the container's resettable services after each message")
-      .option("--concurrency <count>", "how many messages are handled at once", positiveInteger);
+      .option("--concurrency <count>", "how many messages are handled at once", positiveInteger)
+      .option(
+        "--grace-period <seconds>",
+        "after a stop (time limit, signal...), how long the messages in hand may take before the worker aborts and exits 1",
+        nonNegativeSeconds,
+        DEFAULT_GRACE_PERIOD_SECONDS,
+      )
+      .option(
+        "--outage-limit <seconds>",
+        "stop with exit 1 when a transport has been failing for longer than this (0: no limit)",
+        nonNegativeSeconds,
+        DEFAULT_OUTAGE_LIMIT_SECONDS,
+      );
   },
   async execute({ args, options }, { output, interactive, application, signal }) {
     const app = await application();
@@ -126,6 +162,14 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
 
     // Listeners on the messenger's dispatcher hear this worker's events (its own is a child).
     const offs: (() => void)[] = [];
+    // At every verbosity: a worker whose backend is down must not look like an idle one.
+    const outages = new TransportOutageListener({
+      write: (text) => output.writeErr(text),
+      colors: output.colors,
+      now: () => messenger.clock.now(),
+      quiet: output.isQuiet,
+    });
+    offs.push(outages.register(messenger.events));
     let status: WorkerStatusLine | undefined;
     if (output.isVeryVerbose) {
       const log = new MessageLogListener({
@@ -147,7 +191,9 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
     let aborted = false;
     const stopping = () => {
       if (worker.isStopping) return;
-      output.comment("Stopping: finishing the message(s) in hand; send the signal again to abort.");
+      output.comment(
+        `Stopping: finishing the message(s) in hand (for at most ${options.gracePeriod} s); send the signal again to abort.`,
+      );
       worker.stop();
     };
     const onAbort = () => stopping();
@@ -174,6 +220,7 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
       status?.stop();
       signal.removeEventListener("abort", onAbort);
       for (const off of offs) off();
+      if (worker.inHand.length > 0) exitDespiteAbandonedHandlers(output, worker.inHand.length);
     }
     if (aborted) {
       output.warning(
@@ -184,6 +231,21 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
     return ExitCode.Success;
   },
 });
+
+/**
+ * The worker aborted while handlers were running; they still run, and one that hangs may hold
+ * the process forever. The timer does not keep Node alive itself: it fires only if something
+ * else does.
+ */
+function exitDespiteAbandonedHandlers(output: ConsoleOutput, count: number): void {
+  const timer = setTimeout(() => {
+    output.error(
+      `${count} abandoned handler(s) still running ${ABANDONED_HANDLERS_EXIT_DELAY / 1000} s after the worker stopped; exiting.`,
+    );
+    process.exit(ExitCode.Failure);
+  }, ABANDONED_HANDLERS_EXIT_DELAY);
+  timer.unref();
+}
 
 /** Maps the console options onto `createWorker`'s, checking what only the messenger can tell. */
 function workerOptions(
@@ -224,6 +286,8 @@ function workerOptions(
     bus,
     queues: options.queues,
     concurrency: options.concurrency,
+    gracePeriod: options.gracePeriod * 1000,
+    outageLimit: options.outageLimit === 0 ? undefined : options.outageLimit * 1000,
     keepaliveInterval: keepaliveInterval(messenger, receivers, options.keepalive),
     reset: options.reset,
   };

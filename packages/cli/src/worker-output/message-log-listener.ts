@@ -13,6 +13,7 @@ import {
   WorkerRateLimitedEvent,
 } from "@messenger-ts/core";
 import type { createColors } from "picocolors";
+import { type LogLineLevel, logLine } from "./log-line.js";
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -25,8 +26,6 @@ export interface MessageLogListenerOptions {
   /** The failure transport of a receiver, to say where a message that is not retried went. */
   readonly failureTransportFor: (receiverName: string) => string | undefined;
 }
-
-type Level = "INFO" | "WARNING" | "ERROR";
 
 /**
  * `messenger:consume -vv`: one line per step of each message on stderr (received, handled, failed
@@ -127,11 +126,8 @@ export class MessageLogListener {
     return ` in ${Math.round(this.#options.now() - at)} ms`;
   }
 
-  #line(level: Level, text: string): void {
-    const { colors } = this.#options;
-    const paint = level === "INFO" ? colors.green : level === "WARNING" ? colors.yellow : colors.red;
-    const time = new Date(this.#options.now()).toTimeString().slice(0, 8);
-    this.#options.write(`${colors.dim(time)} ${paint(level.padEnd(7))} ${text}\n`);
+  #line(level: LogLineLevel, text: string): void {
+    this.#options.write(logLine(this.#options.colors, this.#options.now(), level, text));
   }
 }
 

@@ -22,6 +22,26 @@ export interface WorkerOptions {
   readonly batchFlushInterval?: number;
   /** Dispatch every message on this bus instead of the one named by its bus-name stamp (`--bus`). */
   readonly bus?: MessageBus;
+  /**
+   * After `stop()` (a stop condition, a signal, `messenger:stop-workers`), how long the worker may
+   * take to finish the handlers in flight and the acknowledgements on their way. Then it aborts:
+   * the messages still in handlers stay claimed and are delivered again after the transport's
+   * redelivery timeout, each one is logged at error level, and `run()` rejects with
+   * `WorkerStopTimeoutError`. `undefined` waits for as long as they take. @defaultValue undefined
+   */
+  readonly gracePeriod?: number;
+  /**
+   * How long a transport may keep failing (every `get()`, or every `ack()`/`reject()`, without a
+   * single success) before the worker stops and `run()` rejects with `TransportOutageLimitError`,
+   * so that a supervisor restarts the worker and alerts. Checked at each failed attempt.
+   * `undefined` waits for the transport forever. @defaultValue undefined
+   */
+  readonly outageLimit?: number;
+  /**
+   * While a transport keeps failing, how often the worker reports it again (log at error level,
+   * `WorkerTransportFailedEvent`) after the first failure. @defaultValue 30000
+   */
+  readonly outageReportInterval?: number;
   readonly logger?: Logger;
   readonly clock?: Clock;
 }

@@ -7,6 +7,8 @@ import { findConfigurationError } from "../errors/configuration-error.js";
 import { DeliveryLimitExceededError } from "../errors/delivery-limit-exceeded-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { RejectRedeliveredMessageError } from "../errors/reject-redelivered-message-error.js";
+import { TransportOutageLimitError } from "../errors/transport-outage-limit-error.js";
+import { WorkerStopTimeoutError } from "../errors/worker-stop-timeout-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { type Logger, nullLogger } from "../logger/logger.js";
 import { AckStamp } from "../stamps/ack-stamp.js";
@@ -21,6 +23,7 @@ import { isQueueReceiver } from "../transport/capabilities/queue-receiver.js";
 import { isReleasableReceiver } from "../transport/capabilities/releasable-receiver.js";
 import type { Receiver } from "../transport/receiver.js";
 import type { WorkerEventSource } from "./events/worker-event.js";
+import { WorkerMessageAbandonedEvent } from "./events/worker-message-abandoned-event.js";
 import { WorkerMessageFailedEvent } from "./events/worker-message-failed-event.js";
 import { WorkerMessageHandledEvent } from "./events/worker-message-handled-event.js";
 import { WorkerMessageReceivedEvent } from "./events/worker-message-received-event.js";
@@ -28,7 +31,14 @@ import { WorkerRateLimitedEvent } from "./events/worker-rate-limited-event.js";
 import { WorkerRunningEvent } from "./events/worker-running-event.js";
 import { WorkerStartedEvent } from "./events/worker-started-event.js";
 import { WorkerStoppedEvent } from "./events/worker-stopped-event.js";
+import {
+  type TransportOperation,
+  WorkerTransportFailedEvent,
+} from "./events/worker-transport-failed-event.js";
+import { WorkerTransportRecoveredEvent } from "./events/worker-transport-recovered-event.js";
 import { KeepaliveTimer } from "./keepalive-timer.js";
+import { raceSignal } from "./race-signal.js";
+import { TransportOutages } from "./transport-outages.js";
 import type { WorkerMetadata } from "./worker-metadata.js";
 import type { WorkerOptions } from "./worker-options.js";
 
@@ -62,6 +72,8 @@ const STARTS_BETWEEN_TURNS = 64;
 
 /** Captured at load: a test that installs fake timers later must not stop the worker. */
 const immediate = globalThis.setImmediate;
+const setRefdInterval = globalThis.setInterval;
+const clearRefdInterval = globalThis.clearInterval;
 const yieldToEventLoop = (): Promise<void> => new Promise<void>((resolve) => immediate(resolve));
 
 /**
@@ -70,6 +82,25 @@ const yieldToEventLoop = (): Promise<void> => new Promise<void>((resolve) => imm
  * latency (measured in docs/performance.md).
  */
 const IDLE_OVER: unknown = Object.freeze({ reason: "the worker's idle wait is over" });
+
+/** What `#get` answers when the worker was asked to stop before the receiver did. */
+const STOPPED = Symbol("stopped");
+
+const DEFAULT_OUTAGE_REPORT_INTERVAL = 30_000;
+
+function toError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
+function assertDuration(name: string, value: number | undefined, allowZero: boolean): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new LogicError(
+      `The worker option "${name}" must be a number of milliseconds ${allowZero ? ">= 0" : "> 0"}, got ${String(value)}.`,
+      { code: "INVALID_WORKER_OPTION" },
+    );
+  }
+}
 
 function describe(envelope: Envelope): Record<string, unknown> {
   return {
@@ -103,9 +134,23 @@ export class Worker implements WorkerEventSource {
   #stopping = false;
   #aborted = false;
   readonly #abortedSignal = new AbortController();
+  /** Aborted by stop(): ends the race of a hanging get() and a rate limiter's wait. */
+  readonly #stopSignal = new AbortController();
   #idleSleep: AbortController | undefined;
   #metadata: WorkerMetadata;
-  #configurationError: Error | undefined;
+  /** What `run()` rejects with once stopped: the first error that made the worker stop. */
+  #failure: Error | undefined;
+  #running = false;
+  #gracePeriodStarted = false;
+  /** Aborted when run() ends: cancels the grace period's timer. */
+  #runEnded = new AbortController();
+  /** Messages in hand at the abort, reported when run() ends. */
+  #abandoned: InHandMessage[] = [];
+  /** Fetched and waiting for a slot: a stopping loop hands them back, so an abort does not abandon them. */
+  readonly #unstarted = new Set<InHandMessage>();
+  readonly #outages: TransportOutages;
+  /** Failed ack()/reject() calls per receiver: a batch stops starting messages once its count moves. */
+  readonly #finishFailures = new Map<string, number>();
 
   constructor(
     receivers: ReadonlyMap<string, Receiver>,
@@ -121,6 +166,9 @@ export class Worker implements WorkerEventSource {
         code: "INVALID_WORKER_OPTION",
       });
     }
+    assertDuration("gracePeriod", options.gracePeriod, true);
+    assertDuration("outageLimit", options.outageLimit, false);
+    assertDuration("outageReportInterval", options.outageReportInterval, false);
     this.#receivers = receivers;
     this.#bus = options.bus ?? bus;
     this.#events = events;
@@ -129,6 +177,7 @@ export class Worker implements WorkerEventSource {
     this.#options = options;
     this.#concurrency = concurrency;
     this.#metadata = { transportNames: [...receivers.keys()], queueNames: options.queues, startedAt: 0 };
+    this.#outages = new TransportOutages(options.outageReportInterval ?? DEFAULT_OUTAGE_REPORT_INTERVAL);
   }
 
   get metadata(): WorkerMetadata {
@@ -140,22 +189,46 @@ export class Worker implements WorkerEventSource {
     return [...this.#inHand];
   }
 
-  /** Stop fetching; finish, acknowledge and flush what is in hand, then `run()` resolves. */
+  /**
+   * Stop fetching; finish, acknowledge and flush what is in hand, then `run()` resolves. With a
+   * grace period, the worker aborts when that takes longer (see {@link WorkerOptions.gracePeriod}).
+   */
   stop(): void {
     this.#stopping = true;
+    this.#stopSignal.abort();
     this.#idleSleep?.abort();
     this.#wakeSlotWaiters();
+    if (this.#running) this.#startGracePeriod();
   }
 
   /**
    * Stop at once without acknowledging or rejecting what is in hand: those messages stay claimed
-   * and are delivered again after the transport's redelivery timeout. An acknowledgement already
-   * sent to the transport completes; none is half done.
+   * and are delivered again after the transport's redelivery timeout, and each one is logged at
+   * error level. An acknowledgement already sent to the transport completes; none is half done.
    */
   abort(): void {
+    if (!this.#aborted && this.#running) {
+      this.#abandoned = [...this.#inHand].filter((entry) => !this.#unstarted.has(entry));
+    }
     this.#aborted = true;
     this.#abortedSignal.abort();
     this.stop();
+  }
+
+  #startGracePeriod(): void {
+    const gracePeriod = this.#options.gracePeriod;
+    if (gracePeriod === undefined || this.#gracePeriodStarted || this.#aborted) return;
+    this.#gracePeriodStarted = true;
+    const runEnded = this.#runEnded.signal;
+    void this.#clock.sleep(gracePeriod, runEnded).then(() => {
+      if (runEnded.aborted || this.#aborted) return;
+      this.#logger.error(
+        { gracePeriod, inHand: this.#inHand.size, pendingAcknowledgements: this.#finishing.size },
+        "The worker's grace period is over; it aborts",
+      );
+      this.abort();
+      this.#failure ??= new WorkerStopTimeoutError(gracePeriod, this.#abandoned.length);
+    });
   }
 
   get isStopping(): boolean {
@@ -163,8 +236,10 @@ export class Worker implements WorkerEventSource {
   }
 
   /**
-   * Runs until stopped. Rejects, once stopped, with the configuration error that stopped it (a
-   * handler the container cannot build), so a console command exits with a failure.
+   * Runs until stopped. Rejects, once stopped, with what made it stop on a failure, so that a
+   * console command exits with one: a configuration error (a handler the container cannot build,
+   * credentials the transport's backend refuses), `TransportOutageLimitError` or
+   * `WorkerStopTimeoutError`. Resolves after `stop()`, and after `abort()` called from outside.
    */
   async run(): Promise<void> {
     const queues = this.#options.queues;
@@ -185,24 +260,57 @@ export class Worker implements WorkerEventSource {
       this.#logger,
     );
     keepalive.start();
+    // A ref'd handle for as long as the worker runs: a handler awaiting a promise that never
+    // settles would otherwise leave Node with nothing to wait for, and it would exit with code 13
+    // ("unsettled top-level await") instead of hanging until the grace period aborts the worker.
+    const alive = setRefdInterval(() => {}, 3_600_000);
+    this.#running = true;
+    if (this.#stopping) this.#startGracePeriod();
     try {
-      await this.#events.dispatch(new WorkerStartedEvent(this));
-      this.#logger.info({ transports: this.#metadata.transportNames }, "Worker started");
-      await this.#loop();
-      if (!this.#aborted) await this.#drain();
-      if (!this.#aborted) await this.#flush(true);
+      const work = this.#work();
+      // After an abort, whatever the abandoned work still throws concerns nobody.
+      work.catch(() => {});
+      await raceSignal(work, this.#abortedSignal.signal, undefined);
     } finally {
+      this.#running = false;
+      this.#runEnded.abort();
       keepalive.stop();
+      clearRefdInterval(alive);
     }
+    await this.#reportAbandoned();
     await this.#events.dispatch(new WorkerStoppedEvent(this));
     this.#logger.info({ aborted: this.#aborted }, "Worker stopped");
-    if (this.#configurationError) throw this.#configurationError;
+    if (this.#failure) throw this.#failure;
+  }
+
+  async #work(): Promise<void> {
+    await this.#events.dispatch(new WorkerStartedEvent(this));
+    this.#logger.info({ transports: this.#metadata.transportNames }, "Worker started");
+    await this.#loop();
+    if (!this.#aborted) await this.#drain();
+    if (!this.#aborted) await this.#flush(true);
+  }
+
+  /** One error line and one event per message the abort left claimed: an operator must see them. */
+  async #reportAbandoned(): Promise<void> {
+    const abandoned = this.#abandoned;
+    this.#abandoned = [];
+    for (const { envelope, receiverName } of abandoned) {
+      this.#logger.error(
+        { transport: receiverName, ...describe(envelope) },
+        "Abandoned message: neither acknowledged nor rejected; it will be delivered again after the transport's redelivery timeout",
+      );
+      await this.#events.dispatch(new WorkerMessageAbandonedEvent(envelope, receiverName));
+    }
   }
 
   async #loop(): Promise<void> {
     while (!this.#stopping) {
       const roundStart = this.#clock.now();
       let fetched = false;
+      // A batch cut short because acknowledgements fail: pause as an empty round does, instead of
+      // fetching (and handling again) what was just handed back.
+      let finishTrouble = false;
       for (const [name, receiver] of this.#receivers) {
         await this.#freeSlot();
         if (this.#stopping) break;
@@ -211,9 +319,14 @@ export class Worker implements WorkerEventSource {
         fetched = true;
         // Fetched messages are claimed: keep them alive while they wait for a free slot too.
         const waiting = envelopes.map((envelope) => ({ envelope, receiverName: name, receiver }));
-        for (const entry of waiting) this.#inHand.add(entry);
+        for (const entry of waiting) {
+          this.#inHand.add(entry);
+          this.#unstarted.add(entry);
+        }
         let startsSinceTurn = 0;
         const unstarted: Envelope[] = [];
+        const finishFailuresAtFetch = this.#finishFailures.get(name) ?? 0;
+        let finishFailed = false;
         for (const entry of waiting) {
           if (++startsSinceTurn > STARTS_BETWEEN_TURNS) {
             startsSinceTurn = 1;
@@ -223,22 +336,35 @@ export class Worker implements WorkerEventSource {
           if (this.#mustWaitForSlot()) await this.#freeSlot();
           if (!this.#stopping && this.#options.rateLimiters?.has(name)) await this.#rateLimit(name);
           this.#inHand.delete(entry);
-          if (this.#stopping) {
+          this.#unstarted.delete(entry);
+          // An acknowledgement to this transport failed since the batch was fetched: what is
+          // started now would most likely be handled again after the redelivery timeout.
+          finishFailed ||= (this.#finishFailures.get(name) ?? 0) > finishFailuresAtFetch;
+          if (this.#stopping || finishFailed) {
             unstarted.push(entry.envelope);
             continue;
           }
           this.#start(entry.envelope, name, receiver);
         }
+        if (finishFailed && unstarted.length > 0) {
+          this.#logger.warn(
+            { transport: name, count: unstarted.length },
+            "Acknowledgements to the transport fail: the rest of the fetched batch is not started but handed back (or left claimed until the redelivery timeout)",
+          );
+        }
         if (unstarted.length > 0) await this.#release(name, receiver, unstarted);
+        finishTrouble = finishFailed;
         break; // priority: start again from the first receiver
       }
       if (this.#stopping) break;
-      if (fetched) {
+      if (fetched && !finishTrouble) {
         await this.#flushIfHeldTooLong();
         continue;
       }
-      if (await this.#flush(false)) continue;
-      await this.#events.dispatch(new WorkerRunningEvent(this, true));
+      if (!finishTrouble) {
+        if (await this.#flush(false)) continue;
+        await this.#events.dispatch(new WorkerRunningEvent(this, true));
+      }
       const wait = Math.max(0, (this.#options.sleep ?? 1_000) - (this.#clock.now() - roundStart));
       if (!this.#stopping && wait > 0) await this.#idle(wait);
     }
@@ -279,18 +405,116 @@ export class Worker implements WorkerEventSource {
     immediate(() => idle.abort(IDLE_OVER));
   }
 
-  /** Fetches from one receiver; a backend failure is logged and treated as an empty answer. */
+  /**
+   * Fetches from one receiver; a backend failure is reported and treated as an empty answer. A
+   * fetch that hangs (a client retrying while its server is down, a pool waiting for a
+   * connection) loses the race against stop(), so that a time limit or a signal still stops the
+   * worker: what it returns later is handed back when the receiver can, else left claimed.
+   */
   async #get(name: string, receiver: Receiver): Promise<readonly Envelope[]> {
+    let pending: Promise<readonly Envelope[]>;
     try {
       const queues = this.#options.queues;
-      return queues && queues.length > 0 && isQueueReceiver(receiver)
-        ? await receiver.getFromQueues(queues)
-        : await receiver.get();
+      pending =
+        queues && queues.length > 0 && isQueueReceiver(receiver)
+          ? receiver.getFromQueues(queues)
+          : receiver.get();
     } catch (error) {
-      // A database or broker restart must not kill the worker: try again after the idle sleep.
-      this.#logger.error({ transport: name, error }, "Could not receive messages; will try again");
+      pending = Promise.reject(error);
+    }
+    const outcome = await raceSignal(
+      pending.then(
+        (envelopes) => ({ envelopes }),
+        (error: unknown) => ({ error: toError(error) }),
+      ),
+      this.#stopSignal.signal,
+      STOPPED,
+    );
+    if (outcome === STOPPED) {
+      pending.then(
+        (late) => (late.length > 0 ? this.#release(name, receiver, late) : undefined),
+        () => {},
+      );
       return [];
     }
+    if ("error" in outcome) {
+      const configurationError = findConfigurationError(outcome.error);
+      if (configurationError) {
+        // Credentials the backend refuses do not get better by waiting: fail, so a supervisor alerts.
+        this.#logger.error(
+          { transport: name, error: configurationError },
+          "Transport configuration error: the worker stops",
+        );
+        this.#failure ??= configurationError;
+        this.stop();
+        return [];
+      }
+      // A database or broker restart must not kill the worker: try again after the idle sleep.
+      await this.#transportFailed(name, "receive", outcome.error);
+      return [];
+    }
+    const recovered = this.#transportSucceeded(name, "receive");
+    if (recovered) await recovered;
+    return outcome.envelopes;
+  }
+
+  /**
+   * Reports a failed call to a transport (throttled: the first failure, then a reminder per
+   * report interval) and stops the worker once the outage is longer than the outage limit.
+   */
+  async #transportFailed(name: string, operation: TransportOperation, error: Error): Promise<void> {
+    const { report, downFor, failures } = this.#outages.failed(name, operation, this.#clock.now());
+    const doing = operation === "receive" ? "receive messages from" : "acknowledge messages to";
+    if (report) {
+      this.#logger.error(
+        { transport: name, operation, downForMs: downFor, failures, error },
+        failures === 1
+          ? `Could not ${doing} transport "${name}"; will try again`
+          : `Still cannot ${doing} transport "${name}" after ${Math.round(downFor / 1000)} s; will try again`,
+      );
+      await this.#events.dispatch(new WorkerTransportFailedEvent(name, operation, error, downFor, failures));
+    } else {
+      this.#logger.debug(
+        { transport: name, operation, failures, error },
+        `Could not ${doing} transport "${name}"`,
+      );
+    }
+    const limit = this.#options.outageLimit;
+    if (limit !== undefined && downFor > limit && !this.#failure) {
+      this.#failure = new TransportOutageLimitError(name, downFor, limit, { cause: error });
+      this.#logger.error(
+        { transport: name, operation, downForMs: downFor, outageLimit: limit },
+        "Transport outage longer than the outage limit: the worker stops",
+      );
+      this.stop();
+    }
+  }
+
+  /** Undefined (nothing to await) unless this success ends an outage. */
+  #transportSucceeded(name: string, operation: TransportOperation): Promise<void> | undefined {
+    const downFor = this.#outages.succeeded(name, operation, this.#clock.now());
+    return downFor === undefined ? undefined : this.#recovered(name, operation, downFor);
+  }
+
+  async #recovered(name: string, operation: TransportOperation, downFor: number): Promise<void> {
+    this.#logger.warn(
+      { transport: name, operation, downForMs: downFor },
+      `Transport "${name}" is reachable again after ${Math.round(downFor / 1000)} s`,
+    );
+    await this.#events.dispatch(new WorkerTransportRecoveredEvent(name, operation, downFor));
+  }
+
+  /** ack() or reject() on the receiver, counted for the transport's outage and for the batch in hand. */
+  async #settle(name: string, call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      this.#finishFailures.set(name, (this.#finishFailures.get(name) ?? 0) + 1);
+      await this.#transportFailed(name, "acknowledge", toError(error));
+      throw error;
+    }
+    const recovered = this.#transportSucceeded(name, "acknowledge");
+    if (recovered) await recovered;
   }
 
   async #rateLimit(name: string): Promise<void> {
@@ -307,7 +531,7 @@ export class Worker implements WorkerEventSource {
     if (wait <= 0) return;
     this.#logger.info({ transport: name, waitMs: wait }, "Transport is rate limited; waiting");
     await this.#events.dispatch(new WorkerRateLimitedEvent(name, wait));
-    await this.#clock.sleep(wait);
+    await this.#clock.sleep(wait, this.#stopSignal.signal);
   }
 
   #start(envelope: Envelope, name: string, receiver: Receiver): void {
@@ -340,12 +564,12 @@ export class Worker implements WorkerEventSource {
 
   /** Waits for the handlers in flight and the acknowledgements they started; an abort cuts it short. */
   async #drain(): Promise<void> {
-    const aborted = new Promise<void>((resolve) => {
-      if (this.#aborted) resolve();
-      this.#abortedSignal.signal.addEventListener("abort", () => resolve(), { once: true });
-    });
     while (!this.#aborted && (this.#inFlight.size > 0 || this.#finishing.size > 0)) {
-      await Promise.race([Promise.all([...this.#inFlight, ...this.#finishing]), aborted]);
+      await raceSignal(
+        Promise.all([...this.#inFlight, ...this.#finishing]),
+        this.#abortedSignal.signal,
+        undefined,
+      );
     }
   }
 
@@ -410,7 +634,7 @@ export class Worker implements WorkerEventSource {
       { transport: name, ...describe(envelope), error },
       "Configuration error: the worker stops; the message is neither retried nor rejected",
     );
-    this.#configurationError ??= error;
+    this.#failure ??= error;
     this.stop();
     await this.#release(name, receiver, [envelope]);
   }
@@ -446,12 +670,12 @@ export class Worker implements WorkerEventSource {
           { transport: name, ...describe(envelope) },
           "Message handled successfully (acknowledging to transport)",
         );
-        await receiver.ack(handled.envelope);
+        await this.#settle(name, () => receiver.ack(handled.envelope));
         return;
       }
       let rejected = false;
       if (error instanceof RejectRedeliveredMessageError) {
-        await receiver.reject(envelope);
+        await this.#settle(name, () => receiver.reject(envelope));
         rejected = true;
       }
       const failedEnvelope = isEnvelopeAwareError(error) ? error.envelope : envelope;
@@ -460,7 +684,7 @@ export class Worker implements WorkerEventSource {
         { transport: name, ...describe(failed.envelope), error: error.message, willRetry: failed.willRetry },
         "Message failed",
       );
-      if (!rejected) await receiver.reject(failed.envelope);
+      if (!rejected) await this.#settle(name, () => receiver.reject(failed.envelope));
     } catch (finishError) {
       this.#logger.error(
         { transport: name, ...describe(envelope), error: finishError },

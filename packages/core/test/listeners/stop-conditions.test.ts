@@ -18,6 +18,7 @@ import {
   WorkerMessageFailedEvent,
   WorkerRunningEvent,
   WorkerStartedEvent,
+  WorkerStoppedEvent,
 } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { fakeWorker, recordingLogger } from "./support.js";
@@ -150,6 +151,29 @@ describe("StopWorkerOnTimeLimitListener", () => {
     await clock.advance(10_000);
     await h.busy();
     expect(h.worker.stop).toHaveBeenCalledTimes(1);
+  });
+
+  it("stops from its own timer when no running event comes (a fetch hanging during an outage)", async () => {
+    const clock = new FakeClock();
+    const h = harness(clock.now());
+    new StopWorkerOnTimeLimitListener(60_000, { clock }).register(h.events);
+    await h.started();
+    await clock.advance(59_999);
+    expect(h.worker.stop).not.toHaveBeenCalled();
+    await clock.advance(1);
+    expect(h.worker.stop).toHaveBeenCalledTimes(1);
+    // A running event after that does not stop (nor log) a second time.
+    await h.idle();
+    expect(h.worker.stop).toHaveBeenCalledTimes(1);
+  });
+
+  it("cancels its timer when the worker stopped", async () => {
+    const clock = new FakeClock();
+    const h = harness(clock.now());
+    new StopWorkerOnTimeLimitListener(60_000, { clock }).register(h.events);
+    await h.started();
+    await h.events.dispatch(new WorkerStoppedEvent(h.worker));
+    expect(clock.pendingSleeps).toBe(0);
   });
 
   it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])("rejects the limit %s", (limit) => {
