@@ -1,4 +1,4 @@
-// messenger:setup-transports as a real child process: what it prints for each transport.
+// messenger:setup-transports and messenger:consume as real child processes: the warnings a transport reports.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
@@ -15,5 +15,22 @@ describe("messenger:setup-transports", { timeout: 30_000 }, () => {
       '[WARNING] The "risky" transport: a restart of the backend loses every message.',
     );
     expect(printed).not.toMatch(/WARNING\] The "memory"/);
+  });
+});
+
+describe("messenger:consume", { timeout: 30_000 }, () => {
+  it("prints the warnings of the transports it consumes when it starts, at default verbosity", async () => {
+    const result = await runCli([
+      "--config",
+      config,
+      "messenger:consume",
+      "risky",
+      "memory",
+      "--time-limit=1",
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).toContain(
+      '[WARNING] The "risky" transport: a restart of the backend loses every message.',
+    );
   });
 });

@@ -3,6 +3,7 @@ import {
   createWorker,
   isKeepaliveReceiver,
   isQueueReceiver,
+  isWarningTransport,
   type Messenger,
   stopOnSignals,
 } from "@messenger-ts/core";
@@ -137,6 +138,15 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
       // As Symfony when a question gets no answer: "Aborted.", exit 1.
       output.error("Aborted.");
       return ExitCode.Failure;
+    }
+    // A backend that would lose the queue on a restart (a Redis without persistence): say so at
+    // every start, where the operator of a worker looks, not only at setup.
+    for (const name of receivers) {
+      const transport = messenger.getTransport(name);
+      if (isWarningTransport(transport)) {
+        for (const warning of await transport.warnings())
+          output.warning(`The "${name}" transport: ${warning}`);
+      }
     }
     const store = restartSignalStoreOf(app);
     const worker = createWorker(messenger, {
