@@ -18,6 +18,11 @@ export interface MessageRow {
   readonly headers: Record<string, string>;
 }
 
+/** A row a claim took, with the number of this delivery (1 for the first). */
+export interface ClaimedRow extends MessageRow {
+  readonly delivery_count: number;
+}
+
 export interface PostgresConnectionSettings {
   /** Connection settings for the pool and the LISTEN client (password included; never logged). */
   readonly config: pg.ClientConfig;
@@ -143,10 +148,10 @@ export class PostgresConnection {
   }
 
   /** Claims up to `limit` due rows of the queues in one statement, oldest first. */
-  async claim(queues: readonly string[], limit: number): Promise<MessageRow[]> {
+  async claim(queues: readonly string[], limit: number): Promise<ClaimedRow[]> {
     return this.#wrap("receive messages", async () => {
       const values = [queues, this.#settings.redeliveryTimeoutMs / 1000, limit];
-      return (await this.#query<MessageRow>(this.#sql.claim, values)).rows;
+      return (await this.#query<ClaimedRow>(this.#sql.claim, values)).rows;
     });
   }
 

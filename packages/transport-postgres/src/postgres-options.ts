@@ -1,4 +1,5 @@
 import {
+  DEFAULT_DELIVERY_LIMIT,
   DEFAULT_QUEUE_NAME,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
@@ -14,6 +15,8 @@ export const POSTGRES_OPTION_DEFAULTS = {
   queue_name: DEFAULT_QUEUE_NAME as string,
   /** Seconds. Symfony's default is 3600; keepalive (on by default in the worker) makes 30 safe. */
   redeliver_timeout: (DEFAULT_REDELIVERY_TIMEOUT_MS / 1000) as number | string,
+  /** Deliveries without an acknowledgement before a message goes to the failure transport. */
+  delivery_limit: DEFAULT_DELIVERY_LIMIT as number | string,
   auto_setup: true as boolean | string,
   use_notify: true as boolean | string,
   schema: "public" as string,
@@ -29,6 +32,8 @@ export type SslMode = (typeof SSL_MODES)[number];
 
 /** Room for the longest suffix the schema derives from a table name (`_claimed_idx`, version 1) within 63 bytes. */
 export const MAX_TABLE_NAME_LENGTH = 48;
+/** The largest `delivery_limit`: the stored count is an `integer` column. */
+export const MAX_DELIVERY_LIMIT = 2_147_483_647;
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1). */
 export const MAX_SCHEMA_NAME_LENGTH = 63;
 

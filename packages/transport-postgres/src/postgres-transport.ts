@@ -20,21 +20,29 @@ import {
 } from "@messenger-ts/core";
 import {
   ClaimSizer,
+  DEFAULT_DELIVERY_LIMIT,
   DEFAULT_QUEUE_NAME,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
   decodeOrUndecodable,
+  markDeliveryLimit,
   PerTickBatcher,
   parseBooleanOption,
   parseMillisecondsOption,
   parseQueueNameOption,
   parseSqlIdentifierOption,
+  parseWholeNumberOption,
   type RestartSignalStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
 import { postgresTransactionContext } from "./current-postgres-client.js";
-import { type MessageRow, PostgresConnection } from "./postgres-connection.js";
-import { MAX_CLAIM_BATCH, MAX_SCHEMA_NAME_LENGTH, MAX_TABLE_NAME_LENGTH } from "./postgres-options.js";
+import { type ClaimedRow, type MessageRow, PostgresConnection } from "./postgres-connection.js";
+import {
+  MAX_CLAIM_BATCH,
+  MAX_DELIVERY_LIMIT,
+  MAX_SCHEMA_NAME_LENGTH,
+  MAX_TABLE_NAME_LENGTH,
+} from "./postgres-options.js";
 import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
 import { schemaNames } from "./schema.js";
@@ -44,7 +52,7 @@ import { waitForNotification } from "./wait-for-notification.js";
 interface Prefetch {
   readonly queues: readonly string[];
   readonly limit: number;
-  readonly rows: Promise<MessageRow[]>;
+  readonly rows: Promise<ClaimedRow[]>;
 }
 
 function sameQueues(a: readonly string[], b: readonly string[]): boolean {
@@ -70,6 +78,12 @@ export interface PostgresTransportOptions {
   readonly schema?: string;
   /** Milliseconds before an unacknowledged claimed message is delivered again. @defaultValue 30000 (DEFAULT_REDELIVERY_TIMEOUT_MS) */
   readonly redeliveryTimeout?: number;
+  /**
+   * Deliveries of a message without an acknowledgement (each claim counts one; `release()` takes
+   * it back) before the worker sends it to the failure transport instead of a handler: a message
+   * that kills or hangs its worker stops coming back. @defaultValue 5 (DEFAULT_DELIVERY_LIMIT)
+   */
+  readonly deliveryLimit?: number;
   /** Run `setup()` once before first use. @defaultValue true */
   readonly autoSetup?: boolean;
   /** LISTEN for new messages while a worker is idle. @defaultValue true */
@@ -104,6 +118,8 @@ export class PostgresTransport
   readonly schema: string;
   /** Milliseconds (the DSN's `redeliver_timeout` is in seconds); the worker keeps alive at a third of it. */
   readonly redeliveryTimeout: number;
+  /** Deliveries allowed before a claimed message is marked as poison: the `deliveryLimit` / `delivery_limit` option. */
+  readonly deliveryLimit: number;
   /** Whether the table is created (or migrated) on first use: the `autoSetup` / `auto_setup` option. */
   readonly autoSetup: boolean;
   readonly #serializer: Serializer;
@@ -151,6 +167,13 @@ export class PostgresTransport
       label,
     );
     this.redeliveryTimeout = timeout;
+    this.deliveryLimit = parseWholeNumberOption(
+      options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
+      "deliveryLimit",
+      label,
+      1,
+      MAX_DELIVERY_LIMIT,
+    );
     this.autoSetup = parseBooleanOption(options.autoSetup ?? true, "autoSetup", label);
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#useNotify = options.useNotify ?? true;
@@ -328,7 +351,7 @@ export class PostgresTransport
    */
   async #claim(queues: readonly string[]): Promise<readonly Envelope[]> {
     let limit: number;
-    let rows: MessageRow[];
+    let rows: ClaimedRow[];
     const prefetch = this.#prefetch;
     this.#prefetch = undefined;
     if (prefetch && sameQueues(prefetch.queues, queues)) {
@@ -349,7 +372,7 @@ export class PostgresTransport
       claimed.catch(ignore);
       this.#prefetch = { queues, limit: next, rows: claimed };
     }
-    return rows.map((row) => this.#decode(row));
+    return rows.map((row) => this.#decodeClaimed(row));
   }
 
   /** Makes a prefetched batch claimable again; a failure only means it waits out the timeout. */
@@ -370,6 +393,11 @@ export class PostgresTransport
       new TransportMessageIdStamp(row.id),
       new PostgresReceivedStamp(row.id, this.#table),
     );
+  }
+
+  /** A claimed row, marked as poison when this delivery is beyond the limit. */
+  #decodeClaimed(row: ClaimedRow): Envelope {
+    return markDeliveryLimit(this.#decode(row), row.delivery_count, this.deliveryLimit);
   }
 
   // Not async: one promise per ack is the batch's, shared by every ack in its DELETE.
