@@ -45,6 +45,7 @@ import {
 } from "./postgres-options.js";
 import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
+import { type PendingRemoval, retryUntilClaimsExpire } from "./retry-until-claims-expire.js";
 import { schemaNames } from "./schema.js";
 import { waitForNotification } from "./wait-for-notification.js";
 
@@ -52,6 +53,8 @@ import { waitForNotification } from "./wait-for-notification.js";
 interface Prefetch {
   readonly queues: readonly string[];
   readonly limit: number;
+  /** When the claim was sent (ms): see PostgresReceivedStamp.claimedAt. */
+  readonly claimedAt: number;
   readonly rows: Promise<ClaimedRow[]>;
 }
 
@@ -126,7 +129,9 @@ export class PostgresTransport
   readonly #connection: PostgresConnection;
   readonly #useNotify: boolean;
   readonly #sizer: ClaimSizer;
-  readonly #deletes: PerTickBatcher<string>;
+  readonly #deletes: PerTickBatcher<PendingRemoval>;
+  /** Claim deadlines (local ms) that keepalives moved past claim time + timeout, by row id, until acked. */
+  readonly #keptAlive = new Map<string, number>();
   readonly #keepalives: PerTickBatcher<readonly [string, number]>;
   readonly #label: string;
   /** `schema.table`, as received stamps name it. */
@@ -189,7 +194,11 @@ export class PostgresTransport
       logger: this.#logger,
     });
     this.#sizer = new ClaimSizer(timeout, MAX_CLAIM_BATCH);
-    this.#deletes = new PerTickBatcher((ids) => this.#connection.delete(ids));
+    const retry = { label, logger: this.#logger };
+    this.#deletes = new PerTickBatcher((removals) => {
+      const done = retryUntilClaimsExpire((ids) => this.#connection.delete(ids), removals, retry);
+      return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
+    });
     this.#keepalives = new PerTickBatcher((items) =>
       this.#connection.keepalive(
         items.map(([id]) => id),
@@ -260,6 +269,7 @@ export class PostgresTransport
   /** Hands claimed rows back, claimable again at once: a worker stopping before it started them. */
   async release(envelopes: readonly Envelope[]): Promise<void> {
     const ids = envelopes.map((envelope) => this.#rowId(envelope, "release"));
+    for (const id of ids) this.#keptAlive.delete(id);
     if (ids.length > 0) await this.#connection.release(ids);
   }
 
@@ -272,7 +282,10 @@ export class PostgresTransport
       throw new InvalidArgumentError(`keepalive() seconds must be a number > 0, got ${String(seconds)}.`);
     }
     const extra = seconds === undefined ? 0 : Math.max(0, seconds * 1000 - this.redeliveryTimeout);
-    await this.#keepalives.add([this.#rowId(envelope, "keepalive"), extra]);
+    const id = this.#rowId(envelope, "keepalive");
+    const sentAt = Date.now();
+    await this.#keepalives.add([id, extra]);
+    this.#keptAlive.set(id, sentAt + this.redeliveryTimeout + extra);
   }
 
   setup(): Promise<void> {
@@ -352,27 +365,31 @@ export class PostgresTransport
   async #claim(queues: readonly string[]): Promise<readonly Envelope[]> {
     let limit: number;
     let rows: ClaimedRow[];
+    let claimedAt: number;
     const prefetch = this.#prefetch;
     this.#prefetch = undefined;
     if (prefetch && sameQueues(prefetch.queues, queues)) {
       limit = prefetch.limit;
+      claimedAt = prefetch.claimedAt;
       rows = await prefetch.rows;
     } else {
       // First, so that rows of the queues asked for now are among what this claim may take.
       if (prefetch) await this.#release(prefetch);
       limit = this.#sizer.next();
+      claimedAt = Date.now();
       rows = await this.#connection.claim(queues, limit);
     }
     this.#sizer.claimed(rows.length);
     if (rows.length > 0) this.#dueButNotClaimed = 0;
     if (limit > 1 && rows.length === limit && this.#prefetch === undefined) {
       const next = this.#sizer.next();
+      const nextClaimedAt = Date.now();
       const claimed = this.#connection.claim(queues, next);
       // Awaited by the next get() or by #release; this only keeps a failure from being "unhandled".
       claimed.catch(ignore);
-      this.#prefetch = { queues, limit: next, rows: claimed };
+      this.#prefetch = { queues, limit: next, claimedAt: nextClaimedAt, rows: claimed };
     }
-    return rows.map((row) => this.#decodeClaimed(row));
+    return rows.map((row) => this.#decodeClaimed(row, claimedAt));
   }
 
   /** Makes a prefetched batch claimable again; a failure only means it waits out the timeout. */
@@ -388,27 +405,35 @@ export class PostgresTransport
   }
 
   /** A row that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
-  #decode(row: MessageRow): Envelope {
+  #decode(row: MessageRow, claimedAt?: number): Envelope {
     return decodeOrUndecodable(this.#serializer, { body: row.body, headers: row.headers }).with(
       new TransportMessageIdStamp(row.id),
-      new PostgresReceivedStamp(row.id, this.#table),
+      new PostgresReceivedStamp(row.id, this.#table, claimedAt),
     );
   }
 
   /** A claimed row, marked as poison when this delivery is beyond the limit. */
-  #decodeClaimed(row: ClaimedRow): Envelope {
-    return markDeliveryLimit(this.#decode(row), row.delivery_count, this.deliveryLimit);
+  #decodeClaimed(row: ClaimedRow, claimedAt: number): Envelope {
+    return markDeliveryLimit(this.#decode(row, claimedAt), row.delivery_count, this.deliveryLimit);
+  }
+
+  #forgetKeepalives(removals: readonly PendingRemoval[]): void {
+    for (const { id } of removals) this.#keptAlive.delete(id);
   }
 
   // Not async: one promise per ack is the batch's, shared by every ack in its DELETE.
   #remove(envelope: Envelope, operation: "ack" | "reject"): Promise<void> {
-    let id: string;
+    let stamp: PostgresReceivedStamp;
     try {
-      id = this.#rowId(envelope, operation);
+      stamp = this.#stamp(envelope, operation);
     } catch (error) {
       return Promise.reject(error);
     }
-    const deleted = this.#deletes.add(id);
+    const { id, claimedAt } = stamp;
+    // A listed or found row (failed:remove) has no claim of ours: one timeout from now bounds it.
+    const claimDeadline = (claimedAt ?? Date.now()) + this.redeliveryTimeout;
+    const deadline = this.#keptAlive.size === 0 ? claimDeadline : (this.#keptAlive.get(id) ?? claimDeadline);
+    const deleted = this.#deletes.add({ id, deadline });
     // The consumer's pace is when it finishes messages, not when the database confirms: measured
     // here, the second claim of a fresh worker already knows it, without waiting out an ack.
     this.#sizer.finished();
@@ -416,6 +441,10 @@ export class PostgresTransport
   }
 
   #rowId(envelope: Envelope, operation: string): string {
+    return this.#stamp(envelope, operation).id;
+  }
+
+  #stamp(envelope: Envelope, operation: string): PostgresReceivedStamp {
     const stamp = envelope.last(PostgresReceivedStamp);
     if (!stamp || stamp.table !== this.#table) {
       throw new LogicError(
@@ -423,7 +452,7 @@ export class PostgresTransport
         { code: "MISSING_TRANSPORT_MESSAGE_ID" },
       );
     }
-    return stamp.id;
+    return stamp;
   }
 
   /** An explicit transaction stamp wins; otherwise the transaction middleware's, if on this database. */
