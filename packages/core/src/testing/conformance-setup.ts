@@ -29,6 +29,21 @@ export interface TransportConformanceSetup {
    * the backend, bypassing `send()`. Enables the decode-failure test.
    */
   readonly injectRaw?: (body: string, headers: Readonly<Record<string, string>>) => Promise<void>;
+  /**
+   * The delivery limit the transport was built with (its `deliveryLimit` option): the one the
+   * context asked for, else the transport's default. Left out, the delivery limit tests skip: the
+   * transport does not count deliveries.
+   */
+  readonly deliveryLimit?: number;
+}
+
+/** What a test asks of the transport `setup` builds for it, beyond a fresh, empty one. */
+export interface TransportConformanceContext {
+  /**
+   * Build the transport with this `deliveryLimit` (DSN `delivery_limit`), and report it back as
+   * the setup's `deliveryLimit`. Undefined: the transport's default.
+   */
+  readonly deliveryLimit?: number;
 }
 
 /** What the transport promises beyond the base contract. */

@@ -1,4 +1,8 @@
-export type { TransportConformanceOptions, TransportConformanceSetup } from "./conformance-setup.js";
+export type {
+  TransportConformanceContext,
+  TransportConformanceOptions,
+  TransportConformanceSetup,
+} from "./conformance-setup.js";
 export { ConformanceWorkerProcess } from "./conformance-worker-process.js";
 export { FakeClock } from "./fake-clock.js";
 export { type HandledEntry, HandledLedger } from "./handled-ledger.js";

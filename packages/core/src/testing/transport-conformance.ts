@@ -4,6 +4,7 @@ import { Envelope } from "../envelope/envelope.js";
 import { UndecodableMessage } from "../serialization/undecodable-message.js";
 import { BusNameStamp } from "../stamps/bus-name-stamp.js";
 import { DelayStamp } from "../stamps/delay-stamp.js";
+import { DeliveryLimitExceededStamp } from "../stamps/delivery-limit-exceeded-stamp.js";
 import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-stamp.js";
 import { RedeliveryStamp } from "../stamps/redelivery-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
@@ -15,7 +16,11 @@ import { isReleasableReceiver } from "../transport/capabilities/releasable-recei
 import { isSetupableTransport } from "../transport/capabilities/setupable-transport.js";
 import type { Transport } from "../transport/transport.js";
 import { ConformanceMessage, OtherConformanceMessage } from "./conformance-messages.js";
-import type { TransportConformanceOptions, TransportConformanceSetup } from "./conformance-setup.js";
+import type {
+  TransportConformanceContext,
+  TransportConformanceOptions,
+  TransportConformanceSetup,
+} from "./conformance-setup.js";
 import { FakeClock } from "./fake-clock.js";
 
 /** The id as a string: a transport may hand back a numeric id as a string after a round trip. */
@@ -47,10 +52,23 @@ async function expectNothingAvailable(transport: Transport, why: string): Promis
   expect(await transport.get(), why).toEqual([]);
 }
 
+/** The delivery limit the delivery limit tests ask for: small, so a few redeliveries cross it. */
+const CONFORMANCE_DELIVERY_LIMIT = 2;
+
+/** The one delivery get() returns now, which must be the message with this id. */
+async function deliveryOf(transport: Transport, id: string, which: string): Promise<Envelope> {
+  const [delivery, ...more] = await receive(transport, 1);
+  expect(delivery, `the ${which} delivery must come`).toBeDefined();
+  expect(more).toEqual([]);
+  expect(idOf(delivery!), `the ${which} delivery is the same stored message`).toBe(id);
+  return delivery!;
+}
+
 /**
  * The behaviour every transport must share, as a vitest suite. Call it at the top level of a test
  * file in the transport's package; `setup` runs before each test and must give a fresh, empty
- * transport. Capabilities the transport lacks, and hooks the setup does not give, skip their tests.
+ * transport, built as its context asks (a delivery limit). Capabilities the transport lacks, and
+ * hooks the setup does not give, skip their tests.
  *
  * @example
  * ```ts
@@ -62,7 +80,7 @@ async function expectNothingAvailable(transport: Transport, why: string): Promis
  */
 export function describeTransportConformance(
   name: string,
-  setup: () => Promise<TransportConformanceSetup>,
+  setup: (context: TransportConformanceContext) => Promise<TransportConformanceSetup>,
   options: TransportConformanceOptions = {},
 ): void {
   const { supportsDelay = true, realDelay = 250, ordered = true } = options;
@@ -72,7 +90,7 @@ export function describeTransportConformance(
     let transport: Transport;
 
     beforeEach(async () => {
-      current = await setup();
+      current = await setup({});
       transport = current.transport;
     });
 
@@ -307,6 +325,98 @@ export function describeTransportConformance(
       await transport.setup();
       await transport.send(Envelope.wrap(new ConformanceMessage("after setup", 1)));
       expect(await receive(transport, 1)).toHaveLength(1);
+    });
+  });
+
+  // Its own transports, built with a small delivery limit; the tests above run with the default.
+  describe(`transport conformance: ${name}, delivery limit ${CONFORMANCE_DELIVERY_LIMIT}`, () => {
+    let current: TransportConformanceSetup;
+    let transport: Transport;
+
+    beforeEach(async () => {
+      current = await setup({ deliveryLimit: CONFORMANCE_DELIVERY_LIMIT });
+      transport = current.transport;
+    });
+
+    afterEach(async () => {
+      await current?.cleanup?.();
+    });
+
+    /** The hooks the delivery limit tests need, or the reason to skip them. */
+    function hooks(): { expire: () => Promise<void> } | string {
+      const { redeliverAfter, redeliveryTimeout, deliveryLimit } = current;
+      if (deliveryLimit === undefined)
+        return "the setup gives no deliveryLimit (the transport counts no deliveries)";
+      if (!redeliverAfter || !redeliveryTimeout)
+        return "the setup gives no redeliverAfter / redeliveryTimeout";
+      expect(deliveryLimit, "the setup must build the transport with the deliveryLimit asked for").toBe(
+        CONFORMANCE_DELIVERY_LIMIT,
+      );
+      // A claim abandoned by a worker that died: it expires, and the next get() delivers it again.
+      return { expire: () => redeliverAfter(redeliveryTimeout * 1.1) };
+    }
+
+    it("counts every delivery of an unacked message and marks the one past the limit", async (ctx) => {
+      const found = hooks();
+      if (typeof found === "string") return ctx.skip(found);
+      const sent = await transport.send(Envelope.wrap(new ConformanceMessage("poison", 1)));
+      const id = idOf(sent);
+      const first = await deliveryOf(transport, id, "first");
+      expect(
+        first.last(DeliveryLimitExceededStamp),
+        "the first delivery is within the limit",
+      ).toBeUndefined();
+      if (isListableReceiver(transport)) {
+        // failed:show and friends read without delivering: they must not count.
+        await transport.all();
+        await transport.find(id);
+      }
+      await found.expire();
+      const second = await deliveryOf(transport, id, "second");
+      expect(second.last(DeliveryLimitExceededStamp), "the limit itself is still allowed").toBeUndefined();
+      await found.expire();
+      const third = await deliveryOf(transport, id, "third");
+      expect(third.message, "a marked delivery still carries its message").toEqual(
+        new ConformanceMessage("poison", 1),
+      );
+      const stamp = third.last(DeliveryLimitExceededStamp);
+      expect(stamp, "the delivery past the limit carries DeliveryLimitExceededStamp").toBeDefined();
+      expect({ deliveries: stamp!.deliveries, limit: stamp!.limit }).toEqual({
+        deliveries: 3,
+        limit: CONFORMANCE_DELIVERY_LIMIT,
+      });
+      // The worker fails it to the failure transport and acks it here: gone, not delivered again.
+      await transport.ack(third);
+      await expectNothingAvailable(transport, "an acked message must not come back");
+      await found.expire();
+      await expectNothingAvailable(transport, "an acked message must not come back after the timeout");
+    });
+
+    it("does not count a delivery handed back by release (when ReleasableReceiver)", async (ctx) => {
+      const found = hooks();
+      if (typeof found === "string") return ctx.skip(found);
+      if (!isReleasableReceiver(transport)) return ctx.skip("not a ReleasableReceiver");
+      const sent = await transport.send(Envelope.wrap(new ConformanceMessage("handed back", 1)));
+      const id = idOf(sent);
+      // A stopping worker hands back what it did not start, as often as it restarts: more than the limit.
+      for (let round = 1; round <= CONFORMANCE_DELIVERY_LIMIT + 1; round++) {
+        const delivery = await deliveryOf(transport, id, `released (round ${round})`);
+        expect(
+          delivery.last(DeliveryLimitExceededStamp),
+          "a released delivery must not count",
+        ).toBeUndefined();
+        await transport.release([delivery]);
+      }
+      // Counting starts where it was before the releases: two deliveries allowed, the third marked.
+      await deliveryOf(transport, id, "first counted");
+      await found.expire();
+      const second = await deliveryOf(transport, id, "second counted");
+      expect(second.last(DeliveryLimitExceededStamp)).toBeUndefined();
+      await found.expire();
+      const third = await deliveryOf(transport, id, "third counted");
+      expect(third.last(DeliveryLimitExceededStamp)?.deliveries).toBe(3);
+      await transport.ack(third);
+      await expectNothingAvailable(transport, "an acked message must not come back");
     });
   });
 }
