@@ -125,4 +125,17 @@ describe.skipIf(!pgUp)("PostgresTransport acknowledgements on a killed connectio
       },
     ]);
   });
+
+  it("does not retry a failure that is not the connection's: an ack on a dropped table rejects at once", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...nullLogger, warn: (_context, message) => void warnings.push(message) };
+    const t = transport(30_000, logger);
+    await t.send(Envelope.wrap(new Job(1)));
+    const [claimed] = await t.get();
+    await admin.query(`DROP TABLE ${table(t)}`);
+    const error = await t.ack(claimed!).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as Error).message).toMatch(/could not acknowledge messages.*does not exist/);
+    expect(warnings, "no retry, so nothing expired").toEqual([]);
+  });
 });
