@@ -1,12 +1,21 @@
 import {
+  createMessenger,
+  createWorker,
   DeliveryLimitExceededStamp,
+  defineHandler,
   Envelope,
+  ErrorDetailsStamp,
   InvalidArgumentError,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_CLAIM_BATCH, type PostgresTransport, SCHEMA_VERSION } from "../src/index.js";
-import { adminPool, createTransport, dropSchema, Job, pgUp, schemaFor } from "./support/postgres.js";
+import {
+  MAX_CLAIM_BATCH,
+  type PostgresTransport,
+  PostgresTransportFactory,
+  SCHEMA_VERSION,
+} from "../src/index.js";
+import { adminPool, createTransport, dropSchema, dsn, Job, pgUp, schemaFor } from "./support/postgres.js";
 
 const schema = schemaFor("delivery_count");
 const admin = adminPool();
@@ -149,5 +158,41 @@ describe.skipIf(!pgUp)("PostgresTransport delivery count", () => {
     const [claimed] = await upgraded.get();
     expect((claimed!.message as Job).n).toBe(1);
     expect(await storedCounts(t)).toEqual([1, 0]);
+  });
+
+  it("a message whose worker died more often than delivery_limit reaches the failure transport through a real worker, its handler not called", async () => {
+    const handled: number[] = [];
+    const messenger = createMessenger({
+      transports: {
+        async: dsn({ schema, table_name: "poison", queue_name: "async", delivery_limit: 1 }),
+        failed: dsn({ schema, table_name: "poison", queue_name: "failed" }),
+      },
+      failureTransport: "failed",
+      routing: { "pg_test.job": "async" },
+      handlers: [
+        defineHandler(Job, async function recordJob(job: Job) {
+          handled.push(job.n);
+        }),
+      ],
+      transportFactories: [new PostgresTransportFactory()],
+    });
+    const async = messenger.getTransport("async") as PostgresTransport;
+    const failed = messenger.getTransport("failed") as PostgresTransport;
+    await messenger.bus.dispatch(new Job(1));
+    // A worker claims it and dies in its handler: nothing acks, the claim expires.
+    const [first] = await async.get();
+    expect(stampOf(first)).toBeUndefined();
+    await expireClaims(async);
+
+    await createWorker(messenger, { receivers: ["async"], limit: 1 }).run();
+
+    expect(handled, "the second delivery is past the limit of 1: no handler runs").toEqual([]);
+    expect(await async.all()).toEqual([]);
+    const [parked, ...more] = await failed.all();
+    expect(more).toEqual([]);
+    expect(parked!.message).toEqual(new Job(1));
+    expect(parked!.last(ErrorDetailsStamp)?.errorCode).toBe("DELIVERY_LIMIT_EXCEEDED");
+    expect(stampOf(parked), "never stored: retried, the message counts afresh").toBeUndefined();
+    await messenger.close();
   });
 });
