@@ -126,6 +126,34 @@ describe.skipIf(!pgUp)("PostgresTransport acknowledgements on a killed connectio
     ]);
   });
 
+  it("retries past claim time + timeout when a keepalive moved the claim's deadline", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...nullLogger, warn: (_context, message) => void warnings.push(message) };
+    const t = transport(1_000, logger);
+    await t.send(Envelope.wrap(new Job(1)));
+    const [claimed] = await t.get();
+    await t.keepalive(claimed!, 60); // a long handler: its claim now holds for a minute
+    const lock = await lockRows(t);
+    const acked = t.ack(claimed!);
+    let settled = false;
+    acked.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // Killed for longer than the claim's first deadline (claim time + 1 s), but within the keepalive's.
+    const until = Date.now() + 1_500;
+    while (Date.now() < until) {
+      await killWaitingDeletes();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(settled, "still retrying").toBe(false);
+    await lock.query("ROLLBACK");
+    lock.release();
+    await acked;
+    expect(await rowCount(t)).toBe(0);
+    expect(warnings).toEqual([]);
+  });
+
   it("does not retry a failure that is not the connection's: an ack on a dropped table rejects at once", async () => {
     const warnings: string[] = [];
     const logger: Logger = { ...nullLogger, warn: (_context, message) => void warnings.push(message) };
