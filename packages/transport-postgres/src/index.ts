@@ -1,6 +1,12 @@
 export { currentPostgresClient } from "./current-postgres-client.js";
 export { type PostgresErrorCode, PostgresErrorCodes } from "./postgres-error-codes.js";
-export { MAX_CLAIM_BATCH, POSTGRES_OPTION_DEFAULTS, SSL_MODES, type SslMode } from "./postgres-options.js";
+export {
+  CLAIM_BUDGET_MS,
+  MAX_CLAIM_BATCH,
+  POSTGRES_OPTION_DEFAULTS,
+  SSL_MODES,
+  type SslMode,
+} from "./postgres-options.js";
 export { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 export { type PostgresPoolSource, PostgresTransactionMiddleware } from "./postgres-transaction-middleware.js";
 export { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";

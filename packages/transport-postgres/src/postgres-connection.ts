@@ -1,4 +1,10 @@
-import { type EncodedEnvelope, type Logger, MessengerError, TransportError } from "@messenger-ts/core";
+import {
+  type EncodedEnvelope,
+  type Logger,
+  MessengerError,
+  TransportAuthenticationError,
+  TransportError,
+} from "@messenger-ts/core";
 import type pg from "pg";
 import { type Statement, statements } from "./postgres-statements.js";
 import {
@@ -16,6 +22,11 @@ export interface MessageRow {
   readonly id: string;
   readonly body: string;
   readonly headers: Record<string, string>;
+}
+
+/** A row a claim took, with the number of this delivery (1 for the first). */
+export interface ClaimedRow extends MessageRow {
+  readonly delivery_count: number;
 }
 
 export interface PostgresConnectionSettings {
@@ -143,10 +154,10 @@ export class PostgresConnection {
   }
 
   /** Claims up to `limit` due rows of the queues in one statement, oldest first. */
-  async claim(queues: readonly string[], limit: number): Promise<MessageRow[]> {
+  async claim(queues: readonly string[], limit: number): Promise<ClaimedRow[]> {
     return this.#wrap("receive messages", async () => {
       const values = [queues, this.#settings.redeliveryTimeoutMs / 1000, limit];
-      return (await this.#query<MessageRow>(this.#sql.claim, values)).rows;
+      return (await this.#query<ClaimedRow>(this.#sql.claim, values)).rows;
     });
   }
 
@@ -236,7 +247,11 @@ export class PostgresConnection {
     if (database) await releaseDatabase(database);
   }
 
-  /** Wraps a driver failure; errors of this library (setup's checks) pass through as they are. */
+  /**
+   * Wraps a driver failure; errors of this library (setup's checks) pass through as they are. A
+   * refused login is a TransportAuthenticationError: a configuration error, which stops a worker
+   * at once instead of being retried like an outage.
+   */
   async #wrap<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -244,6 +259,13 @@ export class PostgresConnection {
       if (error instanceof MessengerError) throw error;
       const { label, target, names } = this.#settings;
       const reason = error instanceof Error ? error.message : String(error);
+      if (isLoginRefused(error)) {
+        // The server's reason names the user or database, never the password it was sent.
+        throw new TransportAuthenticationError(
+          `PostgreSQL ${label} could not ${operation}: ${target} refused the login of user "${this.#database?.identity.user ?? this.#settings.config.user}" (${reason}); check the user and password of its DSN.`,
+          { cause: error },
+        );
+      }
       throw new TransportError(
         `PostgreSQL ${label} could not ${operation} (table ${names.schema}.${names.table} on ${target}): ${reason}`,
         { cause: error },
@@ -295,4 +317,13 @@ export class PostgresConnection {
     this.#database ??= acquireDatabase(this.#settings.config, this.#settings.logger);
     return this.#database;
   }
+}
+
+/**
+ * SQLSTATE class 28, invalid authorization: `28P01` a wrong password, `28000` a role that does not
+ * exist or that pg_hba.conf rejects.
+ */
+function isLoginRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "28P01" || code === "28000";
 }

@@ -10,6 +10,12 @@ export class PostgresReceivedStamp extends NonSendableStamp {
     readonly id: string,
     /** `schema.table` the row lives in: ids of two tables overlap, so an ack must not cross them. */
     readonly table: string,
+    /**
+     * When the claim that delivered it was sent (ms, this process's clock); the database's claim
+     * is no older. Failed acks are retried until this + the redelivery timeout (or a keepalive's
+     * later deadline). Absent on envelopes listed or found, which no claim holds.
+     */
+    readonly claimedAt?: number,
   ) {
     super();
   }

@@ -30,11 +30,15 @@ export function statements(names: SchemaNames) {
        ORDER BY u.n RETURNING id`,
     ),
     // Functions created by setup (see schema.ts): they pin the ordered index plan.
-    claim: named(`SELECT id, body, headers FROM ${names.claimFunction}($1::text[], $2::float8, $3::int)`),
+    claim: named(
+      `SELECT id, body, headers, delivery_count FROM ${names.claimFunction}($1::text[], $2::float8, $3::int)`,
+    ),
     delete: named(`DELETE FROM ${t} WHERE id = ANY($1::bigint[])`),
-    // Hands claimed rows back (a prefetched batch nobody took): claimable again at once.
+    // Hands claimed rows back (a prefetched batch nobody took): claimable again at once, and the
+    // delivery the claim counted is taken back, as nothing started the message.
     release: named(
-      `UPDATE ${t} SET delivered_at = NULL WHERE id = ANY($1::bigint[]) AND delivered_at IS NOT NULL`,
+      `UPDATE ${t} SET delivered_at = NULL, delivery_count = GREATEST(delivery_count - 1, 0)
+       WHERE id = ANY($1::bigint[]) AND delivered_at IS NOT NULL`,
     ),
     keepalive: named(
       `UPDATE ${t} AS m SET delivered_at = now() + make_interval(secs => k.extra / 1000)

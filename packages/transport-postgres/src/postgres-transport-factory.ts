@@ -12,12 +12,14 @@ import {
   parseQueueNameOption,
   parseSecondsOptionAsMs,
   parseSqlIdentifierOption,
+  parseWholeNumberOption,
   redactDsn,
   resolveDoctrineDsn,
   resolveTransportOptions,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
 import {
+  MAX_DELIVERY_LIMIT,
   MAX_SCHEMA_NAME_LENGTH,
   MAX_TABLE_NAME_LENGTH,
   POSTGRES_OPTION_DEFAULTS,
@@ -122,6 +124,13 @@ export class PostgresTransportFactory implements TransportFactory {
       queueName: parseQueueNameOption(resolved.queue_name, "queue_name", label),
       schema: parseSqlIdentifierOption(resolved.schema, "schema", label, MAX_SCHEMA_NAME_LENGTH),
       redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
+      deliveryLimit: parseWholeNumberOption(
+        resolved.delivery_limit,
+        "delivery_limit",
+        label,
+        1,
+        MAX_DELIVERY_LIMIT,
+      ),
       autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
       useNotify: parseBooleanOption(resolved.use_notify, "use_notify", label),
       name: context.name,

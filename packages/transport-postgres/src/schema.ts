@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
  * release reads it and migrates from it; this one refuses a table it did not create (no version)
  * or one created by a newer release (a higher version).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const VERSION_COMMENT_PREFIX = "messenger-ts transport table; schema version ";
 
@@ -93,6 +93,36 @@ function dueFunction(names: SchemaNames): string {
 }
 
 /**
+ * Per queue: due rows oldest first, stopping after `batch`; SKIP LOCKED lets concurrent claimers
+ * take the next rows instead of waiting. A claim older than the timeout is abandoned. Each claim
+ * counts a delivery in the same UPDATE (the first delivery is 1), so a worker that dies with the
+ * row, however it dies, has counted it; the count is not indexed, so the update stays HOT.
+ */
+function claimFunction(names: SchemaNames): string {
+  const t = names.qualifiedTable;
+  return `CREATE OR REPLACE FUNCTION ${names.claimFunction}(queues text[], redeliver_seconds float8, batch integer)
+      RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer)
+      LANGUAGE sql ${ORDERED_INDEX_ONLY} AS $body$
+      WITH picked AS MATERIALIZED (
+        SELECT c.id, c.available_at FROM unnest($1) AS q(name)
+        CROSS JOIN LATERAL (
+          SELECT m.id, m.available_at FROM ${t} AS m
+          WHERE m.queue_name = q.name AND m.available_at <= now()
+            AND (m.delivered_at IS NULL OR m.delivered_at < now() - make_interval(secs => $2))
+          ORDER BY m.available_at, m.id LIMIT $3 FOR UPDATE SKIP LOCKED
+        ) AS c
+        ORDER BY c.available_at, c.id LIMIT $3
+      ), claimed AS (
+        UPDATE ${t} AS m SET delivered_at = now(), delivery_count = m.delivery_count + 1
+        FROM picked WHERE m.id = picked.id
+        RETURNING m.id, m.body, m.headers, m.delivery_count, m.available_at
+      )
+      SELECT claimed.id, claimed.body, claimed.headers, claimed.delivery_count FROM claimed
+      ORDER BY claimed.available_at, claimed.id
+    $body$`;
+}
+
+/**
  * The DDL of the current schema version, run in one transaction under the setup lock, so a crash
  * leaves either nothing or everything (the version comment last).
  *
@@ -109,8 +139,7 @@ function dueFunction(names: SchemaNames): string {
  *   a long queue; the functions switch bitmap and sequential scans off for their own statements.
  */
 export function schemaStatements(names: SchemaNames): string[] {
-  const { schema, table, qualifiedTable, qualifiedRestartTable, claimFunction, channel } = names;
-  const t = qualifiedTable;
+  const { schema, table, qualifiedTable, qualifiedRestartTable, channel } = names;
   const fn = `${quote(schema)}.${quote(`${table}_notify`)}`;
   const literalChannel = `'${channel}'`; // built from validated identifiers or hex: no quote can occur
   return [
@@ -122,7 +151,8 @@ export function schemaStatements(names: SchemaNames): string[] {
       queue_name varchar(190) NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       available_at timestamptz NOT NULL DEFAULT now(),
-      delivered_at timestamptz NULL
+      delivered_at timestamptz NULL,
+      delivery_count integer NOT NULL DEFAULT 0
     ) WITH (fillfactor = ${FILLFACTOR})`,
     `CREATE INDEX IF NOT EXISTS ${quote(`${table}_claim_idx`)} ON ${qualifiedTable} (queue_name, available_at, id)`,
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$
@@ -134,25 +164,7 @@ export function schemaStatements(names: SchemaNames): string[] {
     `DROP TRIGGER IF EXISTS ${quote(`${table}_notify`)} ON ${qualifiedTable}`,
     `CREATE TRIGGER ${quote(`${table}_notify`)} AFTER INSERT ON ${qualifiedTable}
       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-    // Per queue: due rows oldest first, stopping after `batch`; SKIP LOCKED lets concurrent
-    // claimers take the next rows instead of waiting. A claim older than the timeout is abandoned.
-    `CREATE OR REPLACE FUNCTION ${claimFunction}(queues text[], redeliver_seconds float8, batch integer)
-      RETURNS TABLE (id bigint, body text, headers jsonb) LANGUAGE sql ${ORDERED_INDEX_ONLY} AS $body$
-      WITH picked AS MATERIALIZED (
-        SELECT c.id, c.available_at FROM unnest($1) AS q(name)
-        CROSS JOIN LATERAL (
-          SELECT m.id, m.available_at FROM ${t} AS m
-          WHERE m.queue_name = q.name AND m.available_at <= now()
-            AND (m.delivered_at IS NULL OR m.delivered_at < now() - make_interval(secs => $2))
-          ORDER BY m.available_at, m.id LIMIT $3 FOR UPDATE SKIP LOCKED
-        ) AS c
-        ORDER BY c.available_at, c.id LIMIT $3
-      ), claimed AS (
-        UPDATE ${t} AS m SET delivered_at = now() FROM picked WHERE m.id = picked.id
-        RETURNING m.id, m.body, m.headers, m.available_at
-      )
-      SELECT claimed.id, claimed.body, claimed.headers FROM claimed ORDER BY claimed.available_at, claimed.id
-    $body$`,
+    claimFunction(names),
     dueFunction(names),
     `CREATE TABLE IF NOT EXISTS ${qualifiedRestartTable} (
       id smallint PRIMARY KEY CHECK (id = 1),
@@ -169,6 +181,12 @@ export function schemaStatements(names: SchemaNames): string[] {
  * 1 → 2: claims become HOT updates: the partial index on claimed rows goes (the due-time lookup
  * finds claims through the claim index instead), and pages are filled to half from now on
  * (existing pages keep what they hold).
+ *
+ * 2 → 3: deliveries are counted (the delivery limit). Adding a column with a constant default
+ * rewrites nothing (PostgreSQL 11+), so it is quick on a full table; existing rows start at 0.
+ * The claim function returns one column more, which CREATE OR REPLACE cannot change: it is
+ * dropped and created again in the same transaction (workers of the previous release still call
+ * it by name and read the columns they know).
  */
 export function migrationStatements(names: SchemaNames, from: number): string[] {
   const steps: string[] = [];
@@ -177,6 +195,13 @@ export function migrationStatements(names: SchemaNames, from: number): string[] 
       `DROP INDEX IF EXISTS ${quote(names.schema)}.${quote(`${names.table}_claimed_idx`)}`,
       `ALTER TABLE ${names.qualifiedTable} SET (fillfactor = ${FILLFACTOR})`,
       dueFunction(names),
+    );
+  }
+  if (from < 3) {
+    steps.push(
+      `ALTER TABLE ${names.qualifiedTable} ADD COLUMN IF NOT EXISTS delivery_count integer NOT NULL DEFAULT 0`,
+      `DROP FUNCTION IF EXISTS ${names.claimFunction}(text[], float8, integer)`,
+      claimFunction(names),
     );
   }
   steps.push(versionComment(names, SCHEMA_VERSION));

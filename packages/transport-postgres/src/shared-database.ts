@@ -7,6 +7,8 @@ export interface DatabaseIdentity {
   readonly host: string;
   readonly port: number;
   readonly database: string | undefined;
+  /** The login the driver uses (PGUSER or the OS user when the settings name none): for errors. */
+  readonly user: string | undefined;
 }
 
 /** One database's pool and LISTEN connection, shared by every transport of the process that uses it. */
@@ -53,7 +55,7 @@ export function acquireDatabase(config: pg.ClientConfig, logger: Logger): Shared
       key,
       pool,
       listener: new PostgresListener({ ...POOL_DEFAULTS, ...config }, logger),
-      identity: { host: probe.host, port: probe.port, database: probe.database },
+      identity: { host: probe.host, port: probe.port, database: probe.database, user: probe.user },
       refs: 0,
     };
     databases.set(key, entry);

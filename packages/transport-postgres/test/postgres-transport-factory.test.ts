@@ -1,10 +1,17 @@
-import { createMessenger, Envelope, InvalidArgumentError, TransportError } from "@messenger-ts/core";
+import {
+  createMessenger,
+  Envelope,
+  InvalidArgumentError,
+  TransportAuthenticationError,
+  TransportError,
+} from "@messenger-ts/core";
 import { TransportFactoryRegistry } from "@messenger-ts/core/transport";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresTransport, PostgresTransportFactory } from "../src/index.js";
 import { adminPool, dropSchema, factoryContext, Job, PG, pgUp, schemaFor } from "./support/postgres.js";
 
 const factory = new PostgresTransportFactory();
+const CONFIGURATION_ERROR = Symbol.for("messenger-ts.configuration-error");
 const context = factoryContext();
 const server = `${PG.host}:${PG.port}/${PG.database}`;
 
@@ -104,7 +111,7 @@ describe("PostgresTransportFactory: DSNs and options (no database needed)", () =
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error.message).toContain('Unknown option "check_delayed_interval"');
       expect(error.message).toContain(
-        "table_name, queue_name, redeliver_timeout, auto_setup, use_notify, schema, sslmode",
+        "table_name, queue_name, redeliver_timeout, delivery_limit, auto_setup, use_notify, schema, sslmode",
       );
     }
   });
@@ -214,5 +221,35 @@ describe.skipIf(!pgUp)("PostgresTransportFactory against PostgreSQL", () => {
     expect(sendError.message).toContain("could not send a message");
     expect(sendError.message).not.toContain("s3cret");
     await Promise.all([transport.close(), noSetup.close()]);
+  });
+  it("a refused login is a TransportAuthenticationError from get(), send() and setup(), naming user and host, never the password", async () => {
+    // The test server trusts every login from 127.0.0.1, so a wrong password would be accepted:
+    // a role that does not exist is refused all the same (SQLSTATE 28000; a wrong password is 28P01).
+    const login = `postgres://no_such_role_mt:s3cret-pw@${PG.host}:${PG.port}/${PG.database}`;
+    const withSetup = build(`${login}?schema=${schema}`);
+    const noSetup = build(`${login}?schema=${schema}&auto_setup=false`);
+    const failure = (pending: Promise<unknown>) =>
+      pending.then(
+        () => new Error("expected a refused login"),
+        (e: unknown) => e as Error,
+      );
+    const failures = await Promise.all([
+      failure(withSetup.setup()),
+      failure(withSetup.get()),
+      failure(noSetup.get()),
+      failure(noSetup.send(Envelope.wrap(new Job(1)))),
+    ]);
+    for (const error of failures) {
+      expect(error).toBeInstanceOf(TransportAuthenticationError);
+      expect((error as TransportError).code).toBe("TRANSPORT_AUTHENTICATION_FAILED");
+      expect(error.message).toContain('user "no_such_role_mt"');
+      expect(error.message).toContain(server);
+      expect(error.message).not.toContain("s3cret-pw");
+      // The mark the worker looks for to stop at once instead of retrying as during an outage.
+      expect((error as unknown as Record<symbol, unknown>)[CONFIGURATION_ERROR]).toBe(true);
+    }
+    expect(failures[2]!.message).toContain("could not receive messages");
+    expect(failures[3]!.message).toContain("could not send a message");
+    await Promise.all([withSetup.close(), noSetup.close()]);
   });
 });
