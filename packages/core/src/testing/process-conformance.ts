@@ -29,6 +29,7 @@ import type {
 import type { ProcessWorkerConfig } from "./process-worker-config.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 /** Polls until `check` holds or `timeoutMs` passes; returns whether it held. */
 async function eventually(
@@ -101,6 +102,8 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
     messagesUnderKills = 6_000,
     redeliveryTimeout = 2_000,
     redeliveryUnderKills,
+    messagesUnderRestart = 2_000,
+    heldPerWorker = (c: number) => c,
   } = options;
   const restartable = setup.restartable;
   const killConnections = setup.killConnections;
@@ -414,6 +417,54 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
         );
       },
       60_000,
+    );
+
+    it.skipIf(!restartable?.keepsData)(
+      `2 worker processes go on through a backend restart in the middle of ${messagesUnderRestart} messages: nothing lost, at most the messages they held handled twice`,
+      async () => {
+        const { q, jobs } = await prepare("midrun", await restartable!.queues("midrun"));
+        const concurrency = 4;
+        const dsn = q.dsn("jobs", { redeliveryTimeout });
+        const workers = [1, 2].map(() => start({ jobs: dsn, concurrency, handlerMs: 2, verbose: false }));
+        await Promise.all(workers.map((w) => w.ready()));
+        await sendAll(jobs, range(0, messagesUnderRestart), 500);
+        const distinct = () => new Set(ledger.read().map((e) => e.n)).size;
+        expect(await eventually(() => distinct() >= messagesUnderRestart / 4, 30_000, 10)).toBe(true);
+
+        const handledBefore = distinct();
+        await restartable!.stop();
+        await sleep(2_000);
+        await restartable!.start();
+        const drained = await eventually(() => distinct() >= messagesUnderRestart, 60_000, 100);
+        expect(drained, `handled ${distinct()} of ${messagesUnderRestart}`).toBe(true);
+        expect(
+          await eventually(
+            async () => (await q.storedBodies("jobs")).length === 0,
+            10_000 + redeliveryTimeout,
+          ),
+          "every message acked in the end",
+        ).toBe(true);
+        // A message whose acknowledgement was lost comes back after the redelivery timeout: wait for it.
+        await sleep(redeliveryTimeout + 1_000);
+        for (const worker of workers) worker.kill("SIGTERM");
+        expect((await Promise.all(workers.map((w) => w.exited))).map((e) => e.code)).toEqual([0, 0]);
+        expect(
+          workers.flatMap((w) => w.errors).filter((line) => !line.startsWith("error transport ")),
+          "whatever failed was reported as a TransportError",
+        ).toEqual([]);
+
+        const handled = ledger.read().length;
+        const duplicates = handled - distinct();
+        const bound = workers.length * heldPerWorker(concurrency);
+        console.info(
+          `[process ${name}] restart after ${handledBefore} of ${messagesUnderRestart} messages, down 2 s: ` +
+            `${handled} handled, ${duplicates} twice (bound ${bound}), ` +
+            `${workers.flatMap((w) => w.errors).length} transport errors logged`,
+        );
+        expect(distinct(), "nothing lost").toBe(messagesUnderRestart);
+        expect(duplicates, "handled twice: at most what the workers held").toBeLessThanOrEqual(bound);
+      },
+      120_000,
     );
 
     it("SIGTERM in the middle of a handler lets it finish; the job is acked once and the process exits 0", async () => {
