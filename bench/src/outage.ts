@@ -35,7 +35,7 @@ const { values } = parseArgs({
     down: { type: "string", default: "8" },
     concurrency: { type: "string", default: "4" },
     "handler-ms": { type: "string", default: "20" },
-    "redeliver-timeout": { type: "string", default: "10" },
+    "redeliver-timeout": { type: "string", default: "30" },
   },
 });
 const n = Number(values.n);
