@@ -45,9 +45,8 @@ describe.skipIf(!pgUp)("PostgreSQL", () => {
         return rows[0].n as number;
       },
     },
-    // An acknowledgement whose connection is killed fails and is not sent again: its messages stay
-    // claimed until the redelivery timeout, then are handled a second time. A short timeout keeps
-    // that test's wait for every message to be acknowledged short.
+    // An acknowledgement whose connection is killed is sent again only while its claim holds; a
+    // short redelivery timeout keeps the killed-connections test's wait for a lost one short.
     // A restart runs again at most the messages in handlers (the default bound): a failed
     // acknowledgement is retried while its claim holds, and the worker starts no more of its
     // batch while acknowledgements fail.
