@@ -106,7 +106,9 @@ describe.skipIf(!redisUp)("Redis", () => {
       killConnections: (_queues, pid) => killConnectionsOf(admin, pid),
       restartable: servers ? privateBackend() : undefined,
     },
-    // A worker holds a fetched batch besides its handlers; a restart can run them again.
-    { messages: 20_000, heldPerWorker: (concurrency) => MAX_FETCH_BATCH + concurrency },
+    // A worker holds a fetched batch and its handlers, and the acknowledgements of the batch before
+    // may still be on their way (a fast worker fetches while they are written): a restart can run
+    // all of them again.
+    { messages: 20_000, heldPerWorker: (concurrency) => 2 * MAX_FETCH_BATCH + concurrency },
   );
 });
