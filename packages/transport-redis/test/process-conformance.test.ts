@@ -1,15 +1,18 @@
 import type { ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeProcessConformance, type ProcessConformanceQueues } from "@messenger-ts/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe } from "vitest";
+import { MAX_FETCH_BATCH } from "../src/redis-options.js";
 import { adminClient, deleteKeys, REDIS, redisUp } from "./support/redis.js";
 import { canStartServers, freePort, RedisServers } from "./support/redis-servers.js";
 
 const admin = adminClient();
 const servers = canStartServers ? new RedisServers() : undefined;
 if (!canStartServers)
-  console.warn("\n!!! redis-server is not installed: SKIPPING the Redis restart test. !!!\n");
+  console.warn("\n!!! redis-server is not installed: SKIPPING the Redis restart tests. !!!\n");
 const privateClients: Redis[] = [];
 
 afterAll(async () => {
@@ -32,7 +35,8 @@ function queuesOn(redis: Redis, server: { host: string; port: number }, test: st
       `redis://${server.host}:${server.port}/${queue}?prefix=${encodeURIComponent(prefix)}` +
       (options.redeliveryTimeout
         ? `&redeliver_timeout=${options.redeliveryTimeout / 1000}&claim_interval=200`
-        : ""),
+        : "") +
+      (options.deliveryLimit ? `&delivery_limit=${options.deliveryLimit}` : ""),
     async injectRaw(queue, body, headers) {
       await redis.xadd(`${prefix}${queue}`, "*", "message", JSON.stringify({ body, headers }));
     },
@@ -57,14 +61,21 @@ async function killConnectionsOf(redis: Redis, pid: number): Promise<number> {
   return ids.length;
 }
 
-/** A private, unpersisted redis-server on a spare port (never the shared one), started on first use. */
+/**
+ * A private redis-server on a spare port (never the shared one), started on first use, with an
+ * append-only file in a directory of its own: a restart keeps every acknowledged write, so the
+ * suite's restart in the middle of a run can count what was lost.
+ */
 function privateBackend() {
   let port: number | undefined;
   let server: ChildProcess | undefined;
+  const dir = mkdtempSync(join(servers!.dir, "aof-"));
+  const start = (at: number) => servers!.start(at, ["--appendonly", "yes", "--dir", dir]);
   return {
+    keepsData: true,
     async queues(test: string) {
       port ??= await freePort();
-      server ??= await servers!.start(port);
+      server ??= await start(port);
       const client = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
       client.on("error", () => undefined); // refused connections while the suite has the server down
       privateClients.push(client);
@@ -77,7 +88,7 @@ function privateBackend() {
       await new Promise((resolve) => stopping.once("exit", resolve));
     },
     async start() {
-      server = await servers!.start(port!);
+      server = await start(port!);
     },
     unreachable: /Redis is unreachable|could not send/,
   };
@@ -95,6 +106,9 @@ describe.skipIf(!redisUp)("Redis", () => {
       killConnections: (_queues, pid) => killConnectionsOf(admin, pid),
       restartable: servers ? privateBackend() : undefined,
     },
-    { messages: 20_000 },
+    // A worker holds a fetched batch and its handlers, and the acknowledgements of the batch before
+    // may still be on their way (a fast worker fetches while they are written): a restart can run
+    // all of them again.
+    { messages: 20_000, heldPerWorker: (concurrency) => 2 * MAX_FETCH_BATCH + concurrency },
   );
 });

@@ -26,7 +26,8 @@ for (const driver of DRIVERS) {
           return {
             dsn: (queue, options = {}) =>
               `sqlite://${file}?queue_name=${queue}&driver=${driver}` +
-              (options.redeliveryTimeout ? `&redeliver_timeout=${options.redeliveryTimeout / 1000}` : ""),
+              (options.redeliveryTimeout ? `&redeliver_timeout=${options.redeliveryTimeout / 1000}` : "") +
+              (options.deliveryLimit ? `&delivery_limit=${options.deliveryLimit}` : ""),
             async injectRaw(queue, body, headers) {
               const now = Date.now();
               const handle = db();

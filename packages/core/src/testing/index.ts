@@ -7,6 +7,7 @@ export { ConformanceWorkerProcess } from "./conformance-worker-process.js";
 export { FakeClock } from "./fake-clock.js";
 export { type HandledEntry, HandledLedger } from "./handled-ledger.js";
 export { describeProcessConformance } from "./process-conformance.js";
+export { findPostgresBinaries, PrivatePostgresCluster } from "./process-conformance-postgres-cluster.js";
 export type {
   ProcessConformanceOptions,
   ProcessConformanceQueues,

@@ -4,6 +4,8 @@ import type { TransportFactoryModule } from "./process-worker-config.js";
 export interface ProcessQueueOptions {
   /** The redelivery timeout, in milliseconds; the transport's default when left out. */
   readonly redeliveryTimeout?: number;
+  /** The delivery limit (DSN query `delivery_limit`); the transport's default when left out. */
+  readonly deliveryLimit?: number;
 }
 
 /**
@@ -32,12 +34,21 @@ export interface ProcessConformanceQueues {
 export interface RestartableBackend<Q extends ProcessConformanceQueues = ProcessConformanceQueues> {
   /** Starts the instance (if it is not running) and returns fresh queues on it. */
   queues(test: string): Promise<Q>;
-  /** Kills the instance: its data may be lost, as a crash without persistence loses it. */
+  /**
+   * Stops the instance. Unless {@link keepsData}, its data may be lost, as a crash without
+   * persistence loses it.
+   */
   stop(): Promise<void>;
   /** Starts it again on the same address. */
   start(): Promise<void>;
   /** What a send's error says while the backend is down. */
   readonly unreachable?: RegExp;
+  /**
+   * The instance keeps every stored message across `stop()` and `start()` (PostgreSQL; Redis
+   * with an append-only file). Enables the test of a restart in the middle of a run, which
+   * counts what was lost and handled twice.
+   */
+  readonly keepsData?: boolean;
 }
 
 /**
@@ -77,6 +88,15 @@ export interface ProcessConformanceOptions {
    * message then comes back after this timeout and must be acknowledged then.
    */
   readonly redeliveryUnderKills?: number;
+  /** Messages of the test of a restart in the middle of a run. @defaultValue 2000 */
+  readonly messagesUnderRestart?: number;
   /** The short redelivery timeout of the crash tests, in ms. @defaultValue 2000 */
   readonly redeliveryTimeout?: number;
+  /**
+   * The most messages one worker process holds at concurrency `concurrency`: in handlers, fetched
+   * and not started yet, or handled with the acknowledgement not written yet. A fault can make
+   * them run again, so it is the bound of duplicates per worker of the restart test.
+   * @defaultValue concurrency: only the messages in handlers
+   */
+  readonly heldPerWorker?: (concurrency: number) => number;
 }

@@ -29,6 +29,7 @@ import type {
 import type { ProcessWorkerConfig } from "./process-worker-config.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 /** Polls until `check` holds or `timeoutMs` passes; returns whether it held. */
 async function eventually(
@@ -101,6 +102,8 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
     messagesUnderKills = 6_000,
     redeliveryTimeout = 2_000,
     redeliveryUnderKills,
+    messagesUnderRestart = 2_000,
+    heldPerWorker = (c: number) => c,
   } = options;
   const restartable = setup.restartable;
   const killConnections = setup.killConnections;
@@ -371,6 +374,11 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
           `[process ${name}] ${messagesUnderKills} messages, ${killed} connections killed in ${rounds} rounds: ` +
             `${handled - messagesUnderKills} handled twice`,
         );
+        // Each round of kills may run again what the worker held at that moment, no more.
+        expect(
+          handled - messagesUnderKills,
+          "handled twice: at most what it held at each kill",
+        ).toBeLessThanOrEqual(rounds * heldPerWorker(8));
       },
       90_000,
     );
@@ -416,6 +424,62 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
       60_000,
     );
 
+    it.skipIf(!restartable?.keepsData)(
+      `2 worker processes go on through a backend restart in the middle of ${messagesUnderRestart} messages: nothing lost, at most the messages they held handled twice`,
+      async () => {
+        const { q, jobs } = await prepare("midrun", await restartable!.queues("midrun"));
+        const concurrency = 4;
+        // Longer than the outage, as in production: an acknowledgement written after the restart
+        // still holds its claim, and only what the workers held when the backend went away may run twice.
+        const restartRedelivery = 10_000;
+        const dsn = q.dsn("jobs", { redeliveryTimeout: restartRedelivery });
+        const workers = [1, 2].map(() => start({ jobs: dsn, concurrency, handlerMs: 2, verbose: false }));
+        await Promise.all(workers.map((w) => w.ready()));
+        await sendAll(jobs, range(0, messagesUnderRestart), 500);
+        const distinct = () => new Set(ledger.read().map((e) => e.n)).size;
+        expect(await eventually(() => distinct() >= messagesUnderRestart / 4, 30_000, 10)).toBe(true);
+
+        const handledBefore = distinct();
+        await restartable!.stop();
+        await sleep(2_000);
+        await restartable!.start();
+        const drained = await eventually(() => distinct() >= messagesUnderRestart, 60_000, 100);
+        expect(drained, `handled ${distinct()} of ${messagesUnderRestart}`).toBe(true);
+        expect(
+          await eventually(
+            async () => (await q.storedBodies("jobs")).length === 0,
+            10_000 + redeliveryTimeout,
+          ),
+          "every message acked in the end",
+        ).toBe(true);
+        // A message whose acknowledgement was lost comes back after the redelivery timeout: wait for it.
+        await sleep(restartRedelivery + 1_000);
+        for (const worker of workers) worker.kill("SIGTERM");
+        expect((await Promise.all(workers.map((w) => w.exited))).map((e) => e.code)).toEqual([0, 0]);
+        const errors = workers.flatMap((w) => w.errors);
+        expect(
+          errors.filter((line) => line.startsWith("error transport ")),
+          "the outage was logged",
+        ).not.toEqual([]);
+        expect(
+          errors.filter((line) => !line.startsWith("error transport ")),
+          "whatever failed was reported as a TransportError",
+        ).toEqual([]);
+
+        const handled = ledger.read().length;
+        const duplicates = handled - distinct();
+        const bound = workers.length * heldPerWorker(concurrency);
+        console.info(
+          `[process ${name}] restart after ${handledBefore} of ${messagesUnderRestart} messages, down 2 s: ` +
+            `${handled} handled, ${duplicates} twice (bound ${bound}), ` +
+            `${errors.length} transport errors logged`,
+        );
+        expect(distinct(), "nothing lost").toBe(messagesUnderRestart);
+        expect(duplicates, "handled twice: at most what the workers held").toBeLessThanOrEqual(bound);
+      },
+      120_000,
+    );
+
     it("SIGTERM in the middle of a handler lets it finish; the job is acked once and the process exits 0", async () => {
       const { q, jobs } = await prepare("sigterm");
       const dsn = q.dsn("jobs", { redeliveryTimeout });
@@ -455,5 +519,130 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
       expect(due - delayedAt, "at its due time, not after the sleep").toBeLessThan(4_500);
       expect(await stop(worker)).toBe(0);
     }, 60_000);
+
+    it("a worker stopped with fetched jobs in hand hands them back: another worker handles them long before the redelivery timeout, each once", async () => {
+      const { q, jobs } = await prepare("handback");
+      // Only a hand-back lets another worker have them within the test's time.
+      const dsn = q.dsn("jobs", { redeliveryTimeout: 120_000 });
+      const count = 30;
+      await sendAll(jobs, range(0, count), count);
+      // Concurrency 1 and slow handlers: the rest of the batch it fetched waits, unstarted. A
+      // transport sizes its claims before it measured anything at one message: by the third job
+      // it claims full batches.
+      const stopping = start({ jobs: dsn, concurrency: 1, handlerMs: 300 });
+      await stopping.waitFor(/^started /, 20_000, 3);
+      stopping.kill("SIGTERM");
+      expect((await stopping.exited).code, "it finished its handler and stopped").toBe(0);
+      const stoppedAt = Date.now();
+      const other = start({ jobs: dsn });
+      const distinct = () => new Set(ledger.read().map((e) => e.n)).size;
+      expect(
+        await eventually(() => distinct() >= count, 30_000, 50),
+        `handled ${distinct()} of ${count}: the rest waits for the redelivery timeout`,
+      ).toBe(true);
+      const handedOverMs = Date.now() - stoppedAt;
+      expect(await eventually(async () => (await q.storedBodies("jobs")).length === 0, 5_000)).toBe(true);
+      expect(await stop(other)).toBe(0);
+      expect(ledger.read(), "each handled once").toHaveLength(count);
+      expect(
+        stopping.matching(/^finished /),
+        "the stopping worker finished what it had started",
+      ).toHaveLength(stopping.matching(/^started /).length);
+      console.info(
+        `[process ${name}] SIGTERM with a batch in hand: ${count - stopping.matching(/^finished /).length} jobs ` +
+          `handled by the other worker within ${handedOverMs} ms`,
+      );
+    }, 60_000);
+
+    /**
+     * Starts worker after worker on a DSN with delivery limit `limit`, each of which takes job
+     * `poison` and is ended by `fault` (it exited or was stopped); returns them, then checks that
+     * the next worker sends the job to the failure transport, without a handler, with an error
+     * naming the limit, and handles a job sent after it.
+     */
+    async function deliveriesUntilFailureTransport(
+      test: string,
+      poison: number,
+      config: Pick<ProcessWorkerConfig, "crashOn" | "hangOn" | "gracePeriod">,
+      fault: (worker: ConformanceWorkerProcess) => Promise<void>,
+    ): Promise<ConformanceWorkerProcess[]> {
+      const limit = 2;
+      const { q, jobs, failed } = await prepare(test);
+      const dsn = q.dsn("jobs", { redeliveryTimeout: 1_000, deliveryLimit: limit });
+      const workerConfig = { jobs: dsn, failed: q.dsn("failed"), ...config };
+      await jobs.send(Envelope.wrap(new Job(poison)));
+      const faulted: ConformanceWorkerProcess[] = [];
+      for (let delivery = 1; delivery <= limit; delivery++) {
+        const worker = start(workerConfig);
+        await worker.started(poison, 20_000);
+        await fault(worker);
+        faulted.push(worker);
+      }
+      const last = start(workerConfig);
+      await last.ready();
+      const parked = await eventually(async () => (await listable(failed).all()).length === 1, 20_000);
+      expect(parked, "the job reached the failure transport").toBe(true);
+      expect(last.startedCount(poison), "without running its handler again").toBe(0);
+      const [envelope] = await listable(failed).all();
+      expect(envelope!.message).toEqual(new Job(poison));
+      const details = envelope!.last(ErrorDetailsStamp);
+      expect(details?.errorCode).toBe("DELIVERY_LIMIT_EXCEEDED");
+      expect(details?.errorMessage).toMatch(new RegExp(`delivery limit ${limit}`));
+      await jobs.send(Envelope.wrap(new Job(poison + 1)));
+      await last.finished(poison + 1, 20_000);
+      expect(await eventually(async () => (await q.storedBodies("jobs")).length === 0, 5_000)).toBe(true);
+      expect(await stop(last)).toBe(0);
+      expect(ledger.read().map((e) => e.n)).toEqual([poison + 1]);
+      return faulted;
+    }
+
+    it("a job whose handler crashes the worker process (process.exit) reaches the failure transport after the delivery limit", async () => {
+      const crashed = await deliveriesUntilFailureTransport("crash", 5, { crashOn: [5] }, async (worker) => {
+        expect((await worker.exited).code, "the handler ended the process").toBe(1);
+      });
+      expect(crashed).toHaveLength(2);
+    }, 90_000);
+
+    it("a hung handler: SIGTERM stops the worker after its grace period with a failure exit code and the job logged; after the delivery limit the job reaches the failure transport", async () => {
+      const hung = await deliveriesUntilFailureTransport(
+        "hang",
+        8,
+        { hangOn: [8], gracePeriod: 300 },
+        async (worker) => {
+          await sleep(500);
+          expect(worker.process.exitCode, "a never-settling handler is a hang, not an exit").toBeNull();
+          worker.kill("SIGTERM");
+          const { code } = await worker.exited;
+          expect(code, "the grace period ran out: a failure exit code").toBe(1);
+          expect(worker.matching(/^failed .*grace period/)).toHaveLength(1);
+          expect(worker.matching(/^error log Abandoned message/), "the abandoned job is logged").toHaveLength(
+            1,
+          );
+        },
+      );
+      expect(hung).toHaveLength(2);
+    }, 90_000);
+
+    it.skipIf(!restartable)(
+      "a worker whose backend stays down longer than its outage limit logs the outage and exits with a failure",
+      async () => {
+        const { q } = await prepare("outage", await restartable!.queues("outage"));
+        const worker = start({ jobs: q.dsn("jobs"), sleep: 200, outageLimit: 1_500 });
+        await worker.ready();
+        await restartable!.stop();
+        try {
+          const exit = await Promise.race([worker.exited, sleep(30_000).then(() => undefined)]);
+          expect(exit?.code, "it gave up within 30 s, with a failure").toBe(1);
+          expect(worker.matching(/^failed .*outage limit/)).toHaveLength(1);
+          expect(
+            worker.errors.filter((line) => line.startsWith("error transport ")),
+            "the outage was logged",
+          ).not.toEqual([]);
+        } finally {
+          await restartable!.start();
+        }
+      },
+      60_000,
+    );
   });
 }

@@ -21,11 +21,19 @@ export interface ProcessWorkerConfig {
   readonly retries?: number;
   /** Jobs whose handler throws. */
   readonly failOn?: readonly number[];
+  /** Jobs whose handler ends the process at once with `process.exit(1)`, as a crash does. */
+  readonly crashOn?: readonly number[];
+  /** Jobs whose handler awaits a promise that never settles (no timer keeps the process alive). */
+  readonly hangOn?: readonly number[];
   /** How long each handler runs; a negative value hangs until the process is killed. @defaultValue 0 */
   readonly handlerMs?: number;
   readonly concurrency?: number;
   /** The worker's sleep when idle, in ms. */
   readonly sleep?: number;
+  /** The worker's `gracePeriod` option (ms): how long a stop waits for handlers in flight. */
+  readonly gracePeriod?: number;
+  /** The worker's `outageLimit` option (ms): how long its transport may fail before it gives up. */
+  readonly outageLimit?: number;
   /** The directory of the {@link HandledLedger} the worker records handled jobs in. */
   readonly ledger: string;
   /** Print `started` / `finished` lines per job (the drain test of thousands turns them off). @defaultValue true */

@@ -5,8 +5,11 @@
 //   started <n> <ms>      a handler began job n (ms: Date.now())
 //   finished <n> <ms>     a handler ended job n, after recording it in the ledger
 //   handled <n>           the worker's WorkerMessageHandledEvent for job n (the ack follows it)
-//   error <kind> <text>   the logger got an error; kind is "transport" for a TransportError
+//   error <kind> <text>   the logger got an error; kind is "transport" for a TransportError,
+//                         "other" for any other error, "log" for an error-level line without one
 //   stopped               the worker stopped and the messenger closed
+// When run() rejects (a grace period ran out, an outage outlasted its limit), it prints
+// `failed <error>` and exits 1.
 // It loads the pieces it needs from their modules, not from the root entry point, and
 // reflect-metadata first, as the root entry point does.
 import "reflect-metadata";
@@ -31,6 +34,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const verbose = config.verbose ?? true;
 const ledger = new HandledLedger(config.ledger);
 const failOn = new Set(config.failOn ?? []);
+const crashOn = new Set(config.crashOn ?? []);
+const hangOn = new Set(config.hangOn ?? []);
 
 const specifier = isAbsolute(config.factory.module)
   ? pathToFileURL(config.factory.module).href
@@ -46,8 +51,12 @@ const logger: Logger = {
   debug() {},
   info() {},
   warn() {},
-  error(context) {
+  error(context, message) {
     const error = context.error;
+    if (error === undefined) {
+      say(`error log ${message} ${JSON.stringify(context)}`.replaceAll("\n", " "));
+      return;
+    }
     const kind = error instanceof TransportError && error.cause instanceof Error ? "transport" : "other";
     say(`error ${kind} ${String(error).replaceAll("\n", " ")}`);
   },
@@ -69,6 +78,9 @@ const messenger = createMessenger({
     defineHandler(ProcessConformanceJob, async function job(message: ProcessConformanceJob) {
       if (verbose) say(`started ${message.n} ${Date.now()}`);
       if (failOn.has(message.n)) throw new Error(`job ${message.n} failed on purpose`);
+      if (crashOn.has(message.n)) process.exit(1);
+      // Nothing pending: only the worker itself keeps the process alive while this handler hangs.
+      if (hangOn.has(message.n)) await new Promise(() => undefined);
       // A pending timer, not a bare pending promise: the hung handler must keep the process alive.
       const ms = (config.handlerMs ?? 0) < 0 ? 600_000 : (config.handlerMs ?? 0);
       if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,10 +90,16 @@ const messenger = createMessenger({
   ],
 });
 
+// Spread in only when set, so that a worker without them runs with the defaults.
+const limits = {
+  ...(config.gracePeriod === undefined ? {} : { gracePeriod: config.gracePeriod }),
+  ...(config.outageLimit === undefined ? {} : { outageLimit: config.outageLimit }),
+};
 const worker = createWorker(messenger, {
   receivers: config.receivers ?? ["jobs"],
   concurrency: config.concurrency,
   sleep: config.sleep,
+  ...limits,
 });
 stopOnSignals(worker);
 let ready = false;
@@ -95,7 +113,14 @@ messenger.events.on(WorkerMessageHandledEvent, (event) => {
   if (verbose && event.envelope.message instanceof ProcessConformanceJob)
     say(`handled ${event.envelope.message.n}`);
 });
-await worker.run();
+try {
+  await worker.run();
+} catch (error) {
+  say(`failed ${String(error).replaceAll("\n", " ")}`);
+  await messenger.close().catch(() => undefined);
+  ledger.close();
+  process.exit(1);
+}
 await messenger.close();
 ledger.close();
 say("stopped");
