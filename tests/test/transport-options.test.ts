@@ -7,7 +7,7 @@ import {
   type TransportFactory,
   type TransportFactoryContext,
 } from "@messenger-ts/core";
-import { DEFAULT_REDELIVERY_TIMEOUT_MS } from "@messenger-ts/core/transport";
+import { DEFAULT_DELIVERY_LIMIT, DEFAULT_REDELIVERY_TIMEOUT_MS } from "@messenger-ts/core/transport";
 import { InMemoryTransport, InMemoryTransportFactory } from "@messenger-ts/transport-memory";
 import { PostgresTransport, PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { RedisTransport, RedisTransportFactory } from "@messenger-ts/transport-redis";
@@ -23,6 +23,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 interface Built extends Transport {
   readonly redeliveryTimeout: number;
+  readonly deliveryLimit: number;
   readonly autoSetup?: boolean;
 }
 
@@ -149,6 +150,26 @@ describe.each(CASES)("the shared transport options on $name", (c) => {
         `Invalid value "${value}" for option "redeliver_timeout" of transport "async"`,
       );
       expect(error.message).toContain("expected a number of seconds > 0 and at most 2000000 (e.g. 30)");
+    },
+  );
+
+  it("reads delivery_limit as a whole number from 1 to 1000000, with the same default, 5", () => {
+    expect(build(c, "delivery_limit=1").deliveryLimit).toBe(1);
+    expect(build(c, "delivery_limit=1000000").deliveryLimit).toBe(1_000_000);
+    expect(DEFAULT_DELIVERY_LIMIT).toBe(5);
+    expect(keep(c.factory.createTransport(c.dsn, {}, context) as Built).deliveryLimit).toBe(5);
+    expect(keep(c.construct()).deliveryLimit).toBe(5);
+  });
+
+  it.each(["0", "1.5", "1000001", "many"])(
+    "rejects delivery_limit=%s, naming the value and the range",
+    (value) => {
+      const error = errorOf(() => build(c, `delivery_limit=${value}`));
+      expect(error.code).toBe("INVALID_TRANSPORT_OPTION");
+      expect(error.message).toContain(
+        `Invalid value "${value}" for option "delivery_limit" of transport "async"`,
+      );
+      expect(error.message).toContain("expected a whole number from 1 to 1000000");
     },
   );
 

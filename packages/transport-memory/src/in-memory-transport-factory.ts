@@ -7,9 +7,9 @@ import {
   DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   parseBooleanOption,
+  parseDeliveryLimitOption,
   parseDsn,
   parseSecondsOptionAsMs,
-  parseWholeNumberOption,
   redactDsn,
   resolveTransportOptions,
 } from "@messenger-ts/core/transport";
@@ -60,13 +60,7 @@ export class InMemoryTransportFactory implements TransportFactory {
     const transport = new InMemoryTransport({
       serialize: parseBooleanOption(resolved.serialize, "serialize", label),
       redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
-      deliveryLimit: parseWholeNumberOption(
-        resolved.delivery_limit,
-        "delivery_limit",
-        label,
-        1,
-        Number.MAX_SAFE_INTEGER,
-      ),
+      deliveryLimit: parseDeliveryLimitOption(resolved.delivery_limit, "delivery_limit", label),
       clock: context.clock,
       serializer: context.serializer,
     });

@@ -22,7 +22,7 @@ import {
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   decodeOrUndecodable,
   markDeliveryLimit,
-  parseWholeNumberOption,
+  parseDeliveryLimitOption,
 } from "@messenger-ts/core/transport";
 
 /** Options of {@link InMemoryTransport}; the `in-memory://` DSN is a front end to them. */
@@ -120,12 +120,10 @@ export class InMemoryTransport
       );
     }
     this.redeliveryTimeout = timeout;
-    this.deliveryLimit = parseWholeNumberOption(
+    this.deliveryLimit = parseDeliveryLimitOption(
       options.deliveryLimit === undefined ? DEFAULT_DELIVERY_LIMIT : options.deliveryLimit,
       "deliveryLimit",
       "InMemoryTransport",
-      1,
-      Number.MAX_SAFE_INTEGER,
     );
     this.#clock = options.clock ?? systemClock;
     this.#serializer = options.serialize ? (options.serializer ?? new JsonSerializer()) : undefined;

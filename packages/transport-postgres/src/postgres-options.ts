@@ -32,8 +32,6 @@ export type SslMode = (typeof SSL_MODES)[number];
 
 /** Room for the longest suffix the schema derives from a table name (`_claimed_idx`, version 1) within 63 bytes. */
 export const MAX_TABLE_NAME_LENGTH = 48;
-/** The largest `delivery_limit`: the stored count is an `integer` column. */
-export const MAX_DELIVERY_LIMIT = 2_147_483_647;
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1). */
 export const MAX_SCHEMA_NAME_LENGTH = 63;
 

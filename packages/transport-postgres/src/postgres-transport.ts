@@ -28,10 +28,10 @@ import {
   markDeliveryLimit,
   PerTickBatcher,
   parseBooleanOption,
+  parseDeliveryLimitOption,
   parseMillisecondsOption,
   parseQueueNameOption,
   parseSqlIdentifierOption,
-  parseWholeNumberOption,
   type RestartSignalStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
@@ -40,7 +40,6 @@ import { type ClaimedRow, type MessageRow, PostgresConnection } from "./postgres
 import {
   CLAIM_BUDGET_MS,
   MAX_CLAIM_BATCH,
-  MAX_DELIVERY_LIMIT,
   MAX_SCHEMA_NAME_LENGTH,
   MAX_TABLE_NAME_LENGTH,
 } from "./postgres-options.js";
@@ -173,12 +172,10 @@ export class PostgresTransport
       label,
     );
     this.redeliveryTimeout = timeout;
-    this.deliveryLimit = parseWholeNumberOption(
+    this.deliveryLimit = parseDeliveryLimitOption(
       options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
       "deliveryLimit",
       label,
-      1,
-      MAX_DELIVERY_LIMIT,
     );
     this.autoSetup = parseBooleanOption(options.autoSetup ?? true, "autoSetup", label);
     this.#serializer = options.serializer ?? new JsonSerializer();

@@ -4,6 +4,7 @@ import {
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   invalid,
   parseBooleanOption,
+  parseDeliveryLimitOption,
   parseSecondsOptionAsMs,
   parseWholeNumberOption,
   resolveTransportOptions,
@@ -132,7 +133,7 @@ export function resolveRedisOptions(
     ),
     redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
     claimInterval: parseWholeNumberOption(resolved.claim_interval, "claim_interval", label, 0, 86_400_000),
-    deliveryLimit: parseWholeNumberOption(resolved.delivery_limit, "delivery_limit", label, 1, 1_000_000),
+    deliveryLimit: parseDeliveryLimitOption(resolved.delivery_limit, "delivery_limit", label),
     dbindex: parseWholeNumberOption(resolved.dbindex, "dbindex", label, 0, 65_535),
     sentinelMaster:
       resolved.sentinel_master === undefined || resolved.sentinel_master === ""

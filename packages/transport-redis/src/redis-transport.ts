@@ -27,6 +27,7 @@ import {
   decodeOrUndecodable,
   markDeliveryLimit,
   parseBooleanOption,
+  parseDeliveryLimitOption,
   parseMillisecondsOption,
   parseWholeNumberOption,
   type RateLimiter,
@@ -169,12 +170,10 @@ export class RedisTransport
       0,
       86_400_000,
     );
-    this.deliveryLimit = parseWholeNumberOption(
+    this.deliveryLimit = parseDeliveryLimitOption(
       options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
       "deliveryLimit",
       label,
-      1,
-      1_000_000,
     );
     this.#deleteAfterAck = parseBooleanOption(options.deleteAfterAck ?? true, "deleteAfterAck", label);
     this.#deleteAfterReject = parseBooleanOption(

@@ -6,11 +6,11 @@ import {
   DEFAULT_TABLE_NAME,
   invalid,
   parseBooleanOption,
+  parseDeliveryLimitOption,
   parseMillisecondsOption,
   parseQueueNameOption,
   parseSecondsOptionAsMs,
   parseSqlIdentifierOption,
-  parseWholeNumberOption,
   resolveTransportOptions,
 } from "@messenger-ts/core/transport";
 import { SQLITE_DRIVERS, type SqliteDatabase, type SqliteDriverChoice } from "./open-sqlite-database.js";
@@ -96,10 +96,6 @@ function tableName(value: unknown, label: string, option: string): string {
   return parseSqlIdentifierOption(value, option, label, MAX_TABLE_NAME_LENGTH, RESERVED_TABLE_PREFIX);
 }
 
-function deliveryLimit(value: unknown, label: string, option: string): number {
-  return parseWholeNumberOption(value, option, label, 1, Number.MAX_SAFE_INTEGER);
-}
-
 function driverOption(value: unknown, label: string, option: string): SqliteDriverChoice {
   if (SQLITE_DRIVERS.includes(value as SqliteDriverChoice)) return value as SqliteDriverChoice;
   throw invalid(option, value, label, `one of ${SQLITE_DRIVERS.map((d) => `"${d}"`).join(", ")}`);
@@ -119,7 +115,7 @@ export function resolveSqliteOptions(
     tableName: tableName(resolved.table_name, label, "table_name"),
     queueName: parseQueueNameOption(resolved.queue_name, "queue_name", label),
     redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
-    deliveryLimit: deliveryLimit(resolved.delivery_limit, label, "delivery_limit"),
+    deliveryLimit: parseDeliveryLimitOption(resolved.delivery_limit, "delivery_limit", label),
     autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
     driver: driverOption(resolved.driver, label, "driver"),
   };
@@ -138,7 +134,11 @@ export function normalizeSqliteTransportOptions(
       "redeliveryTimeout",
       label,
     ),
-    deliveryLimit: deliveryLimit(options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT, label, "deliveryLimit"),
+    deliveryLimit: parseDeliveryLimitOption(
+      options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
+      "deliveryLimit",
+      label,
+    ),
     autoSetup: parseBooleanOption(options.autoSetup ?? true, "autoSetup", label),
     driver: driverOption(options.driver ?? "auto", label, "driver"),
   };

@@ -1,5 +1,6 @@
 import type { Envelope } from "../../envelope/envelope.js";
 import { DeliveryLimitExceededStamp } from "../../stamps/delivery-limit-exceeded-stamp.js";
+import { parseWholeNumberOption } from "./parse-whole-number-option.js";
 
 /**
  * Deliveries a transport allows a message without an acknowledgement before the worker sends it
@@ -15,4 +16,15 @@ export const DEFAULT_DELIVERY_LIMIT = 5;
  */
 export function markDeliveryLimit(envelope: Envelope, deliveries: number, limit: number): Envelope {
   return deliveries > limit ? envelope.with(new DeliveryLimitExceededStamp(deliveries, limit)) : envelope;
+}
+
+/**
+ * The largest `deliveryLimit` any transport accepts: far beyond any sensible limit, and within
+ * every backend's counter (PostgreSQL's `integer` column among them).
+ */
+export const MAX_DELIVERY_LIMIT = 1_000_000;
+
+/** `delivery_limit` / `deliveryLimit`: a whole number of deliveries, the same on every transport. */
+export function parseDeliveryLimitOption(value: unknown, option: string, label: string): number {
+  return parseWholeNumberOption(value, option, label, 1, MAX_DELIVERY_LIMIT);
 }

@@ -6,7 +6,12 @@ export { decodeOrUndecodable, UndecodableMessage } from "../../serialization/und
 export { type Dsn, parseDsn } from "../dsn.js";
 export { resolveTransportOptions } from "../transport-options.js";
 export { ClaimSizer, type ClaimSizerOptions } from "./claim-sizer.js";
-export { DEFAULT_DELIVERY_LIMIT, markDeliveryLimit } from "./delivery-limit.js";
+export {
+  DEFAULT_DELIVERY_LIMIT,
+  MAX_DELIVERY_LIMIT,
+  markDeliveryLimit,
+  parseDeliveryLimitOption,
+} from "./delivery-limit.js";
 export {
   claimsDoctrineDsn,
   type DoctrineConnectionKind,
