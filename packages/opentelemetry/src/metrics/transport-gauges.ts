@@ -25,7 +25,8 @@ interface GaugedCount {
 /**
  * Queue depth (`getMessageCount`, what a worker could receive now) of every transport that can
  * count, and the size of every failure transport (`getStoredMessageCount`, delayed and claimed
- * messages included, as `messenger:failed:show` lists them). Each count is cached (`CachedCount`).
+ * messages included, as `messenger:failed:show` lists them; `getMessageCount` for a failure
+ * transport that cannot count those). Each count is cached (`CachedCount`).
  */
 export function observeTransportCounts(
   meter: Meter,
@@ -46,16 +47,25 @@ export function observeTransportCounts(
     const transport = messenger.getTransport(name);
     const cached = (metric: string, count: () => Promise<number>) =>
       new CachedCount({ ...options, count, context: { metric, transport: name } });
-    if (failureNames.has(name) && isStoredMessageCountAware(transport)) {
-      counts.push({
-        gauge: failureSize,
-        attributes: { [ATTRIBUTE.transport]: name },
-        count: cached(METRIC.failureTransportSize, () => transport.getStoredMessageCount()),
-      });
+    const attributes = { [ATTRIBUTE.transport]: name };
+    if (failureNames.has(name)) {
+      // A failure transport's size counts what waits to be retried later too, when it can.
+      const count = isStoredMessageCountAware(transport)
+        ? () => transport.getStoredMessageCount()
+        : isMessageCountAware(transport)
+          ? () => transport.getMessageCount()
+          : undefined;
+      if (count) {
+        counts.push({
+          gauge: failureSize,
+          attributes,
+          count: cached(METRIC.failureTransportSize, count),
+        });
+      }
     } else if (isMessageCountAware(transport)) {
       counts.push({
         gauge: queueDepth,
-        attributes: { [ATTRIBUTE.transport]: name },
+        attributes,
         count: cached(METRIC.queueDepth, () => transport.getMessageCount()),
       });
     }

@@ -7,6 +7,7 @@ import {
   DEFAULT_BUS_NAME,
   defineHandler,
   type Messenger,
+  WorkerRateLimitedEvent,
 } from "@messenger-ts/core";
 import { InMemoryTransportFactory } from "@messenger-ts/transport-memory";
 import { afterEach, describe, expect, it } from "vitest";
@@ -140,6 +141,16 @@ describe("messenger metrics on the Prometheus endpoint", () => {
     expect(sample(text, "messenger_workers_running")).toBe(0);
     // Ids never become labels.
     expect(text).not.toContain("o-3");
+  });
+
+  it("counts the rate limiter's waits and their total time per transport", async () => {
+    const { messenger, endpoint } = setup();
+    await messenger.events.dispatch(new WorkerRateLimitedEvent("orders", 1500));
+    await messenger.events.dispatch(new WorkerRateLimitedEvent("orders", 500));
+    const text = await scrape(endpoint);
+    const orders = { messenger_transport: "orders" };
+    expect(sample(text, "messenger_worker_rate_limiter_waits_total", orders)).toBe(2);
+    expect(sample(text, "messenger_worker_rate_limiter_wait_duration_total", orders)).toBe(2);
   });
 
   it("counts a transport at most once per cache period, whatever the number of scrapes", async () => {
