@@ -11,6 +11,7 @@ import {
 } from "@messenger-ts/core";
 import { InMemoryTransportFactory } from "@messenger-ts/transport-memory";
 import { afterEach, describe, expect, it } from "vitest";
+import { MessengerMetrics } from "../../src/index.js";
 import { createPrometheusEndpoint, type PrometheusEndpoint } from "../../src/prometheus.js";
 
 @AsMessage("test.charge_card")
@@ -184,6 +185,18 @@ describe("messenger metrics on the Prometheus endpoint", () => {
     expect(sample(text, "messenger_messages_handled_total", ORDERS)).toBe(1);
     expect(logs).toContain(
       'Metrics: could not count the messages of transport "orders"; the gauge is skipped until a count succeeds.',
+    );
+  });
+});
+
+describe("MessengerMetrics options", () => {
+  it.each([
+    ["countCacheTtl", -1],
+    ["countTimeout", 1.5],
+    ["countCacheTtl", Number.NaN],
+  ] as const)("refuses %s = %s, naming the option and the value", (name, value) => {
+    expect(() => new MessengerMetrics({ [name]: value })).toThrowError(
+      `Metrics option "${name}" must be a whole number of milliseconds >= 0, got ${String(value)}.`,
     );
   });
 });
