@@ -95,8 +95,11 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
           try {
             await messenger.close();
           } finally {
-            await metrics.shutdown();
-            await store.close();
+            try {
+              await metrics.shutdown();
+            } finally {
+              await store.close();
+            }
           }
         })();
         return closed;
