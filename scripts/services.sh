@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL and Redis answer on their standard local ports: starts them when they are
-# down and installs them (Debian packages) when they are missing and we may install.
+# down and installs them (Debian packages) when they are missing and we may install. Installs the
+# prometheus binary too (never its service).
 set -uo pipefail
 
 pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
@@ -31,5 +32,19 @@ if ! redis_up; then
   echo "services: starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
   wait_for redis_up || echo "services: Redis did not come up on 127.0.0.1:6379" >&2
+fi
+
+# The metrics test starts its own Prometheus (a private port, config and storage); it only needs the
+# binary. The package's service is never started: a policy-rc.d refuses it during the install.
+if ! command -v prometheus >/dev/null; then
+  echo "services: installing Prometheus (binary only; its system service stays stopped)"
+  policy=/usr/sbin/policy-rc.d
+  made_policy=false
+  if [ ! -e "$policy" ] && as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"; then
+    made_policy=true
+  fi
+  { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } ||
+    echo "services: could not install prometheus; the Prometheus tests will be skipped (or fail under CI=true)" >&2
+  if $made_policy; then as_root rm -f "$policy"; fi
 fi
 exit 0

@@ -115,6 +115,7 @@ export { MessageDecodingFailedStamp } from "./stamps/message-decoding-failed-sta
 export { NoAutoAckStamp } from "./stamps/no-auto-ack-stamp.js";
 export { ReceivedStamp } from "./stamps/received-stamp.js";
 export { RedeliveryStamp } from "./stamps/redelivery-stamp.js";
+export { SentAtStamp } from "./stamps/sent-at-stamp.js";
 export { SentStamp } from "./stamps/sent-stamp.js";
 export { SentToFailureTransportStamp } from "./stamps/sent-to-failure-transport-stamp.js";
 export { SerializedMessageStamp } from "./stamps/serialized-message-stamp.js";
@@ -158,6 +159,7 @@ export { WorkerMessageFailedEvent } from "./worker/events/worker-message-failed-
 export { WorkerMessageHandledEvent } from "./worker/events/worker-message-handled-event.js";
 export { WorkerMessageReceivedEvent } from "./worker/events/worker-message-received-event.js";
 export { WorkerMessageRetriedEvent } from "./worker/events/worker-message-retried-event.js";
+export { WorkerMessageSentToFailureTransportEvent } from "./worker/events/worker-message-sent-to-failure-transport-event.js";
 export { WorkerMessageSkipEvent } from "./worker/events/worker-message-skip-event.js";
 export { WorkerRateLimitedEvent } from "./worker/events/worker-rate-limited-event.js";
 export { WorkerRunningEvent } from "./worker/events/worker-running-event.js";

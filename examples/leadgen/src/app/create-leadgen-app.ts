@@ -1,4 +1,4 @@
-import { createMessenger, nullLogger, systemClock } from "@messenger-ts/core";
+import { createMessenger, DEFAULT_BUS_NAME, nullLogger, systemClock } from "@messenger-ts/core";
 import { ScheduleRegistry, ScheduleTransportFactory, schedulerHandlers } from "@messenger-ts/scheduler";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { RedisTransportFactory } from "@messenger-ts/transport-redis";
@@ -9,6 +9,7 @@ import { buildLeadgenSchedule, SCHEDULE_NAME } from "../config/schedule.js";
 import { leadgenHandlers } from "../handlers/index.js";
 import { type LeadgenServices, SERVICE_CLASSES } from "../services/index.js";
 import { openDomainStore } from "../store/open-domain-store.js";
+import { createLeadgenMetrics } from "../telemetry/metrics.js";
 import { databaseScheduleStore } from "./database-schedule-store.js";
 import type { LeadgenApp } from "./leadgen-app.js";
 import { type LeadgenOptions, resolveLeadgenSettings } from "./leadgen-options.js";
@@ -48,8 +49,11 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
     }).add(SCHEDULE_NAME, schedule);
 
     const config = leadgenMessengerConfig(settings);
+    // Recorded in memory by every process; served at /metrics (app:serve, or a worker's --metrics-port).
+    const metrics = createLeadgenMetrics(logger, options.metricsCountCacheTtl);
     const messenger = createMessenger({
       ...config,
+      buses: { [DEFAULT_BUS_NAME]: { middleware: [metrics.metrics.middleware] } },
       transports: { ...config.transports, ...schedules.transports() },
       handlers: [...leadgenHandlers, ...schedulerHandlers],
       transportFactories: [
@@ -63,6 +67,7 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       clock,
       logger,
     });
+    metrics.metrics.register(messenger);
 
     const services = Object.fromEntries(
       Object.entries(SERVICE_CLASSES).map(([name, type]) => [name, container.resolve<object>(type)]),
@@ -80,6 +85,7 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       services,
       clock,
       logger,
+      metrics,
       async setup() {
         await store.setup();
         await messenger.setup();
@@ -89,7 +95,11 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
           try {
             await messenger.close();
           } finally {
-            await store.close();
+            try {
+              await metrics.shutdown();
+            } finally {
+              await store.close();
+            }
           }
         })();
         return closed;

@@ -1,5 +1,6 @@
 import type { ConsoleApplication } from "@messenger-ts/cli";
 import type { Clock, Logger, MessageBus, Messenger } from "@messenger-ts/core";
+import type { PrometheusEndpoint } from "@messenger-ts/opentelemetry/prometheus";
 import type { Schedule, ScheduleRegistry } from "@messenger-ts/scheduler";
 import type { DependencyContainer } from "tsyringe";
 import type { LeadgenServices } from "../services/index.js";
@@ -27,6 +28,8 @@ export interface LeadgenApp extends ConsoleApplication {
   readonly services: LeadgenServices;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** This process's messenger metrics; `metrics.requestHandler` answers a Prometheus scrape. */
+  readonly metrics: PrometheusEndpoint;
   /** Creates the domain tables and sets every transport up (`messenger:setup-transports`). */
   setup(): Promise<void>;
   /** Closes the transports, then the store. */

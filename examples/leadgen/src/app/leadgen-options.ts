@@ -36,6 +36,8 @@ export interface LeadgenOptions {
   readonly scheduleStore?: (LockStore & CheckpointStore) | null;
   /** Extra transport factories (tests add the in-memory one). */
   readonly transportFactories?: readonly TransportFactory[];
+  /** How long the metrics keep a transport's count, in ms (tests shorten it). @defaultValue 15000 */
+  readonly metricsCountCacheTtl?: number;
   /** Create the domain tables at start. @defaultValue true */
   readonly autoSetup?: boolean;
   /** Where the environment variables are read. @defaultValue process.env */

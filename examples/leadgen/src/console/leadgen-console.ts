@@ -1,6 +1,9 @@
 import { ConsoleKernel, type ConsoleKernelOptions, messengerCommands } from "@messenger-ts/cli";
+import { InvalidArgumentError } from "commander";
 import { createLeadgenApp } from "../app/create-leadgen-app.js";
+import type { LeadgenApp } from "../app/leadgen-app.js";
 import type { LeadgenOptions } from "../app/leadgen-options.js";
+import { serveMetrics } from "../telemetry/metrics-server.js";
 import { leadgenCommands } from "./leadgen-commands.js";
 import { stderrLogger } from "./stderr-logger.js";
 
@@ -23,12 +26,52 @@ export function createLeadgenConsole(options: LeadgenConsoleOptions = {}): Conso
     stdout: options.stdout,
     stderr: options.stderr,
     interactive: options.interactive,
-    application: (globals) =>
-      createLeadgenApp({
+    configure: (program) => {
+      program.option(
+        "--metrics-port <port>",
+        "serve this process's messenger metrics at http://127.0.0.1:<port>/metrics while the command runs (for workers; 0 for any free port)",
+        metricsPort,
+      );
+    },
+    application: async (globals) => {
+      const app = await createLeadgenApp({
         // -vvv: the application's log records too (the worker's, the handlers').
         ...((globals.verbose ?? 0) >= 3 && !globals.quiet ? { logger: stderrLogger() } : {}),
         ...options.app,
-      }),
+      });
+      const port = globals.metricsPort as number | undefined;
+      return port === undefined ? app : withMetricsServer(app, port);
+    },
     commands: [...messengerCommands(), ...leadgenCommands()],
   });
+}
+
+/** Serves the app's metrics until it is closed (the console closes it when the command ends). */
+async function withMetricsServer(app: LeadgenApp, port: number): Promise<LeadgenApp> {
+  let server: Awaited<ReturnType<typeof serveMetrics>>;
+  try {
+    server = await serveMetrics(app.metrics, port, "127.0.0.1");
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  app.logger.info({ url: server.url }, `Serving the messenger metrics at ${server.url}`);
+  return {
+    ...app,
+    async close() {
+      try {
+        await server.close();
+      } finally {
+        await app.close();
+      }
+    },
+  };
+}
+
+function metricsPort(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a port: expected 0 to 65535.`);
+  }
+  return n;
 }

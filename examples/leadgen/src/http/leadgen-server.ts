@@ -36,8 +36,9 @@ type Route = (request: IncomingMessage, app: LeadgenApp) => Promise<{ status: nu
  *   on normal (the controller the seed left synchronous); 202 with the message id.
  * - `GET /health`: queue depths, the age of the oldest waiting message per queue and the failed
  *   count; 200, or 503 when a threshold is crossed or the queues cannot be read.
+ * - `GET /metrics`: this process's messenger metrics in the Prometheus text format.
  *
- * Every answer is JSON; errors are `{"error": {"code", "message"}}`.
+ * Every other answer is JSON; errors are `{"error": {"code", "message"}}`.
  */
 export function createLeadgenServer(app: LeadgenApp, options: LeadgenServerOptions = {}): Server {
   const thresholds = resolveHealthThresholds(options.thresholds, options.env);
@@ -91,13 +92,30 @@ export function createLeadgenServer(app: LeadgenApp, options: LeadgenServerOptio
       send(response, status, body, headers);
       options.onRequest?.({ method, path, status, ms: Math.round(performance.now() - started) });
     };
+    if (path === "/metrics" && (method === "GET" || method === "HEAD")) {
+      // Text, not JSON; the endpoint answers even when a transport count fails (that gauge is skipped).
+      response.once("finish", () =>
+        options.onRequest?.({
+          method,
+          path,
+          status: response.statusCode,
+          ms: Math.round(performance.now() - started),
+        }),
+      );
+      app.metrics.requestHandler(request, response);
+      return;
+    }
     const route = routes[path];
     const handler = route?.[method] ?? (method === "HEAD" ? route?.GET : undefined);
     if (!route) {
       respond(
         404,
         errorBody(
-          new HttpError(404, "NOT_FOUND", `No route for ${path}; routes: ${Object.keys(routes).join(", ")}.`),
+          new HttpError(
+            404,
+            "NOT_FOUND",
+            `No route for ${path}; routes: ${[...Object.keys(routes), "/metrics"].join(", ")}.`,
+          ),
         ),
       );
       return;

@@ -200,6 +200,31 @@ describe("POST /proposals (the controller the seed left synchronous)", () => {
   });
 });
 
+describe("GET /metrics", () => {
+  it("answers the messenger metrics in the Prometheus text format, counting what was dispatched", async () => {
+    const base = await serve();
+    await request(`${base}/proposals`, {
+      method: "POST",
+      body: JSON.stringify({ leadId: 1, userId: 1, proposalType: "redesign" }),
+    });
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(
+      /^messenger_messages_sent_total\{messenger_message_type="leadgen\.generate_proposal",messenger_bus="messenger\.bus\.default",messenger_transport="normal"\} [1-9]\d*$/m,
+    );
+    expect(text).toMatch(/^messenger_transport_messages\{messenger_transport="normal"\} \d+$/m);
+    expect(text).toMatch(/^messenger_failure_transport_messages\{messenger_transport="failed"\} \d+$/m);
+  });
+
+  it("is listed by the 404 of an unknown path", async () => {
+    const base = await serve();
+    const missing = await request(`${base}/nope`);
+    expect(missing.body.error.message).toContain("/metrics");
+  });
+});
+
 describe("GET /health", () => {
   it("200 with each queue's depth and oldest waiting age, and the failed count", async () => {
     await emptyQueues();

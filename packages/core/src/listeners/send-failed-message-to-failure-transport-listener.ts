@@ -11,6 +11,7 @@ import { RedeliveryStamp } from "../stamps/redelivery-stamp.js";
 import { SentToFailureTransportStamp } from "../stamps/sent-to-failure-transport-stamp.js";
 import type { Sender } from "../transport/sender.js";
 import { WorkerMessageFailedEvent } from "../worker/events/worker-message-failed-event.js";
+import { WorkerMessageSentToFailureTransportEvent } from "../worker/events/worker-message-sent-to-failure-transport-event.js";
 import { messageLogContext } from "./log-context.js";
 import {
   assertHistorySize,
@@ -44,6 +45,11 @@ export interface SendFailedMessageToFailureTransportListenerOptions {
   readonly historySize?: number;
   /** Dates the redelivery stamps. @defaultValue systemClock */
   readonly clock?: Clock;
+  /**
+   * Where `WorkerMessageSentToFailureTransportEvent` is dispatched. @defaultValue the dispatcher
+   * the listener was last registered on
+   */
+  readonly events?: EventDispatcher;
 }
 
 /**
@@ -69,6 +75,7 @@ export class SendFailedMessageToFailureTransportListener implements WorkerListen
   readonly #logger: Logger;
   readonly #historySize: number;
   readonly #clock: Clock;
+  #events: EventDispatcher | undefined;
   /** Backs off parked messages of a transport that has no strategy of its own. */
   #fallbackStrategy: RetryStrategy | undefined;
 
@@ -81,9 +88,11 @@ export class SendFailedMessageToFailureTransportListener implements WorkerListen
     this.#logger = options.logger ?? nullLogger;
     this.#historySize = historySize;
     this.#clock = options.clock ?? systemClock;
+    this.#events = options.events;
   }
 
   register(events: EventDispatcher): () => void {
+    this.#events ??= events;
     return events.on(
       WorkerMessageFailedEvent,
       (event) => this.onMessageFailed(event),
@@ -106,7 +115,10 @@ export class SendFailedMessageToFailureTransportListener implements WorkerListen
       { ...context, failureTransport: failure.name },
       `Rejected message ${context.class} will be sent to the failure transport "${failure.name}".`,
     );
-    await failure.sender.send(copy);
+    const sent = await failure.sender.send(copy);
+    await this.#events?.dispatch(
+      new WorkerMessageSentToFailureTransportEvent(sent, event.receiverName, failure.name),
+    );
   }
 
   async #sendBack(event: WorkerMessageFailedEvent): Promise<void> {

@@ -13,6 +13,7 @@ import { ErrorDetailsStamp } from "../stamps/error-details-stamp.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-stamp.js";
 import { RedeliveryStamp } from "../stamps/redelivery-stamp.js";
+import { SentAtStamp } from "../stamps/sent-at-stamp.js";
 import { SentToFailureTransportStamp } from "../stamps/sent-to-failure-transport-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
 import { TransportNamesStamp } from "../stamps/transport-names-stamp.js";
@@ -29,6 +30,7 @@ export const builtInSendableStamps: readonly SendableStampClass[] = [
   SentToFailureTransportStamp,
   MessageDecodingFailedStamp,
   DeduplicateStamp,
+  SentAtStamp,
 ];
 
 // The name becomes part of a header name (`X-Message-Stamp-<name>`), so it must be a header token

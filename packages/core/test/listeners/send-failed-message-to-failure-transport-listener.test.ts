@@ -11,6 +11,7 @@ import {
   type RetryStrategy,
   SentToFailureTransportStamp,
   WorkerMessageFailedEvent,
+  WorkerMessageSentToFailureTransportEvent,
 } from "../../src/index.js";
 import { FakeClock } from "../../src/testing/fake-clock.js";
 import { FakeSender, recordingLogger } from "./support.js";
@@ -37,17 +38,21 @@ function setup(options: { withSenderFor?: boolean; strategy?: RetryStrategy | nu
   });
   const events = new EventDispatcher();
   listener.register(events);
+  const moved: WorkerMessageSentToFailureTransportEvent[] = [];
+  events.on(WorkerMessageSentToFailureTransportEvent, (event) => {
+    moved.push(event);
+  });
   const fail = (envelope: Envelope, receiver: string, prepare?: (e: WorkerMessageFailedEvent) => void) => {
     const event = new WorkerMessageFailedEvent(envelope, receiver, new Error("card declined"));
     prepare?.(event);
     return events.dispatch(event);
   };
-  return { clock, logger, senders, fail };
+  return { clock, logger, senders, fail, moved };
 }
 
 describe("SendFailedMessageToFailureTransportListener", () => {
   it("moves a message that will not be retried to the failure transport of its transport", async () => {
-    const { senders, fail, clock, logger } = setup();
+    const { senders, fail, clock, logger, moved } = setup();
     const envelope = Envelope.wrap(new ChargeCard(), [
       new HandledStamp(null, "audit"),
       new ErrorDetailsStamp("Error", null, "card declined"),
@@ -68,6 +73,9 @@ describe("SendFailedMessageToFailureTransportListener", () => {
     expect(copy.last(RedeliveryStamp)!.redeliveredAt.getTime()).toBe(clock.now());
     expect(copy.last(ErrorDetailsStamp)!.errorMessage).toBe("card declined");
     expect(copy.all(HandledStamp)).toHaveLength(1);
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toMatchObject({ receiverName: "async", failureTransportName: "failed" });
+    expect(moved[0]!.envelope).toBe(copy);
     expect(logger.lines).toEqual([
       expect.objectContaining({
         level: "info",
@@ -78,9 +86,10 @@ describe("SendFailedMessageToFailureTransportListener", () => {
   });
 
   it("leaves a message that will be retried alone", async () => {
-    const { senders, fail } = setup();
+    const { senders, fail, moved } = setup();
     await fail(Envelope.wrap(new ChargeCard()), "async", (e) => e.setForRetry());
     expect(senders.failed.sent).toEqual([]);
+    expect(moved).toEqual([]);
     expect(senders.async.sent).toEqual([]);
   });
 

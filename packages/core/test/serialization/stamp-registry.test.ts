@@ -14,6 +14,7 @@ import {
   MessageDecodingFailedStamp,
   NonSendableStamp,
   RedeliveryStamp,
+  SentAtStamp,
   SentToFailureTransportStamp,
   Stamp,
   TransportMessageIdStamp,
@@ -44,6 +45,7 @@ describe("StampRegistry", () => {
       SentToFailureTransportStamp,
       MessageDecodingFailedStamp,
       DeduplicateStamp,
+      SentAtStamp,
     ];
     expect(builtInSendableStamps).toHaveLength(expected.length);
     for (const type of expected) {

@@ -6,7 +6,9 @@ import {
   ErrorDetailsStamp,
   HandlerFailedError,
   InvalidArgumentError,
+  MessageDecodingFailedError,
   RedeliveryStamp,
+  SentAtStamp,
   TransportNamesStamp,
 } from "../../src/index.js";
 
@@ -69,5 +71,17 @@ describe("TransportNamesStamp and DeduplicateStamp", () => {
     expect(new DeduplicateStamp("k").ttl).toBe(300_000);
     expect(() => new DeduplicateStamp("")).toThrowError(/non-empty/);
     expect(() => new DeduplicateStamp("k", 0)).toThrowError(/ttl/);
+  });
+});
+
+describe("SentAtStamp", () => {
+  it("travels as its JSON form", () => {
+    const stamp = new SentAtStamp(1_700_000_000_123);
+    expect(SentAtStamp.fromJSON(JSON.parse(JSON.stringify(stamp)))).toEqual(stamp);
+  });
+
+  it.each([-1, 1.5, "1700000000000", null])("refuses to decode the time %s, naming it", (bad) => {
+    expect(() => SentAtStamp.fromJSON({ sentAt: bad })).toThrowError(MessageDecodingFailedError);
+    expect(() => SentAtStamp.fromJSON({ sentAt: bad })).toThrowError(/SentAtStamp/);
   });
 });

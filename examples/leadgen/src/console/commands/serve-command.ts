@@ -17,12 +17,13 @@ interface ServeOptions {
 const DEFAULT_PORT = 8080;
 
 /**
- * `app:serve`: the HTTP endpoints (`POST /webhooks/ses`, `POST /proposals`, `GET /health`) until
- * SIGINT / SIGTERM, then it stops accepting, finishes the requests in progress and exits 0.
+ * `app:serve`: the HTTP endpoints (`POST /webhooks/ses`, `POST /proposals`, `GET /health`,
+ * `GET /metrics`) until SIGINT / SIGTERM, then it stops accepting, finishes the requests in
+ * progress and exits 0.
  */
 export const serveCommand = defineCommand<ServeOptions>({
   name: "app:serve",
-  description: "Serve the HTTP endpoints: POST /webhooks/ses, POST /proposals, GET /health",
+  description: "Serve the HTTP endpoints: POST /webhooks/ses, POST /proposals, GET /health, GET /metrics",
   configure(command) {
     command
       .option("-p, --port <port>", "port to listen on, 0 for any free one (default: PORT, else 8080)", port)
@@ -65,7 +66,7 @@ export const serveCommand = defineCommand<ServeOptions>({
     ]);
     const address = server.address() as AddressInfo;
     output.success(
-      `Listening on http://${address.address}:${address.port} (POST /webhooks/ses, POST /proposals, GET /health).`,
+      `Listening on http://${address.address}:${address.port} (POST /webhooks/ses, POST /proposals, GET /health, GET /metrics).`,
     );
     output.comment("Stop the server with CONTROL-C.");
     if (!signal.aborted) await once(signal, "abort");
