@@ -87,7 +87,7 @@ describe("InMemoryWorkerRegistry", () => {
 });
 
 describe("WorkerHeartbeatListener through createWorker", () => {
-  it("beats at start with the worker's facts, counts handled and failed, removes the record at a clean stop", async () => {
+  it("beats at start with the worker's facts, and removes the record at a clean stop", async () => {
     const clock = new FakeClock(5_000_000);
     const queue = new RegistryQueue(clock);
     for (const fail of [false, true, false]) {
