@@ -19,6 +19,7 @@ export { messengerCommands } from "./commands/messenger-commands.js";
 export { setupTransportsCommand } from "./commands/setup-transports-command.js";
 export { statsCommand } from "./commands/stats-command.js";
 export { stopWorkersCommand } from "./commands/stop-workers-command.js";
+export { workersCommand } from "./commands/workers-command.js";
 export {
   type CommandContext,
   type CommandInput,

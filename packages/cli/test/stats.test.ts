@@ -67,6 +67,7 @@ describe("status commands on a mistyped SQLite path", () => {
     [["messenger:failed:show"]],
     [["messenger:failed:show", "--stats"]],
     [["messenger:failed:show", "1"]],
+    [["messenger:workers"]],
   ])("%j creates no directory or file, and names the missing file", async (args) => {
     const result = await cli.run(args, { env });
     expect(result.code).toBe(1);

@@ -148,6 +148,13 @@ export {
   type StoredMessageCountAware,
 } from "./transport/capabilities/stored-message-count-aware.js";
 export { isWarningTransport, type WarningTransport } from "./transport/capabilities/warning-transport.js";
+export {
+  compareWorkerHeartbeats,
+  InMemoryWorkerRegistry,
+  isWorkerRegistry,
+  type WorkerHeartbeat,
+  type WorkerRegistry,
+} from "./transport/capabilities/worker-registry.js";
 export type { Receiver } from "./transport/receiver.js";
 export type { Sender } from "./transport/sender.js";
 export type { Transport } from "./transport/transport.js";

@@ -5,6 +5,7 @@ import {
   DelayStamp,
   type EncodedEnvelope,
   type Envelope,
+  InMemoryWorkerRegistry,
   InvalidArgumentError,
   JsonSerializer,
   type KeepaliveReceiver,
@@ -16,6 +17,8 @@ import {
   systemClock,
   type Transport,
   TransportMessageIdStamp,
+  type WorkerHeartbeat,
+  type WorkerRegistry,
 } from "@messenger-ts/core";
 import {
   DEFAULT_DELIVERY_LIMIT,
@@ -93,13 +96,16 @@ export class InMemoryTransport
     ListableReceiver,
     KeepaliveReceiver,
     BulkSender,
-    CloseableTransport
+    CloseableTransport,
+    WorkerRegistry
 {
   /** Milliseconds a claim lasts without an ack, reject or keepalive; the worker's keepalive timer reads it. */
   readonly redeliveryTimeout: number;
   /** Deliveries allowed without an ack or reject; the one after is marked for the failure transport. */
   readonly deliveryLimit: number;
   readonly #clock: Clock;
+  /** The heartbeats of the workers of this process that consume this transport. */
+  readonly #workers: InMemoryWorkerRegistry;
   readonly #serializer: Serializer | undefined;
   /** Stored messages by id; Map iteration order is insertion order, which is id order. */
   readonly #queue = new Map<number, StoredMessage>();
@@ -126,6 +132,7 @@ export class InMemoryTransport
       "InMemoryTransport",
     );
     this.#clock = options.clock ?? systemClock;
+    this.#workers = new InMemoryWorkerRegistry(this.#clock);
     this.#serializer = options.serialize ? (options.serializer ?? new JsonSerializer()) : undefined;
   }
 
@@ -226,6 +233,19 @@ export class InMemoryTransport
 
   /** Nothing to create. */
   async setup(): Promise<void> {}
+
+  /** Process-local: only this process's workers on this transport are listed. */
+  beatWorker(heartbeat: WorkerHeartbeat, ttl: number): Promise<void> {
+    return this.#workers.beatWorker(heartbeat, ttl);
+  }
+
+  listWorkers(): Promise<WorkerHeartbeat[]> {
+    return this.#workers.listWorkers();
+  }
+
+  removeWorker(id: string): Promise<void> {
+    return this.#workers.removeWorker(id);
+  }
 
   /** Nothing to release; stored messages stay inspectable after close. */
   async close(): Promise<void> {}

@@ -1,9 +1,11 @@
 import {
+  compareWorkerHeartbeats,
   type EncodedEnvelope,
   type Logger,
   MessengerError,
   TransportAuthenticationError,
   TransportError,
+  type WorkerHeartbeat,
 } from "@messenger-ts/core";
 import type pg from "pg";
 import { type Statement, statements } from "./postgres-statements.js";
@@ -14,6 +16,7 @@ import {
   type SchemaNames,
   SETUP_LOCK_KEY,
   schemaStatements,
+  workersTableStatement,
 } from "./schema.js";
 import { acquireDatabase, releaseDatabase, type SharedDatabase, sameDatabase } from "./shared-database.js";
 
@@ -89,18 +92,26 @@ export class PostgresConnection {
       client.on("error", onError);
       try {
         // Fast path without the lock: a worker start finds the tables at the current version.
-        if ((await this.#installedVersion(client)) === SCHEMA_VERSION) return;
+        if (
+          (await this.#installedVersion(client)) === SCHEMA_VERSION &&
+          (await this.#hasWorkersTable(client))
+        )
+          return;
         await client.query("BEGIN");
         try {
           await client.query("SELECT pg_advisory_xact_lock($1)", [SETUP_LOCK_KEY]);
           const version = await this.#installedVersion(client);
           // Checked again under the lock: another worker may have set up or migrated meanwhile.
+          // The workers table is not versioned: an installation set up before it existed gets it here.
           const ddl =
             version === null
               ? schemaStatements(this.#settings.names)
               : version < SCHEMA_VERSION
-                ? migrationStatements(this.#settings.names, version)
-                : [];
+                ? [
+                    workersTableStatement(this.#settings.names),
+                    ...migrationStatements(this.#settings.names, version),
+                  ]
+                : [workersTableStatement(this.#settings.names)];
           for (const statement of ddl) await client.query(statement);
           await client.query("COMMIT");
         } catch (error) {
@@ -234,6 +245,44 @@ export class PostgresConnection {
     });
   }
 
+  async beatWorker(heartbeat: WorkerHeartbeat, ttlMs: number): Promise<void> {
+    await this.#wrap("publish the worker heartbeat", () =>
+      this.#query(this.#sql.beatWorker, [heartbeat.id, JSON.stringify(heartbeat), ttlMs]),
+    );
+  }
+
+  /**
+   * The live workers, without setting anything up (a status command creates nothing): a missing
+   * table lists none, since no worker beat into it.
+   */
+  async listWorkers(): Promise<WorkerHeartbeat[]> {
+    return this.#wrap("list the workers", async () => {
+      const { name, text } = this.#sql.listWorkers;
+      try {
+        const result = await this.#db().pool.query<{ heartbeat: WorkerHeartbeat }>({
+          name,
+          text,
+          values: [],
+        });
+        return result.rows.map((row) => row.heartbeat).sort(compareWorkerHeartbeats);
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code === UNDEFINED_TABLE) return [];
+        throw error;
+      }
+    });
+  }
+
+  async removeWorker(id: string): Promise<void> {
+    await this.#wrap("remove the worker heartbeat", async () => {
+      const { name, text } = this.#sql.removeWorker;
+      try {
+        await this.#db().pool.query({ name, text, values: [id] });
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== UNDEFINED_TABLE) throw error;
+      }
+    });
+  }
+
   /** Subscribes to this table's notifications, and waits until the LISTEN is in place. */
   get listener(): SharedDatabase["listener"] {
     return this.#db().listener;
@@ -313,11 +362,22 @@ export class PostgresConnection {
     return version;
   }
 
+  async #hasWorkersTable(client: pg.ClientBase): Promise<boolean> {
+    const { rows } = await client.query<{ present: boolean }>(
+      "SELECT to_regclass($1) IS NOT NULL AS present",
+      [this.#settings.names.qualifiedWorkersTable],
+    );
+    return rows[0]!.present;
+  }
+
   #db(): SharedDatabase {
     this.#database ??= acquireDatabase(this.#settings.config, this.#settings.logger);
     return this.#database;
   }
 }
+
+/** SQLSTATE `42P01`: the relation does not exist. */
+const UNDEFINED_TABLE = "42P01";
 
 /**
  * SQLSTATE class 28, invalid authorization: `28P01` a wrong password, `28000` a role that does not

@@ -59,5 +59,17 @@ export function statements(names: SchemaNames) {
        ON CONFLICT (id) DO UPDATE SET requested_at = GREATEST(r.requested_at, EXCLUDED.requested_at)`,
     ),
     restartRequestedAt: named(`SELECT requested_at FROM ${names.qualifiedRestartTable} WHERE id = 1`),
+    // Expiry on the database clock: workers on machines whose clocks disagree expire alike.
+    beatWorker: named(
+      `INSERT INTO ${names.qualifiedWorkersTable} AS w (id, heartbeat, expires_at)
+       VALUES ($1, $2::jsonb, now() + make_interval(secs => $3::float8 / 1000))
+       ON CONFLICT (id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat, expires_at = EXCLUDED.expires_at`,
+    ),
+    // The lazy cleanup of workers gone without a word, and the list, in one statement.
+    listWorkers: named(
+      `WITH gone AS (DELETE FROM ${names.qualifiedWorkersTable} WHERE expires_at <= now())
+       SELECT heartbeat FROM ${names.qualifiedWorkersTable} WHERE expires_at > now()`,
+    ),
+    removeWorker: named(`DELETE FROM ${names.qualifiedWorkersTable} WHERE id = $1`),
   };
 }

@@ -17,6 +17,8 @@ import {
   type SetupableTransport,
   type Transport,
   TransportMessageIdStamp,
+  type WorkerHeartbeat,
+  type WorkerRegistry,
 } from "@messenger-ts/core";
 import {
   ClaimSizer,
@@ -114,6 +116,7 @@ export class PostgresTransport
     KeepaliveReceiver,
     MessageWaiter,
     RestartSignalStore,
+    WorkerRegistry,
     CloseableTransport
 {
   readonly queueName: string;
@@ -353,6 +356,20 @@ export class PostgresTransport
 
   getRestartRequestedAt(): Promise<number | null> {
     return this.#connection.restartRequestedAt();
+  }
+
+  /** Upserts the worker's row in `<table>_workers`, expiring `ttl` ms from now on the database clock. */
+  beatWorker(heartbeat: WorkerHeartbeat, ttl: number): Promise<void> {
+    return this.#connection.beatWorker(heartbeat, ttl);
+  }
+
+  /** Live workers; deletes expired rows on the way. Sets nothing up: without the table, none. */
+  listWorkers(): Promise<WorkerHeartbeat[]> {
+    return this.#connection.listWorkers();
+  }
+
+  removeWorker(id: string): Promise<void> {
+    return this.#connection.removeWorker(id);
   }
 
   /**

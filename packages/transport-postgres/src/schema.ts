@@ -30,6 +30,8 @@ export interface SchemaNames {
   readonly qualifiedTable: string;
   /** `"schema"."table_restart"`: the one-row table of `messenger:stop-workers`. */
   readonly qualifiedRestartTable: string;
+  /** `"schema"."table_workers"`: the live workers' heartbeats (`messenger:workers`). */
+  readonly qualifiedWorkersTable: string;
   /** `"schema"."table_claim"(queues, redeliver_seconds, batch)`: the claim statement, as a function. */
   readonly claimFunction: string;
   /** `"schema"."table_due"(queues, redeliver_seconds)`: milliseconds until a row becomes claimable. */
@@ -48,6 +50,7 @@ export function schemaNames(schema: string, table: string): SchemaNames {
     table,
     qualifiedTable: `${quote(schema)}.${quote(table)}`,
     qualifiedRestartTable: `${quote(schema)}.${quote(`${table}_restart`)}`,
+    qualifiedWorkersTable: `${quote(schema)}.${quote(`${table}_workers`)}`,
     claimFunction: `${quote(schema)}.${quote(`${table}_claim`)}`,
     dueFunction: `${quote(schema)}.${quote(`${table}_due`)}`,
     channel:
@@ -170,8 +173,23 @@ export function schemaStatements(names: SchemaNames): string[] {
       id smallint PRIMARY KEY CHECK (id = 1),
       requested_at bigint NOT NULL
     )`,
+    workersTableStatement(names),
     versionComment(names, SCHEMA_VERSION),
   ];
+}
+
+/**
+ * The heartbeats of live workers, next to the messages table and outside its schema version: a
+ * release that adds this table to an existing installation creates it (setup() checks for it)
+ * without migrating the messages table, and an older release simply ignores it. The heartbeat is
+ * jsonb, so later fields need no migration either; `expires_at` is on the database clock.
+ */
+export function workersTableStatement(names: SchemaNames): string {
+  return `CREATE TABLE IF NOT EXISTS ${names.qualifiedWorkersTable} (
+      id text PRIMARY KEY,
+      heartbeat jsonb NOT NULL,
+      expires_at timestamptz NOT NULL
+    )`;
 }
 
 /**

@@ -239,7 +239,59 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
     expect(await other.getRestartRequestedAt()).toBe(2_000);
   });
 
+  it("keeps worker heartbeats in <table>_workers, shared by the table's queues; listing creates nothing", async () => {
+    const missing = transport({ auto_setup: true });
+    // A status command on a transport never set up: no worker, and still no table.
+    expect(await missing.listWorkers()).toEqual([]);
+    await missing.removeWorker("nobody");
+    const { rows } = await admin.query("SELECT to_regclass($1) IS NULL AS absent", [table(missing)]);
+    expect(rows[0].absent).toBe(true);
+
+    const t = transport();
+    const beat = {
+      id: "w1",
+      host: "h",
+      pid: 1,
+      transports: ["async"],
+      concurrency: 1,
+      handled: 3,
+      failed: 0,
+      memory: 10,
+      startedAt: 1,
+      lastSeenAt: 2,
+    };
+    await t.beatWorker(beat, 60_000);
+    const other = createTransport({ schema, table_name: t.tableName, queue_name: "other" });
+    open.push(other);
+    expect(await other.listWorkers()).toEqual([beat]);
+    // Expired on the database clock: a row whose expiry passed is deleted by the next listing.
+    await admin.query(
+      `UPDATE "${t.schema}"."${t.tableName}_workers" SET expires_at = now() - interval '1 second'`,
+    );
+    expect(await other.listWorkers()).toEqual([]);
+    const left = await admin.query(`SELECT count(*)::int AS n FROM "${t.schema}"."${t.tableName}_workers"`);
+    expect(left.rows[0].n).toBe(0);
+  });
+
   describe("setup", () => {
+    it("creates <table>_workers on an installation set up before it existed, without touching the version", async () => {
+      const t = transport();
+      await t.setup();
+      const workers = `"${t.schema}"."${t.tableName}_workers"`;
+      await admin.query(`DROP TABLE ${workers}`);
+      const later = createTransport({ schema, table_name: t.tableName, auto_setup: false });
+      open.push(later);
+      await later.setup();
+      const { rows } = await admin.query(
+        "SELECT to_regclass($1) IS NOT NULL AS present, obj_description(to_regclass($2), 'pg_class') AS comment",
+        [workers, table(t)],
+      );
+      expect(rows[0]).toEqual({
+        present: true,
+        comment: `messenger-ts transport table; schema version ${SCHEMA_VERSION}`,
+      });
+    });
+
     it("creates table, indexes, trigger and restart table, versioned; concurrent setups do not collide", async () => {
       const transports = Array.from({ length: 4 }, () =>
         createTransport({ schema: `${schema}_setup`, table_name: "jobs" }),
@@ -250,14 +302,20 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
         `SELECT obj_description(to_regclass($1), 'pg_class') AS comment,
                 (SELECT array_agg(indexname::text ORDER BY indexname) FROM pg_indexes WHERE schemaname = $2 AND tablename = 'jobs') AS indexes,
                 (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal) AS triggers,
-                to_regclass($3) IS NOT NULL AS restart`,
-        [`"${schema}_setup"."jobs"`, `${schema}_setup`, `"${schema}_setup"."jobs_restart"`],
+                to_regclass($3) IS NOT NULL AS restart, to_regclass($4) IS NOT NULL AS workers`,
+        [
+          `"${schema}_setup"."jobs"`,
+          `${schema}_setup`,
+          `"${schema}_setup"."jobs_restart"`,
+          `"${schema}_setup"."jobs_workers"`,
+        ],
       );
       expect(rows[0]).toEqual({
         comment: `messenger-ts transport table; schema version ${SCHEMA_VERSION}`,
         indexes: ["jobs_claim_idx", "jobs_pkey"],
         triggers: 1,
         restart: true,
+        workers: true,
       });
       await dropSchema(admin, `${schema}_setup`);
     });

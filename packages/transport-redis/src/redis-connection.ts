@@ -405,6 +405,42 @@ export class RedisConnection {
     return value === null ? null : Number(value);
   }
 
+  /**
+   * The heartbeat under its own key with a TTL (Redis expires it: a killed worker's record goes by
+   * itself), and its id in the index that `listWorkers()` reads. Two commands, not a transaction:
+   * the keys may live in different Cluster slots, and the index only ever points at keys that
+   * may be gone already.
+   */
+  async beatWorker(id: string, heartbeat: string, lastSeenAt: number, ttlMs: number): Promise<void> {
+    await this.#wrap("publish the worker heartbeat", async () => {
+      await this.client.set(
+        `${this.#keys.workerPrefix}${id}`,
+        heartbeat,
+        "PX",
+        String(Math.max(1, Math.ceil(ttlMs))),
+      );
+      await this.client.zadd(this.#keys.workers, String(lastSeenAt), id);
+    });
+  }
+
+  /** The heartbeats whose keys still exist; ids whose key expired leave the index (lazy cleanup). */
+  async listWorkers(): Promise<string[]> {
+    return this.#wrap("list the workers", async () => {
+      const ids = await this.client.zrange(this.#keys.workers, "0", "-1");
+      const values = await Promise.all(ids.map((id) => this.client.get(`${this.#keys.workerPrefix}${id}`)));
+      const gone = ids.filter((_, i) => values[i] === null);
+      if (gone.length > 0) await this.client.zrem(this.#keys.workers, ...gone);
+      return values.filter((value): value is string => value !== null);
+    });
+  }
+
+  async removeWorker(id: string): Promise<void> {
+    await this.#wrap("remove the worker heartbeat", async () => {
+      await this.client.del(`${this.#keys.workerPrefix}${id}`);
+      await this.client.zrem(this.#keys.workers, id);
+    });
+  }
+
   /** Takes a permit from the shared token bucket `key`; returns the wait in ms before using it. */
   async reserveToken(key: string, limit: number, intervalMs: number): Promise<number> {
     const bucket = `${this.#keys.rateLimitPrefix}${key}`;

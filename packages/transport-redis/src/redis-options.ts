@@ -143,7 +143,7 @@ export function resolveRedisOptions(
   };
 }
 
-/** The keys of one transport. All but the restart and rate-limit keys share one Cluster hash slot. */
+/** The keys of one transport. All but the restart, rate-limit and worker keys share one Cluster hash slot. */
 export interface RedisKeys {
   /** The stream: `<prefix><stream>`. */
   readonly stream: string;
@@ -157,6 +157,12 @@ export interface RedisKeys {
   readonly restart: string;
   /** Prefix of the shared rate limiters' token buckets. */
   readonly rateLimitPrefix: string;
+  /**
+   * Sorted set of the ids of workers that beat (score: their last heartbeat, epoch ms), shared by
+   * every stream under the prefix; each one's heartbeat is the key `workerPrefix + id`, with a TTL.
+   */
+  readonly workers: string;
+  readonly workerPrefix: string;
 }
 
 /**
@@ -185,6 +191,8 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
     marker: `${key}:marker`,
     restart: `${prefix}messenger:restart-requested-at`,
     rateLimitPrefix: `${prefix}messenger:rate-limit:`,
+    workers: `${prefix}messenger:workers`,
+    workerPrefix: `${prefix}messenger:worker:`,
   };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import {
   type BulkSender,
   type CloseableTransport,
+  compareWorkerHeartbeats,
   DelayStamp,
   type EncodedEnvelope,
   type Envelope,
@@ -20,6 +21,8 @@ import {
   type Transport,
   TransportMessageIdStamp,
   type WarningTransport,
+  type WorkerHeartbeat,
+  type WorkerRegistry,
 } from "@messenger-ts/core";
 import {
   DEFAULT_DELIVERY_LIMIT,
@@ -114,6 +117,7 @@ export class RedisTransport
     ReleasableReceiver,
     MessageWaiter,
     RestartSignalStore,
+    WorkerRegistry,
     SharedRateLimiterFactory,
     WarningTransport,
     CloseableTransport
@@ -385,6 +389,21 @@ export class RedisTransport
 
   getRestartRequestedAt(): Promise<number | null> {
     return this.#connection.restartRequestedAt();
+  }
+
+  /** `<prefix>messenger:worker:<id>` with a TTL of `ttl` ms (Redis expires it), indexed in `<prefix>messenger:workers`. */
+  async beatWorker(heartbeat: WorkerHeartbeat, ttl: number): Promise<void> {
+    await this.#connection.beatWorker(heartbeat.id, JSON.stringify(heartbeat), heartbeat.lastSeenAt, ttl);
+  }
+
+  /** The workers whose heartbeat key has not expired, of every stream under the prefix. */
+  async listWorkers(): Promise<WorkerHeartbeat[]> {
+    const values = await this.#connection.listWorkers();
+    return values.map((value) => JSON.parse(value) as WorkerHeartbeat).sort(compareWorkerHeartbeats);
+  }
+
+  async removeWorker(id: string): Promise<void> {
+    await this.#connection.removeWorker(id);
   }
 
   /** A token bucket in Redis, shared by every worker that consumes with the same key and prefix. */

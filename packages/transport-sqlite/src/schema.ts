@@ -19,6 +19,10 @@ export interface SchemaNames {
   readonly table: string;
   readonly meta: string;
   readonly queueIndex: string;
+  /** `<table>_workers`: the live workers' heartbeats (`messenger:workers`). */
+  readonly workers: string;
+  /** Unquoted `<table>_workers`, to look the table up in sqlite_master. */
+  readonly plainWorkers: string;
   /** Unquoted, for PRAGMA table_info and error messages. */
   readonly plainTable: string;
 }
@@ -29,6 +33,8 @@ export function schemaNames(tableName: string): SchemaNames {
     table: quote(tableName),
     meta: quote(`${tableName}_meta`),
     queueIndex: quote(`${tableName}_queue_available_idx`),
+    workers: quote(`${tableName}_workers`),
+    plainWorkers: `${tableName}_workers`,
     plainTable: tableName,
   };
 }
@@ -38,6 +44,19 @@ export function metaTableSql(names: SchemaNames): string {
   return `CREATE TABLE IF NOT EXISTS ${names.meta} (
     name TEXT PRIMARY KEY NOT NULL,
     value INTEGER NOT NULL
+  ) WITHOUT ROWID`;
+}
+
+/**
+ * The heartbeats of live workers, outside the schema version: setup() creates it on every run (an
+ * installation set up before it existed gets it without a migration of the messages table). The
+ * heartbeat is JSON text, so later fields need no migration; `expires_at` is epoch milliseconds.
+ */
+export function workersTableSql(names: SchemaNames): string {
+  return `CREATE TABLE IF NOT EXISTS ${names.workers} (
+    id TEXT PRIMARY KEY NOT NULL,
+    heartbeat TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
   ) WITHOUT ROWID`;
 }
 

@@ -10,6 +10,7 @@ import {
   SCHEMA_VERSION,
   type SchemaNames,
   schemaNames,
+  workersTableSql,
 } from "./schema.js";
 import type { SqliteDriverConnection as SqliteDatabase } from "./sqlite-driver.js";
 import {
@@ -342,6 +343,49 @@ export class SqliteConnection {
     });
   }
 
+  /** Upserts the worker's heartbeat, alive until `expiresAt` (epoch ms). */
+  beatWorker(id: string, heartbeat: string, expiresAt: number): Promise<void> {
+    return this.#run("publish the worker heartbeat", (db) => {
+      prepared(
+        db,
+        `INSERT INTO ${this.#names.workers} (id, heartbeat, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET heartbeat = excluded.heartbeat, expires_at = excluded.expires_at`,
+      ).run(id, heartbeat, expiresAt);
+    });
+  }
+
+  /**
+   * The heartbeats not expired at `now`, after deleting the expired ones (the lazy cleanup; a
+   * read-only file keeps them and still lists only the live ones). No table: none.
+   */
+  listWorkers(now: number): Promise<string[]> {
+    return this.#run("list the workers", (db) => {
+      const present = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(this.#names.plainWorkers);
+      if (present === undefined) return [];
+      try {
+        prepared(db, `DELETE FROM ${this.#names.workers} WHERE expires_at <= ?`).run(now);
+      } catch {
+        // Busy or read-only: the cleanup waits for the next list; the filter below is what counts.
+      }
+      return (
+        prepared(db, `SELECT heartbeat FROM ${this.#names.workers} WHERE expires_at > ?`).all(now) as {
+          heartbeat: string;
+        }[]
+      ).map((row) => row.heartbeat);
+    });
+  }
+
+  removeWorker(id: string): Promise<void> {
+    return this.#run("remove the worker heartbeat", (db) => {
+      const present = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(this.#names.plainWorkers);
+      if (present !== undefined) prepared(db, `DELETE FROM ${this.#names.workers} WHERE id = ?`).run(id);
+    });
+  }
+
   /** Lets go of the handle: a shared one closes with its last user; an application's one never. */
   close(): void {
     const db = this.#db;
@@ -415,6 +459,7 @@ export class SqliteConnection {
     for (let step = version; step < SCHEMA_VERSION; step++) {
       for (const sql of MIGRATIONS[step]!(names, columnsOf())) db.exec(sql);
     }
+    db.exec(workersTableSql(names));
     if (row?.value !== SCHEMA_VERSION) {
       db.prepare(
         `INSERT INTO ${names.meta} (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,

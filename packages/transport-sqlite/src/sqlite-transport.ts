@@ -3,6 +3,7 @@ import {
   type BulkSender,
   type Clock,
   type CloseableTransport,
+  compareWorkerHeartbeats,
   DelayStamp,
   Envelope,
   type InspectOnlyTransport,
@@ -21,6 +22,8 @@ import {
   systemClock,
   type Transport,
   TransportMessageIdStamp,
+  type WorkerHeartbeat,
+  type WorkerRegistry,
 } from "@messenger-ts/core";
 import {
   ClaimSizer,
@@ -71,7 +74,8 @@ export class SqliteTransport
     CloseableTransport,
     MessageWaiter,
     RestartSignalStore,
-    InspectOnlyTransport
+    InspectOnlyTransport,
+    WorkerRegistry
 {
   readonly name: string;
   /** The absolute file path, or ":memory:"; undefined for a handle given as `database`. */
@@ -282,6 +286,25 @@ export class SqliteTransport
   async getRestartRequestedAt(): Promise<number | null> {
     await this.#connection.ready();
     return this.#connection.restartRequestedAt();
+  }
+
+  /**
+   * Upserts the worker's row in `<table>_workers`, expiring `ttl` ms from now. Times are this
+   * process's clock: processes sharing a file share a machine, or at least should share the time.
+   */
+  async beatWorker(heartbeat: WorkerHeartbeat, ttl: number): Promise<void> {
+    await this.#connection.ready();
+    await this.#connection.beatWorker(heartbeat.id, JSON.stringify(heartbeat), this.#clock.now() + ttl);
+  }
+
+  /** Live workers; deletes expired rows on the way. Sets nothing up: without the table, none. */
+  async listWorkers(): Promise<WorkerHeartbeat[]> {
+    const rows = await this.#connection.listWorkers(this.#clock.now());
+    return rows.map((row) => JSON.parse(row) as WorkerHeartbeat).sort(compareWorkerHeartbeats);
+  }
+
+  async removeWorker(id: string): Promise<void> {
+    await this.#connection.removeWorker(id);
   }
 
   /**

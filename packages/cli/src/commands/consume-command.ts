@@ -8,6 +8,7 @@ import {
   stopOnSignals,
 } from "@messenger-ts/core";
 import { isRestartSignalStore, type RestartSignalStore } from "@messenger-ts/core/transport";
+import { DEFAULT_HEARTBEAT_INTERVAL } from "@messenger-ts/core/worker";
 import type { ConsoleApplication } from "../application/console-application.js";
 import { defineCommand } from "../console/console-command.js";
 import type { ConsoleOutput } from "../console/console-output.js";
@@ -42,6 +43,12 @@ export interface ConsumeCommandOptions {
   readonly gracePeriod: number;
   /** Seconds; 0 for no limit. */
   readonly outageLimit: number;
+  /** False with `--no-heartbeat`. */
+  readonly heartbeat: boolean;
+  /** Seconds. */
+  readonly heartbeatInterval?: number;
+  /** Seconds. */
+  readonly heartbeatTimeout?: number;
 }
 
 /** Symfony's `--keepalive` without a value. */
@@ -121,7 +128,18 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
         "stop with exit 1 when a transport has been failing for longer than this (0: no limit)",
         nonNegativeSeconds,
         DEFAULT_OUTAGE_LIMIT_SECONDS,
-      );
+      )
+      .option(
+        "--heartbeat-interval <seconds>",
+        "how often the worker publishes its heartbeat for messenger:workers (default: 10)",
+        positiveSeconds,
+      )
+      .option(
+        "--heartbeat-timeout <seconds>",
+        "after how long without a heartbeat messenger:workers drops the worker (default: 3 heartbeat intervals)",
+        positiveSeconds,
+      )
+      .option("--no-heartbeat", "publish no heartbeat: messenger:workers does not list this worker");
   },
   async execute({ args, options }, { output, interactive, application, signal }) {
     const app = await application();
@@ -300,6 +318,25 @@ function workerOptions(
     outageLimit: options.outageLimit === 0 ? undefined : options.outageLimit * 1000,
     keepaliveInterval: keepaliveInterval(messenger, receivers, options.keepalive),
     reset: options.reset,
+    ...heartbeatOptions(options),
+  };
+}
+
+function heartbeatOptions(
+  options: ConsumeCommandOptions,
+): Pick<ConsumeOptions, "heartbeatInterval" | "heartbeatTimeout"> {
+  if (!options.heartbeat) return { heartbeatInterval: false };
+  const interval = options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL / 1000;
+  const timeout = options.heartbeatTimeout;
+  if (timeout !== undefined && timeout <= interval) {
+    throw new UsageError(
+      `The --heartbeat-timeout (${timeout}s) must be longer than the heartbeat interval (${interval}s): a worker would vanish between two heartbeats.`,
+      { code: "HEARTBEAT_TIMEOUT_TOO_SHORT" },
+    );
+  }
+  return {
+    heartbeatInterval: interval * 1000,
+    heartbeatTimeout: timeout === undefined ? undefined : timeout * 1000,
   };
 }
 

@@ -8,6 +8,7 @@ import { failedShowCommand } from "./failed-show-command.js";
 import { setupTransportsCommand } from "./setup-transports-command.js";
 import { statsCommand } from "./stats-command.js";
 import { stopWorkersCommand } from "./stop-workers-command.js";
+import { workersCommand } from "./workers-command.js";
 
 /** Every `messenger:*` and `debug:*` command, for a console kernel. */
 export function messengerCommands(): ConsoleCommand<any>[] {
@@ -18,6 +19,7 @@ export function messengerCommands(): ConsoleCommand<any>[] {
     debugSchedulerCommand,
     consumeCommand,
     stopWorkersCommand,
+    workersCommand,
     failedShowCommand,
     failedRetryCommand,
     failedRemoveCommand,

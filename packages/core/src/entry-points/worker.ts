@@ -35,6 +35,12 @@ export {
   StopWorkerOnTimeLimitListener,
   type StopWorkerOnTimeLimitListenerOptions,
 } from "../listeners/stop-worker-on-time-limit-listener.js";
+export {
+  DEFAULT_HEARTBEAT_INTERVAL,
+  HEARTBEAT_TIMEOUT_BEATS,
+  WorkerHeartbeatListener,
+  type WorkerHeartbeatListenerOptions,
+} from "../listeners/worker-heartbeat-listener.js";
 export { registerListeners, type WorkerListener } from "../listeners/worker-listener.js";
 export {
   createRetryStrategy,

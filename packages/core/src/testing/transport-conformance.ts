@@ -15,6 +15,7 @@ import { isMessageCountAware } from "../transport/capabilities/message-count-awa
 import { isReleasableReceiver } from "../transport/capabilities/releasable-receiver.js";
 import { isSetupableTransport } from "../transport/capabilities/setupable-transport.js";
 import { isStoredMessageCountAware } from "../transport/capabilities/stored-message-count-aware.js";
+import { isWorkerRegistry, type WorkerHeartbeat } from "../transport/capabilities/worker-registry.js";
 import type { Transport } from "../transport/transport.js";
 import { ConformanceMessage, OtherConformanceMessage } from "./conformance-messages.js";
 import type {
@@ -381,6 +382,50 @@ export function describeTransportConformance(
       await transport.setup();
       await transport.send(Envelope.wrap(new ConformanceMessage("after setup", 1)));
       expect(await receive(transport, 1)).toHaveLength(1);
+    });
+
+    it("keeps worker heartbeats: beat, list, replace, remove, expiry (when WorkerRegistry)", async (ctx) => {
+      ctx.skip(!isWorkerRegistry(transport), "not a WorkerRegistry");
+      if (!isWorkerRegistry(transport)) return;
+      const registry = transport;
+      // Ids of this run only: a registry may be shared (every stream under a Redis prefix).
+      const run = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+      const heartbeat = (name: string, startedAt: number, handled = 0): WorkerHeartbeat => ({
+        id: `conformance-${run}-${name}`,
+        host: "conformance-host",
+        pid: 4242,
+        transports: ["async", "low"],
+        concurrency: 3,
+        handled,
+        failed: 1,
+        memory: 123_456_789,
+        startedAt,
+        lastSeenAt: startedAt + 10,
+      });
+      const ours = async () =>
+        (await registry.listWorkers()).filter((w) => w.id.startsWith(`conformance-${run}-`));
+      await registry.beatWorker(heartbeat("b", 2_000), 60_000);
+      await registry.beatWorker(heartbeat("a", 1_000), 60_000);
+      expect(await ours()).toEqual([heartbeat("a", 1_000), heartbeat("b", 2_000)]);
+      await registry.beatWorker(heartbeat("a", 1_000, 7), 60_000);
+      await registry.removeWorker(heartbeat("b", 2_000).id);
+      await registry.removeWorker(`conformance-${run}-unknown`);
+      expect(await ours()).toEqual([heartbeat("a", 1_000, 7)]);
+
+      const clock = current.clock instanceof FakeClock ? current.clock : undefined;
+      await registry.beatWorker(heartbeat("short", 3_000), 300);
+      expect((await ours()).map((w) => w.id)).toContain(heartbeat("short", 3_000).id);
+      if (clock) await clock.advance(300);
+      else {
+        // The backend's own clock expires it (a TTL, the database's now()): wait for it.
+        for (let waited = 0; waited < 10_000; waited += 100) {
+          if (!(await ours()).some((w) => w.id === heartbeat("short", 3_000).id)) break;
+          await systemClock.sleep(100);
+        }
+      }
+      expect(await ours(), "a worker not beaten within its ttl is gone").toEqual([heartbeat("a", 1_000, 7)]);
+      await registry.removeWorker(heartbeat("a", 1_000).id);
+      expect(await ours()).toEqual([]);
     });
   });
 

@@ -8,10 +8,12 @@ import { StopWorkerOnMemoryLimitListener } from "../listeners/stop-worker-on-mem
 import { StopWorkerOnMessageLimitListener } from "../listeners/stop-worker-on-message-limit-listener.js";
 import { StopWorkerOnRestartSignalListener } from "../listeners/stop-worker-on-restart-signal-listener.js";
 import { StopWorkerOnTimeLimitListener } from "../listeners/stop-worker-on-time-limit-listener.js";
+import { WorkerHeartbeatListener } from "../listeners/worker-heartbeat-listener.js";
 import { registerListeners, type WorkerListener } from "../listeners/worker-listener.js";
 import type { RateLimiter } from "../rate-limit/rate-limiter.js";
 import { isSharedRateLimiterFactory } from "../rate-limit/rate-limiter.js";
 import { TokenBucketRateLimiter } from "../rate-limit/token-bucket-rate-limiter.js";
+import { isWorkerRegistry, type WorkerRegistry } from "../transport/capabilities/worker-registry.js";
 import type { Receiver } from "../transport/receiver.js";
 import { SyncTransport } from "../transport/sync/sync-transport.js";
 import { isRestartSignalStore, type RestartSignalStore } from "../worker/restart-signal-store.js";
@@ -38,6 +40,14 @@ export interface ConsumeOptions extends Omit<WorkerOptions, "rateLimiters" | "lo
    * message and at stop; `false` is `--no-reset`. @defaultValue true
    */
   readonly reset?: boolean;
+  /**
+   * Milliseconds between two heartbeats the worker publishes into each consumed transport that
+   * is a `WorkerRegistry` (`messenger:workers` lists them); `false` publishes none.
+   * @defaultValue 10000
+   */
+  readonly heartbeatInterval?: number | false;
+  /** Milliseconds without a heartbeat after which the worker counts as gone. @defaultValue 3 × heartbeatInterval */
+  readonly heartbeatTimeout?: number;
 }
 
 /**
@@ -55,6 +65,8 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
     timeLimit,
     restartSignalStore,
     reset = true,
+    heartbeatInterval,
+    heartbeatTimeout,
     ...workerOptions
   } = options;
   if (names.length === 0) {
@@ -106,6 +118,21 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
   }
   if (reset) {
     listeners.push(new ResetServicesListener(() => resettableServices(messenger.container), { logger }));
+  }
+  if (heartbeatInterval !== false) {
+    const registries = new Map<string, WorkerRegistry>();
+    for (const [name, receiver] of receivers) if (isWorkerRegistry(receiver)) registries.set(name, receiver);
+    if (registries.size > 0) {
+      listeners.push(
+        new WorkerHeartbeatListener(registries, {
+          interval: heartbeatInterval,
+          timeout: heartbeatTimeout,
+          concurrency: workerOptions.concurrency,
+          clock,
+          logger,
+        }),
+      );
+    }
   }
   registerListeners(events, listeners);
 
