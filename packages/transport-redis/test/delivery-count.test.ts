@@ -6,47 +6,13 @@ import {
   Envelope,
   ErrorDetailsStamp,
 } from "@messenger-ts/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisReceivedStamp, type RedisTransport, RedisTransportFactory } from "../src/index.js";
-import {
-  adminClient,
-  ageClaims,
-  createTransport,
-  deleteKeys,
-  dsn,
-  factoryContext,
-  Job,
-  prefixFor,
-  redisUp,
-} from "./support/redis.js";
+import { ageClaims, factoryContext, Job, redisUp } from "./support/redis.js";
+import { redisTestFile } from "./support/redis-test-file.js";
 
-const prefix = prefixFor("delivery-count");
-const admin = adminClient();
-const open: RedisTransport[] = [];
-let streams = 0;
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (redisUp) await deleteKeys(admin, prefix);
-  admin.disconnect();
-});
-
-/** `count` transports on a fresh stream, each its own consumer. */
-function transports(count: number, options: Record<string, string | number | boolean> = {}) {
-  const stream = `s${++streams}`;
-  return Array.from({ length: count }, (_, i) => {
-    const transport = createTransport(
-      stream,
-      { prefix, claim_interval: 0, ...options },
-      factoryContext(`t${i}`),
-    );
-    open.push(transport);
-    return transport;
-  });
-}
+const redis = redisTestFile("delivery-count");
+const { admin, transports } = redis;
 
 const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
 const exceeded = (envelope: Envelope | undefined) => envelope?.last(DeliveryLimitExceededStamp);
@@ -106,16 +72,14 @@ describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
   });
 
   it("the default limit is 5; the delivery count survives a restart of the worker (a fixed consumer name)", async () => {
-    const stream = `s${++streams}`;
-    const before = createTransport(stream, { prefix, consumer: "fixed" }, factoryContext("before"));
-    open.push(before);
+    const stream = redis.stream();
+    const before = redis.transport(stream, { consumer: "fixed" }, factoryContext("before"));
     expect(before.deliveryLimit).toBe(5);
     await before.send(Envelope.wrap(new Job(1)));
     await receive(before, 1);
     // Four more crashes: each restarted worker reads its own pending entry again.
     for (let restart = 2; restart <= 6; restart++) {
-      const after = createTransport(stream, { prefix, consumer: "fixed" }, factoryContext("after"));
-      open.push(after);
+      const after = redis.transport(stream, { consumer: "fixed" }, factoryContext("after"));
       const [envelope] = await after.get();
       expect(numbers([envelope!])).toEqual([1]);
       if (restart <= 5) expect(exceeded(envelope), `delivery ${restart}`).toBeUndefined();
@@ -154,12 +118,12 @@ describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
   });
 
   it("through a real worker: a message whose worker died more often than delivery_limit reaches the failure transport, its handler not called", async () => {
-    const stream = `s${++streams}`;
+    const stream = redis.stream();
     const handled: number[] = [];
     const messenger = createMessenger({
       transports: {
-        async: dsn(stream, { prefix, claim_interval: 0, delivery_limit: 1 }),
-        failed: dsn(`${stream}-failed`, { prefix }),
+        async: redis.dsn(stream, { claim_interval: 0, delivery_limit: 1 }),
+        failed: redis.dsn(`${stream}-failed`),
       },
       failureTransport: "failed",
       routing: { "redis_test.job": "async" },

@@ -1,41 +1,21 @@
 import { createMessenger, createWorker, defineHandler, Envelope } from "@messenger-ts/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type RedisTransport, RedisTransportFactory } from "../src/index.js";
-import {
-  adminClient,
-  createTransport,
-  deleteKeys,
-  dsn,
-  factoryContext,
-  Job,
-  prefixFor,
-  redisUp,
-} from "./support/redis.js";
+import { factoryContext, Job, redisUp } from "./support/redis.js";
+import { redisTestFile } from "./support/redis-test-file.js";
 
-const prefix = prefixFor("release");
-const admin = adminClient();
-const open: RedisTransport[] = [];
-let streams = 0;
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (redisUp) await deleteKeys(admin, prefix);
-  admin.disconnect();
-});
+const redis = redisTestFile("release");
+const { admin } = redis;
 
 /**
  * Two consumers of a fresh stream. An hour's redelivery timeout and the default sweep interval:
  * whatever the second one gets at once, it can only have got through release.
  */
 function pair(): [RedisTransport, RedisTransport] {
-  const stream = `s${++streams}`;
-  const options = { prefix, redeliver_timeout: 3600 };
-  const stopping = createTransport(stream, options, factoryContext("stopping"));
-  const other = createTransport(stream, options, factoryContext("other"));
-  open.push(stopping, other);
+  const stream = redis.stream();
+  const options = { redeliver_timeout: 3600 };
+  const stopping = redis.transport(stream, options, factoryContext("stopping"));
+  const other = redis.transport(stream, options, factoryContext("other"));
   return [stopping, other];
 }
 
@@ -85,16 +65,15 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
   });
 
   it("a worker stopped by --limit with a batch in hand hands back what it did not start", async () => {
-    const stream = `s${++streams}`;
+    const stream = redis.stream();
     const handled: number[] = [];
     const messenger = createMessenger({
-      transports: { async: dsn(stream, { prefix, redeliver_timeout: 3600 }) },
+      transports: { async: redis.dsn(stream, { redeliver_timeout: 3600 }) },
       routing: { "redis_test.job": "async" },
       handlers: [defineHandler(Job, (job: Job) => void handled.push(job.n), { name: "record" })],
       transportFactories: [new RedisTransportFactory()],
     });
-    const other = createTransport(stream, { prefix, redeliver_timeout: 3600 }, factoryContext("other"));
-    open.push(other);
+    const other = redis.transport(stream, { redeliver_timeout: 3600 }, factoryContext("other"));
     try {
       // Warm-up: fast acks let the worker's fetches grow to full batches.
       await (messenger.getTransport("async") as RedisTransport).sendMany(
