@@ -11,7 +11,7 @@ import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { RedisReceivedStamp, type RedisTransport } from "../src/index.js";
 import { ACK, FETCH, SEND } from "../src/redis-scripts.js";
-import { ageClaims, factoryContext, Job, redisUp } from "./support/redis.js";
+import { ageClaims, factoryContext, Job, receive, redisUp } from "./support/redis.js";
 import { redisTestFile } from "./support/redis-test-file.js";
 
 const redis = redisTestFile("transport");
@@ -24,17 +24,6 @@ function one(options: Record<string, string | number | boolean> = {}): RedisTran
 const job = (n: number, delay?: number) =>
   Envelope.wrap(new Job(n), delay === undefined ? [] : [DelayStamp.delayFor(delay)]);
 const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
-
-/** get() until `count` came back (the first fetch of a transport takes one entry). */
-async function receive(transport: RedisTransport, count: number): Promise<Envelope[]> {
-  const received: Envelope[] = [];
-  for (let empty = 0; received.length < count && empty < 5; ) {
-    const batch = await transport.get();
-    if (batch.length === 0) empty++;
-    received.push(...batch);
-  }
-  return received;
-}
 
 /** Records the EVALSHA calls of one script on one stream while `run` runs (MONITOR). */
 async function scriptCalls(sha: string, stream: string, run: () => Promise<void>): Promise<string[][]> {
