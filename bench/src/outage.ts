@@ -5,7 +5,6 @@
 //   node dist/outage.js [--n 4000] [--workers 3] [--down 8] [--concurrency 4] [--handler-ms 20]
 import "reflect-metadata";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +13,7 @@ import { createMessenger, Envelope, isBulkSender } from "@messenger-ts/core";
 import {
   ConformanceWorkerProcess,
   findPostgresBinaries,
+  freePort,
   HandledLedger,
   PrivatePostgresCluster,
 } from "@messenger-ts/core/testing";
@@ -55,17 +55,6 @@ async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: nu
     await sleep(100);
   }
   return check();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const bin = findPostgresBinaries();

@@ -1,30 +1,26 @@
 import { Envelope, JsonSerializer, type Logger, nullLogger, TransportError } from "@messenger-ts/core";
 import type pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PostgresTransport } from "../src/index.js";
-import { adminPool, dropSchema, eventually, Job, PG, pgUp, schemaFor } from "./support/postgres.js";
+import { eventually, Job, PG, pgUp } from "./support/postgres.js";
+import { postgresTestFile } from "./support/postgres-test-file.js";
 
-const schema = schemaFor("ack_retry");
-const admin = adminPool();
-const open: PostgresTransport[] = [];
-let tables = 0;
+const { admin, schema, tableName, track, table } = postgresTestFile("ack_retry");
 /** This file's own connections, so that the kills below reach nobody else's. */
 const applicationName = `mt_ack_retry_${process.pid}`;
 
 function transport(redeliveryTimeout = 30_000, logger: Logger = nullLogger): PostgresTransport {
-  const created = new PostgresTransport({
-    connection: { ...PG, application_name: applicationName },
-    serializer: new JsonSerializer(),
-    schema,
-    tableName: `t${++tables}`,
-    redeliveryTimeout,
-    logger,
-  });
-  open.push(created);
-  return created;
+  return track(
+    new PostgresTransport({
+      connection: { ...PG, application_name: applicationName },
+      serializer: new JsonSerializer(),
+      schema,
+      tableName: tableName(),
+      redeliveryTimeout,
+      logger,
+    }),
+  );
 }
-
-const table = (t: PostgresTransport) => `"${t.schema}"."${t.tableName}"`;
 
 async function rowCount(t: PostgresTransport): Promise<number> {
   return (await admin.query(`SELECT count(*)::int AS n FROM ${table(t)}`)).rows[0].n;
@@ -50,15 +46,6 @@ async function killWaitingDeletes(): Promise<number> {
   );
   return rows.filter((row) => row.killed).length;
 }
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (pgUp) await dropSchema(admin, schema);
-  await admin.end();
-});
 
 describe.skipIf(!pgUp)("PostgresTransport acknowledgements on a killed connection", () => {
   it("retries a DELETE whose connection was killed: the rows are deleted once, ack() resolves", async () => {

@@ -8,34 +8,17 @@ import {
   InvalidArgumentError,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   MAX_CLAIM_BATCH,
   type PostgresTransport,
   PostgresTransportFactory,
   SCHEMA_VERSION,
 } from "../src/index.js";
-import { adminPool, createTransport, dropSchema, dsn, Job, pgUp, schemaFor } from "./support/postgres.js";
+import { dsn, Job, pgUp } from "./support/postgres.js";
+import { postgresTestFile } from "./support/postgres-test-file.js";
 
-const schema = schemaFor("delivery_count");
-const admin = adminPool();
-const open: PostgresTransport[] = [];
-let tables = 0;
-
-function transport(options: Record<string, string | number | boolean> = {}): PostgresTransport {
-  const created = createTransport({ schema, table_name: `t${++tables}`, ...options });
-  open.push(created);
-  return created;
-}
-
-/** Another transport object on the same table: a worker restarted, or another one. */
-function sameTable(t: PostgresTransport, options: Record<string, string | number | boolean> = {}) {
-  const created = createTransport({ schema, table_name: t.tableName, ...options });
-  open.push(created);
-  return created;
-}
-
-const table = (t: PostgresTransport) => `"${t.schema}"."${t.tableName}"`;
+const { admin, schema, transport, sameTable, table } = postgresTestFile("delivery_count");
 const stampOf = (envelope: Envelope | undefined) => envelope?.last(DeliveryLimitExceededStamp);
 
 async function storedCounts(t: PostgresTransport): Promise<number[]> {
@@ -51,15 +34,6 @@ async function expireClaims(t: PostgresTransport): Promise<void> {
     `UPDATE ${table(t)} SET delivered_at = now() - interval '1 hour' WHERE delivered_at IS NOT NULL`,
   );
 }
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (pgUp) await dropSchema(admin, schema);
-  await admin.end();
-});
 
 describe.skipIf(!pgUp)("PostgresTransport delivery count", () => {
   it("counts each claim in the table, across transport objects, and marks a claim beyond the limit", async () => {

@@ -6,38 +6,17 @@ import {
   TransportMessageIdStamp,
   UndecodableMessage,
 } from "@messenger-ts/core";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import {
-  CLAIM_BUDGET_MS,
-  MAX_CLAIM_BATCH,
-  PostgresTransactionStamp,
-  type PostgresTransport,
-  SCHEMA_VERSION,
-} from "../src/index.js";
-import { adminPool, createTransport, dropSchema, Job, pgUp, schemaFor } from "./support/postgres.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CLAIM_BUDGET_MS, MAX_CLAIM_BATCH, PostgresTransactionStamp, SCHEMA_VERSION } from "../src/index.js";
+import { createTransport, dropSchema, Job, pgUp } from "./support/postgres.js";
+import { postgresTestFile } from "./support/postgres-test-file.js";
 
-const schema = schemaFor("transport");
-const admin = adminPool();
-const open: PostgresTransport[] = [];
-let tables = 0;
-
-function transport(options: Record<string, string | number | boolean> = {}): PostgresTransport {
-  const created = createTransport({ schema, table_name: `t${++tables}`, ...options });
-  open.push(created);
-  return created;
-}
+const { admin, schema, transport, sameTable, track, table } = postgresTestFile("transport");
 
 const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
-const table = (t: PostgresTransport) => `"${t.schema}"."${t.tableName}"`;
 
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (pgUp) await dropSchema(admin, schema);
-  await admin.end();
 });
 
 describe.skipIf(!pgUp)("PostgresTransport", () => {
@@ -152,8 +131,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
 
   it("counts only what a claim could take now; lists everything; finds by id within its queue", async () => {
     const t = transport();
-    const other = createTransport({ schema, table_name: t.tableName, queue_name: "other" });
-    open.push(other);
+    const other = sameTable(t, { queue_name: "other" });
     await t.send(Envelope.wrap(new Job(1)));
     await t.send(Envelope.wrap(new Job(2), [DelayStamp.delayFor(60_000)]));
     const claimed = await t.send(Envelope.wrap(new Job(3)));
@@ -173,8 +151,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
 
   it("claims across queues of one table with getFromQueues, oldest first", async () => {
     const a = transport({ queue_name: "a" });
-    const b = createTransport({ schema, table_name: a.tableName, queue_name: "b" });
-    open.push(b);
+    const b = sameTable(a, { queue_name: "b" });
     await a.send(Envelope.wrap(new Job(1)));
     await b.send(Envelope.wrap(new Job(2)));
     await a.send(Envelope.wrap(new Job(3)));
@@ -234,8 +211,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
     expect(await t.getRestartRequestedAt()).toBeNull();
     await t.requestRestart(2_000);
     await t.requestRestart(1_000);
-    const other = createTransport({ schema, table_name: t.tableName, queue_name: "other" });
-    open.push(other);
+    const other = sameTable(t, { queue_name: "other" });
     expect(await other.getRestartRequestedAt()).toBe(2_000);
   });
 
@@ -294,9 +270,8 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
 
     it("creates table, indexes, trigger and restart table, versioned; concurrent setups do not collide", async () => {
       const transports = Array.from({ length: 4 }, () =>
-        createTransport({ schema: `${schema}_setup`, table_name: "jobs" }),
+        track(createTransport({ schema: `${schema}_setup`, table_name: "jobs" })),
       );
-      open.push(...transports);
       await Promise.all(transports.map((t) => t.setup()));
       const { rows } = await admin.query(
         `SELECT obj_description(to_regclass($1), 'pg_class') AS comment,
@@ -334,8 +309,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       const t = transport();
       await t.setup();
       await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 99'`);
-      const later = createTransport({ schema, table_name: t.tableName });
-      open.push(later);
+      const later = sameTable(t);
       await expect(later.setup()).rejects.toThrow(
         new RegExp(`schema version 99, newer than the ${SCHEMA_VERSION} `),
       );
@@ -351,8 +325,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       );
       await admin.query(`ALTER TABLE ${table(t)} RESET (fillfactor)`);
       await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 1'`);
-      const upgraded = createTransport({ schema, table_name: t.tableName });
-      open.push(upgraded);
+      const upgraded = sameTable(t);
       await upgraded.setup();
       const { rows } = await admin.query(
         `SELECT obj_description(to_regclass($1), 'pg_class') AS comment, to_regclass($2) IS NULL AS dropped,

@@ -6,72 +6,16 @@ import {
   Envelope,
   ErrorDetailsStamp,
 } from "@messenger-ts/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisReceivedStamp, type RedisTransport, RedisTransportFactory } from "../src/index.js";
-import {
-  adminClient,
-  ageClaims,
-  createTransport,
-  deleteKeys,
-  dsn,
-  factoryContext,
-  Job,
-  prefixFor,
-  redisUp,
-} from "./support/redis.js";
+import { ageClaims, deliveryCounts, factoryContext, Job, receive, redisUp } from "./support/redis.js";
+import { redisTestFile } from "./support/redis-test-file.js";
 
-const prefix = prefixFor("delivery-count");
-const admin = adminClient();
-const open: RedisTransport[] = [];
-let streams = 0;
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (redisUp) await deleteKeys(admin, prefix);
-  admin.disconnect();
-});
-
-/** `count` transports on a fresh stream, each its own consumer. */
-function transports(count: number, options: Record<string, string | number | boolean> = {}) {
-  const stream = `s${++streams}`;
-  return Array.from({ length: count }, (_, i) => {
-    const transport = createTransport(
-      stream,
-      { prefix, claim_interval: 0, ...options },
-      factoryContext(`t${i}`),
-    );
-    open.push(transport);
-    return transport;
-  });
-}
+const redis = redisTestFile("delivery-count");
+const { admin, transports } = redis;
 
 const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
 const exceeded = (envelope: Envelope | undefined) => envelope?.last(DeliveryLimitExceededStamp);
-
-/** get() until `count` came back (the first fetch of a transport takes one entry). */
-async function receive(transport: RedisTransport, count: number): Promise<Envelope[]> {
-  const received: Envelope[] = [];
-  for (let empty = 0; received.length < count && empty < 5; ) {
-    const batch = await transport.get();
-    if (batch.length === 0) empty++;
-    received.push(...batch);
-  }
-  return received;
-}
-
-/** Redis's delivery count of every pending entry of the group, by id. */
-async function deliveryCounts(transport: RedisTransport): Promise<Map<string, number>> {
-  const pending = (await admin.xpending(transport.stream, transport.group, "-", "+", 100)) as [
-    string,
-    string,
-    number,
-    number,
-  ][];
-  return new Map(pending.map(([id, , , count]) => [id, count]));
-}
 
 describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
   it("counts each delivery in Redis; the one past delivery_limit comes marked for the failure transport", async () => {
@@ -88,7 +32,7 @@ describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
     await ageClaims(admin, first!.stream, first!.group, first!.redeliveryTimeout + 1);
     const [third] = await first!.get();
     expect(exceeded(third)).toMatchObject({ deliveries: 3, limit: 2 });
-    expect([...(await deliveryCounts(first!)).values()]).toEqual([3]);
+    expect(await deliveryCounts(admin, first!)).toEqual([3]);
     await first!.reject(third!);
     expect(await first!.getMessageCount()).toBe(0);
   });
@@ -101,21 +45,19 @@ describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
     expect(await transport!.all()).toHaveLength(1);
     const found = await transport!.find(held!.last(RedisReceivedStamp)!.id);
     expect(found && numbers([found])).toEqual([1]);
-    expect([...(await deliveryCounts(transport!)).values()]).toEqual([1]);
+    expect(await deliveryCounts(admin, transport!)).toEqual([1]);
     await transport!.ack(held!);
   });
 
   it("the default limit is 5; the delivery count survives a restart of the worker (a fixed consumer name)", async () => {
-    const stream = `s${++streams}`;
-    const before = createTransport(stream, { prefix, consumer: "fixed" }, factoryContext("before"));
-    open.push(before);
+    const stream = redis.stream();
+    const before = redis.transport(stream, { consumer: "fixed" }, factoryContext("before"));
     expect(before.deliveryLimit).toBe(5);
     await before.send(Envelope.wrap(new Job(1)));
     await receive(before, 1);
     // Four more crashes: each restarted worker reads its own pending entry again.
     for (let restart = 2; restart <= 6; restart++) {
-      const after = createTransport(stream, { prefix, consumer: "fixed" }, factoryContext("after"));
-      open.push(after);
+      const after = redis.transport(stream, { consumer: "fixed" }, factoryContext("after"));
       const [envelope] = await after.get();
       expect(numbers([envelope!])).toEqual([1]);
       if (restart <= 5) expect(exceeded(envelope), `delivery ${restart}`).toBeUndefined();
@@ -148,18 +90,18 @@ describe.skipIf(!redisUp)("Redis delivery count and delivery limit", () => {
     const [recovered] = await transport!.get();
     expect(numbers([recovered!])).toEqual([2]);
     expect(exceeded(recovered), "never reached a handler: still its first delivery").toBeUndefined();
-    expect([...(await deliveryCounts(transport!)).values()]).toEqual([1, 1]);
+    expect(await deliveryCounts(admin, transport!)).toEqual([1, 1]);
     await transport!.ack(kept!);
     await transport!.ack(recovered!);
   });
 
   it("through a real worker: a message whose worker died more often than delivery_limit reaches the failure transport, its handler not called", async () => {
-    const stream = `s${++streams}`;
+    const stream = redis.stream();
     const handled: number[] = [];
     const messenger = createMessenger({
       transports: {
-        async: dsn(stream, { prefix, claim_interval: 0, delivery_limit: 1 }),
-        failed: dsn(`${stream}-failed`, { prefix }),
+        async: redis.dsn(stream, { claim_interval: 0, delivery_limit: 1 }),
+        failed: redis.dsn(`${stream}-failed`),
       },
       failureTransport: "failed",
       routing: { "redis_test.job": "async" },

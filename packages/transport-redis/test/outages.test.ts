@@ -11,11 +11,12 @@ import {
   TransportAuthenticationError,
   TransportError,
 } from "@messenger-ts/core";
+import { freePort } from "@messenger-ts/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type RedisTransport, RedisTransportFactory } from "../src/index.js";
 import { ageClaims, eventually, factoryContext, Job } from "./support/redis.js";
-import { canStartServers, freePort, RedisServers } from "./support/redis-servers.js";
+import { canStartServers, RedisServers } from "./support/redis-servers.js";
 
 const servers = canStartServers ? new RedisServers() : undefined;
 const open: RedisTransport[] = [];

@@ -2,12 +2,16 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describeProcessConformance, type ProcessConformanceQueues } from "@messenger-ts/core/testing";
+import {
+  describeProcessConformance,
+  freePort,
+  type ProcessConformanceQueues,
+} from "@messenger-ts/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe } from "vitest";
 import { MAX_FETCH_BATCH } from "../src/redis-options.js";
 import { adminClient, deleteKeys, REDIS, redisUp } from "./support/redis.js";
-import { canStartServers, freePort, RedisServers } from "./support/redis-servers.js";
+import { canStartServers, RedisServers } from "./support/redis-servers.js";
 
 const admin = adminClient();
 const servers = canStartServers ? new RedisServers() : undefined;

@@ -8,47 +8,14 @@ import {
   UndecodableMessage,
 } from "@messenger-ts/core";
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisReceivedStamp, type RedisTransport } from "../src/index.js";
 import { ACK, FETCH, SEND } from "../src/redis-scripts.js";
-import {
-  adminClient,
-  ageClaims,
-  createTransport,
-  deleteKeys,
-  factoryContext,
-  Job,
-  prefixFor,
-  redisUp,
-} from "./support/redis.js";
+import { ageClaims, factoryContext, Job, receive, redisUp } from "./support/redis.js";
+import { redisTestFile } from "./support/redis-test-file.js";
 
-const prefix = prefixFor("transport");
-const admin = adminClient();
-const open: RedisTransport[] = [];
-let streams = 0;
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (redisUp) await deleteKeys(admin, prefix);
-  admin.disconnect();
-});
-
-/** A fresh stream per test; `consumers` transports on it, each its own consumer. */
-function transports(count: number, options: Record<string, string | number | boolean> = {}) {
-  const stream = `s${++streams}`;
-  return Array.from({ length: count }, (_, i) => {
-    const transport = createTransport(
-      stream,
-      { prefix, claim_interval: 0, ...options },
-      factoryContext(`t${i}`),
-    );
-    open.push(transport);
-    return transport;
-  });
-}
+const redis = redisTestFile("transport");
+const { admin, prefix, transports } = redis;
 
 function one(options: Record<string, string | number | boolean> = {}): RedisTransport {
   return transports(1, options)[0]!;
@@ -57,17 +24,6 @@ function one(options: Record<string, string | number | boolean> = {}): RedisTran
 const job = (n: number, delay?: number) =>
   Envelope.wrap(new Job(n), delay === undefined ? [] : [DelayStamp.delayFor(delay)]);
 const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
-
-/** get() until `count` came back (the first fetch of a transport takes one entry). */
-async function receive(transport: RedisTransport, count: number): Promise<Envelope[]> {
-  const received: Envelope[] = [];
-  for (let empty = 0; received.length < count && empty < 5; ) {
-    const batch = await transport.get();
-    if (batch.length === 0) empty++;
-    received.push(...batch);
-  }
-  return received;
-}
 
 /** Records the EVALSHA calls of one script on one stream while `run` runs (MONITOR). */
 async function scriptCalls(sha: string, stream: string, run: () => Promise<void>): Promise<string[][]> {
@@ -241,10 +197,9 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
   it("keepalive keeps a long handler's entry; it never takes back one another consumer took over", async () => {
     const warnings: string[] = [];
     const logger: Logger = { debug() {}, info() {}, warn: (_c, m) => void warnings.push(m), error() {} };
-    const stream = `s${++streams}`;
-    const holder = createTransport(stream, { prefix, claim_interval: 0 }, factoryContext("holder", logger));
-    const other = createTransport(stream, { prefix, claim_interval: 0 }, factoryContext("other"));
-    open.push(holder, other);
+    const stream = redis.stream();
+    const holder = redis.transport(stream, { claim_interval: 0 }, factoryContext("holder", logger));
+    const other = redis.transport(stream, { claim_interval: 0 }, factoryContext("other"));
     await holder.send(job(1));
     const [held] = await receive(holder, 1);
     await ageClaims(admin, holder.stream, holder.group, holder.redeliveryTimeout * 0.9);
@@ -312,12 +267,10 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     expect((await admin.xinfo("GROUPS", transport.stream)) as unknown[]).toHaveLength(1);
     await admin.xgroup("CREATE", transport.stream, "analytics", "0");
     await expect(transport.setup()).rejects.toBeInstanceOf(LogicError);
-    const keeping = createTransport(transport.stream.slice(prefix.length), {
-      prefix,
+    const keeping = redis.transport(transport.stream.slice(prefix.length), {
       delete_after_ack: false,
       delete_after_reject: false,
     });
-    open.push(keeping);
     await keeping.setup();
   });
 
@@ -380,8 +333,7 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     const [transport] = transports(1, { prefix: `${prefix}restart:` });
     expect(await transport!.getRestartRequestedAt()).toBeNull();
     await transport!.requestRestart(1_700_000_000_123);
-    const other = createTransport("other", { prefix: `${prefix}restart:` });
-    open.push(other);
+    const other = redis.transport("other", { prefix: `${prefix}restart:` });
     expect(await other.getRestartRequestedAt()).toBe(1_700_000_000_123);
   });
 

@@ -1,56 +1,25 @@
 import { createMessenger, createWorker, defineHandler, Envelope } from "@messenger-ts/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type RedisTransport, RedisTransportFactory } from "../src/index.js";
-import {
-  adminClient,
-  createTransport,
-  deleteKeys,
-  dsn,
-  factoryContext,
-  Job,
-  prefixFor,
-  redisUp,
-} from "./support/redis.js";
+import { deliveryCounts, factoryContext, Job, receive, redisUp } from "./support/redis.js";
+import { redisTestFile } from "./support/redis-test-file.js";
 
-const prefix = prefixFor("release");
-const admin = adminClient();
-const open: RedisTransport[] = [];
-let streams = 0;
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  if (redisUp) await deleteKeys(admin, prefix);
-  admin.disconnect();
-});
+const redis = redisTestFile("release");
+const { admin } = redis;
 
 /**
  * Two consumers of a fresh stream. An hour's redelivery timeout and the default sweep interval:
  * whatever the second one gets at once, it can only have got through release.
  */
 function pair(): [RedisTransport, RedisTransport] {
-  const stream = `s${++streams}`;
-  const options = { prefix, redeliver_timeout: 3600 };
-  const stopping = createTransport(stream, options, factoryContext("stopping"));
-  const other = createTransport(stream, options, factoryContext("other"));
-  open.push(stopping, other);
+  const stream = redis.stream();
+  const options = { redeliver_timeout: 3600 };
+  const stopping = redis.transport(stream, options, factoryContext("stopping"));
+  const other = redis.transport(stream, options, factoryContext("other"));
   return [stopping, other];
 }
 
 const numbers = (envelopes: readonly Envelope[]) => envelopes.map((e) => (e.message as Job).n);
-
-/** get() until `count` came back or the stream has nothing for it (a new consumer fetches one at first). */
-async function receive(transport: RedisTransport, count: number): Promise<Envelope[]> {
-  const received: Envelope[] = [];
-  for (let empty = 0; received.length < count && empty < 3; ) {
-    const batch = await transport.get();
-    if (batch.length === 0) empty++;
-    received.push(...batch);
-  }
-  return received;
-}
 
 /** Warms a transport up so its fetches take full batches (fast acks), then fetches a batch of `count`. */
 async function fetchBatch(transport: RedisTransport, count: number): Promise<Envelope[]> {
@@ -60,16 +29,6 @@ async function fetchBatch(transport: RedisTransport, count: number): Promise<Env
   return [...(await transport.get())];
 }
 
-async function deliveryCounts(transport: RedisTransport): Promise<number[]> {
-  const pending = (await admin.xpending(transport.stream, transport.group, "-", "+", 100)) as [
-    string,
-    string,
-    number,
-    number,
-  ][];
-  return pending.map(([, , , count]) => count);
-}
-
 describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it holds", () => {
   it("another consumer gets a released batch at once, not after the redelivery timeout", async () => {
     const [stopping, other] = pair();
@@ -77,24 +36,25 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
     expect(batch.length).toBeGreaterThan(1);
     expect(await other.get(), "held: not handed out twice").toEqual([]);
     await stopping.release(batch);
-    const taken = await receive(other, batch.length);
+    const taken = await receive(other, batch.length, 3);
     expect(numbers(taken).sort()).toEqual(numbers(batch).sort());
-    expect(await deliveryCounts(other), "the release took its delivery back").toEqual(batch.map(() => 1));
+    expect(await deliveryCounts(admin, other), "the release took its delivery back").toEqual(
+      batch.map(() => 1),
+    );
     for (const envelope of taken) await other.ack(envelope);
     expect(await other.getMessageCount()).toBe(8 - batch.length);
   });
 
   it("a worker stopped by --limit with a batch in hand hands back what it did not start", async () => {
-    const stream = `s${++streams}`;
+    const stream = redis.stream();
     const handled: number[] = [];
     const messenger = createMessenger({
-      transports: { async: dsn(stream, { prefix, redeliver_timeout: 3600 }) },
+      transports: { async: redis.dsn(stream, { redeliver_timeout: 3600 }) },
       routing: { "redis_test.job": "async" },
       handlers: [defineHandler(Job, (job: Job) => void handled.push(job.n), { name: "record" })],
       transportFactories: [new RedisTransportFactory()],
     });
-    const other = createTransport(stream, { prefix, redeliver_timeout: 3600 }, factoryContext("other"));
-    open.push(other);
+    const other = redis.transport(stream, { redeliver_timeout: 3600 }, factoryContext("other"));
     try {
       // Warm-up: fast acks let the worker's fetches grow to full batches.
       await (messenger.getTransport("async") as RedisTransport).sendMany(
@@ -106,7 +66,7 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
       );
       await createWorker(messenger, { receivers: ["async"], limit: 1 }).run();
       expect(handled.filter((n) => n >= 0)).toHaveLength(1);
-      const rest = numbers(await receive(other, 9));
+      const rest = numbers(await receive(other, 9, 3));
       expect([...handled.filter((n) => n >= 0), ...rest].sort((a, b) => a - b)).toEqual([
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
       ]);
@@ -126,7 +86,7 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
     const [pending] = (await admin.xpending(stopping.stream, stopping.group)) as [number];
     expect(pending, "claimed for the stopping worker by the wake-up").toBe(1);
     await stopping.close();
-    expect(numbers(await receive(other, 1))).toEqual([7]);
+    expect(numbers(await receive(other, 1, 3))).toEqual([7]);
   });
 
   it("wakes an idle worker for what it hands back", async () => {
@@ -137,7 +97,7 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
     await new Promise((resolve) => setTimeout(resolve, 100));
     await stopping.release(batch);
     await waited;
-    expect(numbers(await receive(other, batch.length)).sort()).toEqual(numbers(batch).sort());
+    expect(numbers(await receive(other, batch.length, 3)).sort()).toEqual(numbers(batch).sort());
   });
 
   it("leaves alone what was acknowledged, and an envelope released twice", async () => {
@@ -146,8 +106,8 @@ describe.skipIf(!redisUp)("Redis release: a stopping worker hands back what it h
     await stopping.ack(batch[0]!);
     await stopping.release(batch);
     await stopping.release(batch);
-    const taken = await receive(other, batch.length);
+    const taken = await receive(other, batch.length, 3);
     expect(numbers(taken).sort()).toEqual(numbers(batch.slice(1)).sort());
-    expect(await deliveryCounts(other)).toEqual(taken.map(() => 1));
+    expect(await deliveryCounts(admin, other)).toEqual(taken.map(() => 1));
   });
 });

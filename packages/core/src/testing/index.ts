@@ -5,9 +5,14 @@ export type {
 } from "./conformance-setup.js";
 export { ConformanceWorkerProcess } from "./conformance-worker-process.js";
 export { FakeClock } from "./fake-clock.js";
+export { freePort } from "./free-port.js";
 export { type HandledEntry, HandledLedger } from "./handled-ledger.js";
 export { describeProcessConformance } from "./process-conformance.js";
-export { findPostgresBinaries, PrivatePostgresCluster } from "./process-conformance-postgres-cluster.js";
+export {
+  findPostgresBinaries,
+  PrivatePostgresCluster,
+  type PrivatePostgresClusterOptions,
+} from "./process-conformance-postgres-cluster.js";
 export type {
   ProcessConformanceOptions,
   ProcessConformanceQueues,

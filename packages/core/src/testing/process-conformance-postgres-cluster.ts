@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -22,11 +22,20 @@ export function findPostgresBinaries(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl")));
 }
 
+/** How a {@link PrivatePostgresCluster} is created. */
+export interface PrivatePostgresClusterOptions {
+  /**
+   * The password of the `postgres` role: every login must then give it (scram-sha-256), as the
+   * shared test server, which trusts every login, cannot. Without it: trust authentication.
+   */
+  readonly password?: string;
+}
+
 /**
  * A PostgreSQL cluster of the test's own (initdb into a temporary directory, a port of its own),
  * which a test may stop and start again: never the shared server. Trust authentication for the
- * `postgres` role, database `postgres`. When the tests run as root, the cluster is created and
- * run as the `postgres` OS user, since initdb and postgres refuse root.
+ * `postgres` role, database `postgres`, unless a password is given. When the tests run as root,
+ * the cluster is created and run as the `postgres` OS user, since initdb and postgres refuse root.
  */
 export class PrivatePostgresCluster {
   readonly dir: string;
@@ -41,29 +50,47 @@ export class PrivatePostgresCluster {
   constructor(
     readonly port: number,
     readonly bin: string = findPostgresBinaries() ?? "",
+    readonly options: PrivatePostgresClusterOptions = {},
   ) {
     if (!bin) throw new Error("no PostgreSQL server binaries (initdb, pg_ctl) on this machine");
     this.dir = mkdtempSync(join(tmpdir(), "mt-postgres-"));
     this.#data = join(this.dir, "data");
     const asRoot = process.getuid?.() === 0;
+    let owner: { uid: number; gid: number } | undefined;
     if (asRoot) {
       const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim());
       const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
       if (!Number.isInteger(uid)) throw new Error("running as root, but there is no postgres OS user");
+      owner = { uid, gid };
       chownSync(this.dir, uid, gid);
     }
     this.#run = (command, args) =>
       asRoot
         ? ["runuser", "-u", "postgres", "--", join(bin, command), ...args]
         : [join(bin, command), ...args];
-    this.#exec(
-      this.#run("initdb", ["-D", this.#data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]),
-    );
+    const passwordFile = join(this.dir, "password");
+    if (options.password !== undefined) {
+      // initdb reads the password from a file (never the command line, which `ps` shows); the
+      // server user must be able to read it.
+      writeFileSync(passwordFile, options.password, { mode: 0o600 });
+      if (owner) chownSync(passwordFile, owner.uid, owner.gid);
+    }
+    const auth =
+      options.password === undefined ? ["-A", "trust"] : ["-A", "scram-sha-256", `--pwfile=${passwordFile}`];
+    try {
+      this.#exec(
+        this.#run("initdb", ["-D", this.#data, "-U", "postgres", ...auth, "--no-sync", "-E", "UTF8"]),
+      );
+    } finally {
+      rmSync(passwordFile, { force: true });
+    }
   }
 
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` */
+  /** `postgres://postgres[:<password>]@127.0.0.1:<port>/postgres` */
   get url(): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+    const password =
+      this.options.password === undefined ? "" : `:${encodeURIComponent(this.options.password)}`;
+    return `postgres://postgres${password}@127.0.0.1:${this.port}/postgres`;
   }
 
   get running(): boolean {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { probeTcp, requireService } from "../../src/testing/index.js";
+import { freePort, probeTcp, requireService } from "../../src/testing/index.js";
 
 let server: Server;
 let openPort: number;
@@ -10,11 +10,7 @@ beforeAll(async () => {
   server = createServer((socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   openPort = (server.address() as { port: number }).port;
-  // A port that was just free: bind and release it.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  closedPort = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  closedPort = await freePort();
 });
 
 afterAll(async () => {

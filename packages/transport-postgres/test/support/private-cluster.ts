@@ -1,11 +1,11 @@
 import {
   findPostgresBinaries,
+  freePort,
   PrivatePostgresCluster,
   type ProcessConformanceQueues,
   type RestartableBackend,
 } from "@messenger-ts/core/testing";
 import pg from "pg";
-import { freePort } from "./free-port.js";
 
 /** The restartable backend of the process-level suite, plus the removal of its cluster. */
 export interface PrivateClusterBackend<Q extends ProcessConformanceQueues> extends RestartableBackend<Q> {

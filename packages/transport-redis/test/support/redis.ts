@@ -1,5 +1,6 @@
 import {
   AsMessage,
+  type Envelope,
   JsonSerializer,
   type Logger,
   nullLogger,
@@ -84,6 +85,35 @@ export async function ageClaims(redis: Redis, stream: string, group: string, ms:
     await redis.xclaim(stream, group, consumer, 0, id, "IDLE", Math.round(idle + ms), "JUSTID");
   }
   return pending.length;
+}
+
+/**
+ * get() until `count` came back, or `emptyFetches` fetches found nothing: the first fetch of a new
+ * consumer takes one entry, the later ones grow.
+ */
+export async function receive(
+  transport: RedisTransport,
+  count: number,
+  emptyFetches = 5,
+): Promise<Envelope[]> {
+  const received: Envelope[] = [];
+  for (let empty = 0; received.length < count && empty < emptyFetches; ) {
+    const batch = await transport.get();
+    if (batch.length === 0) empty++;
+    received.push(...batch);
+  }
+  return received;
+}
+
+/** Redis's delivery count of every pending entry of the transport's group, in id order. */
+export async function deliveryCounts(redis: Redis, transport: RedisTransport): Promise<number[]> {
+  const pending = (await redis.xpending(transport.stream, transport.group, "-", "+", 100)) as [
+    string,
+    string,
+    number,
+    number,
+  ][];
+  return pending.map(([, , , count]) => count);
 }
 
 /** Polls until `check` holds or `timeoutMs` passes; returns whether it held. */
