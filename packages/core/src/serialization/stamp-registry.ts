@@ -14,6 +14,7 @@ import { HandledStamp } from "../stamps/handled-stamp.js";
 import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-stamp.js";
 import { RedeliveryStamp } from "../stamps/redelivery-stamp.js";
 import { SentToFailureTransportStamp } from "../stamps/sent-to-failure-transport-stamp.js";
+import { TraceContextStamp } from "../stamps/trace-context-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
 import { TransportNamesStamp } from "../stamps/transport-names-stamp.js";
 
@@ -29,6 +30,7 @@ export const builtInSendableStamps: readonly SendableStampClass[] = [
   SentToFailureTransportStamp,
   MessageDecodingFailedStamp,
   DeduplicateStamp,
+  TraceContextStamp,
 ];
 
 // The name becomes part of a header name (`X-Message-Stamp-<name>`), so it must be a header token

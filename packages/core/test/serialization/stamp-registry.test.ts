@@ -16,6 +16,7 @@ import {
   RedeliveryStamp,
   SentToFailureTransportStamp,
   Stamp,
+  TraceContextStamp,
   TransportMessageIdStamp,
   TransportNamesStamp,
 } from "../../src/index.js";
@@ -44,6 +45,7 @@ describe("StampRegistry", () => {
       SentToFailureTransportStamp,
       MessageDecodingFailedStamp,
       DeduplicateStamp,
+      TraceContextStamp,
     ];
     expect(builtInSendableStamps).toHaveLength(expected.length);
     for (const type of expected) {
