@@ -45,8 +45,9 @@ export const TRACER_NAME = "@messenger-ts/opentelemetry";
 
 export interface MessengerTracingOptions {
   /**
-   * Where the spans go. @defaultValue the global tracer provider (`trace.getTracerProvider()`),
-   * looked up on every message, so an SDK registered after the messenger is created still counts.
+   * Where the spans go. @defaultValue the global tracer provider (`trace.getTracerProvider()`):
+   * an SDK registered after `messengerTracing()` is called is followed too (through the API's
+   * global proxy), but not one registered after `trace.disable()`.
    */
   readonly tracerProvider?: TracerProvider;
 }
@@ -69,24 +70,27 @@ export function messengerTracing(options: MessengerTracingOptions = {}): Messeng
 
 class MessengerTracing implements MessengerInstrumentation {
   readonly middleware: Middleware;
-  readonly #provider: TracerProvider | undefined;
+  readonly #provider: TracerProvider;
+  /** The API's global proxy, whose delegate stays the no-op one until an SDK registers. */
+  readonly #globalProxy: ProxyTracerProvider | null;
   #tracer: Tracer | undefined;
 
   constructor(provider: TracerProvider | undefined) {
-    this.#provider = provider;
+    // Read once: reading the global on every message costs more than the rest of the idle path.
+    // The API registers this very proxy when an SDK sets its provider later, so it stays current.
+    this.#provider = provider ?? trace.getTracerProvider();
+    this.#globalProxy =
+      provider === undefined && this.#provider instanceof ProxyTracerProvider ? this.#provider : null;
     this.middleware = new TracingMiddleware(this);
   }
 
   active(): boolean {
-    if (this.#provider !== undefined) return true;
-    const global = trace.getTracerProvider();
-    const delegate = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
-    return delegate !== NOOP_TRACER_PROVIDER;
+    return this.#globalProxy === null || this.#globalProxy.getDelegate() !== NOOP_TRACER_PROVIDER;
   }
 
   get tracer(): Tracer {
-    // The global proxy's tracer follows a provider registered later, so one lookup is enough.
-    this.#tracer ??= (this.#provider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
+    // The proxy's tracer follows a provider registered later, so one lookup is enough.
+    this.#tracer ??= this.#provider.getTracer(TRACER_NAME);
     return this.#tracer;
   }
 
