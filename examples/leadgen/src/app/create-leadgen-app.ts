@@ -1,4 +1,5 @@
 import { createMessenger, nullLogger, systemClock } from "@messenger-ts/core";
+import { messengerTracing } from "@messenger-ts/opentelemetry";
 import { ScheduleRegistry, ScheduleTransportFactory, schedulerHandlers } from "@messenger-ts/scheduler";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { RedisTransportFactory } from "@messenger-ts/transport-redis";
@@ -62,6 +63,9 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       container,
       clock,
       logger,
+      // Spans once a tracer provider is registered (OTEL_EXPORTER_OTLP_ENDPOINT, see
+      // telemetry/tracing.ts); until then it costs one check per message.
+      instrumentation: messengerTracing(),
     });
 
     const services = Object.fromEntries(
