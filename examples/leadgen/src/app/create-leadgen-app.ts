@@ -64,7 +64,7 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       clock,
       logger,
       // Spans once a tracer provider is registered (OTEL_EXPORTER_OTLP_ENDPOINT, see
-      // telemetry/tracing.ts); until then it costs one check per message.
+      // telemetry/tracing.ts); until then it costs a check or two per message.
       instrumentation: messengerTracing(),
     });
 

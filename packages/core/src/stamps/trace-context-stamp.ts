@@ -12,6 +12,8 @@ import { Stamp } from "../envelope/stamp.js";
  */
 export class TraceContextStamp extends Stamp {
   static readonly stampName = "TraceContextStamp";
+  /** A header that is not even a JSON list is dropped too: the message is decoded without it. */
+  static readonly dropWhenUndecodable = true;
 
   constructor(
     /** `version-traceid-parentid-flags`, e.g. `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`. */

@@ -60,4 +60,19 @@ describe("TraceContextStamp", () => {
     expect((decoded.message as Traced).n).toBe(2);
     expect(decoded.last(TraceContextStamp)?.isValid()).toBe(false);
   });
+
+  it.each([
+    ["not JSON", "garbage"],
+    ["not a list", '{"traceparent":"x"}'],
+    ["a list with a forbidden key", '[{"__proto__":{"x":1}}]'],
+  ])("drops a header that is %s and decodes the message without it", (_why, header) => {
+    const serializer = new JsonSerializer();
+    const encoded = serializer.encode(Envelope.wrap(new Traced(3)));
+    const decoded = serializer.decode({
+      ...encoded,
+      headers: { ...encoded.headers, "X-Message-Stamp-TraceContextStamp": header },
+    });
+    expect((decoded.message as Traced).n).toBe(3);
+    expect(decoded.has(TraceContextStamp)).toBe(false);
+  });
 });
