@@ -28,10 +28,15 @@ async function spansOf(
   role: "producer" | "worker",
   dsn: string,
   factory: { module: string; exportName: string },
+  failFirst = false,
 ) {
-  const { stdout } = await run(process.execPath, [script, JSON.stringify({ role, dsn, factory })], {
-    timeout: 60_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [script, JSON.stringify({ role, dsn, factory, failFirst })],
+    {
+      timeout: 60_000,
+    },
+  );
   const line = stdout.split("\n").find((l) => l.startsWith("spans "));
   if (line === undefined) throw new Error(`The ${role} printed no spans:\n${stdout}`);
   return JSON.parse(line.slice("spans ".length)) as ExportedSpan[];
@@ -77,6 +82,22 @@ function assertOneTrace(producer: ExportedSpan[], worker: ExportedSpan[], system
   });
 }
 
+/** The worker's first attempt fails: the retry starts a trace of its own, linked to the producer's send. */
+function assertRetryLinked(producer: ExportedSpan[], worker: ExportedSpan[]) {
+  const send = one(producer, "send leads");
+  const processes = worker.filter((s) => s.name === "process leads");
+  expect(processes).toHaveLength(2);
+  const [first, retry] = processes as [ExportedSpan, ExportedSpan];
+  expect(first.parentSpanId).toBe(send.spanId);
+  expect(first.traceId).toBe(send.traceId);
+  expect(first.status).toBe(2); // SpanStatusCode.ERROR
+  expect(retry.parentSpanId).toBeNull();
+  expect(retry.traceId).not.toBe(send.traceId);
+  expect(retry.links).toEqual([send.spanId]);
+  expect(retry.attributes["messenger.retry_count"]).toBe(1);
+  expect(retry.status).not.toBe(2);
+}
+
 const pgUp = await requireService("PostgreSQL", { host: "127.0.0.1", port: 5432 });
 const redisUp = await requireService("Redis", { host: "127.0.0.1", port: 6379 });
 
@@ -104,6 +125,17 @@ describe.skipIf(!pgUp)("one trace from producer to worker over PostgreSQL", () =
     const worker = await spansOf("worker", dsn, factory);
     assertOneTrace(producer, worker, "PostgreSQL");
   });
+
+  it("links the retry of a failed message back to the producer's send", async () => {
+    const dsn = `postgres://${process.env.PGUSER ?? "postgres"}@127.0.0.1:5432/test?schema=${schema}&queue_name=retry`;
+    const factory = {
+      module: fileURLToPath(import.meta.resolve("@messenger-ts/transport-postgres")),
+      exportName: "PostgresTransportFactory",
+    };
+    const producer = await spansOf("producer", dsn, factory);
+    const worker = await spansOf("worker", dsn, factory, true);
+    assertRetryLinked(producer, worker);
+  });
 });
 
 describe.skipIf(!redisUp)("one trace from producer to worker over Redis", () => {
@@ -124,5 +156,16 @@ describe.skipIf(!redisUp)("one trace from producer to worker over Redis", () => 
     const producer = await spansOf("producer", dsn, factory);
     const worker = await spansOf("worker", dsn, factory);
     assertOneTrace(producer, worker, "Redis");
+  });
+
+  it("links the retry of a failed message back to the producer's send", async () => {
+    const dsn = `redis://127.0.0.1:6379/leads_retry?prefix=${encodeURIComponent(prefix)}`;
+    const factory = {
+      module: fileURLToPath(import.meta.resolve("@messenger-ts/transport-redis")),
+      exportName: "RedisTransportFactory",
+    };
+    const producer = await spansOf("producer", dsn, factory);
+    const worker = await spansOf("worker", dsn, factory, true);
+    assertRetryLinked(producer, worker);
   });
 });
