@@ -4,14 +4,18 @@
 // overhead. One clock read per batch divides that overhead by N.
 
 import { createMessenger, defineHandler, HandledStamp, type Messenger } from "@messenger-ts/core";
+import { messengerTracing } from "@messenger-ts/opentelemetry";
 import { type INestApplicationContext, Module } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import { Command, CommandBus, CommandHandler, CqrsModule, type ICommandHandler } from "@nestjs/cqrs";
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Figure, Ratio, Scenario, ScenarioOptions, ScenarioResult } from "../scenario.js";
 import { summarize } from "../summarize.js";
 
 /** Each system's handler bumps its own counter and returns it, so no call can be optimised away. */
-const counters = { direct: 0, messenger: 0, nest: 0 };
+const counters = { direct: 0, messenger: 0, nest: 0, tracingIdle: 0, tracing: 0 };
 
 class Increment {}
 
@@ -80,6 +84,24 @@ async function timeBatch(system: System, n: number): Promise<number> {
 }
 
 type Calls = Record<System["name"], number>;
+
+/** The messenger-ts bus of a messenger built with `messengerTracing()` as its instrumentation. */
+function tracedSystem(name: "tracingIdle" | "tracing", label: string, messenger: Messenger): System {
+  const bus = messenger.bus;
+  return {
+    name,
+    label,
+    loop: async (n) => {
+      for (let i = 0; i < n; i++) await bus.dispatch(new IncrementMessage());
+    },
+  };
+}
+
+/** Spans go through the SDK's span processor and end here: the cost measured is the recording. */
+const discardingExporter: SpanExporter = {
+  export: (_spans, done) => done({ code: 0 }),
+  shutdown: () => Promise.resolve(),
+};
 
 /** Warms the systems up, then times `repetitions` batches of each; returns ns/op per repetition. */
 async function measure(
@@ -151,13 +173,34 @@ function ratio(
 
 async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   const { n, repetitions } = options;
-  counters.direct = counters.messenger = counters.nest = 0;
+  counters.direct = counters.messenger = counters.nest = counters.tracingIdle = counters.tracing = 0;
   const messenger = createMessenger({
     handlers: [
       defineHandler(IncrementMessage, async function incrementMessenger(_message) {
         return ++counters.messenger;
       }),
     ],
+  });
+  // Installed, and no tracer provider is registered globally: what the zero-cost promise is about.
+  const tracingIdleMessenger = createMessenger({
+    handlers: [
+      defineHandler(IncrementMessage, async function incrementTracingIdle(_message) {
+        return ++counters.tracingIdle;
+      }),
+    ],
+    instrumentation: messengerTracing(),
+  });
+  // With an SDK provider of its own (the global one stays unset for the idle messenger).
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(discardingExporter)],
+  });
+  const tracingMessenger = createMessenger({
+    handlers: [
+      defineHandler(IncrementMessage, async function incrementTracing(_message) {
+        return ++counters.tracing;
+      }),
+    ],
+    instrumentation: messengerTracing({ tracerProvider }),
   });
   let app: INestApplicationContext | undefined;
   try {
@@ -167,7 +210,7 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       System,
       System,
     ];
-    const calls: Calls = { direct: 0, messenger: 0, nest: 0 };
+    const calls: Calls = { direct: 0, messenger: 0, nest: 0, tracingIdle: 0, tracing: 0 };
     const warmupOperations = Math.max(20_000, Math.floor(n / 4));
 
     // Phase 1, before messenger-ts dispatches anything. Its first dispatch runs an
@@ -200,7 +243,40 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       calls,
     );
 
-    for (const system of [direct, viaMessenger, viaNest]) {
+    // Phase 3, tracing installed and idle: no tracer provider, no context manager (no SDK at all),
+    // against the plain bus in the same repetitions.
+    const tracingIdle = tracedSystem(
+      "tracingIdle",
+      "messenger-ts bus.dispatch(), messengerTracing() installed, no tracer provider",
+      tracingIdleMessenger,
+    );
+    await tracingIdle.loop(1);
+    calls.tracingIdle++;
+    const idle = await measure(
+      "tracing idle",
+      [viaMessenger, tracingIdle],
+      { ...options, warmupOperations },
+      calls,
+    );
+
+    // Phase 4, tracing recording: the SDK as an application runs it (AsyncLocalStorage context
+    // manager, batch span processor), registered only now so it cannot slow the phases before.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const tracing = tracedSystem(
+      "tracing",
+      "messenger-ts bus.dispatch(), messengerTracing() with an SDK tracer provider (2 spans per dispatch)",
+      tracingMessenger,
+    );
+    await tracing.loop(1);
+    calls.tracing++;
+    const recording = await measure(
+      "tracing",
+      [viaMessenger, tracing],
+      { ...options, warmupOperations },
+      calls,
+    );
+
+    for (const system of [direct, viaMessenger, viaNest, tracingIdle, tracing]) {
       checks[`${system.name} handler ran ${calls[system.name]} times`] =
         counters[system.name] === calls[system.name];
     }
@@ -210,13 +286,23 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       nest: figure("nest", viaNest.label, main[2]!),
       directBefore: figure("direct-before-messenger", `${direct.label}, before messenger ran`, before[0]!),
       nestBefore: figure("nest-before-messenger", `${viaNest.label}, before messenger ran`, before[1]!),
+      messengerIdlePhase: figure("messenger-tracing-idle-phase", `${viaMessenger.label}, phase 3`, idle[0]!),
+      tracingIdle: figure("tracing-idle", tracingIdle.label, idle[1]!),
+      messengerRecordingPhase: figure(
+        "messenger-tracing-phase",
+        `${viaMessenger.label}, phase 4 (context manager on)`,
+        recording[0]!,
+      ),
+      tracing: figure("tracing", tracing.label, recording[1]!),
     };
     return {
       scenario: "dispatch",
       description: dispatch.description,
       method:
         "process.hrtime.bigint() around batches of n sequential awaited calls; systems alternate (rotating order) " +
-        "per repetition; phase 1 (direct, nest) runs before messenger-ts's first dispatch, phase 2 runs all three",
+        "per repetition; phase 1 (direct, nest) runs before messenger-ts's first dispatch, phase 2 runs all three, " +
+        "phase 3 messenger-ts without and with an idle messengerTracing() (no SDK), " +
+        "phase 4 without and with a recording one (SDK context manager and batch span processor on)",
       n,
       repetitions,
       warmupOperations,
@@ -232,12 +318,28 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         ),
         ratio("messenger dispatch / nestjs, before messenger", figures.messenger, figures.nestBefore, false),
         ratio("direct call after / before messenger ran", figures.direct, figures.directBefore, false),
+        ratio(
+          "tracing installed, no provider / messenger dispatch",
+          figures.tracingIdle,
+          figures.messengerIdlePhase,
+          true,
+          1.1,
+        ),
+        ratio(
+          "tracing with a provider / messenger dispatch, context manager on",
+          figures.tracing,
+          figures.messengerRecordingPhase,
+          true,
+        ),
       ],
       checks,
     };
   } finally {
     await app?.close();
     await messenger.close();
+    await tracingIdleMessenger.close();
+    await tracingMessenger.close();
+    await tracerProvider.shutdown();
   }
 }
 

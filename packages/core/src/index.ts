@@ -88,6 +88,7 @@ export {
   applicationDispatchShortcut,
   type DirectCall,
 } from "./middleware/application-dispatch-shortcut.js";
+export type { MessengerInstrumentation } from "./middleware/messenger-instrumentation.js";
 export type { Middleware, Stack } from "./middleware/middleware.js";
 export type { BrokerRedeliveryAware } from "./middleware/reject-redelivered-message-middleware.js";
 export { ValidationMiddleware } from "./middleware/validation-middleware.js";
@@ -119,6 +120,7 @@ export { SentAtStamp } from "./stamps/sent-at-stamp.js";
 export { SentStamp } from "./stamps/sent-stamp.js";
 export { SentToFailureTransportStamp } from "./stamps/sent-to-failure-transport-stamp.js";
 export { SerializedMessageStamp } from "./stamps/serialized-message-stamp.js";
+export { TraceContextStamp } from "./stamps/trace-context-stamp.js";
 export { TransportMessageIdStamp } from "./stamps/transport-message-id-stamp.js";
 export { TransportNamesStamp } from "./stamps/transport-names-stamp.js";
 export { type BulkSender, isBulkSender } from "./transport/capabilities/bulk-sender.js";

@@ -5,3 +5,11 @@
 
 // Metrics
 export * from "./metrics/index.js";
+// Tracing: spans for dispatch, send, process and handle; the trace context travels as a stamp.
+export {
+  type MessengerTracingOptions,
+  messengerTracing,
+  spanContextOf,
+  TRACER_NAME,
+  traceContextStampOf,
+} from "./tracing/index.js";

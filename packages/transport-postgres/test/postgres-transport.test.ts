@@ -237,8 +237,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       lastSeenAt: 2,
     };
     await t.beatWorker(beat, 60_000);
-    const other = createTransport({ schema, table_name: t.tableName, queue_name: "other" });
-    open.push(other);
+    const other = sameTable(t, { queue_name: "other" });
     expect(await other.listWorkers()).toEqual([beat]);
     // Expired on the database clock: a row whose expiry passed is deleted by the next listing.
     await admin.query(
@@ -255,8 +254,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       await t.setup();
       const workers = `"${t.schema}"."${t.tableName}_workers"`;
       await admin.query(`DROP TABLE ${workers}`);
-      const later = createTransport({ schema, table_name: t.tableName, auto_setup: false });
-      open.push(later);
+      const later = sameTable(t, { auto_setup: false });
       await later.setup();
       const { rows } = await admin.query(
         "SELECT to_regclass($1) IS NOT NULL AS present, obj_description(to_regclass($2), 'pg_class') AS comment",

@@ -1,4 +1,5 @@
 import { createMessenger, DEFAULT_BUS_NAME, nullLogger, systemClock } from "@messenger-ts/core";
+import { messengerTracing } from "@messenger-ts/opentelemetry";
 import { ScheduleRegistry, ScheduleTransportFactory, schedulerHandlers } from "@messenger-ts/scheduler";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { RedisTransportFactory } from "@messenger-ts/transport-redis";
@@ -66,6 +67,9 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       container,
       clock,
       logger,
+      // Spans once a tracer provider is registered (OTEL_EXPORTER_OTLP_ENDPOINT, see
+      // telemetry/tracing.ts); until then it costs a check or two per message.
+      instrumentation: messengerTracing(),
     });
     metrics.metrics.register(messenger);
 

@@ -76,6 +76,7 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
   const events = config.events ?? new EventDispatcher();
   const container = config.container ?? rootContainer;
   const serializer = config.serializer ?? new JsonSerializer();
+  const instrumentation = config.instrumentation;
 
   const busConfigs = config.buses ?? { [DEFAULT_BUS_NAME]: {} };
   const busNames = Object.keys(busConfigs);
@@ -124,14 +125,15 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
     );
     const middleware: Middleware[] = defaults.enabled
       ? [
+          ...(instrumentation ? [instrumentation.middleware] : []),
           new AddBusNameStampMiddleware(busName),
           shared.rejectRedelivered,
           shared.dispatchAfterCurrentBus,
           shared.decodeFailed,
           shared.failedMessageProcessing,
           ...own,
-          new SendMessageMiddleware(senders, events, defaults.allowNoSenders),
-          new HandleMessageMiddleware(locator, defaults.allowNoHandlers, busName),
+          new SendMessageMiddleware(senders, events, defaults.allowNoSenders, instrumentation),
+          new HandleMessageMiddleware(locator, defaults.allowNoHandlers, busName, instrumentation),
         ]
       : own;
     buses.set(busName, new MiddlewareMessageBus(busName, middleware));

@@ -3,6 +3,7 @@ import type { Clock } from "../clock/clock.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import type { HandlerRegistration } from "../handler/handler-registration.js";
 import type { Logger } from "../logger/logger.js";
+import type { MessengerInstrumentation } from "../middleware/messenger-instrumentation.js";
 import type { Middleware } from "../middleware/middleware.js";
 import type { RetryStrategyConfig } from "../retry/retry-strategy-config.js";
 import type { RoutingConfig } from "../routing/routing-config.js";
@@ -72,6 +73,11 @@ export interface MessengerConfig {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly events?: EventDispatcher;
+  /**
+   * Hooks of an instrumentation (e.g. `messengerTracing()` of `@messenger-ts/opentelemetry`) into
+   * every bus that keeps its default middleware: spans around dispatch, each send and each handler.
+   */
+  readonly instrumentation?: MessengerInstrumentation;
 }
 
 export const MESSENGER_CONFIG_KEYS: readonly (keyof MessengerConfig)[] = [
@@ -88,4 +94,5 @@ export const MESSENGER_CONFIG_KEYS: readonly (keyof MessengerConfig)[] = [
   "clock",
   "logger",
   "events",
+  "instrumentation",
 ];

@@ -23,6 +23,11 @@ export interface SendableStampClass<T extends Stamp = Stamp> extends StampClass<
   readonly stampName: string;
   /** Rebuilds the stamp from what `JSON.stringify(stamp)` produced. Must validate its input. */
   fromJSON(data: unknown): T;
+  /**
+   * True for a stamp that only adds information (the trace context): a header of it that cannot be
+   * decoded is dropped instead of failing the whole message. @defaultValue false
+   */
+  readonly dropWhenUndecodable?: boolean;
 }
 
 export function isSendableStampClass(type: StampType): type is SendableStampClass {

@@ -20,6 +20,7 @@ import { asError } from "./as-error.js";
 import { callSoleHandler } from "./call-sole-handler.js";
 import { END_OF_STACK } from "./dispatch-stack.js";
 import { isThenable } from "./is-thenable.js";
+import type { MessengerInstrumentation } from "./messenger-instrumentation.js";
 import type { Middleware, Stack } from "./middleware.js";
 import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
 import { SoleHandlerCall } from "./sole-handler-call.js";
@@ -72,6 +73,7 @@ export class HandleMessageMiddleware implements Middleware {
     private readonly handlers: HandlersLocator,
     private readonly allowNoHandlers = false,
     private readonly busName = "",
+    private readonly instrumentation?: MessengerInstrumentation,
   ) {}
 
   get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
@@ -80,6 +82,8 @@ export class HandleMessageMiddleware implements Middleware {
 
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     const handlers = this.handlers.getHandlers(envelope);
+    if (this.instrumentation?.active())
+      return this.#handleAll(envelope, stack, handlers, this.instrumentation);
     // Fast path: one plain handler, first attempt, no extra arguments (the usual command or query).
     if (handlers.length === 1 && isPlainCall(envelope, handlers[0]!)) {
       const types = stampTypes(envelope);
@@ -113,6 +117,7 @@ export class HandleMessageMiddleware implements Middleware {
     envelope: Envelope,
     stack: Stack,
     handlers: readonly HandlerDescriptor[],
+    instrumentation?: MessengerInstrumentation,
   ): Promise<Envelope> {
     if (envelope.has(FlushBatchHandlersStamp)) return this.#flush(envelope, stack);
     const message = envelope.message;
@@ -133,7 +138,11 @@ export class HandleMessageMiddleware implements Middleware {
         let result: unknown;
         if (batch && ackStamp) {
           const ack = this.#acknowledger(envelope, descriptor, ackStamp);
-          const pending = await descriptor.handler(message, ack, ...extra);
+          const pending = await (instrumentation
+            ? instrumentation.handle(envelope, descriptor.name, () =>
+                descriptor.handler(message, ack, ...extra),
+              )
+            : descriptor.handler(message, ack, ...extra));
           if (!ack.isAcknowledged) {
             if (typeof pending !== "number" || !Number.isInteger(pending) || pending < 0) {
               throw new LogicError(
@@ -147,7 +156,9 @@ export class HandleMessageMiddleware implements Middleware {
           if (ack.error) throw ack.error;
           result = ack.result;
         } else {
-          result = descriptor.handler(message, ...extra);
+          result = instrumentation
+            ? instrumentation.handle(envelope, descriptor.name, () => descriptor.handler(message, ...extra))
+            : descriptor.handler(message, ...extra);
           if (isThenable(result)) result = await result;
         }
         envelope = envelope.with(new HandledStamp(result, descriptor.name));

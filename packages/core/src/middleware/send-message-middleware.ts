@@ -10,6 +10,7 @@ import {
   type ApplicationDispatchShortcut,
   applicationDispatchShortcut,
 } from "./application-dispatch-shortcut.js";
+import type { MessengerInstrumentation } from "./messenger-instrumentation.js";
 import type { Middleware, Stack } from "./middleware.js";
 import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
 
@@ -31,6 +32,7 @@ export class SendMessageMiddleware implements Middleware {
     private readonly senders: SendersLocator,
     private readonly events?: EventDispatcher,
     private readonly allowNoSenders = true,
+    private readonly instrumentation?: MessengerInstrumentation,
   ) {}
 
   get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
@@ -70,8 +72,12 @@ export class SendMessageMiddleware implements Middleware {
       const event = await this.events.dispatch(new SendMessageToTransportsEvent(envelope, senders));
       envelope = event.envelope;
     }
+    const instrumentation = this.instrumentation?.active() ? this.instrumentation : undefined;
     for (const [name, sender] of senders) {
-      envelope = await sender.send(envelope.with(new SentStamp(sender.constructor.name, name)));
+      const sent = envelope.with(new SentStamp(sender.constructor.name, name));
+      envelope = instrumentation
+        ? await instrumentation.send(sent, name, (e) => sender.send(e))
+        : await sender.send(sent);
     }
     return envelope;
   }

@@ -169,17 +169,25 @@ export class JsonSerializer implements Serializer {
           `Could not decode stamp "${stampName}" (header "${header}"): no stamp class is registered under this name. Register it in the serializer's StampRegistry.`,
         );
       }
-      const list = parseStampList(headers[header], type.stampName);
-      for (const data of list) {
-        try {
-          stamps.push(type.fromJSON(data));
-        } catch (error) {
-          if (error instanceof MessageDecodingFailedError) throw error;
-          throw new MessageDecodingFailedError(
-            `Could not decode stamp "${type.stampName}": ${(error as Error)?.message ?? String(error)}`,
-            { cause: error },
-          );
+      try {
+        const list = parseStampList(headers[header], type.stampName);
+        const decoded: Stamp[] = [];
+        for (const data of list) {
+          try {
+            decoded.push(type.fromJSON(data));
+          } catch (error) {
+            if (error instanceof MessageDecodingFailedError) throw error;
+            throw new MessageDecodingFailedError(
+              `Could not decode stamp "${type.stampName}": ${(error as Error)?.message ?? String(error)}`,
+              { cause: error },
+            );
+          }
         }
+        stamps.push(...decoded);
+      } catch (error) {
+        // Another producer's broken trace context must not cost the message itself.
+        if (type.dropWhenUndecodable === true && error instanceof MessageDecodingFailedError) continue;
+        throw error;
       }
     }
     return stamps;

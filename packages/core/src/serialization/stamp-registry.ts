@@ -15,6 +15,7 @@ import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-st
 import { RedeliveryStamp } from "../stamps/redelivery-stamp.js";
 import { SentAtStamp } from "../stamps/sent-at-stamp.js";
 import { SentToFailureTransportStamp } from "../stamps/sent-to-failure-transport-stamp.js";
+import { TraceContextStamp } from "../stamps/trace-context-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
 import { TransportNamesStamp } from "../stamps/transport-names-stamp.js";
 
@@ -31,6 +32,7 @@ export const builtInSendableStamps: readonly SendableStampClass[] = [
   MessageDecodingFailedStamp,
   DeduplicateStamp,
   SentAtStamp,
+  TraceContextStamp,
 ];
 
 // The name becomes part of a header name (`X-Message-Stamp-<name>`), so it must be a header token

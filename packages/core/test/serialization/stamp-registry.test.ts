@@ -17,6 +17,7 @@ import {
   SentAtStamp,
   SentToFailureTransportStamp,
   Stamp,
+  TraceContextStamp,
   TransportMessageIdStamp,
   TransportNamesStamp,
 } from "../../src/index.js";
@@ -46,6 +47,7 @@ describe("StampRegistry", () => {
       MessageDecodingFailedStamp,
       DeduplicateStamp,
       SentAtStamp,
+      TraceContextStamp,
     ];
     expect(builtInSendableStamps).toHaveLength(expected.length);
     for (const type of expected) {
