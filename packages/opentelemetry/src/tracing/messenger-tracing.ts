@@ -81,12 +81,20 @@ class MessengerTracing implements MessengerInstrumentation {
     this.#provider = provider ?? trace.getTracerProvider();
     this.#globalProxy =
       provider === undefined && this.#provider instanceof ProxyTracerProvider ? this.#provider : null;
+    const proxy = this.#globalProxy;
+    this.inactive = proxy === null ? () => false : () => proxy.getDelegate() === NOOP_TRACER_PROVIDER;
     this.middleware = new TracingMiddleware(this);
   }
 
   active(): boolean {
     return this.#globalProxy === null || this.#globalProxy.getDelegate() !== NOOP_TRACER_PROVIDER;
   }
+
+  /**
+   * The bus asks this on every application dispatch: one closure with the proxy captured, no
+   * method hop, as the idle path is otherwise nothing but this check.
+   */
+  readonly inactive: () => boolean;
 
   get tracer(): Tracer {
     // The proxy's tracer follows a provider registered later, so one lookup is enough.
@@ -192,7 +200,7 @@ class TracingMiddleware implements Middleware {
   readonly [applicationDispatchShortcut]: ApplicationDispatchShortcut;
 
   constructor(private readonly tracing: MessengerTracing) {
-    this[applicationDispatchShortcut] = { enabled: () => !tracing.active(), skippable: true };
+    this[applicationDispatchShortcut] = { enabled: tracing.inactive, skippable: true };
   }
 
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
