@@ -9,6 +9,8 @@ import { numberField, stampFields } from "./stamp-json.js";
  */
 export class SentAtStamp extends Stamp {
   static readonly stampName = "SentAtStamp";
+  /** Only metrics read it: a bad one from another producer is dropped, never the message. */
+  static readonly dropWhenUndecodable = true;
 
   constructor(readonly sentAt: number) {
     super();

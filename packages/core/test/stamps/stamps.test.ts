@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  AsMessage,
   DeduplicateStamp,
   DelayStamp,
   Envelope,
   ErrorDetailsStamp,
   HandlerFailedError,
   InvalidArgumentError,
+  JsonSerializer,
   MessageDecodingFailedError,
   RedeliveryStamp,
   SentAtStamp,
@@ -13,6 +15,11 @@ import {
 } from "../../src/index.js";
 
 class Job {}
+
+class Timed {
+  constructor(readonly n: number) {}
+}
+AsMessage("stamps_test.timed")(Timed);
 
 describe("DelayStamp", () => {
   it("keeps milliseconds in delayFor and delayUntil", () => {
@@ -83,5 +90,19 @@ describe("SentAtStamp", () => {
   it.each([-1, 1.5, "1700000000000", null])("refuses to decode the time %s, naming it", (bad) => {
     expect(() => SentAtStamp.fromJSON({ sentAt: bad })).toThrowError(MessageDecodingFailedError);
     expect(() => SentAtStamp.fromJSON({ sentAt: bad })).toThrowError(/SentAtStamp/);
+  });
+
+  it.each([
+    ["a bad time", '[{"sentAt":-1}]'],
+    ["not JSON", "garbage"],
+  ])("in a message, a header with %s is dropped and the message decodes without it", (_why, header) => {
+    const serializer = new JsonSerializer();
+    const encoded = serializer.encode(Envelope.wrap(new Timed(1), [new SentAtStamp(1)]));
+    const decoded = serializer.decode({
+      ...encoded,
+      headers: { ...encoded.headers, "X-Message-Stamp-SentAtStamp": header },
+    });
+    expect((decoded.message as Timed).n).toBe(1);
+    expect(decoded.has(SentAtStamp)).toBe(false);
   });
 });
