@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  AsMessage,
+  BusNameStamp,
+  createMessenger,
+  DEFAULT_BUS_NAME,
+  defineHandler,
+  Envelope,
+  ErrorDetailsStamp,
+  type Messenger,
+  RedeliveryStamp,
+  SentToFailureTransportStamp,
+  TransportMessageIdStamp,
+} from "@messenger-ts/core";
+import { InMemoryTransportFactory } from "@messenger-ts/transport-memory";
+import { SqliteTransportFactory } from "@messenger-ts/transport-sqlite";
+import { createDashboard, type DashboardOptions } from "../../src/index.js";
+
+export class Job {
+  constructor(
+    readonly n: number,
+    readonly text = "",
+  ) {}
+}
+AsMessage("dashboard_test.job")(Job);
+
+export class Report {
+  constructor(readonly name: string) {}
+}
+AsMessage("dashboard_test.report")(Report);
+
+/** An application with "async" and the failure transport "failed", in memory or in a SQLite file. */
+export class DashboardApp {
+  readonly handled: number[] = [];
+  /** Jobs with these numbers throw. */
+  readonly failing = new Set<number>();
+  readonly messenger: Messenger;
+  readonly #dir: string;
+  #server: Server | undefined;
+  baseUrl = "";
+
+  constructor(backend: "memory" | "sqlite") {
+    this.#dir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
+    const dsn = (queue: string) =>
+      backend === "memory"
+        ? "in-memory://?serialize=true"
+        : `sqlite://${join(this.#dir, "app.sqlite")}?queue_name=${queue}`;
+    this.messenger = createMessenger({
+      transports: {
+        async: { dsn: dsn("async"), retryStrategy: { maxRetries: 0 } },
+        failed: dsn("failed"),
+      },
+      failureTransport: "failed",
+      transportFactories: [new InMemoryTransportFactory(), new SqliteTransportFactory()],
+      routing: { "dashboard_test.job": "async", "dashboard_test.report": "async" },
+      handlers: [
+        defineHandler(
+          Job,
+          (job: Job) => {
+            if (this.failing.has(job.n)) throw new Error(`job ${job.n} failed on purpose`);
+            this.handled.push(job.n);
+          },
+          { name: "handleJob" },
+        ),
+        defineHandler(Report, () => {}, { name: "handleReport" }),
+      ],
+    });
+  }
+
+  async start(options: Omit<DashboardOptions, "messenger"> = { localOnly: true }): Promise<string> {
+    await this.messenger.setup();
+    const handler = createDashboard({ messenger: this.messenger, ...options });
+    this.#server = createServer((request, response) => void handler(request, response));
+    await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}${options.basePath ?? ""}`;
+    return this.baseUrl;
+  }
+
+  /** Puts a message into "failed" as the failure listener leaves it; returns its id. */
+  async park(message: object, error = "failed on purpose", failedAt = new Date()): Promise<string> {
+    const sent = await this.messenger
+      .getTransport("failed")
+      .send(
+        Envelope.wrap(message, [
+          new BusNameStamp(DEFAULT_BUS_NAME),
+          new ErrorDetailsStamp("Error", null, error, `Error: ${error}\n    at handler (app.ts:1:1)`),
+          new SentToFailureTransportStamp("async"),
+          new RedeliveryStamp(0, failedAt),
+        ]),
+      );
+    return String(sent.last(TransportMessageIdStamp)!.id);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#server) await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
+    await this.messenger.close();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/** The `_csrf` value rendered in a page's forms. */
+export function csrfOf(page: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(page);
+  if (!match) throw new Error("the page has no CSRF input");
+  return match[1]!;
+}
+
+export function post(
+  url: string,
+  form: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+) {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form)) {
+    for (const each of Array.isArray(value) ? value : [value]) body.append(key, each);
+  }
+  return fetch(url, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+  });
+}
