@@ -11,6 +11,7 @@ import {
   defineHandler,
   Envelope,
   ErrorDetailsStamp,
+  isListableReceiver,
   type Messenger,
   RedeliveryStamp,
   SentToFailureTransportStamp,
@@ -43,7 +44,8 @@ export class DashboardApp {
   #server: Server | undefined;
   baseUrl = "";
 
-  constructor(backend: "memory" | "sqlite") {
+  /** `extra`: more transports by name and DSN. */
+  constructor(backend: "memory" | "sqlite", extra: Record<string, string> = {}) {
     this.#dir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
     const dsn = (queue: string) =>
       backend === "memory"
@@ -53,6 +55,7 @@ export class DashboardApp {
       transports: {
         async: { dsn: dsn("async"), retryStrategy: { maxRetries: 0 } },
         failed: dsn("failed"),
+        ...extra,
       },
       failureTransport: "failed",
       transportFactories: [new InMemoryTransportFactory(), new SqliteTransportFactory()],
@@ -93,6 +96,13 @@ export class DashboardApp {
         ]),
       );
     return String(sent.last(TransportMessageIdStamp)!.id);
+  }
+
+  /** The message of "failed" with this id, if it is still there. */
+  async findFailed(id: string): Promise<Envelope | undefined> {
+    const failed = this.messenger.getTransport("failed");
+    if (!isListableReceiver(failed)) throw new Error('"failed" cannot find messages');
+    return failed.find(id);
   }
 
   async stop(): Promise<void> {
