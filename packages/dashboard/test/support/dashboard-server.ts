@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import {
   AsMessage,
   BusNameStamp,
@@ -43,6 +44,8 @@ export class DashboardApp {
   readonly #dir: string;
   #server: Server | undefined;
   baseUrl = "";
+  /** Server-side time of the last request, in milliseconds, once the handler is done with it. */
+  lastRequestMs: Promise<number> = Promise.resolve(0);
 
   /** `extra`: more transports by name and DSN. */
   constructor(backend: "memory" | "sqlite", extra: Record<string, string> = {}) {
@@ -77,7 +80,10 @@ export class DashboardApp {
   async start(options: Omit<DashboardOptions, "messenger"> = { localOnly: true }): Promise<string> {
     await this.messenger.setup();
     const handler = createDashboard({ messenger: this.messenger, ...options });
-    this.#server = createServer((request, response) => void handler(request, response));
+    this.#server = createServer((request, response) => {
+      const started = performance.now();
+      this.lastRequestMs = handler(request, response).then(() => performance.now() - started);
+    });
     await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
     this.baseUrl = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}${options.basePath ?? ""}`;
     return this.baseUrl;
