@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { csrfOf, DashboardApp, Job, post } from "./support/dashboard-server.js";
 
@@ -37,6 +38,22 @@ describe("dashboard security", () => {
       (await fetch(`${base}/failed`, { headers: { cookie: "messenger_dashboard=forged" } })).status,
     ).toBe(401);
   });
+
+  // The machine's own non-loopback address: a request from it is not local.
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address?.family === "IPv4" && !address.internal)?.address;
+
+  it.skipIf(outside === undefined)(
+    "with localOnly, refuses a request from a non-loopback address (403)",
+    async () => {
+      app = new DashboardApp("memory");
+      const base = await app.start({ localOnly: true }, outside);
+      const refused = await fetch(`${base}/`);
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toBe("The dashboard is for local use only.\n");
+    },
+  );
 
   it("answers 401 when the authorize hook says no", async () => {
     app = new DashboardApp("memory");

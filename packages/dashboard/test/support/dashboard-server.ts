@@ -77,15 +77,19 @@ export class DashboardApp {
     });
   }
 
-  async start(options: Omit<DashboardOptions, "messenger"> = { localOnly: true }): Promise<string> {
+  /** Serves the dashboard on a free port of `host` (default the loopback address); returns its URL. */
+  async start(
+    options: Omit<DashboardOptions, "messenger"> = { localOnly: true },
+    host = "127.0.0.1",
+  ): Promise<string> {
     await this.messenger.setup();
     const handler = createDashboard({ messenger: this.messenger, ...options });
     this.#server = createServer((request, response) => {
       const started = performance.now();
       this.lastRequestMs = handler(request, response).then(() => performance.now() - started);
     });
-    await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}${options.basePath ?? ""}`;
+    await new Promise<void>((resolve) => this.#server!.listen(0, host, resolve));
+    this.baseUrl = `http://${host}:${(this.#server.address() as AddressInfo).port}${options.basePath ?? ""}`;
     return this.baseUrl;
   }
 
