@@ -10,7 +10,7 @@ import { type ListableReceiver, MessengerError } from "@messenger-ts/core";
  * Messages a filtered page reads at most in one request: with a filter few messages match, a
  * page stops here and links on from the last message read instead of reading the whole transport.
  */
-export const SCAN_LIMIT = 5_000;
+export const SCAN_LIMIT = 2_000;
 
 export interface FailedPage {
   /** Up to `max` matching messages, oldest first. */

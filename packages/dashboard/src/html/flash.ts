@@ -36,6 +36,8 @@ export function flashFrom(query: URLSearchParams): LayoutOptions["flash"] {
       };
     case "bulk-removed":
       return { kind: "success", text: `${n} message(s) removed.${more}` };
+    case "confirm-missing":
+      return { kind: "error", text: "Tick the box to confirm an action on every matching message." };
     case "nothing-selected":
       return { kind: "error", text: "No message was selected." };
     default:

@@ -71,6 +71,8 @@ export async function bulkAction(
   const failure = failureReceiver(context.messenger, transport);
   if (failure === undefined) return back({ done: "not-found", id: "" });
   if (form.get("all") === "1") {
+    // Every message of a transport is a lot to retry or remove by one click: the form asks to tick.
+    if (form.get("confirm") !== "1") return back({ done: "confirm-missing" });
     let filter: ReturnType<typeof failedPageQuery>["filter"];
     try {
       filter = failedPageQuery(form).filter;

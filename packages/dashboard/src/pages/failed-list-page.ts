@@ -52,6 +52,10 @@ export async function failedListPage(context: DashboardContext): Promise<Page> {
   };
   const actionsOn = !context.readOnly;
   const rows = page.messages.map((message) => row(context, name, message, actionsOn));
+  const table = html`<table>
+<thead><tr>${actionsOn ? html`<th></th>` : ""}<th>Id</th><th>Class</th><th>Failed at</th><th>Error</th><th>Failed on</th>${actionsOn ? html`<th></th>` : ""}</tr></thead>
+<tbody>${rows}</tbody>
+</table>`;
   const body = html`
 <form method="get" action="${link(context, ["failed"])}" class="filters">
 <label>Failure transport <select name="transport">${names.map(
@@ -66,20 +70,14 @@ export async function failedListPage(context: DashboardContext): Promise<Page> {
 ${
   page.messages.length === 0
     ? html`<p data-testid="no-failed">${query.filter.isActive ? `No failed messages match the filter (${query.filter.describe()})` : "No failed messages"}${query.after ? " after this point" : ""}.</p>`
-    : html`<form method="post" id="selection">${csrfInput(context)}
-<table>
-<thead><tr>${actionsOn ? html`<th></th>` : ""}<th>Id</th><th>Class</th><th>Failed at</th><th>Error</th><th>Failed on</th>${actionsOn ? html`<th></th>` : ""}</tr></thead>
-<tbody>${rows}</tbody>
-</table>
-${
-  actionsOn
-    ? html`<p>
+    : actionsOn
+      ? html`<form method="post" id="selection">${csrfInput(context)}${table}
+<p>
 <button type="submit" formaction="${link(context, ["failed", name, "retry"], filterQuery)}" data-testid="retry-selected">Retry selected</button>
 <button type="submit" formaction="${link(context, ["failed", name, "remove"], filterQuery)}" data-testid="remove-selected">Remove selected</button>
-</p>`
-    : ""
-}
+</p>
 </form>`
+      : table
 }
 <p class="muted">${page.partial ? `Read ${page.scanned} messages without filling the page; the next link reads on. ` : ""}${
     page.next !== undefined
@@ -92,6 +90,7 @@ ${
 <input type="hidden" name="class" value="${filterQuery.class ?? ""}">
 <input type="hidden" name="failed_after" value="${filterQuery.failed_after ?? ""}">
 <input type="hidden" name="failed_before" value="${filterQuery.failed_before ?? ""}">
+<label><span><input type="checkbox" name="confirm" value="1" required data-testid="confirm-all"> every message that matches${query.filter.isActive ? ` (${query.filter.describe()})` : ""}, not only this page</span></label>
 <button type="submit" formaction="${link(context, ["failed", name, "retry"], filterQuery)}" data-testid="retry-all">Retry all ${query.filter.isActive ? "matching" : ""}</button>
 <button type="submit" formaction="${link(context, ["failed", name, "remove"], filterQuery)}" data-testid="remove-all">Remove all ${query.filter.isActive ? "matching" : ""}</button>
 </form>`

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import {
   AsMessage,
   BusNameStamp,
@@ -11,6 +12,7 @@ import {
   defineHandler,
   Envelope,
   ErrorDetailsStamp,
+  isListableReceiver,
   type Messenger,
   RedeliveryStamp,
   SentToFailureTransportStamp,
@@ -42,8 +44,11 @@ export class DashboardApp {
   readonly #dir: string;
   #server: Server | undefined;
   baseUrl = "";
+  /** Server-side time of the last request, in milliseconds, once the handler is done with it. */
+  lastRequestMs: Promise<number> = Promise.resolve(0);
 
-  constructor(backend: "memory" | "sqlite") {
+  /** `extra`: more transports by name and DSN. */
+  constructor(backend: "memory" | "sqlite", extra: Record<string, string> = {}) {
     this.#dir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
     const dsn = (queue: string) =>
       backend === "memory"
@@ -53,6 +58,7 @@ export class DashboardApp {
       transports: {
         async: { dsn: dsn("async"), retryStrategy: { maxRetries: 0 } },
         failed: dsn("failed"),
+        ...extra,
       },
       failureTransport: "failed",
       transportFactories: [new InMemoryTransportFactory(), new SqliteTransportFactory()],
@@ -71,12 +77,19 @@ export class DashboardApp {
     });
   }
 
-  async start(options: Omit<DashboardOptions, "messenger"> = { localOnly: true }): Promise<string> {
+  /** Serves the dashboard on a free port of `host` (default the loopback address); returns its URL. */
+  async start(
+    options: Omit<DashboardOptions, "messenger"> = { localOnly: true },
+    host = "127.0.0.1",
+  ): Promise<string> {
     await this.messenger.setup();
     const handler = createDashboard({ messenger: this.messenger, ...options });
-    this.#server = createServer((request, response) => void handler(request, response));
-    await new Promise<void>((resolve) => this.#server!.listen(0, "127.0.0.1", resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}${options.basePath ?? ""}`;
+    this.#server = createServer((request, response) => {
+      const started = performance.now();
+      this.lastRequestMs = handler(request, response).then(() => performance.now() - started);
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, host, resolve));
+    this.baseUrl = `http://${host}:${(this.#server.address() as AddressInfo).port}${options.basePath ?? ""}`;
     return this.baseUrl;
   }
 
@@ -93,6 +106,13 @@ export class DashboardApp {
         ]),
       );
     return String(sent.last(TransportMessageIdStamp)!.id);
+  }
+
+  /** The message of "failed" with this id, if it is still there. */
+  async findFailed(id: string): Promise<Envelope | undefined> {
+    const failed = this.messenger.getTransport("failed");
+    if (!isListableReceiver(failed)) throw new Error('"failed" cannot find messages');
+    return failed.find(id);
   }
 
   async stop(): Promise<void> {
