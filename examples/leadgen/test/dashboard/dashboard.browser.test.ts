@@ -215,8 +215,11 @@ function walkThrough(
     await consume(app.messenger, ["high_priority"], { until: (c) => c.gaveUp === 1, timeoutMs: 20_000 });
     const receiver = app.messenger.getTransport("failed");
     if (!isListableReceiver(receiver)) throw new Error("failed cannot list its messages");
-    const [envelope] = await receiver.all();
-    const id = transportIdOf(envelope!);
+    // Found by its offer, so this test does not depend on what the one before left in failed.
+    const offerId = seeded.fixtures.offers.autoservis;
+    const envelope = (await receiver.all()).find((e) => (e.message as SendEmailMessage).offerId === offerId);
+    if (!envelope) throw new Error(`no failed SendEmailMessage for offer ${offerId}`);
+    const id = transportIdOf(envelope);
     const page = await browser.newPage();
     try {
       // The page's own form, submitted by the browser, less its hidden _csrf field: what a form on
@@ -235,7 +238,7 @@ function walkThrough(
     } finally {
       await page.close();
     }
-    expect((await receiver.all()).map(transportIdOf)).toEqual([id]);
+    expect((await receiver.all()).map(transportIdOf)).toContain(id);
   }, 60_000);
 }
 
