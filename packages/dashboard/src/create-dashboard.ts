@@ -46,6 +46,12 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         );
         return;
       }
+      if (verdict.cookie !== undefined && (request.method === "GET" || request.method === "HEAD")) {
+        // The token came in the URL: set the cookie and drop it from the address bar and history.
+        url.searchParams.delete("token");
+        redirect(response, `${url.pathname}${url.search}`, verdict.cookie);
+        return;
+      }
       const segments = path
         .slice(basePath.length)
         .split("/")
