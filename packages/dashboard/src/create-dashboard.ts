@@ -46,11 +46,17 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         );
         return;
       }
-      const segments = path
-        .slice(basePath.length)
-        .split("/")
-        .filter((segment) => segment !== "")
-        .map((segment) => decodeURIComponent(segment));
+      if (verdict.cookie !== undefined && (request.method === "GET" || request.method === "HEAD")) {
+        // The token came in the URL: set the cookie and drop it from the address bar and history.
+        url.searchParams.delete("token");
+        redirect(response, `${url.pathname}${url.search}`, verdict.cookie);
+        return;
+      }
+      const segments = pathSegments(path.slice(basePath.length));
+      if (segments === undefined) {
+        sendText(response, 400, "The path is not valid percent-encoding.");
+        return;
+      }
       const context: DashboardContext = {
         messenger: options.messenger,
         basePath,
@@ -130,6 +136,18 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       );
     }
   };
+}
+
+/** The path's segments, decoded; undefined when one is not valid percent-encoding. */
+function pathSegments(path: string): string[] | undefined {
+  try {
+    return path
+      .split("/")
+      .filter((segment) => segment !== "")
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
 }
 
 function isAction(value: string | undefined): value is "retry" | "remove" {

@@ -59,6 +59,7 @@ describe("dashboard pages", () => {
     expect((await fetch(`${base}/failed/async/${id}`)).status).toBe(404);
     expect((await fetch(`${base}/failed?transport=async`)).status).toBe(404);
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+    expect((await fetch(`${base}/failed/failed/%E0%A4%A`)).status).toBe(400);
   });
 
   it("says why a filter cannot match (400), as failed:show does", async () => {

@@ -27,8 +27,9 @@ describe("dashboard security", () => {
   it("takes ?token= once and then its cookie, which holds no token", async () => {
     app = new DashboardApp("memory");
     const base = await app.start({ token: TOKEN, basePath: "/dashboard" });
-    const first = await fetch(`${base}/?token=${TOKEN}`);
-    expect(first.status).toBe(200);
+    const first = await fetch(`${base}/failed?max=5&token=${TOKEN}`, { redirect: "manual" });
+    expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe("/dashboard/failed?max=5");
     const cookie = first.headers.get("set-cookie")!;
     expect(cookie).toMatch(/^messenger_dashboard=\w+; Path=\/dashboard; HttpOnly; SameSite=Strict$/);
     expect(cookie).not.toContain(TOKEN);

@@ -42,7 +42,12 @@ export function sendText(
 }
 
 /** 303 See Other after a POST, so reloading the page does not repeat the action. */
-export function redirect(response: ServerResponse, location: string): void {
-  response.writeHead(303, { ...SECURITY_HEADERS, location, "content-length": 0 });
+export function redirect(response: ServerResponse, location: string, cookie?: string): void {
+  response.writeHead(303, {
+    ...SECURITY_HEADERS,
+    location,
+    "content-length": 0,
+    ...(cookie ? { "set-cookie": cookie } : {}),
+  });
   response.end();
 }

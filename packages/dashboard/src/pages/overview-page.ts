@@ -42,7 +42,13 @@ export async function overviewPage(context: DashboardContext): Promise<Page> {
       };
     }),
   );
-  const workers = await liveWorkers(messenger.transportNames.map((name) => messenger.getTransport(name)));
+  let workers: WorkerHeartbeat[] | undefined | string;
+  try {
+    workers = await liveWorkers(messenger.transportNames.map((name) => messenger.getTransport(name)));
+  } catch (error) {
+    // The transports' counts are still worth showing when the heartbeat store cannot be read.
+    workers = `The live workers could not be read: ${errorLabel(error)}.`;
+  }
   const transportTable = html`<table>
 <thead><tr><th>Transport</th><th>DSN</th><th>Messages</th><th></th></tr></thead>
 <tbody>
@@ -62,21 +68,23 @@ ${rows.map(
 )}
 </tbody></table>`;
   const workerTable =
-    workers === undefined
-      ? html`<p class="muted">No transport keeps worker heartbeats.</p>`
-      : workers.length === 0
-        ? html`<p class="muted" data-testid="no-workers">No live workers.</p>`
-        : html`<table>
+    typeof workers === "string"
+      ? html`<p class="flash error">${workers}</p>`
+      : workers === undefined
+        ? html`<p class="muted">No transport keeps worker heartbeats.</p>`
+        : workers.length === 0
+          ? html`<p class="muted" data-testid="no-workers">No live workers.</p>`
+          : html`<table>
 <thead><tr><th>Worker</th><th>Host</th><th>PID</th><th>Transports</th><th>Concurrency</th><th>Handled</th><th>Failed</th><th>Memory</th><th>Started</th><th>Last seen</th></tr></thead>
 <tbody>${workers.map(
-            (worker) => html`<tr data-testid="worker-row" data-worker="${worker.id}">
+              (worker) => html`<tr data-testid="worker-row" data-worker="${worker.id}">
 <td><code>${worker.id}</code></td><td>${worker.host}</td><td class="num">${worker.pid}</td>
 <td>${worker.transports.join(", ")}</td><td class="num">${worker.concurrency}</td>
 <td class="num">${worker.handled}</td><td class="num">${worker.failed}</td>
 <td class="num">${Math.round(worker.memory / 1024 / 1024)} MB</td>
 <td>${new Date(worker.startedAt).toISOString()}</td><td>${new Date(worker.lastSeenAt).toISOString()}</td>
 </tr>`,
-          )}</tbody></table>`;
+            )}</tbody></table>`;
   return {
     status: 200,
     body: layout(
@@ -95,7 +103,7 @@ async function countOf(transport: Transport, isFailure: boolean): Promise<number
     return undefined;
   } catch (error) {
     // The class and code only: a driver's message may name the connection.
-    return `error: ${error instanceof Error ? error.name : "Error"}${typeof (error as { code?: unknown }).code === "string" ? ` (${(error as { code: string }).code})` : ""}`;
+    return `error: ${errorLabel(error)}`;
   }
 }
 
@@ -108,4 +116,10 @@ async function liveWorkers(transports: readonly Transport[]): Promise<WorkerHear
     for (const worker of await registry.listWorkers()) byId.set(worker.id, worker);
   }
   return [...byId.values()].sort(compareWorkerHeartbeats);
+}
+
+/** An error's class and code only: a driver's message may name the connection. */
+function errorLabel(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return `${error instanceof Error ? error.name : "Error"}${typeof code === "string" ? ` (${code})` : ""}`;
 }

@@ -18,9 +18,25 @@ import {
   SentToFailureTransportStamp,
   TransportMessageIdStamp,
 } from "@messenger-ts/core";
+import { requireService } from "@messenger-ts/core/testing";
 import { InMemoryTransportFactory } from "@messenger-ts/transport-memory";
+import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { SqliteTransportFactory } from "@messenger-ts/transport-sqlite";
+import pg from "pg";
 import { createDashboard, type DashboardOptions } from "../../src/index.js";
+
+const PG = {
+  host: process.env.PGHOST ?? "127.0.0.1",
+  port: Number(process.env.PGPORT ?? 5432),
+  user: process.env.PGUSER ?? "postgres",
+  database: process.env.PGDATABASE ?? "test",
+};
+
+/** Skips loudly locally, fails under CI=true, when PostgreSQL is down. */
+export const pgUp = await requireService("PostgreSQL", { host: PG.host, port: PG.port });
+
+/** Each app on PostgreSQL gets its own schema, dropped by `stop()`. */
+let schemas = 0;
 
 export class Job {
   constructor(
@@ -47,13 +63,18 @@ export class DashboardApp {
   /** Server-side time of the last request, in milliseconds, once the handler is done with it. */
   lastRequestMs: Promise<number> = Promise.resolve(0);
 
+  readonly #schema: string | undefined;
+
   /** `extra`: more transports by name and DSN. */
-  constructor(backend: "memory" | "sqlite", extra: Record<string, string> = {}) {
+  constructor(backend: "memory" | "sqlite" | "postgres", extra: Record<string, string> = {}) {
     this.#dir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
+    this.#schema = backend === "postgres" ? `mt_dashboard_${process.pid}_${++schemas}` : undefined;
     const dsn = (queue: string) =>
       backend === "memory"
         ? "in-memory://?serialize=true"
-        : `sqlite://${join(this.#dir, "app.sqlite")}?queue_name=${queue}`;
+        : backend === "sqlite"
+          ? `sqlite://${join(this.#dir, "app.sqlite")}?queue_name=${queue}`
+          : `postgres://${PG.user}@${PG.host}:${PG.port}/${PG.database}?schema=${this.#schema}&queue_name=${queue}`;
     this.messenger = createMessenger({
       transports: {
         async: { dsn: dsn("async"), retryStrategy: { maxRetries: 0 } },
@@ -61,7 +82,11 @@ export class DashboardApp {
         ...extra,
       },
       failureTransport: "failed",
-      transportFactories: [new InMemoryTransportFactory(), new SqliteTransportFactory()],
+      transportFactories: [
+        new InMemoryTransportFactory(),
+        new SqliteTransportFactory(),
+        new PostgresTransportFactory(),
+      ],
       routing: { "dashboard_test.job": "async", "dashboard_test.report": "async" },
       handlers: [
         defineHandler(
@@ -93,8 +118,15 @@ export class DashboardApp {
     return this.baseUrl;
   }
 
-  /** Puts a message into "failed" as the failure listener leaves it; returns its id. */
-  async park(message: object, error = "failed on purpose", failedAt = new Date()): Promise<string> {
+  /**
+   * Puts a message into "failed" as the failure listener leaves it; returns its id. It failed a
+   * second ago: "retry all" leaves out messages that failed after it started, to the millisecond.
+   */
+  async park(
+    message: object,
+    error = "failed on purpose",
+    failedAt = new Date(Date.now() - 1_000),
+  ): Promise<string> {
     const sent = await this.messenger
       .getTransport("failed")
       .send(
@@ -119,6 +151,15 @@ export class DashboardApp {
     if (this.#server) await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
     await this.messenger.close();
     rmSync(this.#dir, { recursive: true, force: true });
+    if (this.#schema !== undefined) {
+      const client = new pg.Client(PG);
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${this.#schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    }
   }
 }
 
