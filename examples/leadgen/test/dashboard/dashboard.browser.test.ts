@@ -343,6 +343,8 @@ describe.skipIf(!browserUp || !pgUp)("the dashboard of app:serve with LEADGEN_DA
       expect((await page.goto(`${server.url}/dashboard/`))?.status()).toBe(401);
       expect((await page.goto(`${server.url}/dashboard/?token=wrong`))?.status()).toBe(401);
       expect((await page.goto(`${server.url}/dashboard/?token=${token}`))?.status()).toBe(200);
+      // Redirected to the page without the token (out of the history and the address bar).
+      expect(page.url()).toBe(`${server.url}/dashboard/`);
       expect(await page.getByTestId("transport-row").count()).toBeGreaterThan(0);
       expect((await page.goto(`${server.url}/dashboard/failed`))?.status()).toBe(200);
     } finally {
