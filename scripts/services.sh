@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL and Redis answer on their standard local ports: starts them when they are
 # down and installs them (Debian packages) when they are missing and we may install. Installs the
-# prometheus binary too (never its service).
+# prometheus binary too (never its service), and Chromium for the browser tests.
 set -uo pipefail
 
 pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
@@ -46,5 +46,12 @@ if ! command -v prometheus >/dev/null; then
   { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } ||
     echo "services: could not install prometheus; the Prometheus tests will be skipped (or fail under CI=true)" >&2
   if $made_policy; then as_root rm -f "$policy"; fi
+fi
+# The dashboard's browser tests drive Debian's Chromium (/usr/bin/chromium) through playwright-core,
+# which downloads no browser of its own.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "services: installing Chromium (for the dashboard's browser tests)"
+  { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null; } ||
+    echo "services: could not install chromium; the browser tests will be skipped (or fail under CI=true)" >&2
 fi
 exit 0

@@ -3,6 +3,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CliErrorCodes } from "@messenger-ts/cli";
 import { ErrorCodes } from "@messenger-ts/core";
+import { DashboardErrorCodes } from "@messenger-ts/dashboard";
 import { LeadgenErrorCodes } from "@messenger-ts/example-leadgen";
 import { SchedulerErrorCodes } from "@messenger-ts/scheduler";
 import { InMemoryErrorCodes } from "@messenger-ts/transport-memory";
@@ -22,6 +23,7 @@ const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "packages/transport-sqlite": SqliteErrorCodes,
   "packages/scheduler": SchedulerErrorCodes,
   "packages/cli": CliErrorCodes,
+  "packages/dashboard": DashboardErrorCodes,
   "examples/leadgen": LeadgenErrorCodes,
 };
 

@@ -52,4 +52,21 @@ export {
   type HandlerDescription,
 } from "./debug/describe-buses.js";
 export { formatRfc2822 } from "./debug/format-rfc2822.js";
+// The failed:* commands' library calls, for other front ends (the dashboard) to do exactly what they do.
+export {
+  classLabel,
+  describeFailedMessage,
+  type FailedMessage,
+  messageBody,
+} from "./failed/failed-message.js";
+export { FailedMessageFilter, type FailedMessageFilterOptions } from "./failed/failed-message-filter.js";
+export {
+  FAILED_PAGE_SIZE,
+  type FailedMessageList,
+  type FailedMessageSelection,
+  listFailedMessages,
+  readFailedPages,
+} from "./failed/list-failed-messages.js";
+export { type RemovalBounds, removeFailedMessages } from "./failed/remove-failed-messages.js";
+export { type RetryOutcome, retryFailedMessage } from "./failed/retry-failed-message.js";
 export { runStandalone } from "./standalone/run-standalone.js";

@@ -16,7 +16,15 @@ export interface LeadgenServerOptions {
   /** Called with each request's method, path, status and milliseconds (the console logs them). */
   readonly onRequest?: (entry: RequestLogEntry) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The operator's dashboard (`createDashboard` of @messenger-ts/dashboard, with basePath
+   * `/dashboard`): every request under `/dashboard` goes to it. Without it, `/dashboard` is a 404.
+   */
+  readonly dashboard?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 }
+
+/** Where `app:serve` mounts the dashboard. */
+export const DASHBOARD_PATH = "/dashboard";
 
 export interface RequestLogEntry {
   readonly method: string;
@@ -37,6 +45,7 @@ type Route = (request: IncomingMessage, app: LeadgenApp) => Promise<{ status: nu
  * - `GET /health`: queue depths, the age of the oldest waiting message per queue and the failed
  *   count; 200, or 503 when a threshold is crossed or the queues cannot be read.
  * - `GET /metrics`: this process's messenger metrics in the Prometheus text format.
+ * - `/dashboard/...`: the dashboard's HTML pages, when `options.dashboard` is given.
  *
  * Every other answer is JSON; errors are `{"error": {"code", "message"}}`.
  */
@@ -105,6 +114,33 @@ export function createLeadgenServer(app: LeadgenApp, options: LeadgenServerOptio
       app.metrics.requestHandler(request, response);
       return;
     }
+    const dashboard = options.dashboard;
+    if (dashboard && (path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`))) {
+      response.once("finish", () =>
+        options.onRequest?.({
+          method,
+          path,
+          status: response.statusCode,
+          ms: Math.round(performance.now() - started),
+        }),
+      );
+      dashboard(request, response).catch((error: unknown) => {
+        // The dashboard answers its own errors; this is what escaped it (the same rule: the log
+        // has the details, the client only what failed).
+        app.logger.error({ error, method, path }, `${method} ${path} failed`);
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        send(
+          response,
+          500,
+          serverErrorBody(error, `${method} ${path} failed on the server; the server log has the details.`),
+          {},
+        );
+      });
+      return;
+    }
     const route = routes[path];
     const handler = route?.[method] ?? (method === "HEAD" ? route?.GET : undefined);
     if (!route) {
@@ -114,7 +150,7 @@ export function createLeadgenServer(app: LeadgenApp, options: LeadgenServerOptio
           new HttpError(
             404,
             "NOT_FOUND",
-            `No route for ${path}; routes: ${[...Object.keys(routes), "/metrics"].join(", ")}.`,
+            `No route for ${path}; routes: ${[...Object.keys(routes), "/metrics", ...(dashboard ? [DASHBOARD_PATH] : [])].join(", ")}.`,
           ),
         ),
       );

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DelayStamp, Envelope, isListableReceiver, TransportMessageIdStamp } from "@messenger-ts/core";
 import { FakeClock } from "@messenger-ts/core/testing";
+import { createDashboard } from "@messenger-ts/dashboard";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createLeadgenApp,
@@ -327,5 +328,45 @@ describe("bodies the serializer would refuse", () => {
     const response = await request(`${base}/proposals`, { method: "POST", body: `{"leadId":1e400}` });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("NUMBER_OUT_OF_RANGE");
+  });
+});
+
+describe("the dashboard under /dashboard", () => {
+  async function serveWithDashboard(): Promise<string> {
+    const dashboard = createDashboard({ messenger: app.messenger, basePath: "/dashboard", localOnly: true });
+    const server = createLeadgenServer(app, { env: {}, dashboard });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it("hands it every request under /dashboard, and only those", async () => {
+    const base = await serveWithDashboard();
+    for (const path of ["/dashboard", "/dashboard/", "/dashboard/failed", "/dashboard/schedules"]) {
+      const response = await fetch(`${base}${path}`);
+      expect({ path, status: response.status, type: response.headers.get("content-type") }).toEqual({
+        path,
+        status: 200,
+        type: "text/html; charset=utf-8",
+      });
+    }
+    // Its own 404 (HTML) below the mount; the application's JSON one beside it.
+    const inside = await fetch(`${base}/dashboard/nothing-here`);
+    expect(inside.status).toBe(404);
+    expect(inside.headers.get("content-type")).toContain("text/html");
+    const beside = await request(`${base}/dashboardx`);
+    expect(beside.status).toBe(404);
+    expect(beside.body.error.message).toBe(
+      "No route for /dashboardx; routes: /webhooks/ses, /proposals, /health, /metrics, /dashboard.",
+    );
+  });
+
+  it("is a 404 without the option", async () => {
+    const base = await serve();
+    const response = await request(`${base}/dashboard/`);
+    expect(response.status).toBe(404);
+    expect(response.body.error.message).toBe(
+      "No route for /dashboard/; routes: /webhooks/ses, /proposals, /health, /metrics.",
+    );
   });
 });

@@ -1,8 +1,9 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { defineCommand, nonNegativeSeconds } from "@messenger-ts/cli";
+import { createDashboard } from "@messenger-ts/dashboard";
 import { InvalidArgumentError } from "commander";
-import { createLeadgenServer } from "../../http/leadgen-server.js";
+import { createLeadgenServer, DASHBOARD_PATH } from "../../http/leadgen-server.js";
 import { leadgenAppOf } from "../leadgen-app-of.js";
 
 interface ServeOptions {
@@ -18,12 +19,16 @@ const DEFAULT_PORT = 8080;
 
 /**
  * `app:serve`: the HTTP endpoints (`POST /webhooks/ses`, `POST /proposals`, `GET /health`,
- * `GET /metrics`) until SIGINT / SIGTERM, then it stops accepting, finishes the requests in
- * progress and exits 0.
+ * `GET /metrics`) and the dashboard under `/dashboard` until SIGINT / SIGTERM, then it stops
+ * accepting, finishes the requests in progress and exits 0.
+ *
+ * The dashboard is for local use (`localOnly`) unless LEADGEN_DASHBOARD_TOKEN is set: then every
+ * request must carry that token, as the dashboard's `token` option says.
  */
 export const serveCommand = defineCommand<ServeOptions>({
   name: "app:serve",
-  description: "Serve the HTTP endpoints: POST /webhooks/ses, POST /proposals, GET /health, GET /metrics",
+  description:
+    "Serve the HTTP endpoints: POST /webhooks/ses, POST /proposals, GET /health, GET /metrics, and the dashboard under /dashboard",
   configure(command) {
     command
       .option("-p, --port <port>", "port to listen on, 0 for any free one (default: PORT, else 8080)", port)
@@ -48,7 +53,16 @@ export const serveCommand = defineCommand<ServeOptions>({
   async execute({ options }, context) {
     const app = await leadgenAppOf(context);
     const { output, signal } = context;
+    const token = process.env.LEADGEN_DASHBOARD_TOKEN;
+    const dashboard = createDashboard({
+      messenger: app.messenger,
+      basePath: DASHBOARD_PATH,
+      scheduler: app.schedules,
+      // An empty variable is no token: it would let anyone in who sends an empty one.
+      ...(token ? { token } : { localOnly: true }),
+    });
     const server = createLeadgenServer(app, {
+      dashboard,
       thresholds: {
         ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
         ...(options.maxAge === undefined ? {} : { maxOldestAgeSeconds: options.maxAge }),
@@ -67,6 +81,9 @@ export const serveCommand = defineCommand<ServeOptions>({
     const address = server.address() as AddressInfo;
     output.success(
       `Listening on http://${address.address}:${address.port} (POST /webhooks/ses, POST /proposals, GET /health, GET /metrics).`,
+    );
+    output.comment(
+      `Dashboard: http://${address.address}:${address.port}${DASHBOARD_PATH}/ (${token ? "token from LEADGEN_DASHBOARD_TOKEN" : "local use only, no token"}).`,
     );
     output.comment("Stop the server with CONTROL-C.");
     if (!signal.aborted) await once(signal, "abort");

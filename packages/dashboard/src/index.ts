@@ -1,0 +1,3 @@
+export { createDashboard, type DashboardHandler } from "./create-dashboard.js";
+export { type DashboardErrorCode, DashboardErrorCodes } from "./dashboard-error-codes.js";
+export type { DashboardOptions } from "./dashboard-options.js";
