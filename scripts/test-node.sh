@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `scripts/test-node.sh 24`: runs the suites of core, the transports, the CLI and tests/ on another
-# Node.js line, taken from the npm registry's `node` package, against the packages setup.sh built.
+# `scripts/test-node.sh 24`: runs the suites of core, the transports, the CLI, OpenTelemetry, the
+# dashboard and tests/ on another Node.js line, taken from the npm registry's `node` package,
+# against the packages setup.sh built.
 # vitest itself runs on that Node.js, and so do the processes the tests start (process.execPath,
 # and `node` on PATH). The workspace's better-sqlite3 is built for the machine's Node.js, so there
 # the SQLite transport picks node:sqlite (its default wherever Node.js has it).
@@ -13,7 +14,7 @@ export PATH="$(dirname "$node_bin"):$PATH"
 echo "test-node: $("$node_bin" --version) from the npm package node@$version"
 
 for dir in packages/core packages/transport-memory packages/transport-postgres packages/transport-redis \
-  packages/transport-sqlite packages/cli; do
+  packages/transport-sqlite packages/cli packages/opentelemetry packages/dashboard; do
   echo "test-node: $dir"
   (cd "$root/$dir" && "$node_bin" node_modules/vitest/vitest.mjs run)
 done
