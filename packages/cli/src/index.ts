@@ -40,6 +40,7 @@ export {
   collect,
   dateTime,
   nonNegativeSeconds,
+  port,
   positiveInteger,
   positiveSeconds,
 } from "./console/option-parsers.js";

@@ -1,5 +1,4 @@
-import { ConsoleKernel, type ConsoleKernelOptions, messengerCommands } from "@messenger-ts/cli";
-import { InvalidArgumentError } from "commander";
+import { ConsoleKernel, type ConsoleKernelOptions, messengerCommands, port } from "@messenger-ts/cli";
 import { createLeadgenApp } from "../app/create-leadgen-app.js";
 import type { LeadgenApp } from "../app/leadgen-app.js";
 import type { LeadgenOptions } from "../app/leadgen-options.js";
@@ -30,7 +29,7 @@ export function createLeadgenConsole(options: LeadgenConsoleOptions = {}): Conso
       program.option(
         "--metrics-port <port>",
         "serve this process's messenger metrics at http://127.0.0.1:<port>/metrics while the command runs (for workers; 0 for any free port)",
-        metricsPort,
+        port,
       );
     },
     application: async (globals) => {
@@ -39,8 +38,8 @@ export function createLeadgenConsole(options: LeadgenConsoleOptions = {}): Conso
         ...((globals.verbose ?? 0) >= 3 && !globals.quiet ? { logger: stderrLogger() } : {}),
         ...options.app,
       });
-      const port = globals.metricsPort as number | undefined;
-      return port === undefined ? app : withMetricsServer(app, port);
+      const metricsPort = globals.metricsPort as number | undefined;
+      return metricsPort === undefined ? app : withMetricsServer(app, metricsPort);
     },
     commands: [...messengerCommands(), ...leadgenCommands()],
   });
@@ -66,12 +65,4 @@ async function withMetricsServer(app: LeadgenApp, port: number): Promise<Leadgen
       }
     },
   };
-}
-
-function metricsPort(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || n > 65_535) {
-    throw new InvalidArgumentError(`"${value}" is not a port: expected 0 to 65535.`);
-  }
-  return n;
 }

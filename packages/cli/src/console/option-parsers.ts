@@ -12,6 +12,15 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** A TCP port, 0 (any free one) to 65535 (`--port`). */
+export function port(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a port: expected 0 to 65535.`);
+  }
+  return n;
+}
+
 /** Seconds, fractions allowed, greater than zero (`--sleep=0.5`). */
 export function positiveSeconds(value: string): number {
   const n = Number(value);

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { MessengerError } from "@messenger-ts/core";
 import type { DashboardOptions } from "../dashboard-options.js";
+import { isLoopback } from "./is-loopback.js";
 
 /** The cookie that stands in for `?token=` once it was given. */
 export const TOKEN_COOKIE = "messenger_dashboard";
@@ -95,10 +96,4 @@ function readCookie(header: string | undefined, name: string): string | undefine
     if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
   }
   return undefined;
-}
-
-function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return v4.startsWith("127.") || address === "::1";
 }

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { defineCommand, nonNegativeSeconds } from "@messenger-ts/cli";
+import { defineCommand, nonNegativeSeconds, port } from "@messenger-ts/cli";
 import { createDashboard } from "@messenger-ts/dashboard";
 import { InvalidArgumentError } from "commander";
 import { createLeadgenServer, DASHBOARD_PATH } from "../../http/leadgen-server.js";
@@ -94,14 +94,6 @@ export const serveCommand = defineCommand<ServeOptions>({
     output.note("Server stopped.");
   },
 });
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || n > 65_535) {
-    throw new InvalidArgumentError(`"${value}" is not a port: expected 0 to 65535.`);
-  }
-  return n;
-}
 
 function count(value: string): number {
   const n = Number(value);
