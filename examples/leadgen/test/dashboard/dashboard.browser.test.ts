@@ -3,7 +3,6 @@ import { once } from "node:events";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Envelope, isListableReceiver, TransportMessageIdStamp } from "@messenger-ts/core";
-import { requireService } from "@messenger-ts/core/testing";
 import { Redis } from "ioredis";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,9 +20,8 @@ import { consume } from "../support/consume.js";
 import { TEST_RETRY_DELAY_SCALE } from "../support/pg-app.js";
 import { dropSchema, PG_URL, pgUp, schemaFor } from "../support/postgres.js";
 import { waitFor } from "../support/prometheus.js";
+import { REDIS, redisUp } from "../support/redis.js";
 
-const REDIS = { host: process.env.REDIS_HOST ?? "127.0.0.1", port: Number(process.env.REDIS_PORT ?? 6379) };
-const redisUp = await requireService("Redis", REDIS);
 const browserUp = chromiumAvailable();
 
 /** With DASHBOARD_SCREENSHOTS=1 the PostgreSQL run saves the main pages as docs/dashboard-*.png. */

@@ -1,5 +1,4 @@
 import { DelayStamp, isListableReceiver, type Transport } from "@messenger-ts/core";
-import { requireService } from "@messenger-ts/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,14 +9,13 @@ import {
   SendEmailMessage,
 } from "../../src/index.js";
 import { dropSchema, PG_URL, pgUp, schemaFor } from "../support/postgres.js";
+import { REDIS, redisUp } from "../support/redis.js";
 
 /**
  * The age of the oldest waiting message, as `GET /health` reads it from each backend: the queue
  * table on PostgreSQL and SQLite (due and unclaimed rows, from `available_at`), the stream entry
  * ids on Redis.
  */
-const REDIS = { host: process.env.REDIS_HOST ?? "127.0.0.1", port: Number(process.env.REDIS_PORT ?? 6379) };
-const redisUp = await requireService("Redis", REDIS);
 const MINUTE = 60_000;
 
 async function empty(transport: Transport): Promise<void> {

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ErrorDetailsStamp, isListableReceiver, SentToFailureTransportStamp } from "@messenger-ts/core";
-import { requireService } from "@messenger-ts/core/testing";
 import { RedisTransport } from "@messenger-ts/transport-redis";
 import { SqliteTransport } from "@messenger-ts/transport-sqlite";
 import { Redis } from "ioredis";
@@ -20,9 +19,7 @@ import {
 } from "../../src/index.js";
 import { consume } from "../support/consume.js";
 import { TEST_RETRY_DELAY_SCALE } from "../support/pg-app.js";
-
-const REDIS = { host: process.env.REDIS_HOST ?? "127.0.0.1", port: Number(process.env.REDIS_PORT ?? 6379) };
-const redisUp = await requireService("Redis", REDIS);
+import { REDIS, redisUp } from "../support/redis.js";
 
 /**
  * The seed's three failure inputs and some ordinary work, with one development worker consuming

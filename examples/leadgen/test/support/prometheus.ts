@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@messenger-ts/core/testing";
 
 /**
  * Whether Debian's `prometheus` binary is here. Without it the tests that need it are skipped with
@@ -19,15 +19,6 @@ export function prometheusAvailable(env: NodeJS.ProcessEnv = process.env): boole
     "\n!!! prometheus is not on PATH (apt-get install prometheus): SKIPPING the Prometheus tests. !!!\n",
   );
   return false;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A private Prometheus server: its own config, storage and loopback port, in a temp dir. */

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isMessageCountAware } from "@messenger-ts/core";
-import { requireService } from "@messenger-ts/core/testing";
+import { freePort } from "@messenger-ts/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -20,15 +20,13 @@ import { CONSOLE_BIN } from "../support/console.js";
 import { TEST_RETRY_DELAY_SCALE } from "../support/pg-app.js";
 import { dropSchema, PG_URL, pgUp, schemaFor } from "../support/postgres.js";
 import {
-  freePort,
   type PrometheusServer,
   prometheusAvailable,
   startPrometheus,
   waitFor,
 } from "../support/prometheus.js";
+import { REDIS, redisUp } from "../support/redis.js";
 
-const REDIS = { host: process.env.REDIS_HOST ?? "127.0.0.1", port: Number(process.env.REDIS_PORT ?? 6379) };
-const redisUp = await requireService("Redis", REDIS);
 const prometheusUp = prometheusAvailable();
 
 /**
