@@ -19,8 +19,8 @@ import { CONSOLE_BIN } from "../support/console.js";
 import { consume } from "../support/consume.js";
 import { TEST_RETRY_DELAY_SCALE } from "../support/pg-app.js";
 import { dropSchema, PG_URL, pgUp, schemaFor } from "../support/postgres.js";
-import { waitFor } from "../support/prometheus.js";
 import { REDIS, redisUp } from "../support/redis.js";
+import { waitFor } from "../support/wait-for.js";
 
 const browserUp = chromiumAvailable();
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@messenger-ts/core/testing";
+import { waitFor } from "./wait-for.js";
 
 /**
  * Whether Debian's `prometheus` binary is here. Without it the tests that need it are skipped with
@@ -93,14 +94,4 @@ export async function startPrometheus(targets: readonly string[]): Promise<Prome
     },
     stop,
   };
-}
-
-/** Polls `check` until it holds; throws after `ms` (then the test's own assertions say what is wrong). */
-export async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`still not true after ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }

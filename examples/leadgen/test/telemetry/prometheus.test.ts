@@ -19,13 +19,9 @@ import {
 import { CONSOLE_BIN } from "../support/console.js";
 import { TEST_RETRY_DELAY_SCALE } from "../support/pg-app.js";
 import { dropSchema, PG_URL, pgUp, schemaFor } from "../support/postgres.js";
-import {
-  type PrometheusServer,
-  prometheusAvailable,
-  startPrometheus,
-  waitFor,
-} from "../support/prometheus.js";
+import { type PrometheusServer, prometheusAvailable, startPrometheus } from "../support/prometheus.js";
 import { REDIS, redisUp } from "../support/redis.js";
+import { waitFor } from "../support/wait-for.js";
 
 const prometheusUp = prometheusAvailable();
 
