@@ -27,7 +27,9 @@ describe.skipIf(!pgUp)("the console of a Nest application", () => {
   const AppModule = ordersModule(queueDsn(schema));
   afterAll(() => dropSchema(schema));
 
-  it("runs messenger:stats, debug:messenger and messenger:consume against the module's messenger, and closes it", async () => {
+  it("runs messenger:stats, debug:messenger and messenger:consume against the module's messenger, and closes it", {
+    timeout: 120_000,
+  }, async () => {
     const before = openSockets();
     const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     await app.get(Messenger).bus.dispatch(new PlaceOrder("o-1", "grinder"));
@@ -68,7 +70,9 @@ class HeartbeatTask {
 }
 
 describe("the scheduler in a Nest application", () => {
-  it("runs an @AsPeriodicTask of a Nest provider, with its injected service, from messenger:consume scheduler_<name>", async () => {
+  it("runs an @AsPeriodicTask of a Nest provider, with its injected service, from messenger:consume scheduler_<name>", {
+    timeout: 120_000,
+  }, async () => {
     const beats = new Beats();
     const schedules = new ScheduleRegistry();
     @Module({

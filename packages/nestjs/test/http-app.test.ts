@@ -20,7 +20,9 @@ describe.skipIf(!pgUp).each(Object.keys(platforms) as (keyof typeof platforms)[]
     const schema = newSchema(platform);
     afterAll(() => dropSchema(schema));
 
-    it("dispatches a command from a POST, handles it in a worker of the same module with an injected service, answers the query through the controller, and closes every connection on shutdown", async () => {
+    it("dispatches a command from a POST, handles it in a worker of the same module with an injected service, answers the query through the controller, and closes every connection on shutdown", {
+      timeout: 120_000,
+    }, async () => {
       const before = openSockets();
       const app: INestApplication = await NestFactory.create(
         ordersModule(queueDsn(schema)),
