@@ -22,10 +22,10 @@ export type {
   MiddlewareConfig,
   TransportConfig,
 } from "./config/messenger-config.js";
+export { TsyringeServiceContainer } from "./config/tsyringe-service-container.js";
 export { busToken, InjectBus } from "./di/bus-token.js";
 export { RESETTABLE, type Resettable } from "./di/resettable-services.js";
 export { isServiceContainer, type ServiceClass, type ServiceContainer } from "./di/service-container.js";
-export { TsyringeServiceContainer } from "./di/tsyringe-service-container.js";
 export { assertDispatchable, Envelope } from "./envelope/envelope.js";
 export {
   NonSendableStamp,

@@ -3,7 +3,6 @@ import { MiddlewareMessageBus } from "../bus/middleware-message-bus.js";
 import { RoutableMessageBus } from "../bus/routable-message-bus.js";
 import { systemClock } from "../clock/clock.js";
 import { isServiceContainer, type ServiceContainer } from "../di/service-container.js";
-import { TsyringeServiceContainer } from "../di/tsyringe-service-container.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { EventDispatcher } from "../events/event-dispatcher.js";
 import { HandlersLocator } from "../handler/handlers-locator.js";
@@ -34,6 +33,7 @@ import {
   type TransportConfig,
 } from "./messenger-config.js";
 import { assertSingleCoreCopy } from "./single-core-copy.js";
+import { TsyringeServiceContainer } from "./tsyringe-service-container.js";
 
 export const DEFAULT_BUS_NAME = "messenger.bus.default";
 const TRANSPORT_CONFIG_KEYS = [

@@ -1,5 +1,4 @@
 import type { MessageBus } from "../bus/message-bus.js";
-import type { Messenger } from "../config/messenger.js";
 import type { Resettable } from "./resettable-services.js";
 
 /** A class a container builds: a handler class, a middleware class, a scheduled task's class. */
@@ -25,10 +24,11 @@ export interface ServiceContainer {
   resettableServices(): Resettable[];
   /**
    * Called once by `createMessenger` when the messenger is built: make the default bus injectable
-   * by type (`MessageBus`), each bus by `busToken(name)`, and the `Messenger` itself. A container
-   * whose own module system provides them (Nest's) leaves it out.
+   * by type (`MessageBus`), each bus by `busToken(name)`, and the `Messenger` itself (given here
+   * as an object: `di` sits below `config`, where the class lives). A container whose own module
+   * system provides them (Nest's) leaves it out.
    */
-  registerMessenger?(messenger: Messenger, buses: ReadonlyMap<string, MessageBus>): void;
+  registerMessenger?(messenger: { readonly bus: MessageBus }, buses: ReadonlyMap<string, MessageBus>): void;
 }
 
 /** Tells a {@link ServiceContainer} from a tsyringe `DependencyContainer` given as `container`. */

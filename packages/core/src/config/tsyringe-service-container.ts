@@ -1,12 +1,12 @@
 import type { DependencyContainer, InjectionToken } from "tsyringe";
 import { MessageBus } from "../bus/message-bus.js";
-import { Messenger } from "../config/messenger.js";
+import { busToken } from "../di/bus-token.js";
+import { optionalTsyringe } from "../di/load-tsyringe.js";
+import { RESETTABLE, type Resettable } from "../di/resettable-services.js";
+import { resolveService } from "../di/resolve-service.js";
+import type { ServiceClass, ServiceContainer } from "../di/service-container.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { busToken } from "./bus-token.js";
-import { optionalTsyringe } from "./load-tsyringe.js";
-import { RESETTABLE, type Resettable } from "./resettable-services.js";
-import { resolveService } from "./resolve-service.js";
-import type { ServiceClass, ServiceContainer } from "./service-container.js";
+import { Messenger } from "./messenger.js";
 
 /**
  * The default {@link ServiceContainer}: a tsyringe container (the root one unless the application
