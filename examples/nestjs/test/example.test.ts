@@ -75,7 +75,6 @@ describe.skipIf(!pgUp)("the NestJS example", () => {
       const answered = await fetch(`${url}/orders/A-1`);
       expect(answered.status).toBe(200);
       expect(await answered.json()).toMatchObject({ orderId: "A-1", item: "green tea", quantity: 2 });
-
     } finally {
       server.kill("SIGTERM");
       await server.exited;
