@@ -4,7 +4,8 @@
 // Each name here is a promise kept across minor versions: add one only when an application needs it
 // (tests/api/ records every entry point's list, so a change shows in review).
 
-// Must run before any decorated class is evaluated: tsyringe reads design-time metadata through it.
+// Must run before any decorated class is evaluated: the container (tsyringe, Nest) reads
+// design-time metadata through it.
 import "reflect-metadata";
 
 export { Acknowledger } from "./batch/acknowledger.js";
@@ -21,8 +22,10 @@ export type {
   MiddlewareConfig,
   TransportConfig,
 } from "./config/messenger-config.js";
+export { TsyringeServiceContainer } from "./config/tsyringe-service-container.js";
 export { busToken, InjectBus } from "./di/bus-token.js";
 export { RESETTABLE, type Resettable } from "./di/resettable-services.js";
+export { isServiceContainer, type ServiceClass, type ServiceContainer } from "./di/service-container.js";
 export { assertDispatchable, Envelope } from "./envelope/envelope.js";
 export {
   NonSendableStamp,
@@ -72,10 +75,11 @@ export { SendMessageToTransportsEvent } from "./events/send-message-to-transport
 export { AsMessageHandler, type AsMessageHandlerOptions } from "./handler/as-message-handler.js";
 export { defineHandler } from "./handler/define-handler.js";
 export type { HandlerOptions } from "./handler/handler-descriptor.js";
-export type {
-  ClassHandlerRegistration,
-  FunctionHandlerRegistration,
-  HandlerRegistration,
+export {
+  type ClassHandlerRegistration,
+  type FunctionHandlerRegistration,
+  getHandlerRegistrations,
+  type HandlerRegistration,
 } from "./handler/handler-registration.js";
 export { type Logger, nullLogger } from "./logger/logger.js";
 export { AsMessage, type AsMessageOptions } from "./message/as-message.js";

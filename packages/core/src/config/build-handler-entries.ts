@@ -1,5 +1,4 @@
-import type { DependencyContainer } from "tsyringe";
-import { resolveService } from "../di/resolve-service.js";
+import type { ServiceContainer } from "../di/service-container.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import {
@@ -25,7 +24,7 @@ function isRegistration(source: HandlerSource): source is HandlerRegistration {
  */
 export function buildHandlerEntries(
   sources: readonly HandlerSource[] | undefined,
-  container: DependencyContainer,
+  container: ServiceContainer,
   busNames: readonly string[],
 ): BusHandlerEntry[] {
   const instances = new Map<Function, object>();
@@ -68,7 +67,7 @@ export function buildHandlerEntries(
 
 function classDescriptor(
   registration: ClassHandlerRegistration,
-  container: DependencyContainer,
+  container: ServiceContainer,
   instances: Map<Function, object>,
 ): HandlerDescriptor {
   const { handlerClass, method } = registration;
@@ -76,7 +75,7 @@ function classDescriptor(
   const resolveInstance = (): object => {
     let instance = instances.get(handlerClass);
     if (!instance) {
-      instance = resolveService(container, handlerClass, "handler class");
+      instance = container.resolve(handlerClass, "handler class");
       instances.set(handlerClass, instance);
     }
     return instance;

@@ -1,10 +1,8 @@
-import { type DependencyContainer, type InjectionToken, container as rootContainer } from "tsyringe";
-import { MessageBus } from "../bus/message-bus.js";
+import type { MessageBus } from "../bus/message-bus.js";
 import { MiddlewareMessageBus } from "../bus/middleware-message-bus.js";
 import { RoutableMessageBus } from "../bus/routable-message-bus.js";
 import { systemClock } from "../clock/clock.js";
-import { busToken } from "../di/bus-token.js";
-import { resolveService } from "../di/resolve-service.js";
+import { isServiceContainer, type ServiceContainer } from "../di/service-container.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { EventDispatcher } from "../events/event-dispatcher.js";
 import { HandlersLocator } from "../handler/handlers-locator.js";
@@ -35,6 +33,7 @@ import {
   type TransportConfig,
 } from "./messenger-config.js";
 import { assertSingleCoreCopy } from "./single-core-copy.js";
+import { TsyringeServiceContainer } from "./tsyringe-service-container.js";
 
 export const DEFAULT_BUS_NAME = "messenger.bus.default";
 const TRANSPORT_CONFIG_KEYS = [
@@ -74,7 +73,7 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
   const clock = config.clock ?? systemClock;
   const logger = config.logger ?? nullLogger;
   const events = config.events ?? new EventDispatcher();
-  const container = config.container ?? rootContainer;
+  const container = serviceContainerOf(config.container);
   const serializer = config.serializer ?? new JsonSerializer();
   const instrumentation = config.instrumentation;
 
@@ -153,20 +152,25 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
     clock,
     logger,
   });
-  for (const [name, bus] of buses) container.register(busToken(name), { useValue: bus });
-  container.register(MessageBus as unknown as InjectionToken<MessageBus>, { useValue: messenger.bus });
-  container.register(Messenger, { useValue: messenger });
+  container.registerMessenger?.(messenger, buses);
   return messenger;
+}
+
+/** The container given (a ServiceContainer, or a tsyringe container to adapt), else tsyringe's root. */
+function serviceContainerOf(given: MessengerConfig["container"]): ServiceContainer {
+  if (given === undefined) return TsyringeServiceContainer.root();
+  if (isServiceContainer(given)) return given;
+  return new TsyringeServiceContainer(given);
 }
 
 function resolveMiddleware(
   middleware: MiddlewareConfig,
   busName: string,
   validation: ValidationMiddleware,
-  container: DependencyContainer,
+  container: ServiceContainer,
 ): Middleware {
   if (middleware === "validation") return validation;
-  if (typeof middleware === "function") return resolveService(container, middleware, "middleware class");
+  if (typeof middleware === "function") return container.resolve(middleware, "middleware class");
   if (typeof (middleware as Middleware | null)?.handle === "function") return middleware as Middleware;
   throw new InvalidArgumentError(
     `Invalid middleware ${JSON.stringify(middleware)} on bus "${busName}": give a middleware object, a middleware class, or "validation".`,

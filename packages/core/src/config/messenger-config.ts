@@ -1,5 +1,6 @@
 import type { DependencyContainer } from "tsyringe";
 import type { Clock } from "../clock/clock.js";
+import type { ServiceContainer } from "../di/service-container.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import type { HandlerRegistration } from "../handler/handler-registration.js";
 import type { Logger } from "../logger/logger.js";
@@ -68,8 +69,12 @@ export interface MessengerConfig {
   readonly transportFactories?: readonly TransportFactory[];
   /** Named connections for `doctrine://<name>`. @defaultValue `{ default: process.env.DATABASE_URL }` when set */
   readonly connections?: Readonly<Record<string, string>>;
-  /** Where handler classes are resolved and where the buses are registered. @defaultValue tsyringe's root container */
-  readonly container?: DependencyContainer;
+  /**
+   * Where handler and middleware classes are resolved and the buses registered: a tsyringe
+   * container, or any {@link ServiceContainer} (Nest's, through `@messenger-ts/nestjs`).
+   * @defaultValue tsyringe's root container
+   */
+  readonly container?: DependencyContainer | ServiceContainer;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly events?: EventDispatcher;

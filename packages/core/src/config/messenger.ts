@@ -1,7 +1,7 @@
-import type { DependencyContainer } from "tsyringe";
 import type { MessageBus } from "../bus/message-bus.js";
 import type { RoutableMessageBus } from "../bus/routable-message-bus.js";
 import type { Clock } from "../clock/clock.js";
+import type { ServiceContainer } from "../di/service-container.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import type { HandlersLocator } from "../handler/handlers-locator.js";
@@ -37,7 +37,8 @@ export interface MessengerParts {
   readonly senders: SendersLocator;
   readonly serializer: Serializer;
   readonly events: EventDispatcher;
-  readonly container: DependencyContainer;
+  /** Where handler and middleware classes are built (tsyringe's adapter unless given another). */
+  readonly container: ServiceContainer;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -84,7 +85,8 @@ export class Messenger {
     return this.#parts.logger;
   }
 
-  get container(): DependencyContainer {
+  /** The container handler classes are resolved from. */
+  get container(): ServiceContainer {
     return this.#parts.container;
   }
 

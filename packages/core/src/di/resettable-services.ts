@@ -1,4 +1,4 @@
-import type { DependencyContainer } from "tsyringe";
+import type { ServiceContainer } from "./service-container.js";
 
 /**
  * A service holding state that must not leak from one message to the next (an identity map, a
@@ -16,7 +16,7 @@ export interface Resettable {
  */
 export const RESETTABLE: symbol = Symbol.for("messenger-ts.resettable");
 
-/** Every service registered under {@link RESETTABLE} in the container or its parents. */
-export function resettableServices(container: DependencyContainer): Resettable[] {
-  return container.isRegistered(RESETTABLE, true) ? container.resolveAll<Resettable>(RESETTABLE) : [];
+/** Every service the messenger's container has registered under {@link RESETTABLE}. */
+export function resettableServices(container: ServiceContainer): Resettable[] {
+  return container.resettableServices();
 }

@@ -1,4 +1,4 @@
-import { injectable } from "tsyringe";
+import { optionalTsyringe } from "../di/load-tsyringe.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import type { HandlerOptions } from "./handler-descriptor.js";
@@ -57,8 +57,8 @@ function inferHandledType(prototype: object, method: string, owner: string): Han
 
 /**
  * Registers a handler. On a class it calls `options.method` (default `handle`); on methods, the
- * decorated method. May be repeated. The class is resolved from the tsyringe container, so its
- * constructor dependencies are injected by type.
+ * decorated method. May be repeated. The class is resolved from the messenger's container (tsyringe
+ * unless given another), so its constructor dependencies are injected by type.
  *
  * Without `handles`, the handled class is the type of the method's first parameter, which
  * TypeScript only records for decorated methods: on a class, give `handles` or decorate the method.
@@ -75,7 +75,9 @@ export function AsMessageHandler(options: AsMessageHandlerOptions = {}) {
           { code: "INVALID_HANDLER" },
         );
       }
-      injectable()(handlerClass);
+      // Lets tsyringe build the class by its constructor types; other containers (Nest's) read the
+      // same design-time metadata themselves.
+      optionalTsyringe()?.injectable()(handlerClass);
       recordHandlerRegistration({
         kind: "class",
         handlerClass,

@@ -18,7 +18,7 @@ export class ServiceCallMessageHandler {
         `No task service "${message.serviceId}": decorate its class with @AsCronTask or @AsPeriodicTask, or register it with registerTaskService().`,
       );
     }
-    const instance = this.messenger.container.resolve(type) as Record<string, unknown>;
+    const instance = this.messenger.container.resolve(type, "task class") as Record<string, unknown>;
     const method = instance[message.method];
     if (typeof method !== "function") {
       throw new UnrecoverableMessageHandlingError(

@@ -1,0 +1,1 @@
+export { type NestConsoleOptions, runNestConsole } from "./run-nest-console.js";
