@@ -364,6 +364,7 @@ export class Worker implements WorkerEventSource {
         const unstarted: Envelope[] = [];
         const finishFailuresAtFetch = this.#finishFailures.get(name) ?? 0;
         let finishFailed = false;
+        let atLimit = false;
         for (const entry of waiting) {
           if (++startsSinceTurn > STARTS_BETWEEN_TURNS) {
             startsSinceTurn = 1;
@@ -374,13 +375,24 @@ export class Worker implements WorkerEventSource {
           if (!this.#stopping && this.#options.rateLimiters?.has(name)) await this.#rateLimit(name);
           let entryLease = lease;
           lease = undefined;
-          if (limiter && !entryLease && !this.#stopping) entryLease = await this.#waitForLease(name, limiter);
+          if (limiter && !entryLease && !this.#stopping && !atLimit) {
+            // Every slot held: a receiver that can hand the rest of the batch back does, so that
+            // the worker that gets the next free slot handles them; another waits for a slot.
+            entryLease = isReleasableReceiver(receiver)
+              ? await this.#tryLease(name, limiter)
+              : await this.#waitForLease(name, limiter);
+            atLimit = entryLease === undefined;
+            if (atLimit) {
+              capped = true;
+              skipped.add(receiver);
+            }
+          }
           this.#inHand.delete(entry);
           this.#unstarted.delete(entry);
           // An acknowledgement to this transport failed since the batch was fetched: what is
           // started now would most likely be handled again after the redelivery timeout.
           finishFailed ||= (this.#finishFailures.get(name) ?? 0) > finishFailuresAtFetch;
-          if (this.#stopping || finishFailed) {
+          if (this.#stopping || finishFailed || atLimit) {
             entryLease?.release();
             unstarted.push(entry.envelope);
             continue;
@@ -400,6 +412,8 @@ export class Worker implements WorkerEventSource {
       if (this.#stopping) break;
       if (fetched && !finishTrouble) {
         await this.#flushIfHeldTooLong();
+        // The rest of a batch went back at the limit: wait for a slot rather than fetch it again at once.
+        if (capped && !this.#stopping) await this.#idle(LEASE_POLL_INTERVAL, skipped);
         continue;
       }
       if (!finishTrouble) {
