@@ -481,8 +481,17 @@ export class PostgresTransport
     return rows.map((row) => this.#decodeClaimed(row, claimedAt));
   }
 
-  /** Makes a prefetched batch claimable again; a failure only means it waits out the timeout. */
+  /**
+   * Makes a prefetched batch claimable again; a failure only means it waits out the timeout. A
+   * batch near the end of its claim (left alone while its transport was paused or at its limit) is
+   * not handed back: another worker may have claimed its rows once the claim ran out, and a
+   * release by id would take them from that worker. It waits out the rest of its claim instead.
+   */
   #release(prefetch: Prefetch): Promise<void> {
+    if (Date.now() - prefetch.claimedAt >= this.redeliveryTimeout * 0.9) {
+      prefetch.rows.catch(ignore);
+      return Promise.resolve();
+    }
     return prefetch.rows
       .then((rows) => (rows.length > 0 ? this.#connection.release(rows.map((row) => row.id)) : undefined))
       .catch((error: unknown) => {

@@ -73,22 +73,22 @@ export class SharedConcurrencyLimiter implements ConcurrencyLimiter {
     this.#renewal ??= setRealInterval(() => this.#renew(), this.#leaseTimeout / 3);
     // The lease must not keep the process alive: its worker does.
     this.#renewal.unref?.();
-    let released = false;
+    let released: Promise<void> | undefined;
     return {
       release: () => {
-        if (released) return;
-        released = true;
+        if (released) return released;
         this.#held.delete(id);
         if (this.#held.size === 0 && this.#renewal !== undefined) {
           clearRealInterval(this.#renewal);
           this.#renewal = undefined;
         }
-        this.#store.releaseLease(this.#key, id).catch((error: unknown) => {
+        released = this.#store.releaseLease(this.#key, id).catch((error: unknown) => {
           this.#logger.warn(
             { key: this.#key, error },
             "Could not release a concurrency lease; its slot is free again once the lease expires",
           );
         });
+        return released;
       },
     };
   }

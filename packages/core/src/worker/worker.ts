@@ -350,7 +350,7 @@ export class Worker implements WorkerEventSource {
         }
         const envelopes = await this.#get(name, receiver);
         if (envelopes.length === 0) {
-          lease?.release();
+          if (lease) this.#track(lease.release());
           continue;
         }
         fetched = true;
@@ -393,7 +393,7 @@ export class Worker implements WorkerEventSource {
           // started now would most likely be handled again after the redelivery timeout.
           finishFailed ||= (this.#finishFailures.get(name) ?? 0) > finishFailuresAtFetch;
           if (this.#stopping || finishFailed || atLimit) {
-            entryLease?.release();
+            if (entryLease) this.#track(entryLease.release());
             unstarted.push(entry.envelope);
             continue;
           }
@@ -649,7 +649,9 @@ export class Worker implements WorkerEventSource {
 
   #start(envelope: Envelope, name: string, receiver: Receiver, lease?: ConcurrencyLease): void {
     const task = this.#handle(envelope, name, receiver).finally(() => {
-      lease?.release();
+      // Tracked like an acknowledgement: a stopping worker gives its slots back before it ends,
+      // rather than leaving them to expire.
+      if (lease) this.#track(lease.release());
       this.#inFlight.delete(task);
       this.#wakeSlotWaiters();
     });
