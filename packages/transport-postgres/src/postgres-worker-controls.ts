@@ -96,6 +96,7 @@ export class PostgresWorkerControls {
   readonly #names: SchemaNames;
   readonly #sql: ReturnType<typeof controlStatements>;
   #ready: Promise<void> | undefined;
+  #pausedTableSeen = false;
 
   constructor(connection: PostgresConnection, names: SchemaNames) {
     this.#connection = connection;
@@ -150,15 +151,28 @@ export class PostgresWorkerControls {
     );
   }
 
-  /** Creates nothing (a status command reads it, and idle workers every poll): without the table, nothing is paused. */
+  /**
+   * Creates nothing (a status command reads it): without the table, nothing is paused. Every
+   * worker reads it once per poll, so a missing table is looked up in the catalogue rather than
+   * queried, which would put an error in the server's log each time.
+   */
   async pausedTransports(): Promise<string[]> {
     return this.#connection.withPool("read the paused transports", async (pool) => {
+      if (!this.#pausedTableSeen) {
+        const { rows } = await pool.query<{ present: boolean }>(
+          "SELECT to_regclass($1) IS NOT NULL AS present",
+          [controlTables(this.#names).paused],
+        );
+        if (!rows[0]!.present) return [];
+        this.#pausedTableSeen = true;
+      }
       try {
         const result = await pool.query<{ transport: string }>({ ...this.#sql.paused, values: [] });
         return result.rows.map((row) => row.transport);
       } catch (error) {
-        if ((error as { code?: unknown } | null)?.code === UNDEFINED_TABLE) return [];
-        throw error;
+        if ((error as { code?: unknown } | null)?.code !== UNDEFINED_TABLE) throw error;
+        this.#pausedTableSeen = false;
+        return [];
       }
     });
   }

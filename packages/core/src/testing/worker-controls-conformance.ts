@@ -146,8 +146,8 @@ export function describeWorkerControlsConformance(name: string, setup: WorkerCon
       });
       await Promise.all(workers.map((worker) => worker.ready()));
 
-      const capped = range(0, 12);
-      const rated = range(100, 15);
+      const capped = range(0, 8);
+      const rated = range(100, 10);
       await send(jobs, capped);
       await send(other, rated);
       const handled = (numbers: readonly number[]) => {
@@ -181,8 +181,8 @@ export function describeWorkerControlsConformance(name: string, setup: WorkerCon
       if (!isTransportPauseStore(jobs)) throw new Error(`${name} keeps no pause state`);
       await jobs.pauseTransport("jobs");
       await Promise.all(workers.map((worker) => worker.waitFor(/^paused jobs$/, 20_000)));
-      const held = range(200, 4);
-      const meanwhile = range(300, 4);
+      const held = range(200, 3);
+      const meanwhile = range(300, 3);
       await send(jobs, held);
       await send(other, meanwhile);
       expect(await eventually(() => handled(meanwhile), 30_000), "the other transport is handled").toBe(true);
