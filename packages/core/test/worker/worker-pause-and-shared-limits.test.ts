@@ -20,6 +20,7 @@ import {
   WorkerTransportPausedEvent,
   WorkerTransportResumedEvent,
 } from "../../src/index.js";
+import { FakeClock } from "../../src/testing/index.js";
 import { QueueTransport } from "../fixtures/queue-transport.js";
 
 class Job {
@@ -191,6 +192,32 @@ describe("a concurrency limit shared by workers", () => {
     // Every lease was given back: the next taker finds both slots free.
     expect(await leases.acquireLease("q", 2, "a", 1_000)).toBe(true);
     expect(await leases.acquireLease("q", 2, "b", 1_000)).toBe(true);
+  });
+
+  it("a limiter renews the leases it holds, so a slot outlives its lease timeout while held; a released one is free", async () => {
+    const clock = new FakeClock(0);
+    const leases = new InMemoryConcurrencyLeaseStore(clock);
+    let renewals = 0;
+    const counting = {
+      acquireLease: leases.acquireLease.bind(leases),
+      releaseLease: leases.releaseLease.bind(leases),
+      renewLeases: (...args: Parameters<InMemoryConcurrencyLeaseStore["renewLeases"]>) => {
+        renewals++;
+        return leases.renewLeases(...args);
+      },
+    };
+    const limiter = new SharedConcurrencyLimiter(counting, "q", 1, { leaseTimeout: 300 });
+    const lease = await limiter.tryAcquire();
+    expect(lease).toBeDefined();
+    expect(await limiter.tryAcquire(), "the only slot is held").toBeUndefined();
+    await clock.advance(200);
+    const before = renewals;
+    await waitFor(() => renewals > before, "a renewal");
+    // Past the first lease's expiry (300), within the renewed one's (200 + 300).
+    await clock.advance(200);
+    expect(await leases.acquireLease("q", 1, "another worker", 300), "a held lease is renewed").toBe(false);
+    await lease!.release();
+    expect(await leases.acquireLease("q", 1, "another worker", 300), "released, the slot is free").toBe(true);
   });
 
   it("a limiter whose store cannot be reached counts as full: nothing starts until it answers", async () => {
