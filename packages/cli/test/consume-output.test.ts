@@ -9,6 +9,8 @@ import {
   WorkerMessageReceivedEvent,
   WorkerMessageRetriedEvent,
   WorkerRateLimitedEvent,
+  WorkerTransportPausedEvent,
+  WorkerTransportResumedEvent,
 } from "@messenger-ts/core";
 import { ScheduledStamp, ServiceCallMessage } from "@messenger-ts/scheduler";
 import { createColors } from "picocolors";
@@ -182,5 +184,15 @@ describe("MessageLogListener", () => {
     const { written, events } = listen("failed");
     await events.dispatch(new WorkerRateLimitedEvent("async", 250));
     expect(written).toEqual([`${time} INFO    Transport "async" is rate limited; waiting 250 ms\n`]);
+  });
+
+  it("says when the worker sees a transport paused and resumed", async () => {
+    const { written, events } = listen("failed");
+    await events.dispatch(new WorkerTransportPausedEvent("async"));
+    await events.dispatch(new WorkerTransportResumedEvent("async"));
+    expect(written).toEqual([
+      `${time} INFO    Transport "async" is paused (messenger:pause): not fetching from it\n`,
+      `${time} INFO    Transport "async" was resumed: fetching from it again\n`,
+    ]);
   });
 });

@@ -47,7 +47,39 @@ describe.each([
     );
     const setup = await cli.run(["messenger:setup-transports", "nope"]);
     expect(setup.code).toBe(2);
+    const pause = await cli.run(["messenger:pause", "async", "nope"]);
+    expect(pause.code).toBe(2);
+    expect(pause.stderr).toContain('Unknown transport "nope"');
   });
+
+  // The commands over the library calls, on SQLite alone; the stores of every backend and what
+  // paused workers do are tested in the transport packages (conformance and process tests).
+  it.skipIf(!up || backend !== "sqlite")(
+    "messenger:pause and messenger:resume keep the state in the backend; the stats show it (table and JSON)",
+    async () => {
+      const paused = await cli.run(["messenger:pause", "async"]);
+      expect(paused.stderr).toBe(
+        '[OK] Paused "async": workers stop fetching from it within their poll interval.\n',
+      );
+      expect(paused.code).toBe(0);
+      // Another process reads it from the backend.
+      const txt = (await cli.run(["messenger:stats", "async", "other"])).stdout.split("\n").filter(Boolean);
+      expect(txt[0]).toBe("Transport  Count  State");
+      expect(txt[1]).toMatch(/^async +\d+ +paused$/);
+      expect(txt[2]).toMatch(/^other +\d+$/);
+      const json = JSON.parse((await cli.run(["messenger:stats", "async", "other", "--format=json"])).stdout);
+      expect(json.transports.async.paused).toBe(true);
+      expect(json.transports.other).not.toHaveProperty("paused");
+
+      const resumed = await cli.run(["messenger:resume", "async"]);
+      expect(resumed.stderr).toBe(
+        '[OK] Resumed "async": workers fetch from it again within their poll interval.\n',
+      );
+      expect(resumed.code).toBe(0);
+      expect((await cli.run(["messenger:stats", "async"])).stdout.split("\n")[0]).toBe("Transport  Count");
+    },
+    60_000,
+  );
 
   it.skipIf(!up)("refuses a bad --format with the allowed values", async () => {
     const result = await cli.run(["messenger:stats", "--format=xml"]);

@@ -182,10 +182,13 @@ export {
   type TransportOperation,
   WorkerTransportFailedEvent,
 } from "./worker/events/worker-transport-failed-event.js";
+export { WorkerTransportPausedEvent } from "./worker/events/worker-transport-paused-event.js";
 export { WorkerTransportRecoveredEvent } from "./worker/events/worker-transport-recovered-event.js";
+export { WorkerTransportResumedEvent } from "./worker/events/worker-transport-resumed-event.js";
 export { type StopOnSignalsOptions, type StoppableWorker, stopOnSignals } from "./worker/stop-on-signals.js";
 export { type InHandMessage, Worker } from "./worker/worker.js";
 export type { WorkerMetadata } from "./worker/worker-metadata.js";
 export type { WorkerOptions } from "./worker/worker-options.js";
 export { type ConsumeOptions, createWorker } from "./worker-wiring/create-worker.js";
+export { isTransportPaused, pauseTransports, resumeTransports } from "./worker-wiring/pause-transports.js";
 export { stopWorkers } from "./worker-wiring/stop-workers.js";

@@ -21,11 +21,15 @@ import {
   type WorkerRegistry,
 } from "@messenger-ts/core";
 import {
+  type ConcurrencyLeaseStore,
   DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   decodeOrUndecodable,
+  InMemoryConcurrencyLeaseStore,
+  InMemoryTransportPauseStore,
   markDeliveryLimit,
   parseDeliveryLimitOption,
+  type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 
 /** Options of {@link InMemoryTransport}; the `in-memory://` DSN is a front end to them. */
@@ -97,7 +101,9 @@ export class InMemoryTransport
     KeepaliveReceiver,
     BulkSender,
     CloseableTransport,
-    WorkerRegistry
+    WorkerRegistry,
+    TransportPauseStore,
+    ConcurrencyLeaseStore
 {
   /** Milliseconds a claim lasts without an ack, reject or keepalive; the worker's keepalive timer reads it. */
   readonly redeliveryTimeout: number;
@@ -106,6 +112,9 @@ export class InMemoryTransport
   readonly #clock: Clock;
   /** The heartbeats of the workers of this process that consume this transport. */
   readonly #workers: InMemoryWorkerRegistry;
+  /** `messenger:pause` state and the shared concurrency limit's leases, for the workers of this process. */
+  readonly #pauses = new InMemoryTransportPauseStore();
+  readonly #leases: InMemoryConcurrencyLeaseStore;
   readonly #serializer: Serializer | undefined;
   /** Stored messages by id; Map iteration order is insertion order, which is id order. */
   readonly #queue = new Map<number, StoredMessage>();
@@ -133,6 +142,7 @@ export class InMemoryTransport
     );
     this.#clock = options.clock ?? systemClock;
     this.#workers = new InMemoryWorkerRegistry(this.#clock);
+    this.#leases = new InMemoryConcurrencyLeaseStore(this.#clock);
     this.#serializer = options.serialize ? (options.serializer ?? new JsonSerializer()) : undefined;
   }
 
@@ -245,6 +255,30 @@ export class InMemoryTransport
 
   removeWorker(id: string): Promise<void> {
     return this.#workers.removeWorker(id);
+  }
+
+  pauseTransport(transportName: string): Promise<void> {
+    return this.#pauses.pauseTransport(transportName);
+  }
+
+  resumeTransport(transportName: string): Promise<void> {
+    return this.#pauses.resumeTransport(transportName);
+  }
+
+  getPausedTransports(): Promise<readonly string[]> {
+    return this.#pauses.getPausedTransports();
+  }
+
+  acquireLease(key: string, limit: number, leaseId: string, ttlMs: number): Promise<boolean> {
+    return this.#leases.acquireLease(key, limit, leaseId, ttlMs);
+  }
+
+  renewLeases(key: string, leaseIds: readonly string[], ttlMs: number): Promise<void> {
+    return this.#leases.renewLeases(key, leaseIds, ttlMs);
+  }
+
+  releaseLease(key: string, leaseId: string): Promise<void> {
+    return this.#leases.releaseLease(key, leaseId);
   }
 
   /** Nothing to release; stored messages stay inspectable after close. */

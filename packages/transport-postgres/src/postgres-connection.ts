@@ -283,6 +283,14 @@ export class PostgresConnection {
     });
   }
 
+  /**
+   * Runs statements of the table's companions (pause state, shared limits) on the shared pool,
+   * with this connection's errors: a TransportError naming the operation, never a password.
+   */
+  withPool<T>(operation: string, run: (pool: pg.Pool) => Promise<T>): Promise<T> {
+    return this.#wrap(operation, () => run(this.#db().pool));
+  }
+
   /** Subscribes to this table's notifications, and waits until the LISTEN is in place. */
   get listener(): SharedDatabase["listener"] {
     return this.#db().listener;

@@ -22,6 +22,7 @@ import {
 } from "@messenger-ts/core";
 import {
   ClaimSizer,
+  type ConcurrencyLeaseStore,
   DEFAULT_DELIVERY_LIMIT,
   DEFAULT_QUEUE_NAME,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
@@ -34,7 +35,11 @@ import {
   parseMillisecondsOption,
   parseQueueNameOption,
   parseSqlIdentifierOption,
+  type RateLimiter,
   type RestartSignalStore,
+  SharedRateLimiter,
+  type SharedRateLimiterFactory,
+  type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
 import { postgresTransactionContext } from "./current-postgres-client.js";
@@ -47,6 +52,7 @@ import {
 } from "./postgres-options.js";
 import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
+import { PostgresWorkerControls } from "./postgres-worker-controls.js";
 import { type PendingRemoval, retryUntilClaimsExpire } from "./retry-until-claims-expire.js";
 import { schemaNames } from "./schema.js";
 import { waitForNotification } from "./wait-for-notification.js";
@@ -117,7 +123,10 @@ export class PostgresTransport
     MessageWaiter,
     RestartSignalStore,
     WorkerRegistry,
-    CloseableTransport
+    CloseableTransport,
+    TransportPauseStore,
+    SharedRateLimiterFactory,
+    ConcurrencyLeaseStore
 {
   readonly queueName: string;
   readonly tableName: string;
@@ -130,6 +139,8 @@ export class PostgresTransport
   readonly autoSetup: boolean;
   readonly #serializer: Serializer;
   readonly #connection: PostgresConnection;
+  /** The paused transports and the shared limits, in tables next to the messages table. */
+  readonly #controls: PostgresWorkerControls;
   readonly #useNotify: boolean;
   readonly #sizer: ClaimSizer;
   readonly #deletes: PerTickBatcher<PendingRemoval>;
@@ -194,6 +205,7 @@ export class PostgresTransport
       target: options.target ?? `${host}:${port}/${database}`,
       logger: this.#logger,
     });
+    this.#controls = new PostgresWorkerControls(this.#connection, schemaNames(schema, table));
     this.#sizer = new ClaimSizer(timeout, MAX_CLAIM_BATCH, {
       maxBudgetMs: CLAIM_BUDGET_MS,
       // Sub-millisecond: with a quarter second of budget, a gap read as 1 ms instead of 0.05
@@ -294,8 +306,9 @@ export class PostgresTransport
     this.#keptAlive.set(id, sentAt + this.redeliveryTimeout + extra);
   }
 
-  setup(): Promise<void> {
-    return this.#connection.setup();
+  async setup(): Promise<void> {
+    await this.#connection.setup();
+    await this.#controls.setup();
   }
 
   /** Rows claimable now: due, and not claimed (or claimed longer ago than the redelivery timeout). */
@@ -372,6 +385,43 @@ export class PostgresTransport
     return this.#connection.removeWorker(id);
   }
 
+  /** A row in `<table>_paused`: every worker consuming the transport stops fetching from it. */
+  pauseTransport(transportName: string): Promise<void> {
+    return this.#controls.pause(transportName);
+  }
+
+  resumeTransport(transportName: string): Promise<void> {
+    return this.#controls.resume(transportName);
+  }
+
+  getPausedTransports(): Promise<readonly string[]> {
+    return this.#controls.pausedTransports();
+  }
+
+  /** A token bucket in `<table>_rates`, shared by every worker on the database (its clock). */
+  createRateLimiter(key: string, limit: number, intervalMs: number): RateLimiter {
+    return new SharedRateLimiter(
+      () => this.#controls.reserveToken(key, limit, intervalMs),
+      key,
+      limit,
+      intervalMs,
+      this.#logger,
+    );
+  }
+
+  /** Leases in `<table>_leases`, slots numbered below the limit, expiring on the database clock. */
+  acquireLease(key: string, limit: number, leaseId: string, ttlMs: number): Promise<boolean> {
+    return this.#controls.acquireLease(key, limit, leaseId, ttlMs);
+  }
+
+  renewLeases(key: string, leaseIds: readonly string[], ttlMs: number): Promise<void> {
+    return this.#controls.renewLeases(key, leaseIds, ttlMs);
+  }
+
+  releaseLease(key: string, leaseId: string): Promise<void> {
+    return this.#controls.releaseLease(key, leaseId);
+  }
+
   /**
    * Hands a prefetched batch back to the table, finishes pending acks and keepalives, then gives
    * the pool back (the last user closes it).
@@ -401,7 +451,13 @@ export class PostgresTransport
     let claimedAt: number;
     const prefetch = this.#prefetch;
     this.#prefetch = undefined;
-    if (prefetch && sameQueues(prefetch.queues, queues)) {
+    // A prefetch the worker left alone for long (its transport paused, or at its concurrency
+    // limit) may have outlived half its claim: handed back and claimed afresh instead.
+    if (
+      prefetch &&
+      sameQueues(prefetch.queues, queues) &&
+      Date.now() - prefetch.claimedAt < this.redeliveryTimeout / 2
+    ) {
       limit = prefetch.limit;
       claimedAt = prefetch.claimedAt;
       rows = await prefetch.rows;
@@ -425,8 +481,17 @@ export class PostgresTransport
     return rows.map((row) => this.#decodeClaimed(row, claimedAt));
   }
 
-  /** Makes a prefetched batch claimable again; a failure only means it waits out the timeout. */
+  /**
+   * Makes a prefetched batch claimable again; a failure only means it waits out the timeout. A
+   * batch near the end of its claim (left alone while its transport was paused or at its limit) is
+   * not handed back: another worker may have claimed its rows once the claim ran out, and a
+   * release by id would take them from that worker. It waits out the rest of its claim instead.
+   */
   #release(prefetch: Prefetch): Promise<void> {
+    if (Date.now() - prefetch.claimedAt >= this.redeliveryTimeout * 0.9) {
+      prefetch.rows.catch(ignore);
+      return Promise.resolve();
+    }
     return prefetch.rows
       .then((rows) => (rows.length > 0 ? this.#connection.release(rows.map((row) => row.id)) : undefined))
       .catch((error: unknown) => {

@@ -339,3 +339,32 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
     });
   });
 });
+
+describe.skipIf(!pgUp)("PostgresTransport pause state and shared limits tables", () => {
+  const present = async (t: { tableName: string }, suffix: string) =>
+    (
+      await admin.query("SELECT to_regclass($1) IS NOT NULL AS present", [
+        `"${schema}"."${t.tableName}_${suffix}"`,
+      ])
+    ).rows[0].present as boolean;
+
+  it("reading the pause state creates nothing; pausing creates the control tables; setup() creates them too", async () => {
+    const reads = transport();
+    expect(await reads.getPausedTransports()).toEqual([]);
+    expect(await present(reads, "paused"), "a read (messenger:stats, an idle worker) creates nothing").toBe(
+      false,
+    );
+    await reads.pauseTransport("async");
+    expect(await reads.getPausedTransports()).toEqual(["async"]);
+    for (const suffix of ["paused", "rates", "leases"]) expect(await present(reads, suffix)).toBe(true);
+
+    const setUp = transport();
+    await setUp.setup();
+    for (const suffix of ["paused", "rates", "leases"]) expect(await present(setUp, suffix)).toBe(true);
+    // The messages table keeps its own schema version: nothing about it changed.
+    const { rows } = await admin.query("SELECT obj_description(to_regclass($1), 'pg_class') AS comment", [
+      table(setUp),
+    ]);
+    expect(rows[0].comment).toBe(`messenger-ts transport table; schema version ${SCHEMA_VERSION}`);
+  });
+});

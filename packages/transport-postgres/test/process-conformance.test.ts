@@ -1,5 +1,9 @@
 import { fileURLToPath } from "node:url";
-import { describeProcessConformance, type ProcessConformanceQueues } from "@messenger-ts/core/testing";
+import {
+  describeProcessConformance,
+  describeWorkerControlsConformance,
+  type ProcessConformanceQueues,
+} from "@messenger-ts/core/testing";
 import type pg from "pg";
 import { afterAll, describe } from "vitest";
 import { adminPool, dropSchema, dsn, pgUp } from "./support/postgres.js";
@@ -52,6 +56,14 @@ describe.skipIf(!pgUp)("PostgreSQL", () => {
     // batch while acknowledgements fail.
     { messages: 20_000, redeliveryUnderKills: 2_000 },
   );
+  // Pause state and shared limits under three worker processes, in a schema of its own.
+  describeWorkerControlsConformance("postgres", {
+    factory: {
+      module: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+      exportName: "PostgresTransportFactory",
+    },
+    queues: async (test) => schemaQueues(admin, dsn(), test),
+  });
 });
 
 /** The queues of one test: a schema of its own in the database `base` (a DSN) names, reached by `pool`. */

@@ -495,6 +495,26 @@ export class RedisConnection {
     return [this.#keys.stream, this.#keys.delayed, this.#keys.delayedMessages, this.#keys.marker];
   }
 
+  /** The transport's keys: for the stores kept next to the stream (pause state, shared limits). */
+  get keys(): RedisKeys {
+    return this.#keys;
+  }
+
+  /** Runs a script of the stores kept next to the stream, with this connection's errors. */
+  runScript(
+    operation: string,
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ) {
+    return this.#run(operation, script, keys, args);
+  }
+
+  /** Runs commands of the stores kept next to the stream, with this connection's errors. */
+  command<T>(operation: string, run: (client: RedisClient) => Promise<T>): Promise<T> {
+    return this.#wrap(operation, () => run(this.client));
+  }
+
   /** EVALSHA, falling back to EVAL (which caches the script) when the server does not know it. */
   #run(
     operation: string,

@@ -157,6 +157,10 @@ export interface RedisKeys {
   readonly restart: string;
   /** Prefix of the shared rate limiters' token buckets. */
   readonly rateLimitPrefix: string;
+  /** Set of the paused transports' names (`messenger:pause`), shared by every stream under the prefix. */
+  readonly paused: string;
+  /** Prefix of the shared concurrency limits' leases: a sorted set per limit, scored by expiry. */
+  readonly leasePrefix: string;
   /**
    * Sorted set of the ids of workers that beat (score: their last heartbeat, epoch ms), shared by
    * every stream under the prefix; each one's heartbeat is the key `workerPrefix + id`, with a TTL.
@@ -191,6 +195,8 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
     marker: `${key}:marker`,
     restart: `${prefix}messenger:restart-requested-at`,
     rateLimitPrefix: `${prefix}messenger:rate-limit:`,
+    paused: `${prefix}messenger:paused`,
+    leasePrefix: `${prefix}messenger:leases:`,
     workers: `${prefix}messenger:workers`,
     workerPrefix: `${prefix}messenger:worker:`,
   };

@@ -12,7 +12,7 @@ export interface RedisScript {
   readonly numberOfKeys: number;
 }
 
-function script(name: string, numberOfKeys: number, lua: string): RedisScript {
+export function script(name: string, numberOfKeys: number, lua: string): RedisScript {
   return { name, lua, numberOfKeys, sha: createHash("sha1").update(lua).digest("hex") };
 }
 

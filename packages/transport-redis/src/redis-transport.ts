@@ -25,6 +25,7 @@ import {
   type WorkerRegistry,
 } from "@messenger-ts/core";
 import {
+  type ConcurrencyLeaseStore,
   DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   decodeOrUndecodable,
@@ -36,6 +37,7 @@ import {
   type RateLimiter,
   type RestartSignalStore,
   type SharedRateLimiterFactory,
+  type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 import type { ClusterNode, ClusterOptions, RedisOptions } from "ioredis";
 import {
@@ -55,6 +57,7 @@ import {
 } from "./redis-options.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { RedisReceivedStamp } from "./redis-received-stamp.js";
+import { RedisWorkerControls } from "./redis-worker-controls.js";
 
 /** Options of {@link RedisTransport}; the `redis://` DSN is a front end to them. Durations in ms. */
 export interface RedisTransportOptions {
@@ -119,6 +122,8 @@ export class RedisTransport
     RestartSignalStore,
     WorkerRegistry,
     SharedRateLimiterFactory,
+    TransportPauseStore,
+    ConcurrencyLeaseStore,
     WarningTransport,
     CloseableTransport
 {
@@ -139,6 +144,8 @@ export class RedisTransport
   readonly #serializer: Serializer;
   readonly #logger: Logger;
   readonly #connection: RedisConnection;
+  /** The paused transports and the shared concurrency limits, in keys under the prefix. */
+  readonly #controls: RedisWorkerControls;
   readonly #consumer: RedisConsumer;
   readonly #target: string;
   /** The persistence check of the first get() (a worker starting) ran. */
@@ -210,6 +217,7 @@ export class RedisTransport
       target: this.#target,
       logger: this.#logger,
     });
+    this.#controls = new RedisWorkerControls(this.#connection);
     this.#consumer = new RedisConsumer({
       connection: this.#connection,
       redeliveryTimeout: this.redeliveryTimeout,
@@ -409,6 +417,32 @@ export class RedisTransport
   /** A token bucket in Redis, shared by every worker that consumes with the same key and prefix. */
   createRateLimiter(key: string, limit: number, intervalMs: number): RateLimiter {
     return new RedisRateLimiter(this.#connection, key, limit, intervalMs, this.#logger);
+  }
+
+  /** A member of the set `<prefix>messenger:paused`: every worker consuming the transport stops fetching from it. */
+  pauseTransport(transportName: string): Promise<void> {
+    return this.#controls.pause(transportName);
+  }
+
+  resumeTransport(transportName: string): Promise<void> {
+    return this.#controls.resume(transportName);
+  }
+
+  getPausedTransports(): Promise<readonly string[]> {
+    return this.#controls.pausedTransports();
+  }
+
+  /** Leases in the sorted set `<prefix>messenger:leases:<key>`, expiring on the Redis clock. */
+  acquireLease(key: string, limit: number, leaseId: string, ttlMs: number): Promise<boolean> {
+    return this.#controls.acquireLease(key, limit, leaseId, ttlMs);
+  }
+
+  renewLeases(key: string, leaseIds: readonly string[], ttlMs: number): Promise<void> {
+    return this.#controls.renewLeases(key, leaseIds, ttlMs);
+  }
+
+  releaseLease(key: string, leaseId: string): Promise<void> {
+    return this.#controls.releaseLease(key, leaseId);
   }
 
   /**

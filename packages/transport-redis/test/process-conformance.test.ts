@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   describeProcessConformance,
+  describeWorkerControlsConformance,
   freePort,
   type ProcessConformanceQueues,
 } from "@messenger-ts/core/testing";
@@ -115,4 +116,12 @@ describe.skipIf(!redisUp)("Redis", () => {
     // all of them again.
     { messages: 20_000, heldPerWorker: (concurrency) => 2 * MAX_FETCH_BATCH + concurrency },
   );
+  // Pause state and shared limits under three worker processes, under a key prefix of its own.
+  describeWorkerControlsConformance("redis", {
+    factory: {
+      module: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+      exportName: "RedisTransportFactory",
+    },
+    queues: async (test) => queuesOn(admin, REDIS, test),
+  });
 });

@@ -386,6 +386,14 @@ export class SqliteConnection {
     });
   }
 
+  /**
+   * Runs statements of the table's companions (pause state, shared limits) on this handle, with
+   * its busy retries and errors (a TransportError naming the operation).
+   */
+  runControl<T>(operation: string, fn: (db: SqliteDatabase) => T): Promise<T> {
+    return this.#run(operation, fn);
+  }
+
   /** Lets go of the handle: a shared one closes with its last user; an application's one never. */
   close(): void {
     const db = this.#db;

@@ -27,10 +27,15 @@ import {
 } from "@messenger-ts/core";
 import {
   ClaimSizer,
+  type ConcurrencyLeaseStore,
   markDeliveryLimit,
   PerTickBatcher,
   parseQueueNameOption,
+  type RateLimiter,
   type RestartSignalStore,
+  SharedRateLimiter,
+  type SharedRateLimiterFactory,
+  type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 import { decodeRow } from "./decode-row.js";
 import { adaptSqliteDatabase, isSqliteDatabase, type SqliteDatabase } from "./open-sqlite-database.js";
@@ -41,6 +46,7 @@ import { SqliteMessageWaiter } from "./sqlite-message-waiter.js";
 import { normalizeSqliteTransportOptions, type SqliteTransportOptions } from "./sqlite-options.js";
 import { SqliteReceivedStamp } from "./sqlite-received-stamp.js";
 import { SqliteTransactionStamp } from "./sqlite-transaction-stamp.js";
+import { SqliteWorkerControls } from "./sqlite-worker-controls.js";
 
 /** The most messages one claim takes: one write transaction for ten, when handlers are fast. */
 const MAX_CLAIM = 10;
@@ -75,7 +81,10 @@ export class SqliteTransport
     MessageWaiter,
     RestartSignalStore,
     InspectOnlyTransport,
-    WorkerRegistry
+    WorkerRegistry,
+    TransportPauseStore,
+    SharedRateLimiterFactory,
+    ConcurrencyLeaseStore
 {
   readonly name: string;
   /** The absolute file path, or ":memory:"; undefined for a handle given as `database`. */
@@ -89,6 +98,8 @@ export class SqliteTransport
   /** Whether the table is created (or migrated) on first use: the `autoSetup` / `auto_setup` option. */
   readonly autoSetup: boolean;
   readonly #connection: SqliteConnection;
+  /** The paused transports and the shared limits, in tables next to the messages table. */
+  readonly #controls: SqliteWorkerControls;
   readonly #serializer: Serializer;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -142,6 +153,7 @@ export class SqliteTransport
       where: `"${this.name}" (table "${this.tableName}" in ${path ?? "the given database"})`,
     });
     this.#waiter = new SqliteMessageWaiter(this.#connection, this.#clock, this.redeliveryTimeout);
+    this.#controls = new SqliteWorkerControls(this.#connection, this.tableName);
   }
 
   /**
@@ -169,6 +181,7 @@ export class SqliteTransport
   /** Creates or migrates the table; idempotent, and safe while other processes do the same. */
   async setup(): Promise<void> {
     await this.#connection.setup();
+    await this.#controls.setup();
   }
 
   async send(envelope: Envelope): Promise<Envelope> {
@@ -301,6 +314,44 @@ export class SqliteTransport
   async listWorkers(): Promise<WorkerHeartbeat[]> {
     const rows = await this.#connection.listWorkers(this.#clock.now());
     return rows.map((row) => JSON.parse(row) as WorkerHeartbeat).sort(compareWorkerHeartbeats);
+  }
+
+  /** A row in `<table>_paused`: every worker consuming the transport stops fetching from it. */
+  pauseTransport(transportName: string): Promise<void> {
+    return this.#controls.pause(transportName, this.#clock.now());
+  }
+
+  resumeTransport(transportName: string): Promise<void> {
+    return this.#controls.resume(transportName);
+  }
+
+  /** Creates nothing: without the table, nothing is paused. */
+  getPausedTransports(): Promise<readonly string[]> {
+    return this.#controls.pausedTransports();
+  }
+
+  /** A token bucket in `<table>_rates`, shared by every process using the file. */
+  createRateLimiter(key: string, limit: number, intervalMs: number): RateLimiter {
+    return new SharedRateLimiter(
+      () => this.#controls.reserveToken(key, limit, intervalMs, this.#clock.now()),
+      key,
+      limit,
+      intervalMs,
+      this.#logger,
+    );
+  }
+
+  /** Leases in `<table>_leases`, counted and taken in one write transaction. */
+  acquireLease(key: string, limit: number, leaseId: string, ttlMs: number): Promise<boolean> {
+    return this.#controls.acquireLease(key, limit, leaseId, ttlMs, this.#clock.now());
+  }
+
+  renewLeases(key: string, leaseIds: readonly string[], ttlMs: number): Promise<void> {
+    return this.#controls.renewLeases(key, leaseIds, ttlMs, this.#clock.now());
+  }
+
+  releaseLease(key: string, leaseId: string): Promise<void> {
+    return this.#controls.releaseLease(key, leaseId);
   }
 
   async removeWorker(id: string): Promise<void> {

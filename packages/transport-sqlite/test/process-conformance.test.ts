@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describeProcessConformance } from "@messenger-ts/core/testing";
+import { describeProcessConformance, describeWorkerControlsConformance } from "@messenger-ts/core/testing";
 import { describe } from "vitest";
 import { DRIVERS, openDatabase, raw } from "./support/drivers.js";
 
@@ -54,5 +54,23 @@ for (const driver of DRIVERS) {
       },
       { concurrency: 1 },
     );
+    // Pause state and shared limits under three worker processes, in a file of its own; on one
+    // driver: the stores are the same SQL on both.
+    if (driver === DRIVERS[0]) {
+      describeWorkerControlsConformance("sqlite", {
+        factory: {
+          module: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+          exportName: "SqliteTransportFactory",
+        },
+        async queues(test) {
+          const dir = mkdtempSync(join(tmpdir(), "messenger-sqlite-controls-"));
+          const file = join(dir, `${test}.sqlite`);
+          return {
+            dsn: (queue) => `sqlite://${file}?queue_name=${queue}&driver=${driver}`,
+            cleanup: () => rmSync(dir, { recursive: true, force: true }),
+          };
+        },
+      });
+    }
   });
 }

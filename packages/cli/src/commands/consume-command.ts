@@ -39,6 +39,7 @@ export interface ConsumeCommandOptions {
   /** False with `--no-reset`. */
   readonly reset: boolean;
   readonly concurrency?: number;
+  readonly concurrencyLimit?: number;
   /** Seconds. */
   readonly gracePeriod: number;
   /** Seconds; 0 for no limit. */
@@ -117,6 +118,11 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
       .option("--no-keepalive", "send no keepalive for long-running messages")
       .option("--no-reset", "do not reset the container's resettable services after each message")
       .option("--concurrency <count>", "how many messages are handled at once", positiveInteger)
+      .option(
+        "--concurrency-limit <count>",
+        "at most this many messages of each consumed transport in handlers at once across every worker (overrides the transport's concurrencyLimit)",
+        positiveInteger,
+      )
       .option(
         "--grace-period <seconds>",
         "after a stop (time limit, signal...), how long the messages in hand may take before the worker aborts and exits 1",
@@ -314,6 +320,7 @@ function workerOptions(
     bus,
     queues: options.queues,
     concurrency: options.concurrency,
+    concurrencyLimit: options.concurrencyLimit,
     gracePeriod: options.gracePeriod * 1000,
     outageLimit: options.outageLimit === 0 ? undefined : options.outageLimit * 1000,
     keepaliveInterval: keepaliveInterval(messenger, receivers, options.keepalive),

@@ -5,6 +5,8 @@ import { debugSchedulerCommand } from "./debug-scheduler-command.js";
 import { failedRemoveCommand } from "./failed-remove-command.js";
 import { failedRetryCommand } from "./failed-retry-command.js";
 import { failedShowCommand } from "./failed-show-command.js";
+import { pauseCommand } from "./pause-command.js";
+import { resumeCommand } from "./resume-command.js";
 import { setupTransportsCommand } from "./setup-transports-command.js";
 import { statsCommand } from "./stats-command.js";
 import { stopWorkersCommand } from "./stop-workers-command.js";
@@ -19,6 +21,8 @@ export function messengerCommands(): ConsoleCommand<any>[] {
     debugSchedulerCommand,
     consumeCommand,
     stopWorkersCommand,
+    pauseCommand,
+    resumeCommand,
     workersCommand,
     failedShowCommand,
     failedRetryCommand,

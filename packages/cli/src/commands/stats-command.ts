@@ -1,11 +1,17 @@
-import { isInspectOnlyTransport, isMessageCountAware, isStoredMessageCountAware } from "@messenger-ts/core";
+import {
+  isInspectOnlyTransport,
+  isMessageCountAware,
+  isStoredMessageCountAware,
+  isTransportPaused,
+} from "@messenger-ts/core";
 import { assertTransportNames } from "../application/transport-names.js";
 import { defineCommand } from "../console/console-command.js";
 import { addFormatOption, type OutputFormat } from "../console/format-option.js";
 
 /**
  * `messenger:stats [transports...] [--format=txt|json]`: how many messages wait in each transport;
- * for a failure transport, every message it holds (delayed and claimed ones too).
+ * for a failure transport, every message it holds (delayed and claimed ones too); and whether the
+ * transport is paused (`messenger:pause`), for transports whose backend keeps that state.
  */
 export const statsCommand = defineCommand<{ format: OutputFormat }>({
   name: "messenger:stats",
@@ -19,7 +25,7 @@ export const statsCommand = defineCommand<{ format: OutputFormat }>({
     const given = args[0] as string[];
     if (given.length > 0) assertTransportNames(messenger, given);
     const names = given.length > 0 ? given : messenger.receiverNames;
-    const counts: Record<string, { count: number }> = {};
+    const counts: Record<string, { count: number; paused?: boolean }> = {};
     const uncountable: string[] = [];
     const failureTransports = new Set(messenger.failureTransportNames);
     for (const name of names) {
@@ -34,6 +40,9 @@ export const statsCommand = defineCommand<{ format: OutputFormat }>({
       } else if (isMessageCountAware(transport)) {
         counts[name] = { count: await transport.getMessageCount() };
       } else uncountable.push(name);
+      // Symfony's shape, plus `paused: true` for a paused transport only.
+      if (counts[name] && (await isTransportPaused(messenger, name)))
+        counts[name] = { ...counts[name], paused: true };
     }
     if (options.format === "json") {
       // Symfony's shape; the second key only when there is something in it.
@@ -44,9 +53,13 @@ export const statsCommand = defineCommand<{ format: OutputFormat }>({
       );
       return;
     }
+    const anyPaused = Object.values(counts).some((entry) => entry.paused);
+    // The State column only when something is paused: the usual table stays Symfony's.
     output.table(
-      ["Transport", "Count"],
-      Object.entries(counts).map(([name, { count }]) => [name, count]),
+      anyPaused ? ["Transport", "Count", "State"] : ["Transport", "Count"],
+      Object.entries(counts).map(([name, { count, paused }]) =>
+        anyPaused ? [name, count, paused ? "paused" : ""] : [name, count],
+      ),
     );
     if (uncountable.length > 0) {
       output.note(`Unable to get message count for the following transports: "${uncountable.join('", "')}".`);

@@ -11,6 +11,8 @@ import {
   WorkerMessageReceivedEvent,
   WorkerMessageRetriedEvent,
   WorkerRateLimitedEvent,
+  WorkerTransportPausedEvent,
+  WorkerTransportResumedEvent,
 } from "@messenger-ts/core";
 import type { createColors } from "picocolors";
 import { type LogLineLevel, logLine } from "./log-line.js";
@@ -56,6 +58,15 @@ export class MessageLogListener {
       events.on(WorkerMessageFailedEvent, (event) => this.#outcome(event), -1000),
       events.on(WorkerRateLimitedEvent, (event) =>
         this.#line("INFO", `Transport "${event.transportName}" is rate limited; waiting ${event.waitMs} ms`),
+      ),
+      events.on(WorkerTransportPausedEvent, (event) =>
+        this.#line(
+          "INFO",
+          `Transport "${event.transportName}" is paused (messenger:pause): not fetching from it`,
+        ),
+      ),
+      events.on(WorkerTransportResumedEvent, (event) =>
+        this.#line("INFO", `Transport "${event.transportName}" was resumed: fetching from it again`),
       ),
     ];
     return () => {

@@ -43,6 +43,7 @@ const TRANSPORT_CONFIG_KEYS = [
   "failureTransport",
   "retryStrategy",
   "rateLimiter",
+  "concurrencyLimit",
 ];
 
 function assertKnownKeys(value: object, allowed: readonly string[], where: string): void {
@@ -228,6 +229,7 @@ function buildTransports(
       failureTransport: failureTransport === name ? undefined : failureTransport,
       retryStrategy: t.retryStrategy ?? {},
       rateLimiter: t.rateLimiter,
+      concurrencyLimit: t.concurrencyLimit,
     });
   }
   return transports;

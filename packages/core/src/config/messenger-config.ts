@@ -42,6 +42,13 @@ export interface TransportConfig {
   readonly retryStrategy?: RetryStrategyConfig;
   /** Messages per interval the worker takes from this transport. */
   readonly rateLimiter?: { readonly limit: number; readonly interval: number };
+  /**
+   * At most `limit` messages of this transport in handlers at once, across every worker that
+   * consumes it (slots leased in the transport's backend; a lease not renewed for `leaseTimeout`
+   * ms, default 30000, expires, so a killed worker frees its slots). Transports whose backend
+   * keeps no leases refuse it.
+   */
+  readonly concurrencyLimit?: { readonly limit: number; readonly leaseTimeout?: number };
 }
 
 /** A handler source: a class decorated with `@AsMessageHandler`, or a `defineHandler(...)` result. */

@@ -23,6 +23,7 @@ export interface ResolvedTransport {
   readonly failureTransport: string | undefined;
   readonly retryStrategy: RetryStrategyConfig;
   readonly rateLimiter: { readonly limit: number; readonly interval: number } | undefined;
+  readonly concurrencyLimit: { readonly limit: number; readonly leaseTimeout?: number } | undefined;
 }
 
 /** The parts a messenger is made of; built by `createMessenger`. */

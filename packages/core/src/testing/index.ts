@@ -24,3 +24,7 @@ export type { ProcessWorkerConfig, TransportFactoryModule } from "./process-work
 export { ScriptProcess } from "./script-process.js";
 export { probeTcp, requireService, type ServiceAddress } from "./service-availability.js";
 export { describeTransportConformance } from "./transport-conformance.js";
+export {
+  describeWorkerControlsConformance,
+  type WorkerControlsConformanceSetup,
+} from "./worker-controls-conformance.js";

@@ -15,6 +15,12 @@ export interface ProcessWorkerConfig {
   readonly jobs: string;
   /** The DSN of the `failed` transport, the failure transport when given. */
   readonly failed?: string;
+  /** The DSN of a second transport, `other`, with the same handler (the pause test). */
+  readonly other?: string;
+  /** The shared concurrency limit of the `jobs` transport. */
+  readonly concurrencyLimit?: { readonly limit: number; readonly leaseTimeout?: number };
+  /** The rate limiter of the `other` transport (the shared-limits test limits `jobs` by concurrency, `other` by rate). */
+  readonly rateLimiter?: { readonly limit: number; readonly interval: number };
   /** The transports the worker consumes. @defaultValue ["jobs"] */
   readonly receivers?: readonly string[];
   /** Retries of a failed job on `jobs`, 100 ms apart. @defaultValue the transport's default strategy */

@@ -7,6 +7,7 @@
 //   handled <n>           the worker's WorkerMessageHandledEvent for job n (the ack follows it)
 //   error <kind> <text>   the logger got an error; kind is "transport" for a TransportError,
 //                         "other" for any other error, "log" for an error-level line without one
+//   paused <transport>    the worker saw that the transport was paused (resumed <transport>: resumed)
 //   stopped               the worker stopped and the messenger closed
 // When run() rejects (a grace period ran out, an outage outlasted its limit), it prints
 // `failed <error>` and exits 1.
@@ -23,6 +24,8 @@ import type { Logger } from "../logger/logger.js";
 import type { TransportFactory } from "../transport/transport-factory.js";
 import { WorkerMessageHandledEvent } from "../worker/events/worker-message-handled-event.js";
 import { WorkerRunningEvent } from "../worker/events/worker-running-event.js";
+import { WorkerTransportPausedEvent } from "../worker/events/worker-transport-paused-event.js";
+import { WorkerTransportResumedEvent } from "../worker/events/worker-transport-resumed-event.js";
 import { stopOnSignals } from "../worker/stop-on-signals.js";
 import { createWorker } from "../worker-wiring/create-worker.js";
 import { ProcessConformanceJob } from "./conformance-messages.js";
@@ -62,15 +65,21 @@ const logger: Logger = {
   },
 };
 
-const jobs: TransportConfig =
-  config.retries === undefined
-    ? { dsn: config.jobs }
-    : {
-        dsn: config.jobs,
-        retryStrategy: { maxRetries: config.retries, delay: 100, multiplier: 1, jitter: 0 },
-      };
+const jobs: TransportConfig = {
+  dsn: config.jobs,
+  ...(config.retries === undefined
+    ? {}
+    : { retryStrategy: { maxRetries: config.retries, delay: 100, multiplier: 1, jitter: 0 } }),
+  ...(config.concurrencyLimit === undefined ? {} : { concurrencyLimit: config.concurrencyLimit }),
+};
 const messenger = createMessenger({
-  transports: config.failed ? { jobs, failed: config.failed } : { jobs },
+  transports: {
+    jobs,
+    ...(config.failed ? { failed: config.failed } : {}),
+    ...(config.other
+      ? { other: config.rateLimiter ? { dsn: config.other, rateLimiter: config.rateLimiter } : config.other }
+      : {}),
+  },
   failureTransport: config.failed ? "failed" : undefined,
   transportFactories: [new exported()],
   logger,
@@ -108,6 +117,12 @@ messenger.events.on(WorkerRunningEvent, (event) => {
     ready = true;
     say("ready");
   }
+});
+messenger.events.on(WorkerTransportPausedEvent, (event) => {
+  say(`paused ${event.transportName}`);
+});
+messenger.events.on(WorkerTransportResumedEvent, (event) => {
+  say(`resumed ${event.transportName}`);
 });
 messenger.events.on(WorkerMessageHandledEvent, (event) => {
   if (verbose && event.envelope.message instanceof ProcessConformanceJob)

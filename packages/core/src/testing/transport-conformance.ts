@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { systemClock } from "../clock/clock.js";
+import { isConcurrencyLeaseStore } from "../concurrency-limit/concurrency-lease-store.js";
 import { Envelope } from "../envelope/envelope.js";
+import { isSharedRateLimiterFactory } from "../rate-limit/rate-limiter.js";
 import { UndecodableMessage } from "../serialization/undecodable-message.js";
 import { BusNameStamp } from "../stamps/bus-name-stamp.js";
 import { DelayStamp } from "../stamps/delay-stamp.js";
@@ -17,6 +19,7 @@ import { isSetupableTransport } from "../transport/capabilities/setupable-transp
 import { isStoredMessageCountAware } from "../transport/capabilities/stored-message-count-aware.js";
 import { isWorkerRegistry, type WorkerHeartbeat } from "../transport/capabilities/worker-registry.js";
 import type { Transport } from "../transport/transport.js";
+import { isTransportPauseStore } from "../worker/transport-pause-store.js";
 import { ConformanceMessage, OtherConformanceMessage } from "./conformance-messages.js";
 import type {
   TransportConformanceContext,
@@ -426,6 +429,95 @@ export function describeTransportConformance(
       expect(await ours(), "a worker not beaten within its ttl is gone").toEqual([heartbeat("a", 1_000, 7)]);
       await registry.removeWorker(heartbeat("a", 1_000).id);
       expect(await ours()).toEqual([]);
+    });
+
+    it("keeps the paused transports: pause, list, resume, both idempotent (when TransportPauseStore)", async (ctx) => {
+      ctx.skip(!isTransportPauseStore(transport), "not a TransportPauseStore");
+      if (!isTransportPauseStore(transport)) return;
+      const store = transport;
+      // Names of this run only: a store may be shared (every stream under a Redis prefix).
+      const run = `conformance-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      const ours = async () =>
+        (await store.getPausedTransports()).filter((name) => name.startsWith(run)).sort();
+      expect(await ours()).toEqual([]);
+      await transport.pauseTransport(`${run}-a`);
+      await transport.pauseTransport(`${run}-a`);
+      await transport.pauseTransport(`${run}-b`);
+      expect(await ours()).toEqual([`${run}-a`, `${run}-b`]);
+      await transport.resumeTransport(`${run}-a`);
+      await transport.resumeTransport(`${run}-a`);
+      await transport.resumeTransport(`${run}-never-paused`);
+      expect(await ours()).toEqual([`${run}-b`]);
+      await transport.resumeTransport(`${run}-b`);
+      expect(await ours()).toEqual([]);
+    });
+
+    it("leases a shared concurrency limit: never more than the limit, concurrent takers included; release and expiry free a slot, renewal keeps it (when ConcurrencyLeaseStore)", async (ctx) => {
+      ctx.skip(!isConcurrencyLeaseStore(transport), "not a ConcurrencyLeaseStore");
+      if (!isConcurrencyLeaseStore(transport)) return;
+      const store = transport;
+      const run = `conformance-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      const key = `${run}-limit`;
+      // Twenty takers at once for three slots: never more than three get one.
+      const raced = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.acquireLease(key, 3, `${run}-race-${i}`, 60_000)),
+      );
+      const winners = raced.flatMap((taken, i) => (taken ? [`${run}-race-${i}`] : []));
+      expect(winners.length, "at most the limit").toBeLessThanOrEqual(3);
+      expect(winners.length, "a free slot is taken").toBeGreaterThanOrEqual(1);
+      // Fill the rest one at a time (a taker that lost a race for a slot asks again).
+      for (let i = 0; winners.length < 3 && i < 50; i++) {
+        if (await store.acquireLease(key, 3, `${run}-fill-${i}`, 60_000)) winners.push(`${run}-fill-${i}`);
+      }
+      expect(winners).toHaveLength(3);
+      expect(await store.acquireLease(key, 3, `${run}-fourth`, 60_000), "every slot is held").toBe(false);
+      await store.releaseLease(key, winners[0]!);
+      await store.releaseLease(key, `${run}-never-held`);
+      let retaken = false;
+      for (let i = 0; !retaken && i < 50; i++)
+        retaken = await store.acquireLease(key, 3, `${run}-after-${i}`, 60_000);
+      expect(retaken, "a released slot is free again").toBe(true);
+      expect(await store.acquireLease(key, 3, `${run}-fifth`, 60_000)).toBe(false);
+
+      // A lease that is not renewed expires (a killed worker); a renewed one is kept.
+      const clock = current.clock instanceof FakeClock ? current.clock : undefined;
+      const single = `${run}-single`;
+      const renewed = `${run}-renewed`;
+      expect(await store.acquireLease(single, 1, `${run}-short`, 300)).toBe(true);
+      expect(await store.acquireLease(renewed, 1, `${run}-kept`, 300)).toBe(true);
+      await store.renewLeases(renewed, [`${run}-kept`], 60_000);
+      expect(await store.acquireLease(single, 1, `${run}-other`, 60_000)).toBe(false);
+      if (clock) await clock.advance(400);
+      let expired = false;
+      for (let waited = 0; !expired && waited < 10_000; waited += 100) {
+        expired = await store.acquireLease(single, 1, `${run}-next-${waited}`, 60_000);
+        if (!expired) await systemClock.sleep(100);
+      }
+      expect(expired, "an expired lease frees its slot").toBe(true);
+      expect(
+        await store.acquireLease(renewed, 1, `${run}-taker`, 60_000),
+        "a renewed lease holds its slot",
+      ).toBe(false);
+    });
+
+    it("shares a rate limit between limiters of one key (when SharedRateLimiterFactory)", async (ctx) => {
+      ctx.skip(!isSharedRateLimiterFactory(transport), "not a SharedRateLimiterFactory");
+      if (!isSharedRateLimiterFactory(transport)) return;
+      const key = `conformance-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      // Two workers' limiters: 4 permits a minute between them, so the refill during the test is nil.
+      const first = transport.createRateLimiter(key, 4, 60_000);
+      const second = transport.createRateLimiter(key, 4, 60_000);
+      const waits = [
+        await first.reserve(),
+        await second.reserve(),
+        await first.reserve(),
+        await second.reserve(),
+      ];
+      expect(waits, "the four saved-up permits are free").toEqual([0, 0, 0, 0]);
+      const fifth = await second.reserve();
+      expect(fifth, "the fifth waits for the refill of one permit (15 s)").toBeGreaterThan(10_000);
+      expect(fifth).toBeLessThanOrEqual(15_000);
+      expect(await first.reserve(), "and the sixth for two").toBeGreaterThan(fifth);
     });
   });
 

@@ -1,3 +1,6 @@
+import { isConcurrencyLeaseStore } from "../concurrency-limit/concurrency-lease-store.js";
+import type { ConcurrencyLimiter } from "../concurrency-limit/concurrency-limiter.js";
+import { SharedConcurrencyLimiter } from "../concurrency-limit/shared-concurrency-limiter.js";
 import type { Messenger } from "../config/messenger.js";
 import { resettableServices } from "../di/resettable-services.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
@@ -22,7 +25,8 @@ import type { WorkerOptions } from "../worker/worker-options.js";
 import { failurePathListeners } from "./failure-path-listeners.js";
 
 /** What `messenger:consume` takes: the receivers, the stop conditions and the worker options. */
-export interface ConsumeOptions extends Omit<WorkerOptions, "rateLimiters" | "logger" | "clock"> {
+export interface ConsumeOptions
+  extends Omit<WorkerOptions, "rateLimiters" | "concurrencyLimiters" | "logger" | "clock"> {
   /** Transport names in priority order. */
   readonly receivers: readonly string[];
   /** Stop after this many messages (`--limit`). */
@@ -48,6 +52,11 @@ export interface ConsumeOptions extends Omit<WorkerOptions, "rateLimiters" | "lo
   readonly heartbeatInterval?: number | false;
   /** Milliseconds without a heartbeat after which the worker counts as gone. @defaultValue 3 × heartbeatInterval */
   readonly heartbeatTimeout?: number;
+  /**
+   * At most this many messages of each consumed transport in handlers at once across every worker
+   * (`--concurrency-limit`); overrides the transport's `concurrencyLimit.limit`.
+   */
+  readonly concurrencyLimit?: number;
 }
 
 /**
@@ -67,6 +76,7 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
     reset = true,
     heartbeatInterval,
     heartbeatTimeout,
+    concurrencyLimit,
     ...workerOptions
   } = options;
   if (names.length === 0) {
@@ -77,6 +87,7 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
   }
   const receivers = new Map<string, Receiver>();
   const rateLimiters = new Map<string, RateLimiter>();
+  const concurrencyLimiters = new Map<string, ConcurrencyLimiter>();
   for (const name of names) {
     const config = messenger.getTransportConfig(name);
     if (config.transport instanceof SyncTransport) {
@@ -92,6 +103,22 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
         isSharedRateLimiterFactory(config.transport)
           ? config.transport.createRateLimiter(name, permits, interval)
           : new TokenBucketRateLimiter(permits, interval, messenger.clock),
+      );
+    }
+    const capped = concurrencyLimitFor(name, config.concurrencyLimit, concurrencyLimit);
+    if (capped) {
+      if (!isConcurrencyLeaseStore(config.transport)) {
+        throw new InvalidArgumentError(
+          `Transport "${name}" cannot share a concurrency limit between workers: its backend keeps no leases. Remove its concurrencyLimit (or --concurrency-limit), or use a PostgreSQL, SQLite, Redis or in-memory transport.`,
+          { code: "INVALID_CONFIGURATION" },
+        );
+      }
+      concurrencyLimiters.set(
+        name,
+        new SharedConcurrencyLimiter(config.transport, name, capped.limit, {
+          leaseTimeout: capped.leaseTimeout,
+          logger: messenger.logger,
+        }),
       );
     }
   }
@@ -139,7 +166,24 @@ export function createWorker(messenger: Messenger, options: ConsumeOptions): Wor
   return new Worker(receivers, messenger.routableBus, events, {
     ...workerOptions,
     rateLimiters,
+    concurrencyLimiters,
     logger,
     clock,
   });
+}
+
+/** The consume option wins over the transport's configuration; the lease timeout stays the transport's. */
+function concurrencyLimitFor(
+  name: string,
+  configured: { readonly limit: number; readonly leaseTimeout?: number } | undefined,
+  override: number | undefined,
+): { readonly limit: number; readonly leaseTimeout?: number } | undefined {
+  if (override === undefined) return configured;
+  if (!Number.isSafeInteger(override) || override <= 0) {
+    throw new InvalidArgumentError(
+      `The concurrency limit of transport "${name}" must be a positive whole number of messages, got ${String(override)}.`,
+      { code: "INVALID_LIMIT" },
+    );
+  }
+  return { ...configured, limit: override };
 }

@@ -1,11 +1,15 @@
 import type { MessageBus } from "../bus/message-bus.js";
 import type { Clock } from "../clock/clock.js";
+import type { ConcurrencyLimiter } from "../concurrency-limit/concurrency-limiter.js";
 import type { Logger } from "../logger/logger.js";
 import type { RateLimiter } from "../rate-limit/rate-limiter.js";
 
 /** How a worker consumes. Every duration is in milliseconds. */
 export interface WorkerOptions {
-  /** Pause after a round in which no receiver had a message. @defaultValue 1000 */
+  /**
+   * Pause after a round in which no receiver had a message; also how often the worker reads which
+   * transports are paused (`messenger:pause`). @defaultValue 1000
+   */
   readonly sleep?: number;
   /** Ask queue-aware receivers for these queues only (`--queues`). */
   readonly queues?: readonly string[];
@@ -18,6 +22,12 @@ export interface WorkerOptions {
   readonly keepaliveInterval?: number | false;
   /** Limiters by transport name; the worker waits for a permit before handling each message. */
   readonly rateLimiters?: ReadonlyMap<string, RateLimiter>;
+  /**
+   * Shared concurrency limiters by transport name: the worker takes a slot before it fetches from
+   * the transport and before it starts each message, and frees it when the message's handlers
+   * finish; while every slot is held elsewhere it leaves the transport alone and asks again.
+   */
+  readonly concurrencyLimiters?: ReadonlyMap<string, ConcurrencyLimiter>;
   /** Messages held by batch handlers are flushed when the oldest waited this long, even while busy. @defaultValue 30000 */
   readonly batchFlushInterval?: number;
   /** Dispatch every message on this bus instead of the one named by its bus-name stamp (`--bus`). */

@@ -1,6 +1,7 @@
 import type { BatchHandler } from "../batch/batch-handler.js";
 import type { MessageBus } from "../bus/message-bus.js";
 import { type Clock, systemClock } from "../clock/clock.js";
+import type { ConcurrencyLease, ConcurrencyLimiter } from "../concurrency-limit/concurrency-limiter.js";
 import type { Envelope } from "../envelope/envelope.js";
 import { isEnvelopeAwareError } from "../envelope-errors/envelope-aware-error.js";
 import { findConfigurationError } from "../errors/configuration-error.js";
@@ -35,10 +36,13 @@ import {
   type TransportOperation,
   WorkerTransportFailedEvent,
 } from "./events/worker-transport-failed-event.js";
+import { WorkerTransportPausedEvent } from "./events/worker-transport-paused-event.js";
 import { WorkerTransportRecoveredEvent } from "./events/worker-transport-recovered-event.js";
+import { WorkerTransportResumedEvent } from "./events/worker-transport-resumed-event.js";
 import { KeepaliveTimer } from "./keepalive-timer.js";
 import { raceSignal } from "./race-signal.js";
 import { TransportOutages } from "./transport-outages.js";
+import { TransportPauses } from "./transport-pauses.js";
 import type { WorkerMetadata } from "./worker-metadata.js";
 import type { WorkerOptions } from "./worker-options.js";
 
@@ -87,6 +91,12 @@ const IDLE_OVER: unknown = Object.freeze({ reason: "the worker's idle wait is ov
 const STOPPED = Symbol("stopped");
 
 const DEFAULT_OUTAGE_REPORT_INTERVAL = 30_000;
+
+/**
+ * How often a worker whose transport is at its shared concurrency limit asks for a free slot
+ * again: slots are freed by other processes, which announce nothing.
+ */
+const LEASE_POLL_INTERVAL = 50;
 
 function toError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new Error(String(thrown));
@@ -151,6 +161,9 @@ export class Worker implements WorkerEventSource {
   readonly #outages: TransportOutages;
   /** Failed ack()/reject() calls per receiver: a batch stops starting messages once its count moves. */
   readonly #finishFailures = new Map<string, number>();
+  readonly #pauses: TransportPauses;
+  /** Transports whose shared concurrency limiter could not be reached: warned about once per outage. */
+  readonly #leaseTrouble = new Set<string>();
 
   constructor(
     receivers: ReadonlyMap<string, Receiver>,
@@ -178,6 +191,7 @@ export class Worker implements WorkerEventSource {
     this.#concurrency = concurrency;
     this.#metadata = { transportNames: [...receivers.keys()], queueNames: options.queues, startedAt: 0 };
     this.#outages = new TransportOutages(options.outageReportInterval ?? DEFAULT_OUTAGE_REPORT_INTERVAL);
+    this.#pauses = new TransportPauses(receivers, options.sleep ?? 1_000);
   }
 
   get metadata(): WorkerMetadata {
@@ -307,15 +321,38 @@ export class Worker implements WorkerEventSource {
   async #loop(): Promise<void> {
     while (!this.#stopping) {
       const roundStart = this.#clock.now();
+      if (this.#pauses.enabled) await this.#refreshPauses(roundStart);
       let fetched = false;
       // A batch cut short because acknowledgements fail: pause as an empty round does, instead of
       // fetching (and handling again) what was just handed back.
       let finishTrouble = false;
+      /** Receivers paused or at their shared concurrency limit: not fetched, not watched while idle. */
+      const skipped = new Set<Receiver>();
+      let capped = false;
       for (const [name, receiver] of this.#receivers) {
+        if (this.#pauses.isPaused(name)) {
+          skipped.add(receiver);
+          continue;
+        }
         await this.#freeSlot();
         if (this.#stopping) break;
+        // A slot of the shared limit first: without one, fetching would only hold messages back
+        // from the workers that have slots.
+        const limiter = this.#options.concurrencyLimiters?.get(name);
+        let lease: ConcurrencyLease | undefined;
+        if (limiter) {
+          lease = await this.#tryLease(name, limiter);
+          if (!lease) {
+            capped = true;
+            skipped.add(receiver);
+            continue;
+          }
+        }
         const envelopes = await this.#get(name, receiver);
-        if (envelopes.length === 0) continue;
+        if (envelopes.length === 0) {
+          if (lease) this.#track(lease.release());
+          continue;
+        }
         fetched = true;
         // Fetched messages are claimed: keep them alive while they wait for a free slot too.
         const waiting = envelopes.map((envelope) => ({ envelope, receiverName: name, receiver }));
@@ -327,6 +364,7 @@ export class Worker implements WorkerEventSource {
         const unstarted: Envelope[] = [];
         const finishFailuresAtFetch = this.#finishFailures.get(name) ?? 0;
         let finishFailed = false;
+        let atLimit = false;
         for (const entry of waiting) {
           if (++startsSinceTurn > STARTS_BETWEEN_TURNS) {
             startsSinceTurn = 1;
@@ -335,16 +373,31 @@ export class Worker implements WorkerEventSource {
           // Awaited only when there is something to wait for: each await costs a few microtasks.
           if (this.#mustWaitForSlot()) await this.#freeSlot();
           if (!this.#stopping && this.#options.rateLimiters?.has(name)) await this.#rateLimit(name);
+          let entryLease = lease;
+          lease = undefined;
+          if (limiter && !entryLease && !this.#stopping && !atLimit) {
+            // Every slot held: a receiver that can hand the rest of the batch back does, so that
+            // the worker that gets the next free slot handles them; another waits for a slot.
+            entryLease = isReleasableReceiver(receiver)
+              ? await this.#tryLease(name, limiter)
+              : await this.#waitForLease(name, limiter);
+            atLimit = entryLease === undefined;
+            if (atLimit) {
+              capped = true;
+              skipped.add(receiver);
+            }
+          }
           this.#inHand.delete(entry);
           this.#unstarted.delete(entry);
           // An acknowledgement to this transport failed since the batch was fetched: what is
           // started now would most likely be handled again after the redelivery timeout.
           finishFailed ||= (this.#finishFailures.get(name) ?? 0) > finishFailuresAtFetch;
-          if (this.#stopping || finishFailed) {
+          if (this.#stopping || finishFailed || atLimit) {
+            if (entryLease) this.#track(entryLease.release());
             unstarted.push(entry.envelope);
             continue;
           }
-          this.#start(entry.envelope, name, receiver);
+          this.#start(entry.envelope, name, receiver, entryLease);
         }
         if (finishFailed && unstarted.length > 0) {
           this.#logger.warn(
@@ -359,14 +412,17 @@ export class Worker implements WorkerEventSource {
       if (this.#stopping) break;
       if (fetched && !finishTrouble) {
         await this.#flushIfHeldTooLong();
+        // The rest of a batch went back at the limit: wait for a slot rather than fetch it again at once.
+        if (capped && !this.#stopping) await this.#idle(LEASE_POLL_INTERVAL, skipped);
         continue;
       }
       if (!finishTrouble) {
         if (await this.#flush(false)) continue;
         await this.#events.dispatch(new WorkerRunningEvent(this, true));
       }
-      const wait = Math.max(0, (this.#options.sleep ?? 1_000) - (this.#clock.now() - roundStart));
-      if (!this.#stopping && wait > 0) await this.#idle(wait);
+      let wait = Math.max(0, (this.#options.sleep ?? 1_000) - (this.#clock.now() - roundStart));
+      if (capped) wait = Math.min(wait, LEASE_POLL_INTERVAL);
+      if (!this.#stopping && wait > 0) await this.#idle(wait, skipped);
     }
   }
 
@@ -391,12 +447,15 @@ export class Worker implements WorkerEventSource {
    * Sleeps until the next round; receivers that can announce new messages (LISTEN/NOTIFY, blocking
    * reads) cut the sleep short, so an idle worker reacts at once instead of at the next poll.
    */
-  async #idle(wait: number): Promise<void> {
+  async #idle(wait: number, skipped: ReadonlySet<Receiver>): Promise<void> {
     const idle = new AbortController();
     this.#idleSleep = idle;
     const waits: Promise<void>[] = [this.#clock.sleep(wait, idle.signal)];
     for (const receiver of this.#receivers.values()) {
-      if (isMessageWaiter(receiver)) waits.push(receiver.waitForMessages(wait, idle.signal));
+      // A paused or capped receiver's waiting messages must not wake the worker it cannot fetch for.
+      if (!skipped.has(receiver) && isMessageWaiter(receiver)) {
+        waits.push(receiver.waitForMessages(wait, idle.signal));
+      }
     }
     await Promise.race(waits);
     this.#idleSleep = undefined;
@@ -534,8 +593,65 @@ export class Worker implements WorkerEventSource {
     await this.#clock.sleep(wait, this.#stopSignal.signal);
   }
 
-  #start(envelope: Envelope, name: string, receiver: Receiver): void {
+  /** Reads the pause state (throttled), and logs and announces what changed. */
+  async #refreshPauses(now: number): Promise<void> {
+    const { paused, resumed } = await this.#pauses.refresh(now, (error) =>
+      this.#logger.warn({ error }, "Could not read which transports are paused; will look again"),
+    );
+    for (const name of paused) {
+      this.#logger.info(
+        { transport: name },
+        `Transport "${name}" is paused: the worker stops fetching from it`,
+      );
+      await this.#events.dispatch(new WorkerTransportPausedEvent(name));
+    }
+    for (const name of resumed) {
+      this.#logger.info(
+        { transport: name },
+        `Transport "${name}" was resumed: the worker fetches from it again`,
+      );
+      await this.#events.dispatch(new WorkerTransportResumedEvent(name));
+    }
+  }
+
+  /**
+   * A slot of the transport's shared concurrency limit, or undefined when all are held. A store
+   * that cannot be reached counts as full: the limit is a promise, and the worker tries again.
+   */
+  async #tryLease(name: string, limiter: ConcurrencyLimiter): Promise<ConcurrencyLease | undefined> {
+    try {
+      const lease = await limiter.tryAcquire();
+      if (this.#leaseTrouble.delete(name)) {
+        this.#logger.info({ transport: name }, "Shared concurrency limiter reachable again");
+      }
+      return lease;
+    } catch (error) {
+      if (!this.#leaseTrouble.has(name)) {
+        this.#leaseTrouble.add(name);
+        this.#logger.warn(
+          { transport: name, error },
+          "Shared concurrency limiter unreachable; the transport's messages wait until it answers",
+        );
+      }
+      return undefined;
+    }
+  }
+
+  /** Asks for a slot until one is free; undefined only when the worker stops meanwhile. */
+  async #waitForLease(name: string, limiter: ConcurrencyLimiter): Promise<ConcurrencyLease | undefined> {
+    while (!this.#stopping) {
+      const lease = await this.#tryLease(name, limiter);
+      if (lease) return lease;
+      await this.#clock.sleep(LEASE_POLL_INTERVAL, this.#stopSignal.signal);
+    }
+    return undefined;
+  }
+
+  #start(envelope: Envelope, name: string, receiver: Receiver, lease?: ConcurrencyLease): void {
     const task = this.#handle(envelope, name, receiver).finally(() => {
+      // Tracked like an acknowledgement: a stopping worker gives its slots back before it ends,
+      // rather than leaving them to expire.
+      if (lease) this.#track(lease.release());
       this.#inFlight.delete(task);
       this.#wakeSlotWaiters();
     });
