@@ -15,6 +15,9 @@ import {
   type QueueReceiver,
   type Serializer,
   type SetupableTransport,
+  THROUGHPUT_RETENTION,
+  type ThroughputBucket,
+  type ThroughputStore,
   type Transport,
   TransportMessageIdStamp,
   type WorkerHeartbeat,
@@ -117,6 +120,7 @@ export class PostgresTransport
     MessageWaiter,
     RestartSignalStore,
     WorkerRegistry,
+    ThroughputStore,
     CloseableTransport
 {
   readonly queueName: string;
@@ -370,6 +374,16 @@ export class PostgresTransport
 
   removeWorker(id: string): Promise<void> {
     return this.#connection.removeWorker(id);
+  }
+
+  /** Adds to the per-minute rows of `<table>_throughput` (created on the first write). */
+  recordThroughput(buckets: readonly ThroughputBucket[], now: number): Promise<void> {
+    return this.#connection.recordThroughput(buckets, now - THROUGHPUT_RETENTION);
+  }
+
+  /** The per-minute rows of these transports from `since` on, summed over workers. */
+  readThroughput(transports: readonly string[], since: number): Promise<ThroughputBucket[]> {
+    return this.#connection.readThroughput(transports, since);
   }
 
   /**

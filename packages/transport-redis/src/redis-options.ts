@@ -163,6 +163,8 @@ export interface RedisKeys {
    */
   readonly workers: string;
   readonly workerPrefix: string;
+  /** Prefix of the per-minute throughput hashes (`<prefix>messenger:throughput:<minute>`), shared like `workers`. */
+  readonly throughputPrefix: string;
 }
 
 /**
@@ -193,6 +195,7 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
     rateLimitPrefix: `${prefix}messenger:rate-limit:`,
     workers: `${prefix}messenger:workers`,
     workerPrefix: `${prefix}messenger:worker:`,
+    throughputPrefix: `${prefix}messenger:throughput:`,
   };
 }
 
