@@ -77,7 +77,7 @@ export class DashboardApp {
     sameBackendAs?: DashboardApp,
   ) {
     this.#shared = sameBackendAs !== undefined;
-    this.#dir = sameBackendAs?.#dir ?? mkdtempSync(join(tmpdir(), "dashboard-test-"));
+    this.#dir = sameBackendAs ? sameBackendAs.#dir : mkdtempSync(join(tmpdir(), "dashboard-test-"));
     this.#schema =
       sameBackendAs?.#schema ??
       (backend === "postgres" ? `mt_dashboard_${process.pid}_${++schemas}` : undefined);
