@@ -78,9 +78,11 @@ export class DashboardApp {
   ) {
     this.#shared = sameBackendAs !== undefined;
     this.#dir = sameBackendAs ? sameBackendAs.#dir : mkdtempSync(join(tmpdir(), "dashboard-test-"));
-    this.#schema =
-      sameBackendAs?.#schema ??
-      (backend === "postgres" ? `mt_dashboard_${process.pid}_${++schemas}` : undefined);
+    this.#schema = sameBackendAs
+      ? sameBackendAs.#schema
+      : backend === "postgres"
+        ? `mt_dashboard_${process.pid}_${++schemas}`
+        : undefined;
     const dsn = (queue: string) =>
       backend === "memory"
         ? "in-memory://?serialize=true"
