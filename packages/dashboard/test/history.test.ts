@@ -206,6 +206,31 @@ describe.each([
   );
 });
 
+describe("a history store's table name", () => {
+  it("is refused, named, unless it is a plain SQL name", async () => {
+    const database = new Database(":memory:");
+    // A pool connects on its first query only: none is made here.
+    const pool = new pg.Pool(PG);
+    try {
+      expect(() => new SqliteMessageHistory({ database, table: 'history"; DROP TABLE x; --' })).toThrow(
+        expect.objectContaining({
+          code: "INVALID_DASHBOARD_OPTION",
+          message: expect.stringContaining('table "history"; DROP'),
+        }),
+      );
+      expect(() => new PostgresMessageHistory({ pool, schema: "a.b" })).toThrow(
+        expect.objectContaining({
+          code: "INVALID_DASHBOARD_OPTION",
+          message: expect.stringContaining('schema "a.b"'),
+        }),
+      );
+    } finally {
+      database.close();
+      await pool.end();
+    }
+  });
+});
+
 describe("the history page without a store", () => {
   it("says the history is off", async () => {
     const app = new DashboardApp("memory");
