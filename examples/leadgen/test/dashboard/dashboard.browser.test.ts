@@ -156,6 +156,8 @@ function walkThrough(
       await page.goto(`${server.url}/dashboard/history`);
       expect(await page.getByTestId("history-row").count()).toBeGreaterThanOrEqual(2);
       expect(await page.locator('[data-testid="history-row"][data-result="failed"]').count()).toBe(2);
+      // The outage's first three attempts were retried.
+      expect(await page.locator('[data-testid="history-row"][data-result="retried"]').count()).toBe(3);
       expect(await page.getByTestId("type-row").count()).toBeGreaterThan(0);
       await shoot(page, "history");
       // The screenshot waiting on low_priority, and the leadgen schedule app:serve was given.
