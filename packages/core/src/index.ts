@@ -153,6 +153,16 @@ export {
   isStoredMessageCountAware,
   type StoredMessageCountAware,
 } from "./transport/capabilities/stored-message-count-aware.js";
+export {
+  compareThroughputBuckets,
+  InMemoryThroughputStore,
+  isThroughputStore,
+  THROUGHPUT_BUCKET,
+  THROUGHPUT_RETENTION,
+  type ThroughputBucket,
+  type ThroughputStore,
+  throughputMinute,
+} from "./transport/capabilities/throughput-store.js";
 export { isWarningTransport, type WarningTransport } from "./transport/capabilities/warning-transport.js";
 export {
   compareWorkerHeartbeats,

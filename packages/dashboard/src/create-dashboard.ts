@@ -8,6 +8,7 @@ import { redirect, sendHtml, sendText } from "./http/send.js";
 import { bulkAction, singleAction } from "./pages/failed-actions.js";
 import { failedDetailPage } from "./pages/failed-detail-page.js";
 import { failedListPage } from "./pages/failed-list-page.js";
+import { historyPage } from "./pages/history-page.js";
 import { notFoundPage } from "./pages/not-found-page.js";
 import { overviewPage } from "./pages/overview-page.js";
 import { queuePage } from "./pages/queue-page.js";
@@ -112,6 +113,8 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         page = await failedDetailPage(context, transport!, id!);
       else if (section === "queues" && segments.length === 2) page = await queuePage(context, transport!);
       else if (section === "schedules" && segments.length === 1) page = await schedulesPage(context);
+      else if (section === "history" && segments.length === 1)
+        page = await historyPage(context, options.history);
       if (page === undefined || page.status === 404) {
         sendHtml(response, 404, page?.body ?? notFoundPage(context), verdict.cookie);
         return;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Messenger } from "@messenger-ts/core";
 import type { ScheduleRegistry } from "@messenger-ts/scheduler";
+import type { MessageHistoryStore } from "./history/message-history-store.js";
 
 /** Who may open the dashboard; every check given must pass. At least one is required. */
 export interface DashboardOptions {
@@ -20,4 +21,6 @@ export interface DashboardOptions {
   readonly readOnly?: boolean | undefined;
   /** The schedules `debug:scheduler` lists, for the schedules page. */
   readonly scheduler?: ScheduleRegistry | undefined;
+  /** Where `MessageHistoryRecorder` writes in the workers, for the history page; without it the page says it is off. */
+  readonly history?: MessageHistoryStore | undefined;
 }

@@ -3,12 +3,14 @@ import {
   type EncodedEnvelope,
   type Logger,
   MessengerError,
+  type ThroughputBucket,
   TransportAuthenticationError,
   TransportError,
   type WorkerHeartbeat,
 } from "@messenger-ts/core";
 import type pg from "pg";
 import { type Statement, statements } from "./postgres-statements.js";
+import { readThroughput, recordThroughput } from "./postgres-throughput.js";
 import {
   migrationStatements,
   parseSchemaVersion,
@@ -291,6 +293,21 @@ export class PostgresConnection {
     return this.#wrap(operation, () => run(this.#db().pool));
   }
 
+  /** Adds worker throughput to `<table>_throughput` (created when missing), dropping rows before `before`. */
+  async recordThroughput(buckets: readonly ThroughputBucket[], before: number): Promise<void> {
+    await this.#wrap("record the worker throughput", async () => {
+      await this.#autoSetup();
+      await recordThroughput(this.#db().pool, this.#settings.names, buckets, before);
+    });
+  }
+
+  /** The throughput rows of these transports from `since` on; sets nothing up. */
+  readThroughput(transports: readonly string[], since: number): Promise<ThroughputBucket[]> {
+    return this.#wrap("read the worker throughput", () =>
+      readThroughput(this.#db().pool, this.#settings.names, transports, since),
+    );
+  }
+
   /** Subscribes to this table's notifications, and waits until the LISTEN is in place. */
   get listener(): SharedDatabase["listener"] {
     return this.#db().listener;
@@ -335,6 +352,13 @@ export class PostgresConnection {
     values: unknown[],
     client?: pg.ClientBase,
   ): Promise<pg.QueryResult<R>> {
+    await this.#autoSetup();
+    const config = { name: statement.name, text: statement.text, values };
+    return client ? client.query<R>(config) : this.#db().pool.query<R>(config);
+  }
+
+  /** With auto_setup, sets the tables up once before the first statement that needs them. */
+  async #autoSetup(): Promise<void> {
     if (this.#settings.autoSetup && !this.#setupDone) {
       this.#setupDone = this.setup().catch((error) => {
         this.#setupDone = undefined;
@@ -342,8 +366,6 @@ export class PostgresConnection {
       });
     }
     await this.#setupDone;
-    const config = { name: statement.name, text: statement.text, values };
-    return client ? client.query<R>(config) : this.#db().pool.query<R>(config);
   }
 
   async #installedVersion(client: pg.ClientBase): Promise<number | null> {

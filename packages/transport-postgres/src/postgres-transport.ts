@@ -15,6 +15,9 @@ import {
   type QueueReceiver,
   type Serializer,
   type SetupableTransport,
+  THROUGHPUT_RETENTION,
+  type ThroughputBucket,
+  type ThroughputStore,
   type Transport,
   TransportMessageIdStamp,
   type WorkerHeartbeat,
@@ -126,7 +129,9 @@ export class PostgresTransport
     CloseableTransport,
     TransportPauseStore,
     SharedRateLimiterFactory,
-    ConcurrencyLeaseStore
+    ConcurrencyLeaseStore,
+    ThroughputStore,
+    CloseableTransport
 {
   readonly queueName: string;
   readonly tableName: string;
@@ -420,6 +425,16 @@ export class PostgresTransport
 
   releaseLease(key: string, leaseId: string): Promise<void> {
     return this.#controls.releaseLease(key, leaseId);
+  }
+
+  /** Adds to the per-minute rows of `<table>_throughput` (created on the first write). */
+  recordThroughput(buckets: readonly ThroughputBucket[], now: number): Promise<void> {
+    return this.#connection.recordThroughput(buckets, now - THROUGHPUT_RETENTION);
+  }
+
+  /** The per-minute rows of these transports from `since` on, summed over workers. */
+  readThroughput(transports: readonly string[], since: number): Promise<ThroughputBucket[]> {
+    return this.#connection.readThroughput(transports, since);
   }
 
   /**

@@ -219,6 +219,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
     const missing = transport({ auto_setup: true });
     // A status command on a transport never set up: no worker, and still no table.
     expect(await missing.listWorkers()).toEqual([]);
+    expect(await missing.readThroughput(["async"], 0), "nor any throughput").toEqual([]);
     await missing.removeWorker("nobody");
     const { rows } = await admin.query("SELECT to_regclass($1) IS NULL AS absent", [table(missing)]);
     expect(rows[0].absent).toBe(true);

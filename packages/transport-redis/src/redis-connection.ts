@@ -2,6 +2,7 @@ import {
   type Logger,
   LogicError,
   MessengerError,
+  type ThroughputBucket,
   TransportAuthenticationError,
   TransportError,
 } from "@messenger-ts/core";
@@ -21,6 +22,7 @@ import {
   type RedisScript,
   SEND,
 } from "./redis-scripts.js";
+import { readThroughput, recordThroughput } from "./redis-throughput.js";
 import {
   acquireClient,
   COMMAND_TIMEOUT_MS,
@@ -439,6 +441,20 @@ export class RedisConnection {
       await this.client.del(`${this.#keys.workerPrefix}${id}`);
       await this.client.zrem(this.#keys.workers, id);
     });
+  }
+
+  /** Adds worker throughput to the per-minute hashes (each expiring with its minute). */
+  async recordThroughput(buckets: readonly ThroughputBucket[]): Promise<void> {
+    await this.#wrap("record the worker throughput", () =>
+      recordThroughput(this.client, this.#keys.throughputPrefix, buckets),
+    );
+  }
+
+  /** The throughput of these transports in the minutes from `since` to `now`. */
+  readThroughput(transports: readonly string[], since: number, now: number): Promise<ThroughputBucket[]> {
+    return this.#wrap("read the worker throughput", () =>
+      readThroughput(this.client, this.#keys.throughputPrefix, transports, since, now),
+    );
   }
 
   /** Takes a permit from the shared token bucket `key`; returns the wait in ms before using it. */

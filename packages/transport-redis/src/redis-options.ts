@@ -167,6 +167,8 @@ export interface RedisKeys {
    */
   readonly workers: string;
   readonly workerPrefix: string;
+  /** Prefix of the per-minute throughput hashes (`<prefix>messenger:throughput:<minute>`), shared like `workers`. */
+  readonly throughputPrefix: string;
 }
 
 /**
@@ -199,6 +201,7 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
     leasePrefix: `${prefix}messenger:leases:`,
     workers: `${prefix}messenger:workers`,
     workerPrefix: `${prefix}messenger:worker:`,
+    throughputPrefix: `${prefix}messenger:throughput:`,
   };
 }
 

@@ -18,6 +18,8 @@ import {
   type ReleasableReceiver,
   type Serializer,
   type SetupableTransport,
+  type ThroughputBucket,
+  type ThroughputStore,
   type Transport,
   TransportMessageIdStamp,
   type WarningTransport,
@@ -121,6 +123,7 @@ export class RedisTransport
     MessageWaiter,
     RestartSignalStore,
     WorkerRegistry,
+    ThroughputStore,
     SharedRateLimiterFactory,
     TransportPauseStore,
     ConcurrencyLeaseStore,
@@ -412,6 +415,16 @@ export class RedisTransport
 
   async removeWorker(id: string): Promise<void> {
     await this.#connection.removeWorker(id);
+  }
+
+  /** Adds to the per-minute hashes `<prefix>messenger:throughput:<minute>` (Redis expires them). */
+  recordThroughput(buckets: readonly ThroughputBucket[], _now: number): Promise<void> {
+    return this.#connection.recordThroughput(buckets);
+  }
+
+  /** The per-minute counts of these transports from `since` on, summed over workers. */
+  readThroughput(transports: readonly string[], since: number): Promise<ThroughputBucket[]> {
+    return this.#connection.readThroughput(transports, since, Date.now());
   }
 
   /** A token bucket in Redis, shared by every worker that consumes with the same key and prefix. */

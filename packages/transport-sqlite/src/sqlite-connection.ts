@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { TransportError } from "@messenger-ts/core";
+import { type ThroughputBucket, TransportError } from "@messenger-ts/core";
 import { resolveSqliteDriver, type SqliteDriverChoice } from "./open-sqlite-database.js";
 import {
   META_RESTART_REQUESTED_AT,
@@ -24,6 +24,7 @@ import {
   toTransportError,
   WRITE_BUDGET_MS,
 } from "./sqlite-handle.js";
+import { readThroughput, recordThroughput } from "./sqlite-throughput.js";
 
 /** A contended claim soon counts as an empty round: the worker tries again after its idle wait. */
 const CLAIM_BUDGET_MS = 250;
@@ -392,6 +393,20 @@ export class SqliteConnection {
    */
   runControl<T>(operation: string, fn: (db: SqliteDatabase) => T): Promise<T> {
     return this.#run(operation, fn);
+  }
+
+  /** Adds worker throughput to `<table>_throughput` (created when missing), dropping rows before `before`. */
+  recordThroughput(buckets: readonly ThroughputBucket[], before: number): Promise<void> {
+    return this.#run("record the worker throughput", (db) =>
+      recordThroughput(db, this.#names.plainTable, buckets, before),
+    );
+  }
+
+  /** The throughput rows of these transports from `since` on; sets nothing up. */
+  readThroughput(transports: readonly string[], since: number): Promise<ThroughputBucket[]> {
+    return this.#run("read the worker throughput", (db) =>
+      readThroughput(db, this.#names.plainTable, transports, since),
+    );
   }
 
   /** Lets go of the handle: a shared one closes with its last user; an application's one never. */

@@ -20,6 +20,9 @@ import {
   type Serializer,
   type SetupableTransport,
   systemClock,
+  THROUGHPUT_RETENTION,
+  type ThroughputBucket,
+  type ThroughputStore,
   type Transport,
   TransportMessageIdStamp,
   type WorkerHeartbeat,
@@ -84,7 +87,8 @@ export class SqliteTransport
     WorkerRegistry,
     TransportPauseStore,
     SharedRateLimiterFactory,
-    ConcurrencyLeaseStore
+    ConcurrencyLeaseStore,
+    ThroughputStore
 {
   readonly name: string;
   /** The absolute file path, or ":memory:"; undefined for a handle given as `database`. */
@@ -356,6 +360,17 @@ export class SqliteTransport
 
   async removeWorker(id: string): Promise<void> {
     await this.#connection.removeWorker(id);
+  }
+
+  /** Adds to the per-minute rows of `<table>_throughput` (created on the first write). */
+  async recordThroughput(buckets: readonly ThroughputBucket[], now: number): Promise<void> {
+    await this.#connection.ready();
+    await this.#connection.recordThroughput(buckets, now - THROUGHPUT_RETENTION);
+  }
+
+  /** The per-minute rows of these transports from `since` on, summed over workers. */
+  readThroughput(transports: readonly string[], since: number): Promise<ThroughputBucket[]> {
+    return this.#connection.readThroughput(transports, since);
   }
 
   /**

@@ -14,6 +14,7 @@ import { createLeadgenMetrics } from "../telemetry/metrics.js";
 import { databaseScheduleStore } from "./database-schedule-store.js";
 import type { LeadgenApp } from "./leadgen-app.js";
 import { type LeadgenOptions, resolveLeadgenSettings } from "./leadgen-options.js";
+import { leadgenMessageHistory, messageHistoryEnabled } from "./message-history.js";
 import { CLOCK, DOMAIN_STORE, LEADGEN_SETTINGS, LOGGER } from "./tokens.js";
 
 /**
@@ -72,6 +73,12 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       instrumentation: messengerTracing(),
     });
     metrics.metrics.register(messenger);
+    // Off by default; on, every worker of this process records into the database's history table.
+    const recording = messageHistoryEnabled(options.messageHistory, options.env ?? process.env)
+      ? leadgenMessageHistory(store, logger)
+      : undefined;
+    if (recording && (options.autoSetup ?? true)) await recording.history.setup();
+    const stopRecording = recording?.recorder.register(messenger.events);
 
     const services = Object.fromEntries(
       Object.entries(SERVICE_CLASSES).map(([name, type]) => [name, container.resolve<object>(type)]),
@@ -90,13 +97,17 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       clock,
       logger,
       metrics,
+      history: recording?.history,
       async setup() {
         await store.setup();
+        await recording?.history.setup();
         await messenger.setup();
       },
       close() {
         closed ??= (async () => {
           try {
+            stopRecording?.();
+            await recording?.recorder.flush();
             await messenger.close();
           } finally {
             try {

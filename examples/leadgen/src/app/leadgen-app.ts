@@ -1,5 +1,6 @@
 import type { ConsoleApplication } from "@messenger-ts/cli";
 import type { Clock, Logger, MessageBus, Messenger } from "@messenger-ts/core";
+import type { MessageHistoryStore } from "@messenger-ts/dashboard";
 import type { PrometheusEndpoint } from "@messenger-ts/opentelemetry/prometheus";
 import type { Schedule, ScheduleRegistry } from "@messenger-ts/scheduler";
 import type { DependencyContainer } from "tsyringe";
@@ -30,6 +31,8 @@ export interface LeadgenApp extends ConsoleApplication {
   readonly logger: Logger;
   /** This process's messenger metrics; `metrics.requestHandler` answers a Prometheus scrape. */
   readonly metrics: PrometheusEndpoint;
+  /** The message history the workers record and the dashboard shows; undefined when it is off (the default). */
+  readonly history: MessageHistoryStore | undefined;
   /** Creates the domain tables and sets every transport up (`messenger:setup-transports`). */
   setup(): Promise<void>;
   /** Closes the transports, then the store. */

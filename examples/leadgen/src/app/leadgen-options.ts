@@ -40,6 +40,11 @@ export interface LeadgenOptions {
   readonly metricsCountCacheTtl?: number;
   /** Create the domain tables at start. @defaultValue true */
   readonly autoSetup?: boolean;
+  /**
+   * `LEADGEN_MESSAGE_HISTORY`: record every handled and failed message into `messenger_history`
+   * and show it on the dashboard's history page. @defaultValue false
+   */
+  readonly messageHistory?: boolean;
   /** Where the environment variables are read. @defaultValue process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

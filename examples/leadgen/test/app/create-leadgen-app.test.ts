@@ -14,6 +14,7 @@ import {
   loadFixtures,
   SqliteDomainStore,
 } from "../../src/index.js";
+import { consume } from "../support/consume.js";
 import { createUnitApp, type UnitApp } from "../support/unit-app.js";
 
 describe("createLeadgenApp", () => {
@@ -46,6 +47,37 @@ describe("createLeadgenApp", () => {
     } finally {
       file.close();
     }
+  });
+
+  it("records every message a worker handles into messenger_history with LEADGEN_MESSAGE_HISTORY=1", async () => {
+    const path = join(directory, "history", "leadgen.sqlite");
+    const off = await createLeadgenApp({ env: {}, sqlitePath: path, scheduleStore: null, latencyMs: 0 });
+    open.push(off);
+    expect(off.history, "off by default").toBeUndefined();
+    const app = await createLeadgenApp({
+      env: { LEADGEN_MESSAGE_HISTORY: "1" },
+      sqlitePath: path,
+      scheduleStore: null,
+      latencyMs: 0,
+    });
+    open.push(app);
+    await app.setup();
+    const fixtures = await loadFixtures(app);
+    await app.bus.dispatch(new AnalyzeLeadMessage(fixtures.leads.kavarna));
+    await consume(app.messenger, ["normal"], { until: (c) => c.handled.length === 1, timeoutMs: 20_000 });
+    const [entry, ...others] = await app.history!.list({}, 10);
+    expect(others).toEqual([]);
+    expect(entry).toMatchObject({ transport: "normal", result: "handled", errorClass: null });
+    expect(entry!.type).toMatch(/analyze/i);
+    const file = new Database(path, { readonly: true });
+    try {
+      expect(file.prepare("SELECT count(*) AS n FROM messenger_history").get()).toEqual({ n: 1 });
+    } finally {
+      file.close();
+    }
+    await expect(
+      createLeadgenApp({ env: { LEADGEN_MESSAGE_HISTORY: "yes" }, sqlitePath: path, scheduleStore: null }),
+    ).rejects.toThrow(/LEADGEN_MESSAGE_HISTORY "yes" is not a switch/);
   });
 
   it("gives each application its own container, services, bus and store", async () => {

@@ -147,7 +147,19 @@ function walkThrough(
       expect(await count(page, "failed")).toBe("2");
       expect(await count(page, "low_priority")).toBe("1");
       expect(await count(page, "high_priority")).toBe("0");
+      // The seed's worker recorded its failures with its heartbeats: the chart reads them back.
+      await page.getByTestId("throughput-chart").waitFor();
+      expect(await page.getByTestId("throughput-bar").count()).toBe(60);
+      expect(Number(await page.getByTestId("failed-last-hour").textContent())).toBeGreaterThanOrEqual(2);
       await shoot(page, "overview");
+      // LEADGEN_MESSAGE_HISTORY=1: every attempt of the seed's worker is in the history.
+      await page.goto(`${server.url}/dashboard/history`);
+      expect(await page.getByTestId("history-row").count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('[data-testid="history-row"][data-result="failed"]').count()).toBe(2);
+      // The outage's first three attempts were retried.
+      expect(await page.locator('[data-testid="history-row"][data-result="retried"]').count()).toBe(3);
+      expect(await page.getByTestId("type-row").count()).toBeGreaterThan(0);
+      await shoot(page, "history");
       // The screenshot waiting on low_priority, and the leadgen schedule app:serve was given.
       await page.goto(`${server.url}/dashboard/queues/low_priority`);
       expect(await page.getByTestId("queue-row").count()).toBe(1);
@@ -248,6 +260,7 @@ describe.skipIf(!browserUp || !pgUp)("the dashboard in Chromium: app:serve on Po
     LEADGEN_DB_SCHEMA: schema,
     LEADGEN_DISCOVERY_CRON: "off",
     LEADGEN_LATENCY_MS: "0",
+    LEADGEN_MESSAGE_HISTORY: "1",
   };
   beforeAll(async () => {
     await dropSchema(schema);
@@ -258,6 +271,7 @@ describe.skipIf(!browserUp || !pgUp)("the dashboard in Chromium: app:serve on Po
       retryDelayScale: TEST_RETRY_DELAY_SCALE,
       latencyMs: 0,
       scheduleStore: null,
+      messageHistory: true,
     });
   });
   afterAll(async () => {
@@ -280,6 +294,7 @@ describe.skipIf(!browserUp || !pgUp || !redisUp)("the dashboard in Chromium: app
     MESSENGER_TRANSPORT_DSN: dsn,
     LEADGEN_DISCOVERY_CRON: "off",
     LEADGEN_LATENCY_MS: "0",
+    LEADGEN_MESSAGE_HISTORY: "1",
   };
   beforeAll(async () => {
     await dropSchema(schema);
@@ -290,6 +305,7 @@ describe.skipIf(!browserUp || !pgUp || !redisUp)("the dashboard in Chromium: app
       retryDelayScale: TEST_RETRY_DELAY_SCALE,
       latencyMs: 0,
       scheduleStore: null,
+      messageHistory: true,
     });
   });
   afterAll(async () => {

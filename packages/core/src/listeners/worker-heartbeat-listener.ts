@@ -4,6 +4,12 @@ import { type Clock, systemClock } from "../clock/clock.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { type Logger, nullLogger } from "../logger/logger.js";
+import {
+  isThroughputStore,
+  THROUGHPUT_RETENTION,
+  type ThroughputBucket,
+  throughputMinute,
+} from "../transport/capabilities/throughput-store.js";
 import type { WorkerHeartbeat, WorkerRegistry } from "../transport/capabilities/worker-registry.js";
 import { WorkerMessageFailedEvent } from "../worker/events/worker-message-failed-event.js";
 import { WorkerMessageHandledEvent } from "../worker/events/worker-message-handled-event.js";
@@ -36,6 +42,11 @@ export interface WorkerHeartbeatListenerOptions {
  * Publishes the worker's heartbeat into registries (the consumed transports that are one): at
  * start, every `interval` while it runs, and removes it at a clean stop. A heartbeat is status,
  * not work: a failed one is logged (once per outage of a registry) and never reaches handling.
+ *
+ * A registry that is a `ThroughputStore` too also gets, with each beat, the messages its
+ * transport handled and failed per minute since the last beat (the dashboard's chart): counted
+ * in memory between beats, so handling costs no round trip, and kept for the next beat when a
+ * write fails (up to the store's retention), so an outage loses no counts.
  */
 export class WorkerHeartbeatListener implements WorkerListener {
   readonly #registries: ReadonlyMap<string, WorkerRegistry>;
@@ -50,6 +61,8 @@ export class WorkerHeartbeatListener implements WorkerListener {
   #startedAt = 0;
   #handled = 0;
   #failed = 0;
+  /** Counts not written yet: transport → minute → counts. */
+  readonly #throughput = new Map<string, Map<number, { handled: number; failed: number }>>();
   #timer: NodeJS.Timeout | undefined;
   #beating: Promise<void> | undefined;
   #stopped = false;
@@ -89,11 +102,13 @@ export class WorkerHeartbeatListener implements WorkerListener {
   register(events: EventDispatcher): () => void {
     const offs = [
       events.on(WorkerStartedEvent, (event) => this.#onStarted(event)),
-      events.on(WorkerMessageHandledEvent, () => {
+      events.on(WorkerMessageHandledEvent, (event) => {
         this.#handled++;
+        this.#count(event.receiverName, "handled", 1);
       }),
-      events.on(WorkerMessageFailedEvent, () => {
+      events.on(WorkerMessageFailedEvent, (event) => {
         this.#failed++;
+        this.#count(event.receiverName, "failed", 1);
       }),
       events.on(WorkerStoppedEvent, () => this.stop()),
     ];
@@ -133,6 +148,8 @@ export class WorkerHeartbeatListener implements WorkerListener {
     this.#stopped = true;
     this.#clearTimer();
     await this.#beating;
+    // The counts since the last beat: the chart would miss the last seconds of a stopped worker.
+    await this.#flushThroughput();
     await Promise.all(
       [...this.#registries].map(async ([name, registry]) => {
         try {
@@ -160,6 +177,10 @@ export class WorkerHeartbeatListener implements WorkerListener {
 
   async #beatAll(): Promise<void> {
     const heartbeat = this.heartbeat();
+    await Promise.all([this.#beatRegistries(heartbeat), this.#flushThroughput()]);
+  }
+
+  async #beatRegistries(heartbeat: WorkerHeartbeat): Promise<void> {
     await Promise.all(
       [...this.#registries].map(async ([name, registry]) => {
         try {
@@ -173,6 +194,54 @@ export class WorkerHeartbeatListener implements WorkerListener {
           this.#logger.warn(
             { transport: name, worker: this.id, error },
             "Could not publish the worker heartbeat; messenger:workers may not list this worker",
+          );
+        }
+      }),
+    );
+  }
+
+  /** Adds to the transport's count of this minute, when its registry keeps throughput. */
+  #count(
+    transport: string,
+    field: "handled" | "failed",
+    amount: number,
+    minute = throughputMinute(this.#clock.now()),
+  ): void {
+    if (!isThroughputStore(this.#registries.get(transport))) return;
+    const minutes = this.#throughput.get(transport) ?? new Map<number, { handled: number; failed: number }>();
+    this.#throughput.set(transport, minutes);
+    const counts = minutes.get(minute) ?? { handled: 0, failed: 0 };
+    minutes.set(minute, counts);
+    counts[field] += amount;
+  }
+
+  /** Writes the pending counts, each transport's into its own store; a failed write is kept for later. */
+  async #flushThroughput(): Promise<void> {
+    const pending = [...this.#throughput];
+    this.#throughput.clear();
+    await Promise.all(
+      pending.map(async ([transport, minutes]) => {
+        const store = this.#registries.get(transport);
+        if (!isThroughputStore(store)) return;
+        const buckets: ThroughputBucket[] = [...minutes].map(([minute, counts]) => ({
+          transport,
+          minute,
+          handled: counts.handled,
+          failed: counts.failed,
+        }));
+        const now = this.#clock.now();
+        try {
+          await store.recordThroughput(buckets, now);
+        } catch (error) {
+          // Kept for the next beat, unless older than the store keeps anyway.
+          for (const bucket of buckets) {
+            if (bucket.minute < now - THROUGHPUT_RETENTION) continue;
+            this.#count(transport, "handled", bucket.handled, bucket.minute);
+            this.#count(transport, "failed", bucket.failed, bucket.minute);
+          }
+          this.#logger.debug(
+            { transport, worker: this.id, error },
+            "Could not record the worker's throughput; it is tried again with the next heartbeat",
           );
         }
       }),

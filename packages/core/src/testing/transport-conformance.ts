@@ -17,6 +17,12 @@ import { isMessageCountAware } from "../transport/capabilities/message-count-awa
 import { isReleasableReceiver } from "../transport/capabilities/releasable-receiver.js";
 import { isSetupableTransport } from "../transport/capabilities/setupable-transport.js";
 import { isStoredMessageCountAware } from "../transport/capabilities/stored-message-count-aware.js";
+import {
+  isThroughputStore,
+  THROUGHPUT_BUCKET,
+  THROUGHPUT_RETENTION,
+  throughputMinute,
+} from "../transport/capabilities/throughput-store.js";
 import { isWorkerRegistry, type WorkerHeartbeat } from "../transport/capabilities/worker-registry.js";
 import type { Transport } from "../transport/transport.js";
 import { isTransportPauseStore } from "../worker/transport-pause-store.js";
@@ -518,6 +524,49 @@ export function describeTransportConformance(
       expect(fifth, "the fifth waits for the refill of one permit (15 s)").toBeGreaterThan(10_000);
       expect(fifth).toBeLessThanOrEqual(15_000);
       expect(await first.reserve(), "and the sixth for two").toBeGreaterThan(fifth);
+    });
+
+    it("adds up worker throughput per transport and minute, and drops old minutes (when ThroughputStore)", async (ctx) => {
+      ctx.skip(!isThroughputStore(transport), "not a ThroughputStore");
+      if (!isThroughputStore(transport)) return;
+      const store = transport;
+      // Transport names of this run only: a store may be shared (every stream under a Redis prefix).
+      const run = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+      const [a, b] = [`tp-${run}-a`, `tp-${run}-b`];
+      const now = systemClock.now();
+      const m1 = throughputMinute(now) - THROUGHPUT_BUCKET;
+      const m0 = m1 - THROUGHPUT_BUCKET;
+      expect(await store.readThroughput([a, b], m0), "nothing recorded yet").toEqual([]);
+      await store.recordThroughput(
+        [
+          { transport: a, minute: m1, handled: 1, failed: 0 },
+          { transport: b, minute: m1, handled: 0, failed: 3 },
+          { transport: a, minute: m0, handled: 2, failed: 1 },
+        ],
+        now,
+      );
+      // Other workers add to the same minute, some at the same moment: counts add up, none is lost.
+      await Promise.all(
+        Array.from({ length: 5 }, () =>
+          store.recordThroughput([{ transport: a, minute: m1, handled: 2, failed: 1 }], now),
+        ),
+      );
+      expect(await store.readThroughput([a], m0)).toEqual([
+        { transport: a, minute: m0, handled: 2, failed: 1 },
+        { transport: a, minute: m1, handled: 11, failed: 5 },
+      ]);
+      expect(await store.readThroughput([b, a], m1), "from `since` on, by transport then minute").toEqual([
+        { transport: a, minute: m1, handled: 11, failed: 5 },
+        { transport: b, minute: m1, handled: 0, failed: 3 },
+      ]);
+      expect(await store.readThroughput([`tp-${run}-unknown`], m0)).toEqual([]);
+
+      const old = throughputMinute(now - THROUGHPUT_RETENTION) - 2 * THROUGHPUT_BUCKET;
+      await store.recordThroughput([{ transport: a, minute: old, handled: 9, failed: 9 }], now);
+      expect(
+        (await store.readThroughput([a], 0)).map((bucket) => bucket.minute),
+        "a minute older than the retention is not kept",
+      ).toEqual([m0, m1]);
     });
   });
 

@@ -7,8 +7,11 @@ import {
   createWorker,
   defineHandler,
   Envelope,
+  InMemoryThroughputStore,
   InMemoryWorkerRegistry,
   isWorkerRegistry,
+  THROUGHPUT_BUCKET,
+  type ThroughputBucket,
   type Transport,
   type TransportFactory,
   type WorkerHeartbeat,
@@ -41,6 +44,23 @@ class RegistryQueue extends QueueTransport implements WorkerRegistry {
   }
   removeWorker(id: string) {
     return this.registry.removeWorker(id);
+  }
+}
+
+/** A registry queue that keeps throughput too, as the PostgreSQL, SQLite and Redis transports do. */
+class ThroughputQueue extends RegistryQueue {
+  readonly store: InMemoryThroughputStore;
+  failRecords = false;
+  constructor(clock: FakeClock) {
+    super(clock);
+    this.store = new InMemoryThroughputStore(clock);
+  }
+  async recordThroughput(buckets: readonly ThroughputBucket[], now: number) {
+    if (this.failRecords) throw new Error("backend down");
+    await this.store.recordThroughput(buckets, now);
+  }
+  readThroughput(transports: readonly string[], since: number) {
+    return this.store.readThroughput(transports, since);
   }
 }
 
@@ -195,5 +215,53 @@ describe("WorkerHeartbeatListener through createWorker", () => {
         message: expect.stringContaining("got 1000"),
       }),
     );
+  });
+
+  it("records handled and failed per transport and minute with the beat, keeps them through a failed write, and flushes at stop", async () => {
+    const clock = new FakeClock(50 * THROUGHPUT_BUCKET + 30_000);
+    const queue = new ThroughputQueue(clock);
+    const plain = new RegistryQueue(clock);
+    const messenger = createMessenger({
+      clock,
+      transportFactories: [factoryOf({ q: queue, p: plain })],
+      transports: { q: { dsn: "test://", retryStrategy: { maxRetries: 0 } }, p: "test://" },
+      handlers: [
+        defineHandler(Ping, function ping(message: Ping) {
+          if (message.fail) throw new Error("boom");
+        }),
+      ],
+    });
+    const send = async (transport: RegistryQueue, ...fails: boolean[]) => {
+      for (const fail of fails) {
+        await transport.send(Envelope.wrap(new Ping(fail), [new BusNameStamp("messenger.bus.default")]));
+      }
+    };
+    const listener = new WorkerHeartbeatListener(
+      new Map<string, WorkerRegistry>([
+        ["q", queue],
+        ["p", plain],
+      ]),
+      { interval: 60_000, clock },
+    );
+    const off = listener.register(messenger.events);
+    const run = (limit: number) =>
+      createWorker(messenger, { receivers: ["q", "p"], limit, heartbeatInterval: false }).run();
+    const minute = 50 * THROUGHPUT_BUCKET;
+
+    await send(queue, false, true, false);
+    await send(plain, false);
+    queue.failRecords = true;
+    await run(4);
+    // The stop's write failed: the counts wait for the next one.
+    expect(await queue.readThroughput(["q", "p"], 0)).toEqual([]);
+    queue.failRecords = false;
+    await clock.advance(THROUGHPUT_BUCKET);
+    await send(queue, true);
+    await run(1);
+    off();
+    expect(await queue.readThroughput(["q", "p"], 0)).toEqual([
+      { transport: "q", minute, handled: 2, failed: 1 },
+      { transport: "q", minute: minute + THROUGHPUT_BUCKET, handled: 0, failed: 1 },
+    ]);
   });
 });

@@ -27,6 +27,7 @@ export function layout(options: LayoutOptions, body: SafeHtml): SafeHtml {
 <a href="${basePath}/">Overview</a>
 <a href="${basePath}/failed">Failed messages</a>
 <a href="${basePath}/schedules">Schedules</a>
+<a href="${basePath}/history">History</a>
 ${readOnly ? html`<span class="badge">read-only</span>` : ""}
 </nav></header>
 <main>

@@ -20,5 +20,9 @@ form.inline{display:inline}
 button{cursor:pointer}
 .muted{color:#68727d}
 .filters{display:flex;gap:.6rem;align-items:end;margin-bottom:.8rem;flex-wrap:wrap}
+svg.chart{background:#fff;border:1px solid #dde1e6;max-width:100%;height:auto}
+.legend{display:inline-block;width:.8rem;height:.8rem;vertical-align:middle}
+.legend.handled{background:#3b7dd8}
+.legend.failed{background:#d9534f}
 .filters label{display:flex;flex-direction:column;font-size:.85rem}
 `;

@@ -11,6 +11,8 @@ import { redactDsn } from "@messenger-ts/core/transport";
 import { type DashboardContext, link } from "../dashboard-context.js";
 import { html } from "../html/html.js";
 import { layout } from "../html/layout.js";
+import { throughputChart } from "../html/throughput-chart.js";
+import { readLastHour, type ThroughputMinute } from "../throughput/read-throughput.js";
 import type { Page } from "./page.js";
 
 interface TransportRow {
@@ -25,7 +27,8 @@ interface TransportRow {
 /**
  * `<base>/`: every transport with its count (as `messenger:stats` counts: a failure transport counts
  * everything it holds), its DSN without password, and the live workers of the transports that
- * keep heartbeats (`messenger:workers`).
+ * keep heartbeats (`messenger:workers`), and the messages handled and failed per minute over the
+ * last hour (what the workers record with their heartbeats).
  */
 export async function overviewPage(context: DashboardContext): Promise<Page> {
   const { messenger } = context;
@@ -48,6 +51,12 @@ export async function overviewPage(context: DashboardContext): Promise<Page> {
   } catch (error) {
     // The transports' counts are still worth showing when the heartbeat store cannot be read.
     workers = `The live workers could not be read: ${errorLabel(error)}.`;
+  }
+  let lastHour: ThroughputMinute[] | undefined | string;
+  try {
+    lastHour = await readLastHour(messenger);
+  } catch (error) {
+    lastHour = `The throughput could not be read: ${errorLabel(error)}.`;
   }
   const transportTable = html`<table>
 <thead><tr><th>Transport</th><th>DSN</th><th>Messages</th><th></th></tr></thead>
@@ -85,13 +94,23 @@ ${rows.map(
 <td>${new Date(worker.startedAt).toISOString()}</td><td>${new Date(worker.lastSeenAt).toISOString()}</td>
 </tr>`,
             )}</tbody></table>`;
+  const chart =
+    typeof lastHour === "string"
+      ? html`<p class="flash error">${lastHour}</p>`
+      : lastHour === undefined
+        ? html`<p class="muted" data-testid="no-throughput">No data: no transport keeps worker throughput (the PostgreSQL, SQLite and Redis transports do).</p>`
+        : html`<p data-testid="throughput-summary"><span class="legend handled"></span> <span data-testid="handled-last-hour">${sum(lastHour, "handled")}</span> handled · <span class="legend failed"></span> <span data-testid="failed-last-hour">${sum(lastHour, "failed")}</span> failed in the last hour</p>${throughputChart(lastHour)}`;
   return {
     status: 200,
     body: layout(
       { title: "Overview", basePath: context.basePath, flash: context.flash, readOnly: context.readOnly },
-      html`<h2>Transports</h2>${transportTable}<h2>Workers</h2>${workerTable}`,
+      html`<h2>Transports</h2>${transportTable}<h2>Throughput, last hour</h2>${chart}<h2>Workers</h2>${workerTable}`,
     ),
   };
+}
+
+function sum(minutes: readonly ThroughputMinute[], field: "handled" | "failed"): number {
+  return minutes.reduce((total, minute) => total + minute[field], 0);
 }
 
 async function countOf(transport: Transport, isFailure: boolean): Promise<number | string | undefined> {

@@ -64,11 +64,25 @@ export class DashboardApp {
   lastRequestMs: Promise<number> = Promise.resolve(0);
 
   readonly #schema: string | undefined;
+  /** Another app's database this one shares (then that one drops it). */
+  readonly #shared: boolean;
 
-  /** `extra`: more transports by name and DSN. */
-  constructor(backend: "memory" | "sqlite" | "postgres", extra: Record<string, string> = {}) {
-    this.#dir = mkdtempSync(join(tmpdir(), "dashboard-test-"));
-    this.#schema = backend === "postgres" ? `mt_dashboard_${process.pid}_${++schemas}` : undefined;
+  /**
+   * `extra`: more transports by name and DSN. `sameBackendAs`: the same database as that app (its
+   * SQLite file or PostgreSQL schema), as a second process of the same application would have.
+   */
+  constructor(
+    backend: "memory" | "sqlite" | "postgres",
+    extra: Record<string, string> = {},
+    sameBackendAs?: DashboardApp,
+  ) {
+    this.#shared = sameBackendAs !== undefined;
+    this.#dir = sameBackendAs ? sameBackendAs.#dir : mkdtempSync(join(tmpdir(), "dashboard-test-"));
+    this.#schema = sameBackendAs
+      ? sameBackendAs.#schema
+      : backend === "postgres"
+        ? `mt_dashboard_${process.pid}_${++schemas}`
+        : undefined;
     const dsn = (queue: string) =>
       backend === "memory"
         ? "in-memory://?serialize=true"
@@ -150,6 +164,7 @@ export class DashboardApp {
   async stop(): Promise<void> {
     if (this.#server) await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
     await this.messenger.close();
+    if (this.#shared) return;
     rmSync(this.#dir, { recursive: true, force: true });
     if (this.#schema !== undefined) {
       const client = new pg.Client(PG);

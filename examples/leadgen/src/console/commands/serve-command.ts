@@ -58,6 +58,8 @@ export const serveCommand = defineCommand<ServeOptions>({
       messenger: app.messenger,
       basePath: DASHBOARD_PATH,
       scheduler: app.schedules,
+      // The history page, when LEADGEN_MESSAGE_HISTORY is on.
+      history: app.history,
       // An empty variable is no token: it would let anyone in who sends an empty one.
       ...(token ? { token } : { localOnly: true }),
     });
