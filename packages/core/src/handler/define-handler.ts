@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { MessageClass } from "../message/message-class.js";
+import { assertTimeout } from "./assert-timeout.js";
 import type { HandlerOptions } from "./handler-descriptor.js";
 import type { FunctionHandlerRegistration } from "./handler-registration.js";
 
@@ -23,6 +24,7 @@ export function defineHandler<M extends object>(
       code: "INVALID_HANDLER",
     });
   }
+  assertTimeout(handlerOptions.timeout, `defineHandler(${name || "anonymous"}) timeout`, "INVALID_HANDLER");
   if (!name) {
     throw new InvalidArgumentError(
       `An anonymous function handler for ${handles === "*" ? '"*"' : handles.name} needs { name: "..." }: handled stamps use it to skip handlers on retry.`,

@@ -1,5 +1,6 @@
 import type { Envelope } from "../envelope/envelope.js";
 import type { Stamp, StampType } from "../envelope/stamp.js";
+import { UNCANCELLABLE } from "../handler/handler-context.js";
 import type { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import type { DirectCall } from "./application-dispatch-shortcut.js";
@@ -25,6 +26,13 @@ export class SoleHandlerCall implements DirectCall {
   }
 
   call<T extends object>(message: T): Promise<Envelope<T>> {
-    return callSoleHandler(this.#descriptor, message, this.#stamps, this.#types, this.#handledTypes);
+    return callSoleHandler(
+      this.#descriptor,
+      message,
+      this.#stamps,
+      this.#types,
+      this.#handledTypes,
+      UNCANCELLABLE,
+    );
   }
 }

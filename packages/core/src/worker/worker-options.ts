@@ -42,6 +42,13 @@ export interface WorkerOptions {
    * `WorkerTransportFailedEvent`) after the first failure. @defaultValue 30000
    */
   readonly outageReportInterval?: number;
+  /**
+   * How long each handler of a received message may run (`--handler-timeout`): one number for
+   * every transport, or one per transport name. A handler's own `timeout` and its message class's
+   * `handlerTimeout` come first. One that overruns fails with `HandlerTimeoutError`, its signal is
+   * aborted, and its slot is free again at once. @defaultValue undefined (no timeout)
+   */
+  readonly handlerTimeout?: number | Readonly<Record<string, number>>;
   readonly logger?: Logger;
   readonly clock?: Clock;
 }
