@@ -1,7 +1,7 @@
 import { injectable } from "tsyringe";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { LogicError } from "../errors/logic-error.js";
-import { assertTimeout } from "./assert-timeout.js";
+import { assertTimeout } from "../message/assert-timeout.js";
 import type { HandlerOptions } from "./handler-descriptor.js";
 import { type HandledType, recordHandlerRegistration } from "./handler-registration.js";
 

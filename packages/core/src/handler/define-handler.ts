@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { assertTimeout } from "../message/assert-timeout.js";
 import type { MessageClass } from "../message/message-class.js";
-import { assertTimeout } from "./assert-timeout.js";
 import type { HandlerOptions } from "./handler-descriptor.js";
 import type { FunctionHandlerRegistration } from "./handler-registration.js";
 

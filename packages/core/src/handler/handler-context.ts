@@ -1,6 +1,8 @@
 /**
- * What a handler gets after the message (and after the acknowledger and any extra arguments):
- * always its last argument, so `handle(message, { signal })` for the usual handler.
+ * What a handler gets after the message and any extra arguments (`HandlerArgumentsStamp`):
+ * always its last argument, so `handle(message, { signal })` for the usual handler. A batch
+ * handler gets none: its second parameter is the optional acknowledger, and its `handle()` only
+ * collects (the work, in `flush()`, is not timed).
  */
 export interface HandlerContext {
   /**

@@ -1,4 +1,4 @@
-import { assertTimeout } from "../handler/assert-timeout.js";
+import { assertTimeout } from "./assert-timeout.js";
 import type { MessageClass } from "./message-class.js";
 import { messageTypes } from "./message-type-registry.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";

@@ -26,7 +26,10 @@ export function callSoleHandler<T extends object>(
 ): Promise<Envelope<T>> {
   let result: unknown;
   try {
-    result = descriptor.handler(message, context);
+    // A batch handler gets no context (see HandlerContext): its second parameter is the acknowledger.
+    result = descriptor.getBatchHandler()
+      ? descriptor.handler(message)
+      : descriptor.handler(message, context);
   } catch (thrown) {
     return Promise.reject(failed(descriptor, message, stamps, types, thrown));
   }

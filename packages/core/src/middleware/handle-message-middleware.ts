@@ -156,8 +156,9 @@ export class HandleMessageMiddleware implements Middleware {
         let result: unknown;
         if (batch && ackStamp) {
           const ack = this.#acknowledger(envelope, descriptor, ackStamp);
-          const call = this.#call(descriptor, envelope, context, cancellation?.timeout, (ctx) =>
-            descriptor.handler(message, ack, ...extra, ctx),
+          // No context: a batch handler's handle() only collects (see HandlerContext).
+          const call = this.#call(descriptor, envelope, context, cancellation?.timeout, () =>
+            descriptor.handler(message, ack, ...extra),
           );
           const pending = await (instrumentation
             ? instrumentation.handle(envelope, descriptor.name, call)
@@ -176,7 +177,9 @@ export class HandleMessageMiddleware implements Middleware {
           result = ack.result;
         } else {
           const call = this.#call(descriptor, envelope, context, cancellation?.timeout, (ctx) =>
-            descriptor.handler(message, ...extra, ctx),
+            descriptor.getBatchHandler()
+              ? descriptor.handler(message, ...extra)
+              : descriptor.handler(message, ...extra, ctx),
           );
           result = instrumentation ? instrumentation.handle(envelope, descriptor.name, call) : call();
           if (isThenable(result)) result = await result;

@@ -1,5 +1,4 @@
 import { NonSendableStamp } from "../envelope/stamp.js";
-import type { HandlerContext } from "../handler/handler-context.js";
 
 /**
  * Put on a received envelope by the worker: the context its handlers get (the signal the worker
@@ -7,7 +6,8 @@ import type { HandlerContext } from "../handler/handler-context.js";
  * handler nor the message class sets one.
  */
 export class HandlerCancellationStamp extends NonSendableStamp {
-  readonly context: HandlerContext;
+  /** The handler context (`HandlerContext`) built once per stamp: no allocation per message. */
+  readonly context: { readonly signal: AbortSignal };
 
   constructor(
     signal: AbortSignal,

@@ -10,8 +10,8 @@ import { RejectRedeliveredMessageError } from "../errors/reject-redelivered-mess
 import { TransportOutageLimitError } from "../errors/transport-outage-limit-error.js";
 import { WorkerStopTimeoutError } from "../errors/worker-stop-timeout-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
-import { assertTimeout } from "../handler/assert-timeout.js";
 import { type Logger, nullLogger } from "../logger/logger.js";
+import { assertTimeout } from "../message/assert-timeout.js";
 import { AckStamp } from "../stamps/ack-stamp.js";
 import { ConsumedByWorkerStamp } from "../stamps/consumed-by-worker-stamp.js";
 import { DeliveryLimitExceededStamp } from "../stamps/delivery-limit-exceeded-stamp.js";
