@@ -5,10 +5,24 @@ import { type BulkSendCollector, BulkSendStamp } from "../stamps/bulk-send-stamp
 import { isBulkSender } from "../transport/capabilities/bulk-sender.js";
 import type { Sender } from "../transport/sender.js";
 
+interface Entry {
+  readonly index: number;
+  /** What goes to the transport: the envelope without the bulk-send stamp. */
+  readonly envelope: Envelope;
+}
+
 interface TransportBatch {
   readonly sender: Sender;
-  /** Message positions and what to send, in dispatch order. */
-  readonly entries: { readonly index: number; readonly envelope: Envelope }[];
+  /** In dispatch order. */
+  readonly entries: Entry[];
+}
+
+/** One message's sends, in routing order. */
+interface MessageSends {
+  /** What the send step returned to the middleware before it (the last envelope collected). */
+  returned: Envelope;
+  readonly sent: Envelope[];
+  readonly results: (Envelope | undefined)[];
 }
 
 /**
@@ -20,8 +34,7 @@ interface TransportBatch {
 export class BulkSend implements BulkSendCollector {
   #open = true;
   readonly #batches = new Map<string, TransportBatch>();
-  /** Per message position: the stamps each of its transports added (their ids), in routing order. */
-  readonly #added = new Map<number, Stamp[]>();
+  readonly #messages = new Map<number, MessageSends>();
 
   collect(index: number, transportName: string, sender: Sender, envelope: Envelope): boolean {
     if (!this.#open) return false;
@@ -30,7 +43,16 @@ export class BulkSend implements BulkSendCollector {
       batch = { sender, entries: [] };
       this.#batches.set(transportName, batch);
     }
-    batch.entries.push({ index, envelope: envelope.withoutAll(BulkSendStamp) });
+    const toSend = envelope.withoutAll(BulkSendStamp);
+    batch.entries.push({ index, envelope: toSend });
+    const message = this.#messages.get(index);
+    if (message === undefined) {
+      this.#messages.set(index, { returned: envelope, sent: [toSend], results: [undefined] });
+    } else {
+      message.returned = envelope;
+      message.sent.push(toSend);
+      message.results.push(undefined);
+    }
     return true;
   }
 
@@ -53,22 +75,44 @@ export class BulkSend implements BulkSendCollector {
           { code: "INVALID_BULK_SEND_RESULT" },
         );
       }
-      entries.forEach((entry, i) => {
-        const before = new Set(entry.envelope.stamps());
-        const added = sent[i]!.stamps().filter((stamp) => !before.has(stamp));
-        const list = this.#added.get(entry.index) ?? [];
-        list.push(...added);
-        this.#added.set(entry.index, list);
-      });
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        const message = this.#messages.get(entry.index)!;
+        message.results[message.sent.indexOf(entry.envelope)] = sent[i];
+      }
     }
   }
 
-  /** The message at `index` as its dispatch returned it, with what its transports added. */
+  /**
+   * The message at `index` as its dispatch returned it, with what its transports added (their
+   * ids): usually just what its last transport returned.
+   */
   result<T extends object>(index: number, dispatched: Envelope<T>): Envelope<T> {
-    const envelope = dispatched.withoutAll(BulkSendStamp);
-    const added = this.#added.get(index);
-    return added === undefined ? envelope : envelope.with(...added);
+    const message = this.#messages.get(index);
+    if (message === undefined) return dispatched.withoutAll(BulkSendStamp);
+    const last = message.results.length - 1;
+    const earlier: Stamp[] = [];
+    for (let k = 0; k < last; k++) earlier.push(...added(message.sent[k]!, message.results[k]!));
+    if (dispatched === message.returned) {
+      // Nothing changed it on the way back: the last transport's envelope is the whole story.
+      const final = message.results[last]! as Envelope<T>;
+      return earlier.length === 0 ? final : final.with(...earlier);
+    }
+    return dispatched
+      .withoutAll(BulkSendStamp)
+      .with(...earlier, ...added(message.sent[last]!, message.results[last]!));
   }
+}
+
+/** The stamps a transport added to the envelope it was given (its id), usually appended. */
+function added(before: Envelope, after: Envelope): Stamp[] {
+  const given = before.stamps();
+  const returned = after.stamps();
+  let same = returned.length >= given.length;
+  for (let i = 0; same && i < given.length; i++) same = given[i] === returned[i];
+  if (same) return returned.slice(given.length);
+  const kept = new Set(given);
+  return returned.filter((stamp) => !kept.has(stamp));
 }
 
 async function oneByOne(sender: Sender, envelopes: readonly Envelope[]): Promise<Envelope[]> {
