@@ -2,7 +2,7 @@
 // `sendMany` per transport) against the transport's own `sendMany` of the same number of
 // envelopes: what the bus adds on top of the round trip. A third system sends envelopes that
 // already carry the stamps the bus adds (bus name, sent), to tell the middleware's cost from the
-// cost of encoding and storing those stamps. Timed like `dispatch`: one clock read
+// cost of encoding and storing the bus-name stamp (the sent stamp is not sent). Timed like `dispatch`: one clock read
 // around each batch (one call of N messages), the two systems alternated every repetition.
 
 import {
@@ -96,8 +96,8 @@ function systemsOf(backend: Backend, messenger: Messenger): [System, System, Sys
       batch: (n) => transport.sendMany(Array.from({ length: n }, (_, i) => Envelope.wrap(new BulkJob(i)))),
     },
     {
-      // The stamps the bus adds to every message it sends, which the transport then encodes and
-      // stores: the gap between this and the bus is the middleware's own cost.
+      // The stamps the bus adds to every message it sends (the transport encodes and stores the
+      // bus-name stamp): the gap between this and the bus is the middleware's own cost.
       name: `${backend.name}-sendMany-stamped`,
       label: `${backend.name}: transport.sendMany(N envelopes with the bus's stamps)`,
       batch: (n) =>
