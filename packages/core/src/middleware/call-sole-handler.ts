@@ -12,7 +12,8 @@ import { isThenable } from "./is-thenable.js";
  * direct call through `SoleHandlerCall`. The message arrives with `stamps` (their classes in
  * `types`); it resolves to the message with those stamps then the handled stamp, built in one
  * allocation (`handledTypes`: `types` then `HandledStamp`, shared when the caller can). The
- * handler gets `context` after the message (no timeout applies on this path). A failure
+ * handler gets `context` after the message (no timeout applies on this path), or nothing more
+ * when it is `undefined` (a batch handler: its second parameter is the acknowledger). A failure
  * rejects as the handle step fails: a handler-failed error with the envelope as it reached the
  * handler and the error under the handler's name.
  */
@@ -22,14 +23,11 @@ export function callSoleHandler<T extends object>(
   stamps: readonly Stamp[],
   types: readonly StampType[],
   handledTypes: readonly StampType[],
-  context: HandlerContext,
+  context: HandlerContext | undefined,
 ): Promise<Envelope<T>> {
   let result: unknown;
   try {
-    // A batch handler gets no context (see HandlerContext): its second parameter is the acknowledger.
-    result = descriptor.getBatchHandler()
-      ? descriptor.handler(message)
-      : descriptor.handler(message, context);
+    result = context === undefined ? descriptor.handler(message) : descriptor.handler(message, context);
   } catch (thrown) {
     return Promise.reject(failed(descriptor, message, stamps, types, thrown));
   }

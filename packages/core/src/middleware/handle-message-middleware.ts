@@ -106,7 +106,7 @@ export class HandleMessageMiddleware implements Middleware {
         envelope.stamps(),
         types,
         withHandledType(types),
-        cancellation?.context ?? UNCANCELLABLE,
+        handlers[0]!.getBatchHandler() ? undefined : (cancellation?.context ?? UNCANCELLABLE),
       );
       const next = stack.next();
       // Usually the last middleware: no extra promise hop then.
