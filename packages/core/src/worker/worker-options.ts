@@ -44,7 +44,9 @@ export interface WorkerOptions {
   readonly outageReportInterval?: number;
   /**
    * How long each handler of a received message may run (`--handler-timeout`): one number for
-   * every transport, or one per transport name. A handler's own `timeout` and its message class's
+   * every transport, or one per transport name (a transport the map does not name has none, and
+   * names of transports this worker does not consume are ignored, so that one map can serve every
+   * worker). A handler's own `timeout` and its message class's
    * `handlerTimeout` come first. One that overruns fails with `HandlerTimeoutError`, its signal is
    * aborted, and its slot is free again at once. @defaultValue undefined (no timeout)
    */
