@@ -40,6 +40,7 @@ export { HandlerFailedError } from "./envelope-errors/handler-failed-error.js";
 export { ValidationFailedError, type ValidationIssue } from "./envelope-errors/validation-failed-error.js";
 export { DeliveryLimitExceededError } from "./errors/delivery-limit-exceeded-error.js";
 export { type ErrorCode, ErrorCodes } from "./errors/error-codes.js";
+export { HandlerTimeoutError } from "./errors/handler-timeout-error.js";
 export { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 export { LogicError } from "./errors/logic-error.js";
 export { MessageDecodingFailedError } from "./errors/message-decoding-failed-error.js";
@@ -74,6 +75,7 @@ export {
 export { SendMessageToTransportsEvent } from "./events/send-message-to-transports-event.js";
 export { AsMessageHandler, type AsMessageHandlerOptions } from "./handler/as-message-handler.js";
 export { defineHandler } from "./handler/define-handler.js";
+export type { HandlerContext } from "./handler/handler-context.js";
 export type { HandlerOptions } from "./handler/handler-descriptor.js";
 export {
   type ClassHandlerRegistration,
@@ -116,6 +118,7 @@ export { ErrorDetailsStamp } from "./stamps/error-details-stamp.js";
 export { FlushBatchHandlersStamp } from "./stamps/flush-batch-handlers-stamp.js";
 export { HandledStamp } from "./stamps/handled-stamp.js";
 export { HandlerArgumentsStamp } from "./stamps/handler-arguments-stamp.js";
+export { HandlerCancellationStamp } from "./stamps/handler-cancellation-stamp.js";
 export { MessageDecodingFailedStamp } from "./stamps/message-decoding-failed-stamp.js";
 export { NoAutoAckStamp } from "./stamps/no-auto-ack-stamp.js";
 export { ReceivedStamp } from "./stamps/received-stamp.js";

@@ -66,6 +66,39 @@ describe.skipIf(!pgUp)("sending inside the caller's transaction (outbox)", () =>
     await transport.ack(received!);
   });
 
+  it("bus.dispatchMany sends through the caller's transaction, in one INSERT, in order", async () => {
+    for (const outcome of ["ROLLBACK", "COMMIT"] as const) {
+      const client = await admin.connect();
+      try {
+        await client.query("BEGIN");
+        const query = client.query;
+        let statements = 0;
+        client.query = ((...args: Parameters<typeof query>) => {
+          statements++;
+          return query.apply(client, args);
+        }) as typeof query;
+        const sent = await messenger.bus.dispatchMany(
+          [new Job(10), new Job(11), new Job(12)],
+          [new PostgresTransactionStamp(client)],
+        );
+        client.query = query;
+        expect(statements).toBe(1);
+        expect(sent.map((e) => e.message)).toEqual([new Job(10), new Job(11), new Job(12)]);
+        const rowIds = sent.map((e) => BigInt(String(e.last(TransportMessageIdStamp)?.id)));
+        expect([...rowIds].sort((a, b) => (a < b ? -1 : 1))).toEqual(rowIds);
+        expect(await messages()).toBe(0);
+        await client.query(outcome);
+      } finally {
+        client.release();
+      }
+    }
+    expect(await messages()).toBe(3);
+    const received = [];
+    for (let round = 0; round < 3 && received.length < 3; round++) received.push(...(await transport.get()));
+    expect(received.map((e) => e.message)).toEqual([new Job(10), new Job(11), new Job(12)]);
+    for (const envelope of received) await transport.ack(envelope);
+  });
+
   it("bulk sends join the transaction too", async () => {
     await placeOrder(3, "ROLLBACK", true);
     expect(await messages()).toBe(0);

@@ -137,6 +137,32 @@ describe.skipIf(!pgUp)("PostgresTransactionMiddleware", () => {
     expect(await orders()).toEqual([5]);
   });
 
+  it("takes in a handler's dispatchMany: its messages commit or roll back with the handler's transaction", async () => {
+    let transport: PostgresTransport | undefined;
+    messenger = createMessenger({
+      buses: {
+        "messenger.bus.default": { middleware: [new PostgresTransactionMiddleware(() => transport!)] },
+      },
+      transports: { async: dsn({ schema }) },
+      transportFactories: [new PostgresTransportFactory()],
+      routing: { "pg_test.follow_up": "async" },
+      handlers: [
+        defineHandler(Job, async function writeAndFollowUps(job: Job) {
+          await currentPostgresClient()!.query(`INSERT INTO "${schema}".orders (id) VALUES ($1)`, [job.n]);
+          await messenger!.bus.dispatchMany([0, 100, 200].map((k) => new FollowUp(job.n + k)));
+          if (job.n === FAIL) throw new Error("thirteen");
+        }),
+      ],
+    });
+    transport = messenger.getTransport("async") as PostgresTransport;
+    await messenger.bus.dispatch(new Job(1));
+    expect(await messenger.bus.dispatch(new Job(FAIL)).catch((e: unknown) => e)).toBeInstanceOf(
+      HandlerFailedError,
+    );
+    expect(await orders()).toEqual([1]);
+    expect(await followUps()).toEqual([1, 101, 201]);
+  });
+
   it("reports a pool it cannot connect to as a TransportError", async () => {
     const unreachable = new PostgresTransportFactory().createTransport(
       "postgres://app:s3cret@127.0.0.1:1/app",

@@ -1,4 +1,5 @@
 import {
+  createMessenger,
   DelayStamp,
   Envelope,
   type Logger,
@@ -9,7 +10,7 @@ import {
 } from "@messenger-ts/core";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { RedisReceivedStamp, type RedisTransport } from "../src/index.js";
+import { RedisReceivedStamp, type RedisTransport, RedisTransportFactory } from "../src/index.js";
 import { ACK, FETCH, SEND } from "../src/redis-scripts.js";
 import { ageClaims, factoryContext, Job, receive, redisUp } from "./support/redis.js";
 import { redisTestFile } from "./support/redis-test-file.js";
@@ -80,6 +81,28 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     const streamIds = ids.filter((id) => !id.startsWith("d-"));
     expect(streamIds).toEqual((await admin.xrange(transport.stream, "-", "+")).map(([id]) => id));
     expect(await transport.getMessageCounts()).toEqual({ waiting: 990, pending: 0, delayed: 10 });
+  });
+
+  it("bus.dispatchMany sends with one script call, in order, each envelope with its stream id", async () => {
+    const stream = redis.stream();
+    const messenger = createMessenger({
+      transports: { jobs: redis.dsn(stream) },
+      transportFactories: [new RedisTransportFactory()],
+      routing: [[Job, "jobs"]],
+    });
+    const transport = messenger.getTransport("jobs") as RedisTransport;
+    let sent: readonly Envelope[] = [];
+    try {
+      const calls = await scriptCalls(SEND.sha, transport.stream, async () => {
+        sent = await messenger.bus.dispatchMany([1, 2, 3].map((n) => new Job(n)));
+      });
+      expect(calls).toHaveLength(1);
+      expect(numbers(sent)).toEqual([1, 2, 3]);
+      const ids = sent.map((e) => String(e.last(TransportMessageIdStamp)!.id));
+      expect(ids).toEqual((await admin.xrange(transport.stream, "-", "+")).map(([id]) => id));
+    } finally {
+      await messenger.close();
+    }
   });
 
   it("moves a delayed message into the stream at its due time, to the millisecond", async () => {

@@ -70,6 +70,26 @@ describe("sending inside the application's transaction (outbox)", () => {
     await messenger.close();
   });
 
+  it("bus.dispatchMany joins the application's transaction with one stamp for all, in order", async () => {
+    const messenger = createMessenger({
+      transports: { outbox: `sqlite://${temp("outbox.sqlite")}?queue_name=outbox` },
+      routing: { "sqlite_test.order_placed": "outbox" },
+      transportFactories: [new SqliteTransportFactory()],
+    });
+    for (const outcome of ["ROLLBACK", "COMMIT"]) {
+      app.exec("BEGIN IMMEDIATE");
+      const sent = await messenger.bus.dispatchMany(
+        [11, 12, 13].map((id) => new OrderPlaced(id)),
+        [new SqliteTransactionStamp(app)],
+      );
+      expect(sent.map((e) => (e.message as OrderPlaced).orderId)).toEqual([11, 12, 13]);
+      app.exec(outcome);
+    }
+    expect(await queued()).toEqual([11, 12, 13]);
+    for (const envelope of await transport.all()) await transport.ack(envelope);
+    await messenger.close();
+  });
+
   it("refuses a handle on another file, storing nothing", async () => {
     const other = openDatabase(temp("other.sqlite"));
     await expect(

@@ -50,6 +50,8 @@ export interface ConsumeCommandOptions {
   readonly heartbeatInterval?: number;
   /** Seconds. */
   readonly heartbeatTimeout?: number;
+  /** Seconds. */
+  readonly handlerTimeout?: number;
 }
 
 /** Symfony's `--keepalive` without a value. */
@@ -145,7 +147,12 @@ export const consumeCommand = defineCommand<ConsumeCommandOptions>({
         "after how long without a heartbeat messenger:workers drops the worker (default: 3 heartbeat intervals)",
         positiveSeconds,
       )
-      .option("--no-heartbeat", "publish no heartbeat: messenger:workers does not list this worker");
+      .option("--no-heartbeat", "publish no heartbeat: messenger:workers does not list this worker")
+      .option(
+        "--handler-timeout <seconds>",
+        "how long each handler may run before it fails with HANDLER_TIMEOUT and its signal is aborted (a handler's or message class's own timeout comes first)",
+        positiveSeconds,
+      );
   },
   async execute({ args, options }, { output, interactive, application, signal }) {
     const app = await application();
@@ -322,6 +329,9 @@ function workerOptions(
     concurrency: options.concurrency,
     concurrencyLimit: options.concurrencyLimit,
     gracePeriod: options.gracePeriod * 1000,
+    // Whole milliseconds, at least one: a fraction of a millisecond is rounded up, not refused.
+    handlerTimeout:
+      options.handlerTimeout === undefined ? undefined : Math.ceil(options.handlerTimeout * 1000),
     outageLimit: options.outageLimit === 0 ? undefined : options.outageLimit * 1000,
     keepaliveInterval: keepaliveInterval(messenger, receivers, options.keepalive),
     reset: options.reset,

@@ -1,5 +1,6 @@
 import { assertDispatchable, Envelope } from "../envelope/envelope.js";
 import type { Stamp } from "../envelope/stamp.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import type { Query } from "../message/query.js";
 import {
@@ -7,8 +8,10 @@ import {
   applicationDispatchShortcut,
   type DirectCall,
 } from "../middleware/application-dispatch-shortcut.js";
+import { BulkSend } from "../middleware/bulk-send.js";
 import { DispatchStack } from "../middleware/dispatch-stack.js";
 import type { Middleware } from "../middleware/middleware.js";
+import { BulkSendStamp } from "../stamps/bulk-send-stamp.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { SentStamp } from "../stamps/sent-stamp.js";
 import { DispatchPrefix } from "./dispatch-prefix.js";
@@ -123,6 +126,43 @@ export class MiddlewareMessageBus extends MessageBus {
     this.#lastType = type;
     this.#lastCall = call;
     return call;
+  }
+
+  /**
+   * Dispatches several messages (or envelopes) through the middleware, one after the other, in
+   * order, and sends those routed to transports in one round trip per transport
+   * (`BulkSender.sendMany()`, or one `send()` each for a transport that is not one), the messages
+   * in order; returns the final envelopes in the order given, each with its transport's id.
+   * `stamps` go on every message (a `PostgresTransactionStamp` keeps all of them in the caller's
+   * transaction). A message no transport takes is handled by its handlers during its turn, as
+   * `dispatch` would.
+   *
+   * All or nothing, like BullMQ's `addBulk`: when a message fails in the middleware (validation,
+   * a synchronous handler, routing), nothing is sent and that error is thrown as `dispatch` would
+   * throw it; the synchronous handlers of the messages before it have run. When a transport fails,
+   * its messages and those of the transports after it are not sent and its error is thrown; the
+   * transports before it keep what they stored, unless they share the caller's transaction.
+   */
+  override async dispatchMany<T extends object>(
+    messages: readonly (T | Envelope<T>)[],
+    stamps: readonly Stamp[] = NO_STAMPS,
+  ): Promise<Envelope<T>[]> {
+    if (!Array.isArray(messages)) {
+      throw new InvalidArgumentError(
+        `dispatchMany() takes an array of messages or envelopes, got ${messages === null ? "null" : typeof messages}.`,
+      );
+    }
+    const bulk = new BulkSend();
+    const dispatched: Envelope<T>[] = [];
+    try {
+      for (let index = 0; index < messages.length; index++) {
+        dispatched.push(await this.dispatch(messages[index]!, [...stamps, new BulkSendStamp(bulk, index)]));
+      }
+    } finally {
+      bulk.close();
+    }
+    await bulk.send();
+    return dispatched.map((envelope, index) => bulk.result(index, envelope));
   }
 
   async query<R>(message: Query<R> | Envelope<Query<R>>, stamps: readonly Stamp[] = []): Promise<R> {

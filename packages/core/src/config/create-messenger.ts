@@ -133,7 +133,7 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
           shared.failedMessageProcessing,
           ...own,
           new SendMessageMiddleware(senders, events, defaults.allowNoSenders, instrumentation),
-          new HandleMessageMiddleware(locator, defaults.allowNoHandlers, busName, instrumentation),
+          new HandleMessageMiddleware(locator, defaults.allowNoHandlers, busName, instrumentation, logger),
         ]
       : own;
     buses.set(busName, new MiddlewareMessageBus(busName, middleware));

@@ -1,6 +1,7 @@
 import { optionalTsyringe } from "../di/load-tsyringe.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { LogicError } from "../errors/logic-error.js";
+import { assertTimeout } from "../message/assert-timeout.js";
 import type { HandlerOptions } from "./handler-descriptor.js";
 import { type HandledType, recordHandlerRegistration } from "./handler-registration.js";
 
@@ -66,6 +67,7 @@ function inferHandledType(prototype: object, method: string, owner: string): Han
 export function AsMessageHandler(options: AsMessageHandlerOptions = {}) {
   return (target: object, propertyKey?: string | symbol, _descriptor?: PropertyDescriptor): void => {
     const { handles, method: methodOption, ...handlerOptions } = options;
+    assertTimeout(handlerOptions.timeout, "@AsMessageHandler() timeout", "INVALID_HANDLER");
     if (propertyKey === undefined) {
       const handlerClass = target as new (...args: any[]) => object;
       const method = methodOption ?? DEFAULT_HANDLER_METHOD;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { assertTimeout } from "../message/assert-timeout.js";
 import type { MessageClass } from "../message/message-class.js";
 import type { HandlerOptions } from "./handler-descriptor.js";
 import type { FunctionHandlerRegistration } from "./handler-registration.js";
@@ -23,6 +24,7 @@ export function defineHandler<M extends object>(
       code: "INVALID_HANDLER",
     });
   }
+  assertTimeout(handlerOptions.timeout, `defineHandler(${name || "anonymous"}) timeout`, "INVALID_HANDLER");
   if (!name) {
     throw new InvalidArgumentError(
       `An anonymous function handler for ${handles === "*" ? '"*"' : handles.name} needs { name: "..." }: handled stamps use it to skip handlers on retry.`,

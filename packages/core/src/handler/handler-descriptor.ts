@@ -13,6 +13,11 @@ export interface HandlerOptions {
   readonly priority?: number;
   /** Appended to the handler name (`Class.method@alias`) to tell two registrations apart. */
   readonly alias?: string;
+  /**
+   * Milliseconds the handler may run before it fails with a `HandlerTimeoutError` and its
+   * signal is aborted. Overrides the message class's `handlerTimeout` and the worker's.
+   */
+  readonly timeout?: number;
 }
 
 /**

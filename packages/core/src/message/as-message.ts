@@ -1,3 +1,4 @@
+import { assertTimeout } from "./assert-timeout.js";
 import type { MessageClass } from "./message-class.js";
 import { messageTypes } from "./message-type-registry.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
@@ -7,12 +8,18 @@ export interface AsMessageOptions {
   readonly transport?: string | readonly string[];
   /** A Standard Schema (zod, valibot, arktype...) the validation middleware checks the message against. */
   readonly schema?: StandardSchemaV1;
+  /**
+   * Milliseconds each handler of this class (and of its subclasses) may run; a handler's own
+   * `timeout` overrides it, and it overrides the worker's `handlerTimeout`.
+   */
+  readonly handlerTimeout?: number;
 }
 
 export interface MessageMetadata {
   readonly typeName: string;
   readonly transports: readonly string[];
   readonly schema?: StandardSchemaV1;
+  readonly handlerTimeout?: number;
 }
 
 const metadata = new WeakMap<MessageClass, MessageMetadata>();
@@ -29,12 +36,14 @@ const metadata = new WeakMap<MessageClass, MessageMetadata>();
  */
 export function AsMessage(typeName: string, options: AsMessageOptions = {}) {
   return (target: MessageClass): void => {
+    assertTimeout(options.handlerTimeout, `@AsMessage("${typeName}") handlerTimeout`, "INVALID_ARGUMENT");
     messageTypes.register(target, typeName);
     const transport = options.transport;
     metadata.set(target, {
       typeName,
       transports: transport === undefined ? [] : typeof transport === "string" ? [transport] : [...transport],
       schema: options.schema,
+      handlerTimeout: options.handlerTimeout,
     });
   };
 }

@@ -1,6 +1,7 @@
 import { createEnvelope, type Envelope } from "../envelope/envelope.js";
 import type { Stamp, StampType } from "../envelope/stamp.js";
 import { HandlerFailedError } from "../envelope-errors/handler-failed-error.js";
+import type { HandlerContext } from "../handler/handler-context.js";
 import type { HandlerDescriptor } from "../handler/handler-descriptor.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { asError } from "./as-error.js";
@@ -10,7 +11,9 @@ import { isThenable } from "./is-thenable.js";
  * Calls a message's one handler and stamps its result: the handle step's fast path, and the bus's
  * direct call through `SoleHandlerCall`. The message arrives with `stamps` (their classes in
  * `types`); it resolves to the message with those stamps then the handled stamp, built in one
- * allocation (`handledTypes`: `types` then `HandledStamp`, shared when the caller can). A failure
+ * allocation (`handledTypes`: `types` then `HandledStamp`, shared when the caller can). The
+ * handler gets `context` after the message (no timeout applies on this path), or nothing more
+ * when it is `undefined` (a batch handler: its second parameter is the acknowledger). A failure
  * rejects as the handle step fails: a handler-failed error with the envelope as it reached the
  * handler and the error under the handler's name.
  */
@@ -20,10 +23,11 @@ export function callSoleHandler<T extends object>(
   stamps: readonly Stamp[],
   types: readonly StampType[],
   handledTypes: readonly StampType[],
+  context: HandlerContext | undefined,
 ): Promise<Envelope<T>> {
   let result: unknown;
   try {
-    result = descriptor.handler(message);
+    result = context === undefined ? descriptor.handler(message) : descriptor.handler(message, context);
   } catch (thrown) {
     return Promise.reject(failed(descriptor, message, stamps, types, thrown));
   }

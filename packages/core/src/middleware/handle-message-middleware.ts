@@ -4,12 +4,16 @@ import type { StampType } from "../envelope/stamp.js";
 import { HandlerFailedError } from "../envelope-errors/handler-failed-error.js";
 import { LogicError } from "../errors/logic-error.js";
 import { NoHandlerForMessageError } from "../errors/no-handler-for-message-error.js";
+import { type HandlerContext, UNCANCELLABLE } from "../handler/handler-context.js";
 import type { HandlerDescriptor } from "../handler/handler-descriptor.js";
+import { handlerTimeoutOf } from "../handler/handler-timeout.js";
 import type { HandlersLocator } from "../handler/handlers-locator.js";
+import { type Logger, nullLogger } from "../logger/logger.js";
 import { AckStamp } from "../stamps/ack-stamp.js";
 import { FlushBatchHandlersStamp } from "../stamps/flush-batch-handlers-stamp.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { HandlerArgumentsStamp } from "../stamps/handler-arguments-stamp.js";
+import { HandlerCancellationStamp } from "../stamps/handler-cancellation-stamp.js";
 import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
 import {
   type ApplicationDispatchShortcut,
@@ -18,6 +22,7 @@ import {
 } from "./application-dispatch-shortcut.js";
 import { asError } from "./as-error.js";
 import { callSoleHandler } from "./call-sole-handler.js";
+import { callWithTimeout } from "./call-with-timeout.js";
 import { END_OF_STACK } from "./dispatch-stack.js";
 import { isThenable } from "./is-thenable.js";
 import type { MessengerInstrumentation } from "./messenger-instrumentation.js";
@@ -74,6 +79,8 @@ export class HandleMessageMiddleware implements Middleware {
     private readonly allowNoHandlers = false,
     private readonly busName = "",
     private readonly instrumentation?: MessengerInstrumentation,
+    /** Where a result or error that arrives after a handler's timeout is reported. */
+    private readonly logger: Logger = nullLogger,
   ) {}
 
   get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
@@ -84,8 +91,14 @@ export class HandleMessageMiddleware implements Middleware {
     const handlers = this.handlers.getHandlers(envelope);
     if (this.instrumentation?.active())
       return this.#handleAll(envelope, stack, handlers, this.instrumentation);
-    // Fast path: one plain handler, first attempt, no extra arguments (the usual command or query).
-    if (handlers.length === 1 && isPlainCall(envelope, handlers[0]!)) {
+    // Fast path: one plain handler, first attempt, no extra arguments, no timeout (the usual
+    // command or query).
+    const cancellation = envelope.last(HandlerCancellationStamp);
+    if (
+      handlers.length === 1 &&
+      isPlainCall(envelope, handlers[0]!) &&
+      handlerTimeoutOf(handlers[0]!, envelope.message.constructor, cancellation?.timeout) === undefined
+    ) {
       const types = stampTypes(envelope);
       const handled = callSoleHandler(
         handlers[0]!,
@@ -93,6 +106,7 @@ export class HandleMessageMiddleware implements Middleware {
         envelope.stamps(),
         types,
         withHandledType(types),
+        handlers[0]!.getBatchHandler() ? undefined : (cancellation?.context ?? UNCANCELLABLE),
       );
       const next = stack.next();
       // Usually the last middleware: no extra promise hop then.
@@ -104,6 +118,8 @@ export class HandleMessageMiddleware implements Middleware {
   #soleHandlerCall(envelope: Envelope): DirectCall | undefined {
     const handlers = this.handlers.getHandlers(envelope);
     if (handlers.length !== 1 || !isPlainCall(envelope, handlers[0]!)) return undefined;
+    if (handlerTimeoutOf(handlers[0]!, envelope.message.constructor, undefined) !== undefined)
+      return undefined;
     return new SoleHandlerCall(handlers[0]!, envelope.stamps(), stampTypes(envelope));
   }
 
@@ -124,6 +140,8 @@ export class HandleMessageMiddleware implements Middleware {
     const handled = envelope.all(HandledStamp);
     const extra = envelope.last(HandlerArgumentsStamp)?.additionalArguments ?? [];
     const ackStamp = envelope.last(AckStamp);
+    const cancellation = envelope.last(HandlerCancellationStamp);
+    const context = cancellation?.context ?? UNCANCELLABLE;
     let errors: Map<string, Error> | undefined;
     let ran = false;
     let alreadyHandled = false;
@@ -138,11 +156,13 @@ export class HandleMessageMiddleware implements Middleware {
         let result: unknown;
         if (batch && ackStamp) {
           const ack = this.#acknowledger(envelope, descriptor, ackStamp);
+          // No context: a batch handler's handle() only collects (see HandlerContext).
+          const call = this.#call(descriptor, envelope, context, cancellation?.timeout, () =>
+            descriptor.handler(message, ack, ...extra),
+          );
           const pending = await (instrumentation
-            ? instrumentation.handle(envelope, descriptor.name, () =>
-                descriptor.handler(message, ack, ...extra),
-              )
-            : descriptor.handler(message, ack, ...extra));
+            ? instrumentation.handle(envelope, descriptor.name, call)
+            : call());
           if (!ack.isAcknowledged) {
             if (typeof pending !== "number" || !Number.isInteger(pending) || pending < 0) {
               throw new LogicError(
@@ -156,9 +176,12 @@ export class HandleMessageMiddleware implements Middleware {
           if (ack.error) throw ack.error;
           result = ack.result;
         } else {
-          result = instrumentation
-            ? instrumentation.handle(envelope, descriptor.name, () => descriptor.handler(message, ...extra))
-            : descriptor.handler(message, ...extra);
+          const call = this.#call(descriptor, envelope, context, cancellation?.timeout, (ctx) =>
+            descriptor.getBatchHandler()
+              ? descriptor.handler(message, ...extra)
+              : descriptor.handler(message, ...extra, ctx),
+          );
+          result = instrumentation ? instrumentation.handle(envelope, descriptor.name, call) : call();
           if (isThenable(result)) result = await result;
         }
         envelope = envelope.with(new HandledStamp(result, descriptor.name));
@@ -175,6 +198,22 @@ export class HandleMessageMiddleware implements Middleware {
     }
     if (errors) throw new HandlerFailedError(envelope, errors);
     return this.#next(envelope, stack);
+  }
+
+  /**
+   * The handler's call with its context last; with a timeout (see {@link handlerTimeoutOf}), a
+   * call that fails with a `HandlerTimeoutError` once it overruns.
+   */
+  #call(
+    descriptor: HandlerDescriptor,
+    envelope: Envelope,
+    context: HandlerContext,
+    transportTimeout: number | undefined,
+    invoke: (context: HandlerContext) => unknown,
+  ): () => unknown {
+    const timeout = handlerTimeoutOf(descriptor, envelope.message.constructor, transportTimeout);
+    if (timeout === undefined) return () => invoke(context);
+    return () => callWithTimeout(descriptor.name, timeout, context, this.logger, invoke);
   }
 
   /**

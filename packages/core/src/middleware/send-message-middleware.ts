@@ -3,6 +3,7 @@ import { NoSenderForMessageError } from "../errors/no-sender-for-message-error.j
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { SendMessageToTransportsEvent } from "../events/send-message-to-transports-event.js";
 import type { SendersLocator } from "../routing/senders-locator.js";
+import { BulkSendStamp } from "../stamps/bulk-send-stamp.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
 import { SentStamp } from "../stamps/sent-stamp.js";
 import type { Sender } from "../transport/sender.js";
@@ -72,6 +73,22 @@ export class SendMessageMiddleware implements Middleware {
       const event = await this.events.dispatch(new SendMessageToTransportsEvent(envelope, senders));
       envelope = event.envelope;
     }
+    const bulk = envelope.last(BulkSendStamp);
+    if (bulk !== undefined) {
+      // Part of a dispatchMany(): the bus sends it later, with the others, in one round trip per
+      // transport. Each transport gets the sent stamps of the ones before it, as below.
+      let collected = envelope;
+      for (const [name, sender] of senders) {
+        const sent = collected.with(new SentStamp(sender.constructor.name, name));
+        if (!bulk.collector.collect(bulk.index, name, sender, sent)) return this.#sendNow(envelope, senders);
+        collected = sent;
+      }
+      return collected;
+    }
+    return this.#sendNow(envelope, senders);
+  }
+
+  async #sendNow(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
     const instrumentation = this.instrumentation?.active() ? this.instrumentation : undefined;
     for (const [name, sender] of senders) {
       const sent = envelope.with(new SentStamp(sender.constructor.name, name));

@@ -52,6 +52,15 @@ export interface WorkerOptions {
    * `WorkerTransportFailedEvent`) after the first failure. @defaultValue 30000
    */
   readonly outageReportInterval?: number;
+  /**
+   * How long each handler of a received message may run (`--handler-timeout`): one number for
+   * every transport, or one per transport name (a transport the map does not name has none, and
+   * names of transports this worker does not consume are ignored, so that one map can serve every
+   * worker). A handler's own `timeout` and its message class's
+   * `handlerTimeout` come first. One that overruns fails with `HandlerTimeoutError`, its signal is
+   * aborted, and its slot is free again at once. @defaultValue undefined (no timeout)
+   */
+  readonly handlerTimeout?: number | Readonly<Record<string, number>>;
   readonly logger?: Logger;
   readonly clock?: Clock;
 }

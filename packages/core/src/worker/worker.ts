@@ -12,10 +12,12 @@ import { TransportOutageLimitError } from "../errors/transport-outage-limit-erro
 import { WorkerStopTimeoutError } from "../errors/worker-stop-timeout-error.js";
 import type { EventDispatcher } from "../events/event-dispatcher.js";
 import { type Logger, nullLogger } from "../logger/logger.js";
+import { assertTimeout } from "../message/assert-timeout.js";
 import { AckStamp } from "../stamps/ack-stamp.js";
 import { ConsumedByWorkerStamp } from "../stamps/consumed-by-worker-stamp.js";
 import { DeliveryLimitExceededStamp } from "../stamps/delivery-limit-exceeded-stamp.js";
 import { FlushBatchHandlersStamp } from "../stamps/flush-batch-handlers-stamp.js";
+import { HandlerCancellationStamp } from "../stamps/handler-cancellation-stamp.js";
 import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
@@ -112,6 +114,17 @@ function assertDuration(name: string, value: number | undefined, allowZero: bool
   }
 }
 
+/** The `handlerTimeout` option for one transport, checked. */
+function handlerTimeoutFor(option: WorkerOptions["handlerTimeout"], name: string): number | undefined {
+  const timeout = typeof option === "object" && option !== null ? option[name] : option;
+  assertTimeout(
+    timeout,
+    `The worker option "handlerTimeout"${typeof option === "object" ? ` for "${name}"` : ""}`,
+    "INVALID_WORKER_OPTION",
+  );
+  return timeout;
+}
+
 function describe(envelope: Envelope): Record<string, unknown> {
   return {
     class: envelope.message.constructor?.name,
@@ -164,6 +177,8 @@ export class Worker implements WorkerEventSource {
   readonly #pauses: TransportPauses;
   /** Transports whose shared concurrency limiter could not be reached: warned about once per outage. */
   readonly #leaseTrouble = new Set<string>();
+  /** Per receiver: its handler timeout and the hard-stop signal, put on every message it hands over. */
+  readonly #cancellation = new Map<string, HandlerCancellationStamp>();
 
   constructor(
     receivers: ReadonlyMap<string, Receiver>,
@@ -190,6 +205,10 @@ export class Worker implements WorkerEventSource {
     this.#options = options;
     this.#concurrency = concurrency;
     this.#metadata = { transportNames: [...receivers.keys()], queueNames: options.queues, startedAt: 0 };
+    for (const name of receivers.keys()) {
+      const timeout = handlerTimeoutFor(options.handlerTimeout, name);
+      this.#cancellation.set(name, new HandlerCancellationStamp(this.#abortedSignal.signal, timeout));
+    }
     this.#outages = new TransportOutages(options.outageReportInterval ?? DEFAULT_OUTAGE_REPORT_INTERVAL);
     this.#pauses = new TransportPauses(receivers, options.sleep ?? 1_000);
   }
@@ -697,7 +716,12 @@ export class Worker implements WorkerEventSource {
       acked = true;
       this.#finishLater(envelope, name, receiver, error);
     });
-    const envelope = event.envelope.with(new ReceivedStamp(name), new ConsumedByWorkerStamp(), ackStamp);
+    const envelope = event.envelope.with(
+      new ReceivedStamp(name),
+      new ConsumedByWorkerStamp(),
+      ackStamp,
+      this.#cancellation.get(name)!,
+    );
     const entry: InHandMessage = { envelope, receiverName: name, receiver };
     this.#inHand.add(entry);
     this.#logger.debug({ transport: name, ...describe(envelope) }, "Received message");

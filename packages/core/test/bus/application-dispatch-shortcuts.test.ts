@@ -198,7 +198,8 @@ describe("a message the application dispatches gets the same result as through e
   });
 
   it("stamps given with the message, and an envelope that already names another bus", async () => {
-    const config = oneHandler((m, ...args: unknown[]) => [m.id, ...args]);
+    // The handler context, always last, is left out: its signal is not a plain value to compare.
+    const config = oneHandler((m, ...args: unknown[]) => [m.id, ...args.slice(0, -1)]);
     const result = await expectSameOutcome(config, (bus) =>
       bus.dispatch(new PlaceOrder("o-1"), [new HandlerArgumentsStamp(["extra"])]),
     );

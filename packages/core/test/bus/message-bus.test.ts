@@ -71,7 +71,7 @@ describe("the default bus", () => {
     expect(envelope.last(BusNameStamp)?.busName).toBe("messenger.bus.default");
   });
 
-  it("passes handler arguments from the stamp after the message", async () => {
+  it("passes handler arguments from the stamp after the message, then the handler context", async () => {
     const args: unknown[] = [];
     const messenger = createMessenger({
       handlers: [
@@ -81,7 +81,7 @@ describe("the default bus", () => {
       ],
     });
     await messenger.bus.dispatch(new CreateLead("x"), [new HandlerArgumentsStamp(["a", 2])]);
-    expect(args).toEqual(["a", 2]);
+    expect(args).toEqual(["a", 2, { signal: expect.any(AbortSignal) }]);
   });
 
   it("fails with a clear error for a message without handler, unless the bus allows it", async () => {
