@@ -10,16 +10,21 @@ import {
   parseBooleanOption,
   parseDeliveryLimitOption,
   parseDsn,
-  parseMillisecondsOption,
   parseQueueNameOption,
   parseSecondsOptionAsMs,
   parseSqlIdentifierOption,
+  parseWholeNumberOption,
   redactDsn,
   resolveDoctrineDsn,
   resolveTransportOptions,
 } from "@messenger-ts/core/transport";
 import type { PoolOptions } from "mysql2/promise";
-import { MAX_TABLE_NAME_LENGTH, MYSQL_OPTION_DEFAULTS } from "./mysql-options.js";
+import {
+  MAX_POLL_INTERVAL_MS,
+  MAX_TABLE_NAME_LENGTH,
+  MIN_POLL_INTERVAL_MS,
+  MYSQL_OPTION_DEFAULTS,
+} from "./mysql-options.js";
 import { MysqlTransport } from "./mysql-transport.js";
 
 export interface MysqlTransportFactoryOptions {
@@ -120,7 +125,13 @@ export class MysqlTransportFactory implements TransportFactory {
       redeliveryTimeout: parseSecondsOptionAsMs(resolved.redeliver_timeout, "redeliver_timeout", label),
       deliveryLimit: parseDeliveryLimitOption(resolved.delivery_limit, "delivery_limit", label),
       autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
-      pollInterval: parseMillisecondsOption(resolved.poll_interval, "poll_interval", label),
+      pollInterval: parseWholeNumberOption(
+        resolved.poll_interval,
+        "poll_interval",
+        label,
+        MIN_POLL_INTERVAL_MS,
+        MAX_POLL_INTERVAL_MS,
+      ),
       name: context.name,
       target: `${target.host ?? "localhost"}:${target.port ?? 3306}/${target.path}`,
       logger: context.logger,

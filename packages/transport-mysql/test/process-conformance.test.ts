@@ -51,7 +51,9 @@ const restartable: RestartableBackend<DatabaseQueues> | undefined = canStartServ
     }
   : undefined;
 if (!restartable) {
-  console.warn("\n!!! No MariaDB server binaries (mariadbd, mariadb-install-db): SKIPPING the MySQL restart tests. !!!\n");
+  console.warn(
+    "\n!!! No MariaDB server binaries (mariadbd, mariadb-install-db): SKIPPING the MySQL restart tests. !!!\n",
+  );
 }
 
 describe.skipIf(!mysqlUp)("MySQL", () => {
@@ -73,7 +75,9 @@ describe.skipIf(!mysqlUp)("MySQL", () => {
         return {
           ...queues,
           cleanup: async () => {
-            console.info(`[process mysql] InnoDB deadlocks on the server during the drain: ${(await deadlocks()) - before}`);
+            console.info(
+              `[process mysql] InnoDB deadlocks on the server during the drain: ${(await deadlocks()) - before}`,
+            );
             await queues.cleanup();
           },
         };
@@ -149,4 +153,3 @@ async function databaseQueues(
     cleanup: () => dropDatabase(pool, database),
   };
 }
-

@@ -308,7 +308,11 @@ export function describeProcessConformance<Q extends ProcessConformanceQueues>(
       const perWorker = new Map<number, number>();
       for (const { pid } of handled) perWorker.set(pid, (perWorker.get(pid) ?? 0) + 1);
       expect(perWorker.size, "every worker took part").toBe(workerCount);
-      if (quietDrain) expect(workers.flatMap((w) => w.errors), "errors the workers logged").toEqual([]);
+      if (quietDrain)
+        expect(
+          workers.flatMap((w) => w.errors),
+          "errors the workers logged",
+        ).toEqual([]);
       expect(await q.storedBodies("jobs"), "every message was acked").toEqual([]);
       console.info(
         `[process ${name}] enqueued ${messages} in ${(drainStart - enqueueStart).toFixed(0)} ms; ` +

@@ -39,7 +39,10 @@ export class MysqlScheduleStore implements LockStore, CheckpointStore {
 
   constructor(pool: MysqlPoolLike, options: MysqlScheduleStoreOptions = {}) {
     this.#pool = pool;
-    this.#checkpoints = quoted(options.checkpointTable ?? "messenger_scheduler_checkpoints", "checkpointTable");
+    this.#checkpoints = quoted(
+      options.checkpointTable ?? "messenger_scheduler_checkpoints",
+      "checkpointTable",
+    );
     this.#locks = quoted(options.lockTable ?? "messenger_scheduler_locks", "lockTable");
     this.#autoSetup = options.autoSetup ?? true;
   }
@@ -66,17 +69,20 @@ export class MysqlScheduleStore implements LockStore, CheckpointStore {
          owner = IF(${this.#locks}.expires_at = VALUES(expires_at), VALUES(owner), ${this.#locks}.owner)`,
       [key, owner, Math.ceil(ttlMs) * 1000],
     );
-    const rows = await this.#rows("acquire the schedule lock", `SELECT owner FROM ${this.#locks} WHERE name = ?`, [
-      key,
-    ]);
+    const rows = await this.#rows(
+      "acquire the schedule lock",
+      `SELECT owner FROM ${this.#locks} WHERE name = ?`,
+      [key],
+    );
     return rows[0]?.owner === owner;
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.#query("release the schedule lock", `DELETE FROM ${this.#locks} WHERE name = ? AND owner = ?`, [
-      key,
-      owner,
-    ]);
+    await this.#query(
+      "release the schedule lock",
+      `DELETE FROM ${this.#locks} WHERE name = ? AND owner = ?`,
+      [key, owner],
+    );
   }
 
   async load(key: string): Promise<CheckpointState | null> {

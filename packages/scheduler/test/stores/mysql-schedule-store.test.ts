@@ -9,7 +9,13 @@ const MY = { host: process.env.MYSQL_HOST ?? "127.0.0.1", port: Number(process.e
 const up = await requireService("MySQL/MariaDB", MY);
 const database = `mt_sched_store_${process.pid}`;
 const server = mysql.createPool({ ...MY, user: "root", connectionLimit: 2 });
-const pool = mysql.createPool({ ...MY, user: "root", database, connectionLimit: 10, supportBigNumbers: true });
+const pool = mysql.createPool({
+  ...MY,
+  user: "root",
+  database,
+  connectionLimit: 10,
+  supportBigNumbers: true,
+});
 let tables = 0;
 
 beforeAll(async () => {

@@ -11,7 +11,10 @@ const INSTALL_DB = "mariadb-install-db";
 /** Whether this machine can start MariaDB servers of its own (Debian's mariadb-server). */
 export function canStartServers(): boolean {
   // Looked up on PATH, never run: without arguments it would set up the default data directory.
-  return existsSync(SERVER) && spawnSync("sh", ["-c", `command -v ${INSTALL_DB}`], { stdio: "ignore" }).status === 0;
+  return (
+    existsSync(SERVER) &&
+    spawnSync("sh", ["-c", `command -v ${INSTALL_DB}`], { stdio: "ignore" }).status === 0
+  );
 }
 
 /**
