@@ -1,10 +1,9 @@
 /**
  * The error codes the MySQL transport throws besides core's (`ErrorCodes` of `@messenger-ts/core`,
- * which also holds the codes several transports share). `docs/errors.md` says what each means.
+ * which also holds the codes several transports share, such as `FOREIGN_TABLE` and
+ * `MIXED_TRANSACTIONS`). `docs/errors.md` says what each means.
  */
 export const MysqlErrorCodes = {
-  FOREIGN_TABLE: "FOREIGN_TABLE",
-  MIXED_TRANSACTIONS: "MIXED_TRANSACTIONS",
   UNSUPPORTED_SERVER_VERSION: "UNSUPPORTED_SERVER_VERSION",
 } as const;
 
