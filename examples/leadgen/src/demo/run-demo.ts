@@ -115,10 +115,10 @@ async function main(): Promise<number> {
     section("4. Workers: the seed's production split, and the scheduler");
     // As after a week without a scheduler: it catches up with one run of each task when it starts.
     const weekAgo = app.clock.now() - 8 * DAY;
-    await databaseScheduleStore(app.store as SqliteDomainStore | PostgresDomainStore | MysqlDomainStore, app.clock).save(
-      `schedule:${SCHEDULE_NAME}`,
-      { time: weekAgo, index: -1, from: weekAgo },
-    );
+    await databaseScheduleStore(
+      app.store as SqliteDomainStore | PostgresDomainStore | MysqlDomainStore,
+      app.clock,
+    ).save(`schedule:${SCHEDULE_NAME}`, { time: weekAgo, index: -1, from: weekAgo });
     const limits = ["--time-limit=120", "--memory-limit=256M", "-vv"];
     const plan: [label: string, receivers: string[]][] = [
       ["high      ", ["high_priority"]],

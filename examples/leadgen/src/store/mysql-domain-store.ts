@@ -111,7 +111,9 @@ export class MysqlDomainStore extends SqlDomainStore {
     if (translated === undefined) {
       translated = sql;
       if (/ON CONFLICT \([^)]*\) DO NOTHING/.test(sql)) {
-        translated = translated.replace(/ON CONFLICT \([^)]*\) DO NOTHING/, "").replace(/^(\s*)INSERT INTO/, "$1INSERT IGNORE INTO");
+        translated = translated
+          .replace(/ON CONFLICT \([^)]*\) DO NOTHING/, "")
+          .replace(/^(\s*)INSERT INTO/, "$1INSERT IGNORE INTO");
       }
       translated = translated
         .replace(/ON CONFLICT \([^)]*\) DO UPDATE SET/, "ON DUPLICATE KEY UPDATE")
