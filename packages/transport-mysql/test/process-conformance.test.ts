@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import {
   describeProcessConformance,
@@ -6,7 +7,7 @@ import {
 } from "@messenger-ts/core/testing";
 import mysql, { type Pool, type RowDataPacket } from "mysql2/promise";
 import { afterAll, describe } from "vitest";
-import { adminPool, createDatabase, dropDatabase, dsn, mysqlUp } from "./support/mysql.js";
+import { adminPool, createDatabase, dropDatabase, dsn, MY, mysqlUp } from "./support/mysql.js";
 import { canStartServers, PrivateMariadbServer } from "./support/private-server.js";
 
 const admin = adminPool();
@@ -83,15 +84,19 @@ describe.skipIf(!mysqlUp)("MySQL", () => {
         };
       },
       restartable,
-      // Every connection of the test's database (the worker's pool, and the test's own sender,
-      // which sends again) but this file's admin pool, which has no default database.
-      async killConnections({ database }) {
+      // The connections worker `pid` holds on the test's database, found by their local ports
+      // (`ss`): not the test's own sender, whose bulk INSERT killed between its commit and its
+      // reply would be sent again by the test and stored twice.
+      async killConnections({ database }, pid) {
+        const ports = workerPorts(pid);
+        if (ports.size === 0) return 0;
         const [rows] = await admin.query<RowDataPacket[]>(
-          "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()",
+          "SELECT ID AS id, HOST AS host FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()",
           [database],
         );
         let killed = 0;
         for (const row of rows) {
+          if (!ports.has(Number(String(row.host).split(":").pop()))) continue;
           try {
             await admin.query(`KILL CONNECTION ${Number(row.id)}`);
             killed++;
@@ -107,6 +112,21 @@ describe.skipIf(!mysqlUp)("MySQL", () => {
     { messages: 20_000, quietDrain: true, redeliveryUnderKills: 2_000 },
   );
 });
+
+/** The local ports of worker `pid`'s TCP connections to the server (`ss` of iproute2). */
+function workerPorts(pid: number): Set<number> {
+  const listing = spawnSync("ss", ["-tnpH", "state", "established", "dport", "=", `:${MY.port}`], {
+    encoding: "utf8",
+  }).stdout;
+  const ports = new Set<number>();
+  for (const line of listing.split("\n")) {
+    if (!line.includes(`pid=${pid},`)) continue;
+    const local = line.trim().split(/\s+/)[2];
+    const port = Number(local?.split(":").pop());
+    if (Number.isInteger(port)) ports.add(port);
+  }
+  return ports;
+}
 
 async function deadlocks(): Promise<number> {
   const [rows] = await admin.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'");
