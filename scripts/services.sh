@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL and Redis answer on their standard local ports: starts them when they are
+# Makes sure PostgreSQL, Redis and MariaDB answer on their standard local ports: starts them when they are
 # down and installs them (Debian packages) when they are missing and we may install. Installs the
 # prometheus binary too (never its service), and Chromium for the browser tests.
 set -uo pipefail
@@ -32,6 +32,28 @@ if ! redis_up; then
   echo "services: starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
   wait_for redis_up || echo "services: Redis did not come up on 127.0.0.1:6379" >&2
+fi
+
+# MariaDB for the MySQL transport: root without a password over TCP, database "test". The tests of
+# a server restart start a mariadbd of their own; this one is shared and never restarted.
+mariadb_up() { (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; }
+if ! mariadb_up; then
+  if [ ! -x /usr/sbin/mariadbd ]; then
+    echo "services: installing MariaDB"
+    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq mariadb-server >/dev/null
+  fi
+  echo "services: starting MariaDB"
+  as_root mkdir -p /run/mysqld && as_root chown mysql:mysql /run/mysqld
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql --bind-address=127.0.0.1 --port=3306 || true
+  wait_for mariadb_up || echo "services: MariaDB did not come up on 127.0.0.1:3306" >&2
+fi
+if mariadb_up && command -v mariadb >/dev/null; then
+  # Debian's root logs in through the unix socket only; the tests connect over TCP without a
+  # password. Changed only on a server where that login fails (a fresh install of this script's).
+  if ! mariadb -h127.0.0.1 -uroot -e "SELECT 1" >/dev/null 2>&1; then
+    as_root mariadb -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('')" 2>/dev/null || true
+  fi
+  mariadb -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS test" 2>/dev/null || true
 fi
 
 # The metrics test starts its own Prometheus (a private port, config and storage); it only needs the

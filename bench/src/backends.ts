@@ -1,16 +1,19 @@
 // The backends the side-by-side scenarios run against, and how each system's data is isolated and
-// cleaned: every PostgreSQL system gets a database of its own (`bench_<system>`), every Redis
+// cleaned: every PostgreSQL and MySQL system gets a database of its own (`bench_<system>`), every Redis
 // system a key prefix (`bench:<system>:`), every SQLite system a file of its own.
 
 import { mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import mysql from "mysql2/promise";
 import pg from "pg";
 import { pollUntil } from "./clock.js";
 
 /** The PostgreSQL server (no database part); the bench creates its own databases on it. */
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://127.0.0.1:5432";
+/** The MySQL or MariaDB server (no database part), root without a password by default. */
+export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const SQLITE_DIR = join(os.tmpdir(), "messenger-ts-bench");
 
@@ -123,4 +126,38 @@ export async function resetSqliteFile(system: string): Promise<void> {
   await Promise.all(
     ["", "-wal", "-shm", "-journal"].map((suffix) => rm(`${file}${suffix}`, { force: true })),
   );
+}
+
+export function mysqlDatabaseUrl(database: string): string {
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withMysql<T>(work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
+  const connection = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 3_000 });
+  try {
+    return await work(connection);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Why MySQL cannot be used, or undefined when it answers. */
+export async function probeMysql(): Promise<string | undefined> {
+  try {
+    await withMysql((connection) => connection.query("SELECT 1"));
+    return undefined;
+  } catch (error) {
+    return `MySQL at ${MYSQL_URL} does not answer (${(error as Error).message}); run scripts/services.sh`;
+  }
+}
+
+/** Makes the MySQL `database` exist and be empty (dropped and created again). */
+export async function resetMysqlDatabase(database: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Unsafe database name: ${database}`);
+  await withMysql(async (connection) => {
+    await connection.query(`DROP DATABASE IF EXISTS ${database}`);
+    await connection.query(`CREATE DATABASE ${database}`);
+  });
 }

@@ -7,6 +7,7 @@ import { DashboardErrorCodes } from "@messenger-ts/dashboard";
 import { LeadgenErrorCodes } from "@messenger-ts/example-leadgen";
 import { SchedulerErrorCodes } from "@messenger-ts/scheduler";
 import { InMemoryErrorCodes } from "@messenger-ts/transport-memory";
+import { MysqlErrorCodes } from "@messenger-ts/transport-mysql";
 import { PostgresErrorCodes } from "@messenger-ts/transport-postgres";
 import { RedisErrorCodes } from "@messenger-ts/transport-redis";
 import { SqliteErrorCodes } from "@messenger-ts/transport-sqlite";
@@ -18,6 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "packages/core": ErrorCodes,
   "packages/transport-memory": InMemoryErrorCodes,
+  "packages/transport-mysql": MysqlErrorCodes,
   "packages/transport-postgres": PostgresErrorCodes,
   "packages/transport-redis": RedisErrorCodes,
   "packages/transport-sqlite": SqliteErrorCodes,

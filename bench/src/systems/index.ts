@@ -2,6 +2,7 @@ import { bullmq } from "./bullmq.js";
 import { bullmqPg } from "./bullmq-pg.js";
 import { graphileWorker } from "./graphile-worker.js";
 import { messengerMemory } from "./messenger-memory.js";
+import { messengerMysql } from "./messenger-mysql.js";
 import { messengerPostgres } from "./messenger-postgres.js";
 import { messengerRedis } from "./messenger-redis.js";
 import { messengerSqlite } from "./messenger-sqlite.js";
@@ -15,6 +16,7 @@ export const systems: readonly System[] = [
   bullmqPg,
   bullmq,
   messengerPostgres,
+  messengerMysql,
   messengerRedis,
   messengerSqlite,
   messengerMemory,
@@ -31,7 +33,7 @@ export const hasPeers = (backend: Backend): boolean =>
   systems.some((system) => system.peer && system.backend === backend);
 
 /**
- * What the figures of a backend without any peer (SQLite, memory) are divided by instead:
+ * What the figures of a backend without any peer (MySQL, SQLite, memory) are divided by instead:
  * messenger-postgres, the transport an application would otherwise pick.
  */
 export const NO_PEER_REFERENCE = "messenger-postgres";

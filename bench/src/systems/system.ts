@@ -3,7 +3,7 @@
 // through `openProducer`; a worker child process (see ../workers/) consumes through
 // `openConsumer`, so producer, worker and database share the machine as they would in production.
 
-export type Backend = "postgres" | "redis" | "sqlite" | "memory";
+export type Backend = "postgres" | "mysql" | "redis" | "sqlite" | "memory";
 
 /** The payload of every benchmark job. */
 export interface Job {

@@ -91,6 +91,7 @@ export { SCREENSHOT_HEIGHT, SCREENSHOT_WIDTH } from "./services/screenshot-clien
 export type { OutgoingEmail } from "./services/ses-sender.js";
 export type { WebhookOutcome } from "./services/ses-webhook-processor.js";
 export type * from "./store/domain-store.js";
+export { MysqlDomainStore } from "./store/mysql-domain-store.js";
 export { openDomainStore } from "./store/open-domain-store.js";
 export { PostgresDomainStore } from "./store/postgres-domain-store.js";
 export * from "./store/records.js";

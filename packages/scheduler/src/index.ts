@@ -49,6 +49,11 @@ export {
 export { InMemoryScheduleStore } from "./stores/in-memory-schedule-store.js";
 export { isLockStore, type LockStore } from "./stores/lock-store.js";
 export {
+  type MysqlPoolLike,
+  MysqlScheduleStore,
+  type MysqlScheduleStoreOptions,
+} from "./stores/mysql-schedule-store.js";
+export {
   type PgPoolLike,
   type PgQueryable,
   type PgQueryResult,

@@ -1,6 +1,7 @@
 import { createMessenger, DEFAULT_BUS_NAME, nullLogger, systemClock } from "@messenger-ts/core";
 import { messengerTracing } from "@messenger-ts/opentelemetry";
 import { ScheduleRegistry, ScheduleTransportFactory, schedulerHandlers } from "@messenger-ts/scheduler";
+import { MysqlTransportFactory } from "@messenger-ts/transport-mysql";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { RedisTransportFactory } from "@messenger-ts/transport-redis";
 import { SqliteTransportFactory } from "@messenger-ts/transport-sqlite";
@@ -61,6 +62,7 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
       transportFactories: [
         new ScheduleTransportFactory(schedules),
         new PostgresTransportFactory(),
+        new MysqlTransportFactory(),
         new SqliteTransportFactory(),
         new RedisTransportFactory(),
         ...(options.transportFactories ?? []),

@@ -12,6 +12,11 @@ export type DatabaseTarget =
       readonly connection: string;
     }
   | {
+      readonly kind: "mysql";
+      /** The `mysql://` (or `mariadb://`) DSN `doctrine://default` resolves to; it names the database. */
+      readonly connection: string;
+    }
+  | {
       readonly kind: "postgres";
       /** The `postgres://` DSN `doctrine://default` resolves to. */
       readonly connection: string;
@@ -22,8 +27,9 @@ export type DatabaseTarget =
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
- * DATABASE_URL decides: a postgres:// (or postgresql://) URL is PostgreSQL, an sqlite:// DSN is
- * that file; without one, the SQLite file `sqlitePath`.
+ * DATABASE_URL decides: a postgres:// (or postgresql://) URL is PostgreSQL, a mysql:// (or
+ * mariadb://) URL is MySQL or MariaDB, an sqlite:// DSN is that file; without one, the SQLite file
+ * `sqlitePath`.
  */
 export function resolveDatabaseTarget(
   databaseUrl: string | undefined,
@@ -43,11 +49,14 @@ export function resolveDatabaseTarget(
     }
     return { kind: "postgres", connection: databaseUrl, schema };
   }
+  if (scheme === "mysql" || scheme === "mariadb") {
+    return { kind: "mysql", connection: databaseUrl };
+  }
   if (scheme === "sqlite") {
     return { kind: "sqlite", path: parseSqliteDsn(databaseUrl).path, connection: databaseUrl };
   }
   throw new InvalidArgumentError(
-    `Unsupported DATABASE_URL scheme "${scheme ?? "(none)"}": expected postgres://, postgresql:// or sqlite://.`,
+    `Unsupported DATABASE_URL scheme "${scheme ?? "(none)"}": expected postgres://, postgresql://, mysql://, mariadb:// or sqlite://.`,
     { code: "INVALID_LEADGEN_OPTION" },
   );
 }

@@ -5,6 +5,7 @@ import {
   PostgresMessageHistory,
   SqliteMessageHistory,
 } from "@messenger-ts/dashboard";
+import type { MysqlDomainStore } from "../store/mysql-domain-store.js";
 import type { PostgresDomainStore } from "../store/postgres-domain-store.js";
 import type { SqliteDomainStore } from "../store/sqlite-domain-store.js";
 
@@ -32,12 +33,18 @@ export function messageHistoryEnabled(
 
 /**
  * The history table in the application's database (next to the domain tables, on the domain
- * store's own handle or pool), and the recorder for the workers of this process.
+ * store's own handle or pool), and the recorder for the workers of this process. The dashboard's
+ * history stores are PostgreSQL and SQLite only, so on MySQL/MariaDB it is refused by name.
  */
 export function leadgenMessageHistory(
-  store: SqliteDomainStore | PostgresDomainStore,
+  store: SqliteDomainStore | PostgresDomainStore | MysqlDomainStore,
   logger: Logger,
 ): { readonly history: MessageHistoryStore; readonly recorder: MessageHistoryRecorder } {
+  if (store.kind === "mysql") {
+    throw new InvalidArgumentError(
+      "The message history (LEADGEN_MESSAGE_HISTORY) needs a PostgreSQL or SQLite DATABASE_URL; it is not available on MySQL/MariaDB.",
+    );
+  }
   const history =
     store.kind === "postgres"
       ? new PostgresMessageHistory({ pool: store.pool, schema: store.schema })

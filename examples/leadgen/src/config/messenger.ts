@@ -96,13 +96,21 @@ export function leadgenMessengerConfig(
 
 /**
  * One queue on the transport DSN: `queue_name` for the database transports (`doctrine://`,
- * `postgres://`, `sqlite://`), the stream for Redis; PostgreSQL transports also get the app's schema.
+ * `postgres://`, `mysql://`, `sqlite://`), the stream for Redis; PostgreSQL transports also get the app's schema.
  */
 export function queueTransport(baseDsn: string, queue: string, database: DatabaseTarget): TransportConfig {
   const scheme = dsnScheme(baseDsn);
   if (scheme === "redis" || scheme === "rediss") return { dsn: baseDsn, options: { stream: queue } };
-  if (scheme === "doctrine" || scheme === "postgres" || scheme === "postgresql" || scheme === "sqlite") {
-    const onPostgres = scheme === "doctrine" ? database.kind === "postgres" : scheme !== "sqlite";
+  if (
+    scheme === "doctrine" ||
+    scheme === "postgres" ||
+    scheme === "postgresql" ||
+    scheme === "mysql" ||
+    scheme === "mariadb" ||
+    scheme === "sqlite"
+  ) {
+    const onPostgres =
+      scheme === "doctrine" ? database.kind === "postgres" : scheme === "postgres" || scheme === "postgresql";
     const schema = database.kind === "postgres" && onPostgres ? database.schema : undefined;
     return {
       dsn: withQueryParameter(baseDsn, "queue_name", queue),

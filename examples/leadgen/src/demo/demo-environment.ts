@@ -26,7 +26,8 @@ export interface DemoEnvironment {
 
 /**
  * With nothing set: a fresh temporary directory with the SQLite file (no server needed).
- * DATABASE_URL=postgres://… puts the data and the queues in PostgreSQL (schema leadgen_demo);
+ * DATABASE_URL=postgres://… puts the data and the queues in PostgreSQL (schema leadgen_demo),
+ * DATABASE_URL=mysql://…/db (or mariadb://) in that MySQL or MariaDB database (created when missing);
  * MESSENGER_TRANSPORT_DSN=redis://… puts the queues on Redis (prefix leadgen-demo: unless the DSN
  * has one). The retry delays and the latency
  * are set for the demo unless the caller set them.
@@ -50,6 +51,9 @@ export function resolveDemoEnvironment(base: Readonly<Record<string, string | un
       `DATABASE_URL=${shellQuoted(redactDsn(databaseUrl))}`,
       `LEADGEN_DB_SCHEMA=${env.LEADGEN_DB_SCHEMA}`,
     );
+  } else if (/^(mysql|mariadb):\/\//i.test(databaseUrl)) {
+    database = `MySQL ${redactDsn(databaseUrl)}`;
+    exports.push(`DATABASE_URL=${shellQuoted(redactDsn(databaseUrl))}`);
   } else if (databaseUrl !== "") {
     database = `SQLite ${databaseUrl}`;
     exports.push(`DATABASE_URL=${shellQuoted(databaseUrl)}`);

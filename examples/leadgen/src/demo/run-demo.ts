@@ -11,6 +11,7 @@ import { FAILURE_TRANSPORT, PRIORITY_ORDER, RETRY_STRATEGIES } from "../config/m
 import { SCHEDULE_NAME, SCHEDULE_TRANSPORT } from "../config/schedule.js";
 import { loadFixtures } from "../fixtures/load-fixtures.js";
 import { createLeadgenServer } from "../http/leadgen-server.js";
+import type { MysqlDomainStore } from "../store/mysql-domain-store.js";
 import type { PostgresDomainStore } from "../store/postgres-domain-store.js";
 import type { SqliteDomainStore } from "../store/sqlite-domain-store.js";
 import { CONSOLE_BIN, ConsoleProcess, runConsole } from "./console-process.js";
@@ -114,10 +115,10 @@ async function main(): Promise<number> {
     section("4. Workers: the seed's production split, and the scheduler");
     // As after a week without a scheduler: it catches up with one run of each task when it starts.
     const weekAgo = app.clock.now() - 8 * DAY;
-    await databaseScheduleStore(app.store as SqliteDomainStore | PostgresDomainStore, app.clock).save(
-      `schedule:${SCHEDULE_NAME}`,
-      { time: weekAgo, index: -1, from: weekAgo },
-    );
+    await databaseScheduleStore(
+      app.store as SqliteDomainStore | PostgresDomainStore | MysqlDomainStore,
+      app.clock,
+    ).save(`schedule:${SCHEDULE_NAME}`, { time: weekAgo, index: -1, from: weekAgo });
     const limits = ["--time-limit=120", "--memory-limit=256M", "-vv"];
     const plan: [label: string, receivers: string[]][] = [
       ["high      ", ["high_priority"]],

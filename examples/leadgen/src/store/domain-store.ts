@@ -109,7 +109,7 @@ export interface CleanUpCounts {
  * through upserts and "already done" checks instead.
  */
 export interface DomainStore {
-  readonly kind: "sqlite" | "postgres";
+  readonly kind: "sqlite" | "postgres" | "mysql";
   /** Where the data lives, without credentials (for logs and `debug` output). */
   readonly description: string;
   /** Creates the tables; idempotent, and safe when several processes start at once. */

@@ -46,7 +46,7 @@ export type Row = Record<string, unknown>;
  * the tables. PostgreSQL returns BIGINT as strings, so every number goes through {@link num}.
  */
 export abstract class SqlDomainStore implements DomainStore {
-  abstract readonly kind: "sqlite" | "postgres";
+  abstract readonly kind: "sqlite" | "postgres" | "mysql";
   abstract readonly description: string;
 
   /** The table name as SQL refers to it. */

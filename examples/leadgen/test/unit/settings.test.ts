@@ -86,12 +86,20 @@ describe("resolveLeadgenSettings", () => {
 
 describe("resolveDatabaseTarget", () => {
   it("refuses a database it cannot use, listing the supported schemes", () => {
-    expect(() => resolveDatabaseTarget("mysql://app@db/leads", "x.sqlite", "public")).toThrow(
+    expect(() => resolveDatabaseTarget("oracle://app@db/leads", "x.sqlite", "public")).toThrow(
       expect.objectContaining({
         code: "INVALID_LEADGEN_OPTION",
-        message: expect.stringContaining("postgres://, postgresql:// or sqlite://"),
+        message: expect.stringContaining("postgres://, postgresql://, mysql://, mariadb:// or sqlite://"),
       }),
     );
+  });
+
+  it("takes a mysql:// or mariadb:// URL for MySQL or MariaDB, the data and the queues alike", () => {
+    expect(resolveDatabaseTarget("mysql://app@db/leads", "x.sqlite", "public")).toEqual({
+      kind: "mysql",
+      connection: "mysql://app@db/leads",
+    });
+    expect(resolveDatabaseTarget("mariadb://app@db/leads", "x.sqlite", "public").kind).toBe("mysql");
   });
 
   it("refuses a schema name that is not a plain identifier", () => {
