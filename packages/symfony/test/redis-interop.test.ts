@@ -23,7 +23,7 @@ const redisUp = await requireService("Redis", { host: "127.0.0.1", port: 6379 })
 const phpUp = requirePhp();
 const TENANT_HEADER = "X-Message-Stamp-App\\Stamp\\TenantStamp";
 
-describe.skipIf(!redisUp || !phpUp)("Redis shared with Symfony Messenger 5.4", () => {
+describe.skipIf(!redisUp || !phpUp)("Redis shared with Symfony Messenger 5.4", { timeout: 60_000 }, () => {
   const prefix = `mt-symfony-${randomBytes(4).toString("hex")}-`;
   const jobs = `${prefix}jobs`;
   const failed = `${prefix}failed`;

@@ -19,7 +19,6 @@ use Doctrine\DBAL\DriverManager;
 use Symfony\Component\Console\Application;
 use Symfony\Component\Console\Tester\CommandTester;
 use Symfony\Component\EventDispatcher\EventDispatcher;
-use Symfony\Component\Messenger\Bridge\Doctrine\Transport\Connection as DoctrineConnection;
 use Symfony\Component\Messenger\Bridge\Doctrine\Transport\DoctrineTransport;
 use Symfony\Component\Messenger\Bridge\Doctrine\Transport\PostgreSqlConnection;
 use Symfony\Component\Messenger\Bridge\Redis\Transport\Connection as RedisConnection;
@@ -85,7 +84,7 @@ foreach ($config['transports'] as $name => $transport) {
         $transports[$name] = new RedisTransport(RedisConnection::fromDsn($transport['dsn'], $transport['options'] ?? []), $serializer);
     } else {
         $dbal = DriverManager::getConnection(['url' => $transport['dsn']]);
-        $options = DoctrineConnection::buildConfiguration('doctrine://default', $transport['options'] ?? []);
+        $options = PostgreSqlConnection::buildConfiguration('doctrine://default', $transport['options'] ?? []);
         $transports[$name] = new DoctrineTransport(new PostgreSqlConnection($options, $dbal), $serializer);
     }
 }
