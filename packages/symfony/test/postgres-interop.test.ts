@@ -213,9 +213,7 @@ describe.skipIf(!pgUp || !phpUp)(
         );
         const parked = (await side.transport("failed").all()).at(-1)?.message;
         expect(parked).toBeInstanceOf(UndecodableMessage);
-        expect((parked as UndecodableMessage).headers.type).toBe(
-          "App\\Message\\RebuildSearchIndexMessage",
-        );
+        expect((parked as UndecodableMessage).headers.type).toBe("App\\Message\\RebuildSearchIndexMessage");
         expect(await side.php.failedShow()).toContain(
           "There are 3 messages pending in the failure transport.",
         );
