@@ -9,6 +9,7 @@ import {
   type Messenger,
   RedeliveryStamp,
   SentToFailureTransportStamp,
+  TraceContextStamp,
   UndecodableMessage,
 } from "@messenger-ts/core";
 import { requireService } from "@messenger-ts/core/testing";
@@ -103,15 +104,20 @@ describe.skipIf(!redisUp || !phpUp)("Redis shared with Symfony Messenger 5.4", {
     expect(await transport("jobs").getMessageCount()).toBe(0);
   });
 
-  it("messenger-ts dispatches, at once and delayed, and PHP's worker handles both", async () => {
-    await messenger.bus.dispatch(new SendEmailMessage(3, "now@example.com", "Offer"));
+  it("messenger-ts dispatches, at once and delayed, and PHP's worker handles both, our own stamps on them", async () => {
+    // A stamp Symfony has no class for: under Symfony's prefix 5.4 would delete the message.
+    const trace = new TraceContextStamp("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+    await messenger.bus.dispatch(Envelope.wrap(new SendEmailMessage(3, "now@example.com", "Offer"), [trace]));
     await messenger.bus.dispatch(
-      Envelope.wrap(new SendEmailMessage(4, "later@example.com"), [new DelayStamp(400)]),
+      Envelope.wrap(new SendEmailMessage(4, "later@example.com"), [new DelayStamp(400), trace]),
     );
     const queued = await redis.zrange(`${jobs}__queue`, "0", "-1");
     expect(queued).toHaveLength(1);
     expect(JSON.parse(String(queued[0]))).toMatchObject({
-      headers: { type: "App\\Message\\SendEmailMessage" },
+      headers: {
+        type: "App\\Message\\SendEmailMessage",
+        "X-Messenger-Ts-Stamp-TraceContextStamp": JSON.stringify([trace]),
+      },
     });
     await php.consume("jobs", 2);
     expect(php.handled()).toEqual([
