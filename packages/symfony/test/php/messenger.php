@@ -5,6 +5,7 @@
 //   php messenger.php <config.json> consume <transport> <message limit> <time limit s>
 //   php messenger.php <config.json> failed-show
 //   php messenger.php <config.json> setup <transport>
+//   php messenger.php <config.json> count <transport>   (Symfony's getMessageCount(): what it can take now)
 //
 // The config names the transports (redis or doctrine DSNs and options), the failure transport and
 // the ledger file the handler appends one JSON line to per handled message. The handler throws for
@@ -114,6 +115,10 @@ $bus = new MessageBus([
 switch ($command) {
     case 'setup':
         $transports[$argv[3]]->setup();
+        break;
+
+    case 'count':
+        echo $transports[$argv[3]]->getMessageCount();
         break;
 
     case 'dispatch':
