@@ -405,7 +405,7 @@ export class PostgresConnection {
     const table = `${this.#settings.names.schema}.${this.#settings.names.table}`;
     if (version === null) {
       throw new TransportError(
-        `Table ${table} exists but was not created by messenger-ts (its comment holds no schema version); choose another table_name or schema, or drop it.`,
+        `Table ${table} exists but was not created by messenger-ts (its comment holds no schema version); choose another table_name or schema, or drop it. A table Symfony's Doctrine transport created needs the symfony option (symfony=true).`,
         { code: "FOREIGN_TABLE" },
       );
     }
