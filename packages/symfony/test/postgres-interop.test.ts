@@ -20,8 +20,9 @@ import { nodeHandled, SendEmailHandler, SendEmailMessage } from "./support/messa
 import { PhpApp, requirePhp, waitFor } from "./support/php.js";
 
 const HOST = process.env.PGHOST ?? "127.0.0.1";
-const USER = process.env.PGUSER ?? "root";
-const pgUp = await requireService("PostgreSQL", { host: HOST, port: 5432 });
+const PORT = Number(process.env.PGPORT ?? 5432);
+const USER = process.env.PGUSER ?? "postgres";
+const pgUp = await requireService("PostgreSQL", { host: HOST, port: PORT });
 const phpUp = requirePhp();
 const CLI = fileURLToPath(new URL("../node_modules/@messenger-ts/cli/bin/messenger.js", import.meta.url));
 const CLI_CONFIG = fileURLToPath(new URL("./fixtures/messenger.config.mjs", import.meta.url));
@@ -32,7 +33,12 @@ describe.skipIf(!pgUp || !phpUp)(
   () => {
     // A database of its own: Symfony's trigger and table names have no schema.
     const database = `mt_symfony_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ host: HOST, user: USER, database: "test" });
+    const admin = new pg.Client({
+      host: HOST,
+      port: PORT,
+      user: USER,
+      database: process.env.PGDATABASE ?? "test",
+    });
     const opened: Messenger[] = [];
     const apps: PhpApp[] = [];
 
@@ -57,12 +63,12 @@ describe.skipIf(!pgUp || !phpUp)(
         {
           jobs: {
             type: "doctrine",
-            dsn: `pgsql://${USER}@${HOST}:5432/${database}`,
+            dsn: `pgsql://${USER}@${HOST}:${PORT}/${database}`,
             options: { table_name: table, queue_name: "jobs", check_delayed_interval: 100 },
           },
           failed: {
             type: "doctrine",
-            dsn: `pgsql://${USER}@${HOST}:5432/${database}`,
+            dsn: `pgsql://${USER}@${HOST}:${PORT}/${database}`,
             options: { table_name: table, queue_name: "failed", check_delayed_interval: 100 },
           },
         },
@@ -71,7 +77,7 @@ describe.skipIf(!pgUp || !phpUp)(
       apps.push(php);
       const serializer = new SymfonySerializer();
       const dsn = (queue: string) =>
-        `postgres://${USER}@${HOST}:5432/${database}?symfony=true&table_name=${table}&queue_name=${queue}`;
+        `postgres://${USER}@${HOST}:${PORT}/${database}?symfony=true&table_name=${table}&queue_name=${queue}`;
       const messenger = createMessenger({
         transports: {
           jobs: { dsn: dsn("jobs"), serializer, retryStrategy: { maxRetries: 1, delay: 100 } },
@@ -160,7 +166,12 @@ describe.skipIf(!pgUp || !phpUp)(
       const failedShow = () =>
         spawnSync(process.execPath, [CLI, "--config", CLI_CONFIG, "messenger:failed:show"], {
           encoding: "utf8",
-          env: { ...process.env, SYMFONY_TEST_DATABASE: database, SYMFONY_TEST_TABLE: "shared" },
+          env: {
+            ...process.env,
+            PGUSER: USER,
+            SYMFONY_TEST_DATABASE: database,
+            SYMFONY_TEST_TABLE: "shared",
+          },
         });
 
       it("a failure in Node is retried by PHP, a failure in PHP by Node; both end in the failure transport both sides list", async () => {
