@@ -65,6 +65,8 @@ export class SymfonySerializer implements Serializer {
     this.#types = options.messageTypes ?? messageTypes;
     this.#stamps = options.stamps ?? sendableStamps;
     this.#codec = new ValueCodec(this.#types);
+    // So that a transport on the JSON serializer with the same registry keeps foreign stamps too.
+    this.#stamps.register(ForeignStamp);
     for (const translation of [...symfonyStampTranslations, ...(options.stampTranslations ?? [])]) {
       this.#byStamp.set(translation.stamp, translation);
       this.#byPhpClass.set(translation.phpClass, translation);

@@ -5,6 +5,7 @@ import {
   Envelope,
   ErrorDetailsStamp,
   HandledStamp,
+  JsonSerializer,
   MessageDecodingFailedError,
   MessengerError,
   ReceivedStamp,
@@ -160,6 +161,14 @@ describe("SymfonySerializer", () => {
     // Re-encoded for the failure transport: the original body and headers, untouched.
     expect(serializer.encode(parked).headers[`${NS}DelayStamp`]).toBe('[{"delay":"soon"}]');
     expect(serializer.encode(parked).body).toBe(FROM_PHP.body);
+  });
+
+  it("lets a transport on the default JSON serializer (a failure transport) keep a Symfony stamp", () => {
+    const tenant = new ForeignStamp("X-Message-Stamp-App\\Stamp\\TenantStamp", '[{"tenant":"acme"}]');
+    const json = new JsonSerializer();
+    const back = json.decode(json.encode(Envelope.wrap(new Ping(3), [tenant])));
+    expect(back.all(ForeignStamp)).toEqual([tenant]);
+    expect(serializer.encode(back).headers[tenant.header]).toBe('[{"tenant":"acme"}]');
   });
 
   it("checks the class map: PHP class names only, one class per name", () => {
