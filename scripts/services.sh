@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL, Redis and MariaDB answer on their standard local ports: starts them when they are
 # down and installs them (Debian packages) when they are missing and we may install. Installs the
-# prometheus binary too (never its service), and Chromium for the browser tests.
+# prometheus binary too (never its service), Chromium for the browser tests, and PHP with Symfony
+# Messenger 5.4 for the Symfony interoperability tests.
 set -uo pipefail
 
 pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
@@ -75,5 +76,15 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "services: installing Chromium (for the dashboard's browser tests)"
   { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null; } ||
     echo "services: could not install chromium; the browser tests will be skipped (or fail under CI=true)" >&2
+fi
+# The Symfony interoperability tests (@messenger-ts/symfony) run a PHP application on Symfony
+# Messenger 5.4 from Debian's packages (no Composer: each package ships an autoload.php).
+if ! php -r "require '/usr/share/php/Symfony/Component/Console/autoload.php'; require '/usr/share/php/Symfony/Component/Messenger/Bridge/Redis/autoload.php';" >/dev/null 2>&1; then
+  echo "services: installing PHP and Symfony Messenger 5.4 (for the Symfony interoperability tests)"
+  { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+      php-cli php-pgsql php-redis php-symfony-messenger php-symfony-doctrine-messenger \
+      php-symfony-redis-messenger php-doctrine-dbal php-doctrine-persistence php-symfony-event-dispatcher \
+      php-symfony-serializer php-symfony-property-access php-symfony-console >/dev/null; } ||
+    echo "services: could not install PHP; the Symfony interoperability tests will be skipped (or fail under CI=true)" >&2
 fi
 exit 0

@@ -21,6 +21,12 @@ import {
   workersTableStatement,
 } from "./schema.js";
 import { acquireDatabase, releaseDatabase, type SharedDatabase, sameDatabase } from "./shared-database.js";
+import {
+  parseSymfonyHeaders,
+  symfonyChannel,
+  symfonySchemaStatements,
+  symfonyStatements,
+} from "./symfony-table.js";
 
 /** One row as a claim, list or find returns it. `headers` is jsonb, parsed once by the driver. */
 export interface MessageRow {
@@ -45,6 +51,8 @@ export interface PostgresConnectionSettings {
   /** `127.0.0.1:5432/app`: how errors name the database, without credentials. */
   readonly target: string;
   readonly logger: Logger;
+  /** Work on Symfony's Doctrine table layout (the `symfony` option); see symfony-table.ts. */
+  readonly symfony?: boolean;
 }
 
 /**
@@ -61,7 +69,8 @@ export class PostgresConnection {
 
   constructor(settings: PostgresConnectionSettings) {
     this.#settings = settings;
-    this.#sql = statements(settings.names);
+    const own = statements(settings.names);
+    this.#sql = settings.symfony ? symfonyStatements(settings.names, own) : own;
   }
 
   /** The shared pool (connecting lazily): for the transaction middleware and the app's own queries. */
@@ -70,7 +79,7 @@ export class PostgresConnection {
   }
 
   get channel(): string {
-    return this.#settings.names.channel;
+    return this.#settings.symfony ? symfonyChannel(this.#settings.names) : this.#settings.names.channel;
   }
 
   /** Whether a client taken from some pool talks to this transport's database (then sends may join its transaction). */
@@ -93,6 +102,10 @@ export class PostgresConnection {
       };
       client.on("error", onError);
       try {
+        if (this.#settings.symfony) {
+          await this.#setupSymfony(client);
+          return;
+        }
         // Fast path without the lock: a worker start finds the tables at the current version.
         if (
           (await this.#installedVersion(client)) === SCHEMA_VERSION &&
@@ -170,7 +183,8 @@ export class PostgresConnection {
   async claim(queues: readonly string[], limit: number): Promise<ClaimedRow[]> {
     return this.#wrap("receive messages", async () => {
       const values = [queues, this.#settings.redeliveryTimeoutMs / 1000, limit];
-      return (await this.#query<ClaimedRow>(this.#sql.claim, values)).rows;
+      const rows = (await this.#query<ClaimedRow>(this.#sql.claim, values)).rows;
+      return this.#settings.symfony ? rows.map(parseSymfonyHeaders) : rows;
     });
   }
 
@@ -208,17 +222,17 @@ export class PostgresConnection {
   }
 
   async list(queue: string, limit: number | null, after: string): Promise<MessageRow[]> {
-    return this.#wrap(
-      "list messages",
-      async () => (await this.#query<MessageRow>(this.#sql.list, [queue, limit, after])).rows,
-    );
+    return this.#wrap("list messages", async () => {
+      const rows = (await this.#query<MessageRow>(this.#sql.list, [queue, limit, after])).rows;
+      return this.#settings.symfony ? rows.map(parseSymfonyHeaders) : rows;
+    });
   }
 
   async find(queue: string, id: string): Promise<MessageRow | undefined> {
-    return this.#wrap(
-      "find a message",
-      async () => (await this.#query<MessageRow>(this.#sql.find, [queue, id])).rows[0],
-    );
+    return this.#wrap("find a message", async () => {
+      const row = (await this.#query<MessageRow>(this.#sql.find, [queue, id])).rows[0];
+      return row && this.#settings.symfony ? parseSymfonyHeaders(row) : row;
+    });
   }
 
   /**
@@ -368,6 +382,48 @@ export class PostgresConnection {
     await this.#setupDone;
   }
 
+  /**
+   * Symfony mode: creates Symfony's table as its setup would (or accepts the one it created) and our
+   * restart and workers tables beside it, in one transaction under the setup lock. Refuses a table
+   * of our own layout, which Symfony cannot use.
+   */
+  async #setupSymfony(client: pg.ClientBase): Promise<void> {
+    const names = this.#settings.names;
+    const inspect = async () => {
+      const { rows } = await client.query<{ headers: string | null; comment: string | null; own: boolean }>(
+        `SELECT (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute AS a
+                 WHERE a.attrelid = to_regclass($1) AND a.attname = 'headers' AND NOT a.attisdropped) AS headers,
+                obj_description(to_regclass($1), 'pg_class') AS comment,
+                to_regclass($2) IS NOT NULL AND to_regclass($3) IS NOT NULL AS own`,
+        [names.qualifiedTable, names.qualifiedRestartTable, names.qualifiedWorkersTable],
+      );
+      const found = rows[0]!;
+      if (
+        found.headers !== null &&
+        (parseSchemaVersion(found.comment) !== null || found.headers !== "text")
+      ) {
+        throw new TransportError(
+          `Table ${names.schema}.${names.table} is not Symfony's Doctrine table (its headers column is ${found.headers}${parseSchemaVersion(found.comment) === null ? "" : ", and it is messenger-ts's own layout"}), but the transport's symfony option needs Symfony's: choose another table_name, or drop the table and let either side create it.`,
+          { code: "FOREIGN_TABLE" },
+        );
+      }
+      return found.headers !== null && found.own;
+    };
+    if (await inspect()) return;
+    await client.query("BEGIN");
+    try {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [SETUP_LOCK_KEY]);
+      await inspect();
+      for (const statement of symfonySchemaStatements(names, [workersTableStatement(names)])) {
+        await client.query(statement);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
   async #installedVersion(client: pg.ClientBase): Promise<number | null> {
     const { rows } = await client.query<{ present: boolean; comment: string | null }>(
       "SELECT to_regclass($1) IS NOT NULL AS present, obj_description(to_regclass($1), 'pg_class') AS comment",
@@ -379,7 +435,7 @@ export class PostgresConnection {
     const table = `${this.#settings.names.schema}.${this.#settings.names.table}`;
     if (version === null) {
       throw new TransportError(
-        `Table ${table} exists but was not created by messenger-ts (its comment holds no schema version); choose another table_name or schema, or drop it.`,
+        `Table ${table} exists but was not created by messenger-ts (its comment holds no schema version); choose another table_name or schema, or drop it. A table Symfony's Doctrine transport created needs the symfony option (symfony=true).`,
         { code: "FOREIGN_TABLE" },
       );
     }

@@ -22,6 +22,8 @@ export const POSTGRES_OPTION_DEFAULTS = {
   schema: "public" as string,
   /** A connection's own `sslmode` applies when neither the DSN query nor the options give one; else "disable". */
   sslmode: undefined as string | undefined,
+  /** Symfony's Doctrine table layout, to share the table with PHP Symfony Messenger workers. */
+  symfony: false as boolean | string,
 };
 
 export type PostgresOptionName = keyof typeof POSTGRES_OPTION_DEFAULTS;

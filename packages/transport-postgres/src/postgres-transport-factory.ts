@@ -126,6 +126,7 @@ export class PostgresTransportFactory implements TransportFactory {
       deliveryLimit: parseDeliveryLimitOption(resolved.delivery_limit, "delivery_limit", label),
       autoSetup: parseBooleanOption(resolved.auto_setup, "auto_setup", label),
       useNotify: parseBooleanOption(resolved.use_notify, "use_notify", label),
+      symfony: parseBooleanOption(resolved.symfony, "symfony", label),
       name: context.name,
       target: `${target.host ?? "localhost"}:${target.port ?? 5432}/${target.path}`,
       logger: context.logger,

@@ -102,6 +102,12 @@ export interface PostgresTransportOptions {
   readonly autoSetup?: boolean;
   /** LISTEN for new messages while a worker is idle. @defaultValue true */
   readonly useNotify?: boolean;
+  /**
+   * Work on Symfony's Doctrine table (`messenger_messages` as Symfony creates it), shared with PHP
+   * Symfony Messenger workers; see the README. Pair it with `SymfonySerializer` from
+   * `@messenger-ts/symfony`. The table counts no deliveries: no delivery limit. @defaultValue false
+   */
+  readonly symfony?: boolean;
   /** The transport's name in errors and logs. @defaultValue "postgres" */
   readonly name?: string;
   /** The database as errors may show it (no credentials). @defaultValue host:port/database */
@@ -209,6 +215,7 @@ export class PostgresTransport
       label,
       target: options.target ?? `${host}:${port}/${database}`,
       logger: this.#logger,
+      symfony: parseBooleanOption(options.symfony ?? false, "symfony", label),
     });
     this.#controls = new PostgresWorkerControls(this.#connection, schemaNames(schema, table));
     this.#sizer = new ClaimSizer(timeout, MAX_CLAIM_BATCH, {

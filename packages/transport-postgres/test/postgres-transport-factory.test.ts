@@ -111,7 +111,7 @@ describe("PostgresTransportFactory: DSNs and options (no database needed)", () =
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error.message).toContain('Unknown option "check_delayed_interval"');
       expect(error.message).toContain(
-        "table_name, queue_name, redeliver_timeout, delivery_limit, auto_setup, use_notify, schema, sslmode",
+        "table_name, queue_name, redeliver_timeout, delivery_limit, auto_setup, use_notify, schema, sslmode, symfony",
       );
     }
   });

@@ -38,6 +38,7 @@ import {
   UnreachableError,
   whenConnected,
 } from "./shared-client.js";
+import { SYMFONY_PROMOTE, SYMFONY_SEND_DELAYED } from "./symfony-layout.js";
 
 /** One stream entry: its id and its `message` field (undefined when the entry has none). */
 export interface StreamEntry {
@@ -94,6 +95,8 @@ export interface RedisConnectionSettings {
   /** `127.0.0.1:6379/0`: how errors name the server, without credentials. */
   readonly target: string;
   readonly logger: Logger;
+  /** Symfony's delayed queue (`<stream>__queue`) when the transport is in Symfony mode; see symfony-layout.ts. */
+  readonly symfonyQueue?: string;
 }
 
 /** Most delayed messages one fetch moves into the stream; the rest move on the next fetch. */
@@ -214,13 +217,30 @@ export class RedisConnection {
       PROMOTE_LIMIT,
       RELEASED_CONSUMER,
     ];
-    const [now, nextDueAt, nextCursor, claimed, deliveries, fresh] = (await this.#run(
-      "receive messages",
-      FETCH,
-      this.#streamKeys(),
-      args,
-      client,
-    )) as [number, number, string, RawEntry[], number[], RawEntry[]];
+    const queue = this.#settings.symfonyQueue;
+    // Sent before the fetch on the same connection, which runs them in order: no extra wait.
+    const promoted =
+      queue === undefined
+        ? undefined
+        : this.#run(
+            "move due delayed messages",
+            SYMFONY_PROMOTE,
+            [queue, this.#keys.stream],
+            [PROMOTE_LIMIT, streamMaxEntries],
+            client,
+          );
+    const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client);
+    const [symfonyDueAt, reply] = await Promise.all([promoted ?? -1, fetched]);
+    const [now, ownDueAt, nextCursor, claimed, deliveries, fresh] = reply as [
+      number,
+      number,
+      string,
+      RawEntry[],
+      number[],
+      RawEntry[],
+    ];
+    const dues = [ownDueAt, symfonyDueAt as number].filter((due) => due >= 0);
+    const nextDueAt = dues.length === 0 ? -1 : Math.min(...dues);
     const entries =
       claimed.length === 0
         ? fresh.map(toEntry)
@@ -229,6 +249,18 @@ export class RedisConnection {
             ...fresh.map(toEntry),
           ];
     return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
+  }
+
+  /** Symfony mode: adds delayed messages to `<stream>__queue` (see SYMFONY_SEND_DELAYED). */
+  async sendSymfonyDelayed(messages: readonly { readonly delay: number; readonly member: string }[]) {
+    const args: (string | number)[] = [];
+    for (const m of messages) args.push(m.delay, m.member);
+    await this.#run(
+      "send delayed messages",
+      SYMFONY_SEND_DELAYED,
+      [this.#settings.symfonyQueue!, this.#keys.marker],
+      args,
+    );
   }
 
   /** XACK every id, and XDEL `deleteIds` too; returns how many were still pending. */
@@ -267,7 +299,10 @@ export class RedisConnection {
       this.#settings.group,
       this.#exact,
     ])) as [number, number, number];
-    return { waiting, pending, delayed };
+    const queue = this.#settings.symfonyQueue;
+    if (queue === undefined) return { waiting, pending, delayed };
+    const queued = await this.#wrap("count delayed messages", () => this.client.zcard(queue));
+    return { waiting, pending, delayed: delayed + queued };
   }
 
   /** Stored messages after `after` (a stream entry or a delayed message; none: from the start). */

@@ -39,6 +39,8 @@ export const REDIS_OPTION_DEFAULTS = {
   sentinel_master: undefined as string | undefined,
   /** Connect to a Redis Cluster: the DSN's hosts are seed nodes. */
   cluster: false as boolean | string,
+  /** Symfony's layout for delayed messages (`<stream>__queue`), to share the stream with PHP workers. */
+  symfony: false as boolean | string,
 };
 
 export type RedisOptionName = keyof typeof REDIS_OPTION_DEFAULTS;
@@ -59,6 +61,7 @@ export interface ResolvedRedisOptions {
   readonly dbindex: number;
   readonly sentinelMaster: string | undefined;
   readonly cluster: boolean;
+  readonly symfony: boolean;
 }
 
 /**
@@ -140,6 +143,7 @@ export function resolveRedisOptions(
         ? undefined
         : toName(resolved.sentinel_master, "sentinel_master", label),
     cluster: parseBooleanOption(resolved.cluster, "cluster", label),
+    symfony: parseBooleanOption(resolved.symfony, "symfony", label),
   };
 }
 

@@ -154,6 +154,7 @@ export class RedisTransportFactory implements TransportFactory {
       redeliveryTimeout: resolved.redeliveryTimeout,
       claimInterval: resolved.claimInterval,
       deliveryLimit: resolved.deliveryLimit,
+      symfony: resolved.symfony,
       name: context.name,
       target: targetOf(parsed, hosts, resolved, cluster),
       logger: context.logger,

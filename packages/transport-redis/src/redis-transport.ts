@@ -60,6 +60,7 @@ import {
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { RedisReceivedStamp } from "./redis-received-stamp.js";
 import { RedisWorkerControls } from "./redis-worker-controls.js";
+import { symfonyDelayedMember, symfonyQueueKey, unwrapPhpSerializedString } from "./symfony-layout.js";
 
 /** Options of {@link RedisTransport}; the `redis://` DSN is a front end to them. Durations in ms. */
 export interface RedisTransportOptions {
@@ -94,6 +95,13 @@ export interface RedisTransportOptions {
    * which the worker sends it to the failure transport instead of a handler. @defaultValue 5 (DEFAULT_DELIVERY_LIMIT)
    */
   readonly deliveryLimit?: number;
+  /**
+   * Share the stream with PHP Symfony Messenger workers: delayed messages and retries go to
+   * Symfony's `<stream>__queue` sorted set (and are read from it), and entries PHP stored through
+   * phpredis's PHP serializer are read. Pair it with `SymfonySerializer` from `@messenger-ts/symfony`.
+   * @defaultValue false
+   */
+  readonly symfony?: boolean;
   /** The transport's name in errors and logs. @defaultValue "redis" */
   readonly name?: string;
   /** The server as errors may show it (no credentials). @defaultValue host:port/db */
@@ -151,6 +159,8 @@ export class RedisTransport
   readonly #controls: RedisWorkerControls;
   readonly #consumer: RedisConsumer;
   readonly #target: string;
+  /** Symfony's key layout for delayed messages (the `symfony` option). */
+  readonly #symfony: boolean;
   /** The persistence check of the first get() (a worker starting) ran. */
   #checkedAtStart = false;
 
@@ -196,6 +206,7 @@ export class RedisTransport
       label,
     );
     this.#serializer = options.serializer ?? new JsonSerializer();
+    this.#symfony = parseBooleanOption(options.symfony ?? false, "symfony", label);
     this.#logger = options.logger ?? nullLogger;
     const connection = options.connection ?? { host: "127.0.0.1", port: 6379 };
     this.#target = options.target ?? targetOf(connection, options.cluster?.nodes);
@@ -219,6 +230,7 @@ export class RedisTransport
       label,
       target: this.#target,
       logger: this.#logger,
+      ...(this.#symfony ? { symfonyQueue: symfonyQueueKey(keys.stream) } : {}),
     });
     this.#controls = new RedisWorkerControls(this.#connection);
     this.#consumer = new RedisConsumer({
@@ -474,19 +486,38 @@ export class RedisTransport
     const messages = envelopes.map((envelope): OutgoingMessage => {
       const { body, headers } = this.#serializer.encode(envelope);
       const delay = Math.max(0, Math.ceil(envelope.last(DelayStamp)?.delay ?? 0));
+      if (this.#symfony && delay > 0) return { delay, id: "", message: symfonyDelayedMember(body, headers) };
       return {
         delay,
         id: delay > 0 ? `d-${randomBytes(8).toString("hex")}` : "",
         message: JSON.stringify({ body, headers }),
       };
     });
-    const ids = await this.#connection.send(messages);
+    const ids = this.#symfony ? await this.#storeSymfony(messages) : await this.#connection.send(messages);
     return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
+  }
+
+  /**
+   * Symfony mode: undelayed messages as usual, delayed ones into `<stream>__queue`, in two script
+   * calls (a batch mixing both is not stored atomically). Symfony gives a delayed message no id
+   * until it is due; it gets `d-` and a random part here.
+   */
+  async #storeSymfony(messages: readonly OutgoingMessage[]): Promise<string[]> {
+    const now = messages.filter((m) => m.delay === 0);
+    const later = messages.filter((m) => m.delay > 0);
+    const streamIds = now.length === 0 ? [] : await this.#connection.send(now);
+    if (later.length > 0) {
+      await this.#connection.sendSymfonyDelayed(later.map((m) => ({ delay: m.delay, member: m.message })));
+    }
+    let next = 0;
+    return messages.map((m) => (m.delay === 0 ? streamIds[next++]! : `d-${randomBytes(8).toString("hex")}`));
   }
 
   /** An entry that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
   #decode(entry: StreamEntry, claimed: boolean, location: "stream" | "delayed"): Envelope {
-    const envelope = decodeOrUndecodable(this.#serializer, unwrap(entry.message)).with(
+    const message =
+      this.#symfony && entry.message !== undefined ? unwrapPhpSerializedString(entry.message) : entry.message;
+    const envelope = decodeOrUndecodable(this.#serializer, unwrap(message)).with(
       new TransportMessageIdStamp(entry.id),
       new RedisReceivedStamp(entry.id, this.stream, claimed, location),
     );

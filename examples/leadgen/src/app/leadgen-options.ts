@@ -16,6 +16,12 @@ export interface LeadgenOptions {
   readonly databaseSchema?: string;
   /** `MESSENGER_TRANSPORT_DSN`: where the queues live. @defaultValue "doctrine://default" (the database) */
   readonly transportDsn?: string;
+  /**
+   * `LEADGEN_SYMFONY` (`1` / `true`): share the queues with the seed's Symfony application. The
+   * PostgreSQL or Redis transports work in Symfony's layout (their `symfony` option) with the
+   * Symfony serializer; each message is the PHP class `App\Message\<class name>`. @defaultValue false
+   */
+  readonly symfony?: boolean;
   /** `LEADGEN_LATENCY_MS`: base of the simulated latency; 0 turns it off. @defaultValue 30 */
   readonly latencyMs?: number;
   /** `LEADGEN_RETRY_DELAY_SCALE`: multiplies the retry delays (0.001 makes seconds milliseconds). @defaultValue 1 */
@@ -76,6 +82,7 @@ export function resolveLeadgenSettings(options: LeadgenOptions = {}): LeadgenSet
   return {
     database,
     transportDsn: options.transportDsn ?? text(env.MESSENGER_TRANSPORT_DSN) ?? DEFAULT_TRANSPORT_DSN,
+    symfony: options.symfony ?? flag("symfony", text(env.LEADGEN_SYMFONY)),
     latencyMs: number("latencyMs", options.latencyMs ?? text(env.LEADGEN_LATENCY_MS) ?? DEFAULT_LATENCY_MS),
     retryDelayScale: number(
       "retryDelayScale",
@@ -88,6 +95,14 @@ export function resolveLeadgenSettings(options: LeadgenOptions = {}): LeadgenSet
       DEFAULT_DISCOVERY_BATCHES,
     timezone: options.timezone ?? text(env.LEADGEN_TIMEZONE) ?? DEFAULT_TIMEZONE,
   };
+}
+
+function flag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new InvalidArgumentError(`Invalid ${name} ${JSON.stringify(value)}: expected 1, true, 0 or false.`, {
+    code: "INVALID_LEADGEN_OPTION",
+  });
 }
 
 function number(name: string, value: number | string): number {

@@ -12,6 +12,8 @@ export interface LeadgenSettings {
   readonly database: DatabaseTarget;
   /** The DSN the queues are built from (`doctrine://default`, `redis://...`, `in-memory://`). */
   readonly transportDsn: string;
+  /** The queues are shared with the seed's Symfony application (Symfony's layout and serializer). */
+  readonly symfony: boolean;
   /** Base of the simulated latency of the outside world, in milliseconds. */
   readonly latencyMs: number;
   /** Multiplies every retry delay of the retry strategies (1: the seed's delays). */

@@ -1,5 +1,11 @@
-import type { MessengerConfig, RetryStrategyConfig, TransportConfig } from "@messenger-ts/core";
+import {
+  InvalidArgumentError,
+  type MessengerConfig,
+  type RetryStrategyConfig,
+  type TransportConfig,
+} from "@messenger-ts/core";
 import { dsnScheme } from "@messenger-ts/core/transport";
+import { SymfonySerializer } from "@messenger-ts/symfony";
 import type { DatabaseTarget } from "../app/database-target.js";
 import type { LeadgenSettings } from "../app/leadgen-settings.js";
 
@@ -73,10 +79,14 @@ export const ROUTING = {
  * schedule's transport, the handlers, the factories, the container, the clock and the logger.
  */
 export function leadgenMessengerConfig(
-  settings: Pick<LeadgenSettings, "database" | "transportDsn" | "retryDelayScale">,
+  settings: Pick<LeadgenSettings, "database" | "transportDsn" | "retryDelayScale"> &
+    Partial<Pick<LeadgenSettings, "symfony">>,
 ): Required<Pick<MessengerConfig, "failureTransport" | "transports" | "routing" | "connections">> {
-  const queue = (transport: QueueTransport) =>
-    queueTransport(settings.transportDsn, QUEUES[transport], settings.database);
+  const serializer = settings.symfony ? new SymfonySerializer() : undefined;
+  const queue = (transport: QueueTransport) => {
+    const config = queueTransport(settings.transportDsn, QUEUES[transport], settings.database);
+    return serializer ? sharedWithSymfony(config, serializer, settings.database) : config;
+  };
   const retry = (strategy: RetryStrategyConfig): RetryStrategyConfig => ({
     ...strategy,
     delay: Math.round(strategy.delay! * settings.retryDelayScale),
@@ -119,6 +129,27 @@ export function queueTransport(baseDsn: string, queue: string, database: Databas
   }
   // Anything else (in-memory:// in tests): one transport per queue already.
   return { dsn: baseDsn };
+}
+
+/**
+ * A queue shared with the seed's Symfony application: the transport in Symfony's layout (its
+ * `symfony` option, PostgreSQL and Redis only) and Symfony's JSON serializer format.
+ */
+function sharedWithSymfony(
+  config: TransportConfig,
+  serializer: SymfonySerializer,
+  database: DatabaseTarget,
+): TransportConfig {
+  const scheme = dsnScheme(config.dsn) ?? "";
+  const onPostgres =
+    scheme === "doctrine" ? database.kind === "postgres" : ["postgres", "postgresql"].includes(scheme);
+  if (!onPostgres && scheme !== "redis" && scheme !== "rediss") {
+    throw new InvalidArgumentError(
+      `Cannot share the queues with Symfony (LEADGEN_SYMFONY) on ${scheme === "doctrine" ? "SQLite" : `${scheme}://`}: only the PostgreSQL and Redis transports have Symfony's layout.`,
+      { code: "INVALID_LEADGEN_OPTION" },
+    );
+  }
+  return { ...config, options: { ...config.options, symfony: true }, serializer };
 }
 
 /** Sets one query parameter, leaving the rest of the DSN (and any password in it) untouched. */

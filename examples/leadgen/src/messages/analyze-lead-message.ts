@@ -1,7 +1,9 @@
 import { AsMessage } from "@messenger-ts/core";
+import { AsSymfonyMessage } from "@messenger-ts/symfony";
 
 /** Runs the website analysers on a lead's website. Queue: normal. */
 @AsMessage("leadgen.analyze_lead")
+@AsSymfonyMessage("App\\Message\\AnalyzeLeadMessage")
 export class AnalyzeLeadMessage {
   constructor(
     readonly leadId: number,

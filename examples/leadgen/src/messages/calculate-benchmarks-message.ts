@@ -1,7 +1,9 @@
 import { AsMessage } from "@messenger-ts/core";
+import { AsSymfonyMessage } from "@messenger-ts/symfony";
 
 /** Computes industry score benchmarks over the last complete period (weekly on the schedule). Queue: low_priority. */
 @AsMessage("leadgen.calculate_benchmarks")
+@AsSymfonyMessage("App\\Message\\CalculateBenchmarksMessage")
 export class CalculateBenchmarksMessage {
   constructor(
     /** One of BENCHMARK_PERIODS: week, month, quarter. */

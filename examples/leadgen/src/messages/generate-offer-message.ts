@@ -1,7 +1,9 @@
 import { AsMessage } from "@messenger-ts/core";
+import { AsSymfonyMessage } from "@messenger-ts/symfony";
 
 /** Prices a lead's proposal (or a website audit when there is none) and writes the cover letter. Queue: normal. */
 @AsMessage("leadgen.generate_offer")
+@AsSymfonyMessage("App\\Message\\GenerateOfferMessage")
 export class GenerateOfferMessage {
   constructor(
     readonly leadId: number,

@@ -1,7 +1,9 @@
 import { AsMessage } from "@messenger-ts/core";
+import { AsSymfonyMessage } from "@messenger-ts/symfony";
 
 /** Writes a design proposal for a lead from its analysis. Queue: normal. */
 @AsMessage("leadgen.generate_proposal")
+@AsSymfonyMessage("App\\Message\\GenerateProposalMessage")
 export class GenerateProposalMessage {
   constructor(
     readonly leadId: number,

@@ -1,5 +1,6 @@
 import { MultiplierRetryStrategy } from "@messenger-ts/core";
 import { RetryStrategyLocator } from "@messenger-ts/core/worker";
+import { SymfonySerializer } from "@messenger-ts/symfony";
 import { PostgresTransport } from "@messenger-ts/transport-postgres";
 import { RedisTransport } from "@messenger-ts/transport-redis";
 import { SqliteTransport } from "@messenger-ts/transport-sqlite";
@@ -123,6 +124,22 @@ describe("the seed's messenger.yaml", () => {
       dsn: "redis://cache:6379?prefix=app:",
       options: { stream: "failed" },
     });
+  });
+
+  it("shares the PostgreSQL or Redis queues with Symfony under LEADGEN_SYMFONY, and refuses SQLite", () => {
+    for (const env of [
+      { DATABASE_URL: "postgres://app@db/leads", LEADGEN_SYMFONY: "1" },
+      { MESSENGER_TRANSPORT_DSN: "redis://cache:6379", LEADGEN_SYMFONY: "1" },
+    ]) {
+      const { transports } = leadgenMessengerConfig(resolveLeadgenSettings({ env }));
+      for (const name of ["high_priority", "normal", "low_priority", "failed"] as const) {
+        expect(transports[name]).toMatchObject({ options: { symfony: true } });
+        expect((transports[name] as { serializer?: unknown }).serializer).toBeInstanceOf(SymfonySerializer);
+      }
+    }
+    expect(() => leadgenMessengerConfig({ ...sqlite, symfony: true })).toThrow(
+      expect.objectContaining({ code: "INVALID_LEADGEN_OPTION", message: expect.stringContaining("SQLite") }),
+    );
   });
 
   it("keeps a DSN's other query parameters and its password when it adds queue_name", () => {

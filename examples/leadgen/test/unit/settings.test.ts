@@ -11,6 +11,7 @@ describe("resolveLeadgenSettings", () => {
     expect(resolveLeadgenSettings({ env: {} })).toEqual({
       database: { kind: "sqlite", path: "var/leadgen.sqlite", connection: "sqlite://var/leadgen.sqlite" },
       transportDsn: "doctrine://default",
+      symfony: false,
       latencyMs: 30,
       retryDelayScale: 1,
       discoveryCron: "0 */6 * * *",
@@ -30,11 +31,13 @@ describe("resolveLeadgenSettings", () => {
         LEADGEN_DISCOVERY_CRON: "30 2 * * 1-5",
         LEADGEN_DISCOVERY_BATCHES: "linkedin:web design:3;web_crawl:kavárna Brno:7",
         LEADGEN_TIMEZONE: "UTC",
+        LEADGEN_SYMFONY: "1",
       },
     });
     expect(settings).toEqual({
       database: { kind: "postgres", connection: "postgresql://app@db:5432/leads", schema: "crm" },
       transportDsn: "redis://cache:6379",
+      symfony: true,
       latencyMs: 5,
       retryDelayScale: 0.01,
       discoveryCron: "30 2 * * 1-5",
@@ -71,6 +74,12 @@ describe("resolveLeadgenSettings", () => {
     );
     expect(() => resolveLeadgenSettings({ env: {}, retryDelayScale: -1 })).toThrow(
       expect.objectContaining({ code: "INVALID_LEADGEN_OPTION", message: expect.stringContaining(">= 0") }),
+    );
+  });
+
+  it("refuses a LEADGEN_SYMFONY that is not a flag", () => {
+    expect(() => resolveLeadgenSettings({ env: { LEADGEN_SYMFONY: "yes" } })).toThrow(
+      expect.objectContaining({ code: "INVALID_LEADGEN_OPTION", message: expect.stringContaining('"yes"') }),
     );
   });
 
