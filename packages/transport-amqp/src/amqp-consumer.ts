@@ -25,12 +25,17 @@ export class AmqpConsumer {
   #buffer: AmqpDelivery[] = [];
   /** Delivered and neither acknowledged, rejected nor lost with their channel. */
   readonly #outstanding = new Set<AmqpDelivery>();
-  #wake: (() => void) | undefined;
+  /** Waits (wait()) to end when a delivery comes or the channel closes. */
+  readonly #waiters = new Set<() => void>();
   #closed = false;
 
-  constructor(connection: AmqpConnection, prefetch: number) {
+  readonly #prepare: () => Promise<void>;
+
+  /** `prepare` runs before each consume: the transport's auto_setup declares the queues there. */
+  constructor(connection: AmqpConnection, prefetch: number, prepare: () => Promise<void>) {
     this.#connection = connection;
     this.#prefetch = prefetch;
+    this.#prepare = prepare;
   }
 
   /** Takes effect on the next consume (a running one keeps its count until it reconnects). */
@@ -57,6 +62,7 @@ export class AmqpConsumer {
   }
 
   async #start(queues: readonly string[]): Promise<Channel> {
+    await this.#prepare();
     const channel = await this.#connection.channel();
     try {
       await channel.prefetch(this.#prefetch, false);
@@ -85,7 +91,7 @@ export class AmqpConsumer {
     const delivery = { message, queue, channel };
     this.#outstanding.add(delivery);
     this.#buffer.push(delivery);
-    this.#wake?.();
+    this.#wakeAll();
   }
 
   /** The channel closed: what it delivered is the broker's again. */
@@ -95,7 +101,7 @@ export class AmqpConsumer {
     for (const delivery of [...this.#outstanding]) {
       if (delivery.channel === channel) this.#outstanding.delete(delivery);
     }
-    this.#wake?.();
+    this.#wakeAll();
   }
 
   /**
@@ -156,7 +162,7 @@ export class AmqpConsumer {
     );
     if (back.length === 0) return;
     this.#buffer = [...back, ...this.#buffer];
-    this.#wake?.();
+    this.#wakeAll();
   }
 
   /**
@@ -172,23 +178,26 @@ export class AmqpConsumer {
           () => true,
           () => false,
         );
-        if (!started) {
-          await sleep(Math.min(500, deadline - Date.now()), signal);
-          continue;
-        }
+        if (!started) await sleep(Math.min(500, deadline - Date.now()), signal);
+        // Deliveries may have come while it started: look at the buffer again before waiting.
+        continue;
       }
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           signal.removeEventListener("abort", done);
-          if (this.#wake === done) this.#wake = undefined;
+          this.#waiters.delete(done);
           resolve();
         };
         const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
         signal.addEventListener("abort", done);
-        this.#wake = done;
+        this.#waiters.add(done);
       });
     }
+  }
+
+  #wakeAll(): void {
+    for (const wake of [...this.#waiters]) wake();
   }
 
   /** Cancels the consumer; with `handBack`, deliveries no get() took go back to the broker first. */
@@ -215,7 +224,7 @@ export class AmqpConsumer {
     await this.#starting?.catch(() => undefined);
     await this.#stop(true);
     this.#outstanding.clear();
-    this.#wake?.();
+    this.#wakeAll();
   }
 }
 

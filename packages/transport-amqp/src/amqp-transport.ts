@@ -87,7 +87,12 @@ export class AmqpTransport
     this.#serializer = options.serializer ?? new JsonSerializer();
     const logger = options.logger ?? nullLogger;
     this.#connection = new AmqpConnection(this.#options, `transport "${this.name}"`, logger);
-    this.#consumer = new AmqpConsumer(this.#connection, this.#options.prefetchCount ?? DEFAULT_PREFETCH);
+    // Symfony's get() declares the exchange and queues first (auto_setup): a worker may start first.
+    this.#consumer = new AmqpConsumer(
+      this.#connection,
+      this.#options.prefetchCount ?? DEFAULT_PREFETCH,
+      () => (this.#options.autoSetup ? this.#connection.setupOnce() : Promise.resolve()),
+    );
   }
 
   /** `amqp://host:port/vhost`: the broker as errors show it, without credentials. */
