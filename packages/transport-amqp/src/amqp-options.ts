@@ -172,7 +172,7 @@ function toList(value: unknown, option: string, label: string): string[] {
         : isTree(value)
           ? Object.values(value)
           : null;
-  if (!items || !items.every((item) => typeof item === "string")) {
+  if (!items?.every((item) => typeof item === "string")) {
     throw invalid(option, value, label, "a list of routing keys");
   }
   return items.map((item, i) => toName(item, `${option}[${i}]`, label, true));
