@@ -1,6 +1,7 @@
 import { createMessenger, DEFAULT_BUS_NAME, nullLogger, systemClock } from "@messenger-ts/core";
 import { messengerTracing } from "@messenger-ts/opentelemetry";
 import { ScheduleRegistry, ScheduleTransportFactory, schedulerHandlers } from "@messenger-ts/scheduler";
+import { AmqpTransportFactory } from "@messenger-ts/transport-amqp";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { RedisTransportFactory } from "@messenger-ts/transport-redis";
 import { SqliteTransportFactory } from "@messenger-ts/transport-sqlite";
@@ -62,6 +63,7 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
         new PostgresTransportFactory(),
         new SqliteTransportFactory(),
         new RedisTransportFactory(),
+        new AmqpTransportFactory(),
         ...(options.transportFactories ?? []),
       ],
       container,

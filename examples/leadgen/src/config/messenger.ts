@@ -1,5 +1,6 @@
 import type { MessengerConfig, RetryStrategyConfig, TransportConfig } from "@messenger-ts/core";
 import { dsnScheme } from "@messenger-ts/core/transport";
+import { parseAmqpDsn } from "@messenger-ts/transport-amqp";
 import type { DatabaseTarget } from "../app/database-target.js";
 import type { LeadgenSettings } from "../app/leadgen-settings.js";
 
@@ -27,10 +28,11 @@ import type { LeadgenSettings } from "../app/leadgen-settings.js";
  *
  * `doctrine://default` is the connection `default`: DATABASE_URL when it is PostgreSQL, else the
  * SQLite file. With MESSENGER_TRANSPORT_DSN=redis://… each transport is a Redis stream named after
- * its queue instead.
+ * its queue instead; with amqp://…/vhost/<exchange> each one is an exchange of RabbitMQ with a queue
+ * of the same name, `<exchange>.<queue>` (messages.high, messages.normal…).
  */
 
-/** Transport name → queue name (`queue_name` on the database, the stream on Redis). */
+/** Transport name → queue name (`queue_name` on the database, the stream on Redis, `<exchange>.<queue>` on AMQP). */
 export const QUEUES = {
   high_priority: "high",
   normal: "normal",
@@ -101,6 +103,11 @@ export function leadgenMessengerConfig(
 export function queueTransport(baseDsn: string, queue: string, database: DatabaseTarget): TransportConfig {
   const scheme = dsnScheme(baseDsn);
   if (scheme === "redis" || scheme === "rediss") return { dsn: baseDsn, options: { stream: queue } };
+  if (scheme === "amqp" || scheme === "amqps") {
+    // Symfony's way to several queues on one broker: an exchange and a queue of their own each.
+    const name = `${parseAmqpDsn(baseDsn).exchange ?? "messages"}.${queue}`;
+    return { dsn: baseDsn, options: { exchange: { name }, queues: { [name]: {} } } };
+  }
   if (scheme === "doctrine" || scheme === "postgres" || scheme === "postgresql" || scheme === "sqlite") {
     const onPostgres = scheme === "doctrine" ? database.kind === "postgres" : scheme !== "sqlite";
     const schema = database.kind === "postgres" && onPostgres ? database.schema : undefined;
