@@ -1,6 +1,8 @@
+import { amqplib } from "./amqplib.js";
 import { bullmq } from "./bullmq.js";
 import { bullmqPg } from "./bullmq-pg.js";
 import { graphileWorker } from "./graphile-worker.js";
+import { messengerAmqp } from "./messenger-amqp.js";
 import { messengerMemory } from "./messenger-memory.js";
 import { messengerPostgres } from "./messenger-postgres.js";
 import { messengerRedis } from "./messenger-redis.js";
@@ -14,8 +16,10 @@ export const systems: readonly System[] = [
   pgBoss,
   bullmqPg,
   bullmq,
+  amqplib,
   messengerPostgres,
   messengerRedis,
+  messengerAmqp,
   messengerSqlite,
   messengerMemory,
 ];

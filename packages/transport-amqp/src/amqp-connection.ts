@@ -95,6 +95,9 @@ export class AmqpConnection {
     try {
       model = await connect(connectOptions, {
         timeout: o.connectTimeout,
+        // Acks and publishes are small frames: Nagle's algorithm would hold each one back until the
+        // broker acknowledged the previous segment, adding a delayed-ACK wait per message.
+        noDelay: true,
         clientProperties: {
           // The name operators see in rabbitmqctl list_connections; the pid tells processes apart.
           connection_name: o.connectionName ?? `messenger-ts ${this.#label} pid ${process.pid}`,

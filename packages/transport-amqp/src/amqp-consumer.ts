@@ -28,6 +28,8 @@ export class AmqpConsumer {
   /** Waits (wait()) to end when a delivery comes or the channel closes. */
   readonly #waiters = new Set<() => void>();
   #closed = false;
+  /** The consumer (re)started and no take() has looked yet. */
+  #fresh = false;
 
   readonly #prepare: () => Promise<void>;
 
@@ -79,6 +81,7 @@ export class AmqpConsumer {
       throw new TransportError("The AMQP transport is closed.");
     }
     this.#channel = channel;
+    this.#fresh = true;
     return channel;
   }
 
@@ -105,13 +108,17 @@ export class AmqpConsumer {
   }
 
   /**
-   * What the broker delivered and no get() took yet. When none, waits for one round trip per queue
-   * on the consuming channel (a passive declare): the broker sends the deliveries of messages that
-   * were ready before its answer, so a get() right after a send finds the message.
+   * What the broker delivered and no get() took yet. Right after the consumer started, an empty
+   * buffer waits for one round trip per queue on the consuming channel (a passive declare): the
+   * broker sends the deliveries of messages that were ready before its answer, so the first get()
+   * finds them. Later, an empty buffer returns at once: the broker pushes, and an idle worker
+   * waits for the push (a round trip per empty get() would keep the queue's process busy).
    */
   async take(queues: readonly string[]): Promise<AmqpDelivery[]> {
     const channel = await this.ensure(queues);
-    if (this.#buffer.length === 0 && this.#outstanding.size < this.#prefetch * queues.length) {
+    const fresh = this.#fresh;
+    this.#fresh = false;
+    if (fresh && this.#buffer.length === 0) {
       try {
         await Promise.all(queues.map((queue) => channel.checkQueue(queue)));
       } catch (error) {
