@@ -1,7 +1,13 @@
-import { DelayStamp, Envelope, RedeliveryStamp, TransportMessageIdStamp } from "@messenger-ts/core";
+import {
+  DelayStamp,
+  Envelope,
+  RedeliveryStamp,
+  TransportAuthenticationError,
+  TransportMessageIdStamp,
+} from "@messenger-ts/core";
 import { describe, expect, it } from "vitest";
-import { AMQP_MANDATORY, AmqpReceivedStamp, AmqpStamp } from "../src/index.js";
-import { amqpTestFile, amqpUp, eventually, Job, receive } from "./support/amqp.js";
+import { AMQP_MANDATORY, AmqpReceivedStamp, AmqpStamp, AmqpTransportFactory } from "../src/index.js";
+import { AMQP, amqpTestFile, amqpUp, eventually, factoryContext, Job, receive } from "./support/amqp.js";
 
 const file = amqpTestFile("transport");
 
@@ -130,5 +136,18 @@ describe.skipIf(!amqpUp)("AMQP transport", () => {
     expect(again?.message).toEqual(new Job(1));
     expect(again?.last(TransportMessageIdStamp)?.id).toBe(held!.last(TransportMessageIdStamp)?.id);
     await second.ack(again!);
+  });
+
+  it("refuses credentials the broker refuses with a TransportAuthenticationError that does not show the password", async () => {
+    const transport = new AmqpTransportFactory().createTransport(
+      `amqp://guest:not-the-password@${AMQP.host}:${AMQP.port}/%2f/${file.name()}`,
+      {},
+      factoryContext(),
+    );
+    const error = await transport.send(Envelope.wrap(new Job(1))).catch((e: unknown) => e as Error);
+    await transport.close();
+    expect(error).toBeInstanceOf(TransportAuthenticationError);
+    expect(String(error)).toContain("ACCESS");
+    expect(String(error)).not.toContain("not-the-password");
   });
 });
