@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL, Redis and MariaDB answer on their standard local ports: starts them when they are
-# down and installs them (Debian packages) when they are missing and we may install. Installs the
-# prometheus binary too (never its service), Chromium for the browser tests, and PHP with Symfony
-# Messenger 5.4 for the Symfony interoperability tests.
+# Makes sure PostgreSQL, Redis, MariaDB and RabbitMQ answer on their standard local ports: starts them
+# when they are down and installs them (Debian packages) when they are missing and we may install.
+# Installs the prometheus binary too (never its service), Chromium for the browser tests, and PHP with
+# Symfony Messenger 5.4 for the Symfony interoperability tests.
 set -uo pipefail
 
 pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
 redis_up() { (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; }
+rabbitmq_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
 wait_for() { for _ in $(seq 1 30); do "$1" && return 0; sleep 1; done; return 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
 
@@ -55,6 +56,20 @@ if mariadb_up && command -v mariadb >/dev/null; then
     as_root mariadb -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('')" 2>/dev/null || true
   fi
   mariadb -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS test" 2>/dev/null || true
+# The AMQP transport's tests use the broker with guest/guest on 127.0.0.1:5672 (RabbitMQ's default
+# user, allowed from loopback), and start private nodes of their own from the same package.
+if ! rabbitmq_up; then
+  if ! command -v rabbitmq-server >/dev/null; then
+    echo "services: installing RabbitMQ"
+    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rabbitmq-server >/dev/null
+  fi
+  if ! rabbitmq_up; then
+    echo "services: starting RabbitMQ"
+    as_root rabbitmq-server -detached >/dev/null 2>&1 || true
+    # An Erlang node takes a while to boot on a busy machine.
+    for _ in $(seq 1 120); do rabbitmq_up && break; sleep 1; done
+    rabbitmq_up || echo "services: RabbitMQ did not come up on 127.0.0.1:5672" >&2
+  fi
 fi
 
 # The metrics test starts its own Prometheus (a private port, config and storage); it only needs the

@@ -1,6 +1,7 @@
 // The backends the side-by-side scenarios run against, and how each system's data is isolated and
 // cleaned: every PostgreSQL and MySQL system gets a database of its own (`bench_<system>`), every Redis
-// system a key prefix (`bench:<system>:`), every SQLite system a file of its own.
+// system a key prefix (`bench:<system>:`), every AMQP system exchanges and queues named
+// `bench.<system>.…`, every SQLite system a file of its own.
 
 import { mkdir, rm } from "node:fs/promises";
 import os from "node:os";
@@ -15,6 +16,8 @@ export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://127.0.
 /** The MySQL or MariaDB server (no database part), root without a password by default. */
 export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The RabbitMQ broker (no vhost part: the bench uses "/"), for the AMQP systems. */
+export const AMQP_URL = process.env.BENCH_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 export const SQLITE_DIR = join(os.tmpdir(), "messenger-ts-bench");
 
 export function databaseUrl(database: string): string {
@@ -160,4 +163,36 @@ export async function resetMysqlDatabase(database: string): Promise<void> {
     await connection.query(`DROP DATABASE IF EXISTS ${database}`);
     await connection.query(`CREATE DATABASE ${database}`);
   });
+}
+
+/** Why RabbitMQ cannot be used, or undefined when it answers. */
+export async function probeAmqp(): Promise<string | undefined> {
+  try {
+    const { connect } = await import("amqplib");
+    const model = await connect(AMQP_URL, { timeout: 3_000 });
+    await model.close();
+    return undefined;
+  } catch (error) {
+    return `RabbitMQ at ${AMQP_URL.replace(/:[^:@/]*@/, ":***@")} does not answer (${(error as Error).message}); run scripts/services.sh`;
+  }
+}
+
+/** Deletes these queues and exchanges (missing ones are fine). */
+export async function deleteAmqp(names: readonly string[]): Promise<void> {
+  const { connect } = await import("amqplib");
+  const model = await connect(AMQP_URL);
+  try {
+    for (const name of names) {
+      for (const kind of ["queue", "exchange"] as const) {
+        const channel = await model.createChannel();
+        channel.on("error", () => undefined);
+        await (kind === "queue" ? channel.deleteQueue(name) : channel.deleteExchange(name)).catch(
+          () => undefined,
+        );
+        await channel.close().catch(() => undefined);
+      }
+    }
+  } finally {
+    await model.close();
+  }
 }

@@ -6,6 +6,7 @@ import { ErrorCodes } from "@messenger-ts/core";
 import { DashboardErrorCodes } from "@messenger-ts/dashboard";
 import { LeadgenErrorCodes } from "@messenger-ts/example-leadgen";
 import { SchedulerErrorCodes } from "@messenger-ts/scheduler";
+import { AmqpErrorCodes } from "@messenger-ts/transport-amqp";
 import { InMemoryErrorCodes } from "@messenger-ts/transport-memory";
 import { MysqlErrorCodes } from "@messenger-ts/transport-mysql";
 import { PostgresErrorCodes } from "@messenger-ts/transport-postgres";
@@ -22,6 +23,7 @@ const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "packages/transport-mysql": MysqlErrorCodes,
   "packages/transport-postgres": PostgresErrorCodes,
   "packages/transport-redis": RedisErrorCodes,
+  "packages/transport-amqp": AmqpErrorCodes,
   "packages/transport-sqlite": SqliteErrorCodes,
   "packages/scheduler": SchedulerErrorCodes,
   "packages/cli": CliErrorCodes,

@@ -1,6 +1,8 @@
+import { amqplib } from "./amqplib.js";
 import { bullmq } from "./bullmq.js";
 import { bullmqPg } from "./bullmq-pg.js";
 import { graphileWorker } from "./graphile-worker.js";
+import { messengerAmqp } from "./messenger-amqp.js";
 import { messengerMemory } from "./messenger-memory.js";
 import { messengerMysql } from "./messenger-mysql.js";
 import { messengerPostgres } from "./messenger-postgres.js";
@@ -15,9 +17,11 @@ export const systems: readonly System[] = [
   pgBoss,
   bullmqPg,
   bullmq,
+  amqplib,
   messengerPostgres,
   messengerMysql,
   messengerRedis,
+  messengerAmqp,
   messengerSqlite,
   messengerMemory,
 ];

@@ -1,9 +1,9 @@
 // One shape for every system the side-by-side scenarios compare: the peers (graphile-worker,
-// pg-boss, BullMQ) and messenger-ts over each of its transports. The runner process produces
+// pg-boss, BullMQ, plain amqplib) and messenger-ts over each of its transports. The runner process produces
 // through `openProducer`; a worker child process (see ../workers/) consumes through
 // `openConsumer`, so producer, worker and database share the machine as they would in production.
 
-export type Backend = "postgres" | "mysql" | "redis" | "sqlite" | "memory";
+export type Backend = "postgres" | "mysql" | "redis" | "amqp" | "sqlite" | "memory";
 
 /** The payload of every benchmark job. */
 export interface Job {

@@ -136,6 +136,10 @@ export {
   isCloseableTransport,
 } from "./transport/capabilities/closeable-transport.js";
 export {
+  type ConcurrencyAwareReceiver,
+  isConcurrencyAwareReceiver,
+} from "./transport/capabilities/concurrency-aware-receiver.js";
+export {
   type InspectOnlyTransport,
   isInspectOnlyTransport,
 } from "./transport/capabilities/inspect-only-transport.js";

@@ -1,6 +1,7 @@
 import { createMessenger, DEFAULT_BUS_NAME, nullLogger, systemClock } from "@messenger-ts/core";
 import { messengerTracing } from "@messenger-ts/opentelemetry";
 import { ScheduleRegistry, ScheduleTransportFactory, schedulerHandlers } from "@messenger-ts/scheduler";
+import { AmqpTransportFactory } from "@messenger-ts/transport-amqp";
 import { MysqlTransportFactory } from "@messenger-ts/transport-mysql";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
 import { RedisTransportFactory } from "@messenger-ts/transport-redis";
@@ -65,6 +66,7 @@ export async function createLeadgenApp(options: LeadgenOptions = {}): Promise<Le
         new MysqlTransportFactory(),
         new SqliteTransportFactory(),
         new RedisTransportFactory(),
+        new AmqpTransportFactory(),
         ...(options.transportFactories ?? []),
       ],
       container,

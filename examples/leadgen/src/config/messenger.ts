@@ -6,6 +6,7 @@ import {
 } from "@messenger-ts/core";
 import { dsnScheme } from "@messenger-ts/core/transport";
 import { SymfonySerializer } from "@messenger-ts/symfony";
+import { parseAmqpDsn } from "@messenger-ts/transport-amqp";
 import type { DatabaseTarget } from "../app/database-target.js";
 import type { LeadgenSettings } from "../app/leadgen-settings.js";
 
@@ -33,10 +34,11 @@ import type { LeadgenSettings } from "../app/leadgen-settings.js";
  *
  * `doctrine://default` is the connection `default`: DATABASE_URL when it is PostgreSQL, else the
  * SQLite file. With MESSENGER_TRANSPORT_DSN=redis://… each transport is a Redis stream named after
- * its queue instead.
+ * its queue instead; with amqp://…/vhost/<exchange> each one is an exchange of RabbitMQ with a queue
+ * of the same name, `<exchange>.<queue>` (messages.high, messages.normal…).
  */
 
-/** Transport name → queue name (`queue_name` on the database, the stream on Redis). */
+/** Transport name → queue name (`queue_name` on the database, the stream on Redis, `<exchange>.<queue>` on AMQP). */
 export const QUEUES = {
   high_priority: "high",
   normal: "normal",
@@ -106,11 +108,17 @@ export function leadgenMessengerConfig(
 
 /**
  * One queue on the transport DSN: `queue_name` for the database transports (`doctrine://`,
- * `postgres://`, `mysql://`, `sqlite://`), the stream for Redis; PostgreSQL transports also get the app's schema.
+ * `postgres://`, `mysql://`, `sqlite://`), the stream for Redis, an exchange and a queue of their own on
+ * AMQP; PostgreSQL transports also get the app's schema.
  */
 export function queueTransport(baseDsn: string, queue: string, database: DatabaseTarget): TransportConfig {
   const scheme = dsnScheme(baseDsn);
   if (scheme === "redis" || scheme === "rediss") return { dsn: baseDsn, options: { stream: queue } };
+  if (scheme === "amqp" || scheme === "amqps") {
+    // Symfony's way to several queues on one broker: an exchange and a queue of their own each.
+    const name = `${parseAmqpDsn(baseDsn).exchange ?? "messages"}.${queue}`;
+    return { dsn: baseDsn, options: { exchange: { name }, queues: { [name]: {} } } };
+  }
   if (
     scheme === "doctrine" ||
     scheme === "postgres" ||

@@ -29,7 +29,8 @@ export interface DemoEnvironment {
  * DATABASE_URL=postgres://… puts the data and the queues in PostgreSQL (schema leadgen_demo),
  * DATABASE_URL=mysql://…/db (or mariadb://) in that MySQL or MariaDB database (created when missing);
  * MESSENGER_TRANSPORT_DSN=redis://… puts the queues on Redis (prefix leadgen-demo: unless the DSN
- * has one). The retry delays and the latency
+ * has one); MESSENGER_TRANSPORT_DSN=amqp://… puts them on RabbitMQ (an exchange and a queue per
+ * transport, named after the DSN's exchange). The retry delays and the latency
  * are set for the demo unless the caller set them.
  */
 export function resolveDemoEnvironment(base: Readonly<Record<string, string | undefined>>): DemoEnvironment {
@@ -71,12 +72,21 @@ export function resolveDemoEnvironment(base: Readonly<Record<string, string | un
     env.MESSENGER_TRANSPORT_DSN = transportDsn;
   }
   if (transportDsn !== "") exports.push(`MESSENGER_TRANSPORT_DSN=${shellQuoted(redactDsn(transportDsn))}`);
+  const onAmqp = /^amqps?:\/\//i.test(transportDsn);
   const queues = onRedis
     ? `Redis ${redactDsn(transportDsn)} (one stream per queue: high, normal, low, failed)`
-    : transportDsn !== ""
-      ? redactDsn(transportDsn)
-      : "doctrine://default: the seed's Doctrine transport, a table in the same database (queues high, normal, low, failed)";
-  return { env, database, queues, sharedBackend: onPostgres || onRedis || databaseUrl !== "", exports };
+    : onAmqp
+      ? `RabbitMQ ${redactDsn(transportDsn)} (an exchange and a queue per transport: <exchange>.high, .normal, .low, .failed)`
+      : transportDsn !== ""
+        ? redactDsn(transportDsn)
+        : "doctrine://default: the seed's Doctrine transport, a table in the same database (queues high, normal, low, failed)";
+  return {
+    env,
+    database,
+    queues,
+    sharedBackend: onPostgres || onRedis || onAmqp || databaseUrl !== "",
+    exports,
+  };
 }
 
 /** A value as a shell word: quoted when it holds anything the shell would read (`?`, `&`, spaces…). */

@@ -210,7 +210,12 @@ async function main(): Promise<number> {
         "Other backends: DATABASE_URL=postgres://user@host/db npm run demo (data and queues in PostgreSQL),",
       ),
     );
-    out(indent("MESSENGER_TRANSPORT_DSN=redis://host:6379 npm run demo (the queues on Redis streams)."));
+    out(indent("MESSENGER_TRANSPORT_DSN=redis://host:6379 npm run demo (the queues on Redis streams),"));
+    out(
+      indent(
+        "MESSENGER_TRANSPORT_DSN=amqp://guest:guest@host:5672/%2f/messages npm run demo (the queues on RabbitMQ).",
+      ),
+    );
     out();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (!settled) {

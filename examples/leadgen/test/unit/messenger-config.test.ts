@@ -1,6 +1,7 @@
 import { MultiplierRetryStrategy } from "@messenger-ts/core";
 import { RetryStrategyLocator } from "@messenger-ts/core/worker";
 import { SymfonySerializer } from "@messenger-ts/symfony";
+import { AmqpTransport } from "@messenger-ts/transport-amqp";
 import { PostgresTransport } from "@messenger-ts/transport-postgres";
 import { RedisTransport } from "@messenger-ts/transport-redis";
 import { SqliteTransport } from "@messenger-ts/transport-sqlite";
@@ -142,6 +143,21 @@ describe("the seed's messenger.yaml", () => {
     );
   });
 
+  it("makes each queue an exchange and a queue of RabbitMQ when MESSENGER_TRANSPORT_DSN is amqp://", () => {
+    const dsn = "amqp://guest:guest@rabbit:5672/%2f/messages";
+    const { transports } = leadgenMessengerConfig(
+      resolveLeadgenSettings({ env: { MESSENGER_TRANSPORT_DSN: dsn } }),
+    );
+    expect(transports.high_priority).toMatchObject({
+      dsn,
+      options: { exchange: { name: "messages.high" }, queues: { "messages.high": {} } },
+    });
+    expect(transports.failed).toEqual({
+      dsn,
+      options: { exchange: { name: "messages.failed" }, queues: { "messages.failed": {} } },
+    });
+  });
+
   it("keeps a DSN's other query parameters and its password when it adds queue_name", () => {
     const settings = resolveLeadgenSettings({
       env: { MESSENGER_TRANSPORT_DSN: "postgres://app:p%3Fss@db/leads?redeliver_timeout=60" },
@@ -216,5 +232,19 @@ describe("the messenger the application builds", () => {
     );
     expect(app.messenger.getTransport("normal")).toBeInstanceOf(RedisTransport);
     expect(streams).toEqual(["high", "normal", "low", "failed"]);
+  });
+
+  it("on RabbitMQ: an exchange and a queue per transport", async () => {
+    app = await createLeadgenApp({
+      env: {},
+      sqlitePath: ":memory:",
+      transportDsn: "amqp://127.0.0.1:1/%2f/leadgen",
+      scheduleStore: null,
+    });
+    const transports = Object.keys(QUEUES).map((name) => app!.messenger.getTransport(name) as AmqpTransport);
+    expect(transports[0]).toBeInstanceOf(AmqpTransport);
+    expect(transports.map((t) => [t.exchange, t.queueNames])).toEqual(
+      ["high", "normal", "low", "failed"].map((q) => [`leadgen.${q}`, [`leadgen.${q}`]]),
+    );
   });
 });

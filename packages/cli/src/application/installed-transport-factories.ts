@@ -6,6 +6,7 @@ const PACKAGES = [
   ["@messenger-ts/transport-postgres", "PostgresTransportFactory"],
   ["@messenger-ts/transport-sqlite", "SqliteTransportFactory"],
   ["@messenger-ts/transport-redis", "RedisTransportFactory"],
+  ["@messenger-ts/transport-amqp", "AmqpTransportFactory"],
 ] as const;
 
 /**

@@ -54,4 +54,10 @@ export interface TransportConformanceOptions {
   readonly realDelay?: number;
   /** Due messages come out oldest first. @defaultValue true */
   readonly ordered?: boolean;
+  /**
+   * A ListableReceiver's listing holds delayed messages and messages claimed by a consumer, and
+   * pages from a message removed meanwhile. False for AMQP, which can list only the messages ready
+   * in its queues: the paging test is skipped. @defaultValue true
+   */
+  readonly listsClaimedAndDelayed?: boolean;
 }

@@ -96,6 +96,12 @@ export interface ProcessConformanceOptions {
   readonly redeliveryUnderKills?: number;
   /** Messages of the test of a restart in the middle of a run. @defaultValue 2000 */
   readonly messagesUnderRestart?: number;
+  /**
+   * The backend gives a dead worker's messages to another one as soon as its connection drops
+   * (AMQP), instead of after a redelivery timeout: the SIGKILL test then expects the job handled
+   * within seconds of the kill. @defaultValue false
+   */
+  readonly redeliversOnDisconnect?: boolean;
   /** The short redelivery timeout of the crash tests, in ms. @defaultValue 2000 */
   readonly redeliveryTimeout?: number;
   /**

@@ -13,6 +13,8 @@ const KNOWN_SCHEMES: Readonly<Record<string, string>> = {
   sqlite: "@messenger-ts/transport-sqlite",
   redis: "@messenger-ts/transport-redis",
   rediss: "@messenger-ts/transport-redis",
+  amqp: "@messenger-ts/transport-amqp",
+  amqps: "@messenger-ts/transport-amqp",
   schedule: "@messenger-ts/scheduler",
 };
 

@@ -21,6 +21,7 @@ import { HandlerCancellationStamp } from "../stamps/handler-cancellation-stamp.j
 import { NoAutoAckStamp } from "../stamps/no-auto-ack-stamp.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
 import { TransportMessageIdStamp } from "../stamps/transport-message-id-stamp.js";
+import { isConcurrencyAwareReceiver } from "../transport/capabilities/concurrency-aware-receiver.js";
 import { isMessageWaiter } from "../transport/capabilities/message-waiter.js";
 import { isQueueReceiver } from "../transport/capabilities/queue-receiver.js";
 import { isReleasableReceiver } from "../transport/capabilities/releasable-receiver.js";
@@ -286,6 +287,10 @@ export class Worker implements WorkerEventSource {
       }
     }
     this.#metadata = { ...this.#metadata, startedAt: this.#clock.now() };
+    // A backend that pushes messages ahead (AMQP's prefetch) holds no more than the worker can start.
+    for (const receiver of this.#receivers.values()) {
+      if (isConcurrencyAwareReceiver(receiver)) receiver.setWorkerConcurrency(this.#concurrency);
+    }
     const keepalive = new KeepaliveTimer(
       this.#receivers,
       () => this.#inHand,

@@ -149,3 +149,31 @@ describe("Worker concurrency", () => {
     },
   );
 });
+
+describe("Worker and a ConcurrencyAwareReceiver", () => {
+  it("tells the receiver its concurrency before the first fetch", async () => {
+    const queue = new QueueTransport();
+    const calls: string[] = [];
+    const receiver = Object.assign(Object.create(queue) as QueueTransport, {
+      setWorkerConcurrency(concurrency: number) {
+        calls.push(`concurrency ${concurrency}`);
+      },
+      get() {
+        calls.push("get");
+        return queue.get();
+      },
+    });
+    const messenger = createMessenger({});
+    const events = messenger.events.child();
+    events.on(WorkerRunningEvent, (e) => {
+      if (e.isWorkerIdle) e.worker.stop();
+    });
+    const worker = new Worker(new Map([["q", receiver]]), messenger.routableBus, events, {
+      sleep: 1,
+      concurrency: 7,
+    });
+    await worker.run();
+    expect(calls.slice(0, 2)).toEqual(["concurrency 7", "get"]);
+    expect(calls.filter((call) => call.startsWith("concurrency"))).toHaveLength(1);
+  });
+});
