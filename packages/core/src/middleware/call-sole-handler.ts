@@ -57,7 +57,8 @@ function handled<T extends object>(
   return createEnvelope(message, all, handledTypes);
 }
 
-function failed(
+/** The handler's error as `HandlerFailedError`, as a multi-handler dispatch reports it. */
+export function failed(
   descriptor: HandlerDescriptor,
   message: object,
   stamps: readonly Stamp[],

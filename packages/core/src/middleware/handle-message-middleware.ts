@@ -21,7 +21,7 @@ import {
   type DirectCall,
 } from "./application-dispatch-shortcut.js";
 import { asError } from "./as-error.js";
-import { callSoleHandler } from "./call-sole-handler.js";
+import { callSoleHandler, failed } from "./call-sole-handler.js";
 import { callWithTimeout } from "./call-with-timeout.js";
 import { END_OF_STACK } from "./dispatch-stack.js";
 import { isThenable } from "./is-thenable.js";
@@ -100,13 +100,21 @@ export class HandleMessageMiddleware implements Middleware {
       handlerTimeoutOf(handlers[0]!, envelope.message.constructor, cancellation?.timeout) === undefined
     ) {
       const types = stampTypes(envelope);
+      // Resolving the handler's class (to learn whether it is a batch handler) may throw, e.g. an
+      // UnresolvableServiceError: reported like the handler's own error, never thrown from dispatch.
+      let context: HandlerContext | undefined;
+      try {
+        context = handlers[0]!.getBatchHandler() ? undefined : (cancellation?.context ?? UNCANCELLABLE);
+      } catch (thrown) {
+        return Promise.reject(failed(handlers[0]!, envelope.message, envelope.stamps(), types, thrown));
+      }
       const handled = callSoleHandler(
         handlers[0]!,
         envelope.message,
         envelope.stamps(),
         types,
         withHandledType(types),
-        handlers[0]!.getBatchHandler() ? undefined : (cancellation?.context ?? UNCANCELLABLE),
+        context,
       );
       const next = stack.next();
       // Usually the last middleware: no extra promise hop then.

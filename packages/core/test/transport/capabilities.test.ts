@@ -53,8 +53,8 @@ describe("TransportFactoryRegistry", () => {
 
   it("lists the registered schemes for an unknown one", () => {
     const registry = new TransportFactoryRegistry([new RecordingTransportFactory()]);
-    expect(() => registry.createTransport("amqp://guest:guest@localhost", {}, context)).toThrowError(
-      'No transport supports the DSN "amqp://guest:***@localhost" of transport "async". Registered schemes: record://.',
+    expect(() => registry.createTransport("beanstalk://guest:guest@localhost", {}, context)).toThrowError(
+      'No transport supports the DSN "beanstalk://guest:***@localhost" of transport "async". Registered schemes: record://.',
     );
   });
 });
