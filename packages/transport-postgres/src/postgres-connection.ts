@@ -1,5 +1,6 @@
 import {
   compareWorkerHeartbeats,
+  type DeduplicateStamp,
   type EncodedEnvelope,
   type Logger,
   MessengerError,
@@ -132,13 +133,51 @@ export class PostgresConnection {
     encoded: EncodedEnvelope,
     queue: string,
     delayMs: number,
+    priority: number,
     client?: pg.ClientBase,
   ): Promise<string> {
     return this.#wrap("send a message", async () => {
-      const values = [encoded.body, JSON.stringify(encoded.headers), queue, delayMs];
+      const values = [encoded.body, JSON.stringify(encoded.headers), queue, delayMs, priority];
       const result = await this.#query<{ id: string }>(this.#sql.insert, values, client);
       return result.rows[0]!.id;
     });
+  }
+
+  /** The send of a message with a deduplication key (see the send function in schema.ts). */
+  async insertDeduplicated(
+    encoded: EncodedEnvelope,
+    queue: string,
+    delayMs: number,
+    priority: number,
+    deduplication: DeduplicateStamp,
+    client?: pg.ClientBase,
+  ): Promise<{ id: string; outcome: "stored" | "replaced" | "dropped" }> {
+    return this.#wrap("send a message", async () => {
+      const { mode } = deduplication;
+      const values = [
+        encoded.body,
+        JSON.stringify(encoded.headers),
+        queue,
+        delayMs,
+        priority,
+        deduplication.key,
+        deduplication.ttl,
+        deduplication.releasedOnClaim,
+        mode === "replace" || mode === "debounce",
+        mode === "debounce",
+      ];
+      const result = await this.#query<{ id: string; outcome: "stored" | "replaced" | "dropped" }>(
+        this.#sql.sendDeduplicated,
+        values,
+        client,
+      );
+      return result.rows[0]!;
+    });
+  }
+
+  /** Ack and reject of messages whose key outlives them (throttle): see `deleteKeepingKeys`. */
+  async deleteKeepingKeys(ids: readonly string[], queue: string): Promise<void> {
+    await this.#wrap("acknowledge messages", () => this.#query(this.#sql.deleteKeepingKeys, [ids, queue]));
   }
 
   /** One statement for all rows, all or none; returns the ids in the order given. */
@@ -146,6 +185,7 @@ export class PostgresConnection {
     encoded: readonly EncodedEnvelope[],
     queue: string,
     delaysMs: readonly number[],
+    priorities: readonly number[],
     client?: pg.ClientBase,
   ): Promise<string[]> {
     return this.#wrap(`send ${encoded.length} messages`, async () => {
@@ -153,7 +193,7 @@ export class PostgresConnection {
       const headers = encoded.map((e) => JSON.stringify(e.headers));
       const result = await this.#query<{ id: string }>(
         this.#sql.insertMany,
-        [bodies, headers, queue, delaysMs],
+        [bodies, headers, queue, delaysMs, priorities],
         client,
       );
       // Ids come from the sequence in the SELECT's order; RETURNING's own order is not promised.
