@@ -300,6 +300,9 @@ export function workersTableStatement(names: SchemaNames): string {
  * rewrite); the claim index is built again with the priority in front, which reads the whole
  * table and blocks sends meanwhile (on a long queue, run setup at a quiet time); the claim and
  * due functions keep their signatures; the send function is new.
+ *
+ * The functions read the columns of the latest version, so every step's new functions are
+ * created once, by the last step, after all columns are there.
  */
 export function migrationStatements(names: SchemaNames, from: number): string[] {
   const steps: string[] = [];
@@ -307,14 +310,12 @@ export function migrationStatements(names: SchemaNames, from: number): string[] 
     steps.push(
       `DROP INDEX IF EXISTS ${quote(names.schema)}.${quote(`${names.table}_claimed_idx`)}`,
       `ALTER TABLE ${names.qualifiedTable} SET (fillfactor = ${FILLFACTOR})`,
-      dueFunction(names),
     );
   }
   if (from < 3) {
     steps.push(
       `ALTER TABLE ${names.qualifiedTable} ADD COLUMN IF NOT EXISTS delivery_count integer NOT NULL DEFAULT 0`,
       `DROP FUNCTION IF EXISTS ${names.claimFunction}(text[], float8, integer)`,
-      claimFunction(names),
     );
   }
   if (from < 4) {
