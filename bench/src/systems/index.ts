@@ -2,7 +2,7 @@ import { bullmq } from "./bullmq.js";
 import { bullmqPg } from "./bullmq-pg.js";
 import { graphileWorker } from "./graphile-worker.js";
 import { messengerMemory } from "./messenger-memory.js";
-import { messengerPostgres } from "./messenger-postgres.js";
+import { messengerPostgres, messengerPostgresPriority } from "./messenger-postgres.js";
 import { messengerRedis } from "./messenger-redis.js";
 import { messengerSqlite } from "./messenger-sqlite.js";
 import { pgBoss } from "./pg-boss.js";
@@ -15,6 +15,7 @@ export const systems: readonly System[] = [
   bullmqPg,
   bullmq,
   messengerPostgres,
+  messengerPostgresPriority,
   messengerRedis,
   messengerSqlite,
   messengerMemory,
