@@ -4,7 +4,20 @@ import { MessageDeduplicatedEvent } from "../events/message-deduplicated-event.j
 import { DeduplicateStamp } from "../stamps/deduplicate-stamp.js";
 import { DeduplicatedStamp } from "../stamps/deduplicated-stamp.js";
 import { ReceivedStamp } from "../stamps/received-stamp.js";
+import {
+  type ApplicationDispatchShortcut,
+  applicationDispatchShortcut,
+} from "./application-dispatch-shortcut.js";
 import type { Middleware, Stack } from "./middleware.js";
+import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
+
+/**
+ * A dispatch without stamps has no `DeduplicateStamp`: this step hands it on unchanged, so the
+ * dispatch is whatever the rest of the stack does (and the bus's direct call stays possible).
+ */
+const SHORTCUT: ApplicationDispatchShortcut = {
+  directCall: (envelope, rest) => (rest !== null && !envelope.has(DeduplicateStamp) ? rest : undefined),
+};
 
 /**
  * Symfony's DeduplicateMiddleware, with the lock moved into the transports: holding the key and
@@ -15,6 +28,10 @@ import type { Middleware, Stack } from "./middleware.js";
  */
 export class DeduplicateMiddleware implements Middleware {
   constructor(private readonly events?: EventDispatcher) {}
+
+  get [applicationDispatchShortcut](): ApplicationDispatchShortcut | undefined {
+    return shortcutUnlessOverridden(this, DeduplicateMiddleware, SHORTCUT);
+  }
 
   handle(envelope: Envelope, stack: Stack): Promise<Envelope> {
     if (!envelope.has(DeduplicateStamp) || envelope.has(ReceivedStamp)) {

@@ -1,0 +1,104 @@
+// Processing throughput of the PostgreSQL transport with priorities in use against the same
+// transport without, in pairs: each round drains one queue of jobs sent without a PriorityStamp and
+// one of jobs sent at one of ten priorities (which goes first alternates), in this process, with
+// the same worker settings. The figure is the median of the rounds' ratios, so load that comes and
+// goes on the machine hits both sides of a pair alike. Run from bench/: `node dist/priority.js`.
+
+import "reflect-metadata";
+import {
+  AsMessage,
+  BusNameStamp,
+  createMessenger,
+  createWorker,
+  defineHandler,
+  Envelope,
+  isBulkSender,
+  PriorityStamp,
+} from "@messenger-ts/core";
+import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
+import { databaseUrl, probePostgres, resetDatabase } from "./backends.js";
+
+@AsMessage("bench.priority_job")
+class PriorityJob {
+  constructor(readonly id: number) {}
+}
+
+const DATABASE = "bench_messenger_priority";
+const n = Number(process.argv.find((a) => a.startsWith("--n="))?.slice(4) ?? 10_000);
+const rounds = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 7);
+const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.slice(14) ?? 20);
+const LEVELS = 10;
+
+/** Jobs per second draining `n` jobs sent in bulk beforehand (handler calls, first to last). */
+async function drain(table: string, prioritized: boolean): Promise<number> {
+  let handled = 0;
+  let first = 0;
+  let last = 0;
+  const messenger = createMessenger({
+    transports: { bench: `${databaseUrl(DATABASE)}?table_name=${table}` },
+    transportFactories: [new PostgresTransportFactory()],
+    routing: [[PriorityJob, "bench"]],
+    handlers: [
+      defineHandler(PriorityJob, function countJob() {
+        if (handled++ === 0) first = performance.now();
+        last = performance.now();
+      }),
+    ],
+  });
+  try {
+    await messenger.setup();
+    const bench = messenger.getTransport("bench");
+    if (!isBulkSender(bench)) throw new Error("the PostgreSQL transport has no sendMany");
+    const bus = new BusNameStamp(messenger.defaultBusName);
+    const priorities = Array.from({ length: LEVELS }, (_, p) => new PriorityStamp(p));
+    for (let from = 0; from < n; from += 1_000) {
+      const ids = Array.from({ length: Math.min(1_000, n - from) }, (_, i) => from + i);
+      await bench.sendMany(
+        ids.map((id) =>
+          Envelope.wrap(new PriorityJob(id), prioritized ? [bus, priorities[id % LEVELS]!] : [bus]),
+        ),
+      );
+    }
+    await createWorker(messenger, { receivers: ["bench"], concurrency, limit: n, sleep: 50 }).run();
+    if (handled !== n) throw new Error(`${handled} handler calls for ${n} jobs`);
+    return ((n - 1) * 1_000) / (last - first);
+  } finally {
+    await messenger.close();
+  }
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+const problem = await probePostgres();
+if (problem) {
+  console.error(`PostgreSQL is not available: ${problem}`);
+  process.exit(1);
+}
+await resetDatabase(DATABASE);
+const plain: number[] = [];
+const prioritized: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? [false, true] : [true, false];
+  for (const withPriority of order) {
+    const rate = await drain(`r${round}_${withPriority ? "p" : "n"}`, withPriority);
+    (withPriority ? prioritized : plain).push(rate);
+    console.error(
+      `round ${round + 1}/${rounds}: ${withPriority ? "priorities" : "none"} ${Math.round(rate)} jobs/s`,
+    );
+  }
+}
+const ratios = plain.map((rate, i) => prioritized[i]! / rate);
+console.log(`PostgreSQL, ${n} jobs, concurrency ${concurrency}, ${rounds} rounds (median, min–max):`);
+console.log(
+  `  without priorities: ${Math.round(median(plain))} jobs/s (${Math.round(Math.min(...plain))}–${Math.round(Math.max(...plain))})`,
+);
+console.log(
+  `  ten priorities:     ${Math.round(median(prioritized))} jobs/s (${Math.round(Math.min(...prioritized))}–${Math.round(Math.max(...prioritized))})`,
+);
+console.log(
+  `  ratio per round:    ${ratios.map((r) => r.toFixed(2)).join(" ")}; median ${median(ratios).toFixed(2)}`,
+);
+await resetDatabase(DATABASE);
