@@ -1,7 +1,15 @@
 import { describeTransportConformance, type TransportConformanceContext } from "@messenger-ts/core/testing";
 import { afterAll, describe } from "vitest";
 import type { RedisTransport } from "../src/index.js";
-import { adminClient, ageClaims, createTransport, deleteKeys, prefixFor, redisUp } from "./support/redis.js";
+import {
+  adminClient,
+  ageClaims,
+  createTransport,
+  deleteKeys,
+  letTimePass,
+  prefixFor,
+  redisUp,
+} from "./support/redis.js";
 
 const prefix = prefixFor("conformance");
 const admin = adminClient();
@@ -21,6 +29,7 @@ function hooks(transport: RedisTransport) {
     redeliverAfter: async (ms: number) => {
       await ageClaims(admin, transport.stream, transport.group, ms);
     },
+    letTimePass: (ms: number) => letTimePass(admin, transport.stream, ms),
     injectRaw: async (body: string, headers: Readonly<Record<string, string>>) => {
       await admin.xadd(transport.stream, "*", "message", JSON.stringify({ body, headers }));
     },
@@ -40,7 +49,6 @@ describe.skipIf(!redisUp)("Redis transport", () => {
     "redis, a stream per test, default settings",
     async (context) =>
       hooks(createTransport(`s${++streams}`, { prefix, claim_interval: 0, ...limit(context) })),
-    // Deduplication keys expire on the Redis clock: its tests wait for real (about 6 s in all).
     { deduplication: true },
   );
 
