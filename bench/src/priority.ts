@@ -16,6 +16,7 @@ import {
   PriorityStamp,
 } from "@messenger-ts/core";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
+import pg from "pg";
 import { databaseUrl, probePostgres, resetDatabase } from "./backends.js";
 
 @AsMessage("bench.priority_job")
@@ -28,6 +29,7 @@ const n = Number(process.argv.find((a) => a.startsWith("--n="))?.slice(4) ?? 10_
 const rounds = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 7);
 const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.slice(14) ?? 20);
 const LEVELS = 10;
+const buffersOnly = process.argv.includes("--buffers");
 
 /** Jobs per second draining `n` jobs sent in bulk beforehand (handler calls, first to last). */
 async function drain(table: string, prioritized: boolean): Promise<number> {
@@ -67,6 +69,83 @@ async function drain(table: string, prioritized: boolean): Promise<number> {
   }
 }
 
+/**
+ * Shared buffers (hit, read, dirtied) that the claim statement and the delete of what it claimed
+ * touch per message, draining the table 100 at a time: a count of pages, the same on a busy
+ * machine as on a quiet one. The statements are the claim function's and the ack's (a delete by
+ * id), run under EXPLAIN (ANALYZE, BUFFERS) with the function's planner settings.
+ */
+async function buffersPerMessage(table: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl(DATABASE) });
+  await client.connect();
+  try {
+    await client.query("SET enable_seqscan = off");
+    await client.query("SET enable_bitmapscan = off");
+    const t = `public."${table}"`;
+    const blocks = (plan: { Plan: Record<string, number> }) =>
+      plan.Plan["Shared Hit Blocks"]! +
+      plan.Plan["Shared Read Blocks"]! +
+      plan.Plan["Shared Dirtied Blocks"]!;
+    let total = 0;
+    let messages = 0;
+    for (;;) {
+      const claim = await client.query(
+        `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
+         WITH picked AS MATERIALIZED (
+           SELECT m.id FROM ${t} AS m WHERE m.queue_name = 'default' AND m.available_at <= now()
+             AND (m.delivered_at IS NULL OR m.delivered_at < now() - make_interval(secs => 30))
+           ORDER BY m.priority DESC, m.available_at, m.id LIMIT 100 FOR UPDATE SKIP LOCKED)
+         UPDATE ${t} AS m SET delivered_at = now(), delivery_count = m.delivery_count + 1
+         FROM picked WHERE m.id = picked.id`,
+      );
+      const plan = (claim.rows[0] as { "QUERY PLAN": { Plan: Record<string, number> }[] })["QUERY PLAN"][0]!;
+      total += blocks(plan);
+      // ModifyTable reports no rows without RETURNING: count the claimed ones outside the figures.
+      const ids = (await client.query(`SELECT id FROM ${t} WHERE delivered_at IS NOT NULL`)).rows.map(
+        (row: { id: string }) => row.id,
+      );
+      const claimed = ids.length;
+      if (claimed === 0) break;
+      messages += claimed;
+      const ack = await client.query(
+        `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) DELETE FROM ${t} WHERE id = ANY($1::bigint[])`,
+        [ids],
+      );
+      total += blocks(
+        (ack.rows[0] as { "QUERY PLAN": { Plan: Record<string, number> }[] })["QUERY PLAN"][0]!,
+      );
+    }
+    return total / messages;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Fills a table as drain() does, without draining it. */
+async function fill(table: string, prioritized: boolean): Promise<void> {
+  const messenger = createMessenger({
+    transports: { bench: `${databaseUrl(DATABASE)}?table_name=${table}` },
+    transportFactories: [new PostgresTransportFactory()],
+    routing: [[PriorityJob, "bench"]],
+  });
+  try {
+    await messenger.setup();
+    const bench = messenger.getTransport("bench");
+    if (!isBulkSender(bench)) throw new Error("the PostgreSQL transport has no sendMany");
+    const bus = new BusNameStamp(messenger.defaultBusName);
+    for (let from = 0; from < n; from += 1_000) {
+      const ids = Array.from({ length: Math.min(1_000, n - from) }, (_, i) => from + i);
+      await bench.sendMany(
+        ids.map((id) =>
+          Envelope.wrap(new PriorityJob(id), prioritized ? [bus, new PriorityStamp(id % LEVELS)] : [bus]),
+        ),
+      );
+    }
+  } finally {
+    await messenger.close();
+  }
+}
+
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -78,6 +157,19 @@ if (problem) {
   process.exit(1);
 }
 await resetDatabase(DATABASE);
+if (buffersOnly) {
+  await fill("buffers_n", false);
+  await fill("buffers_p", true);
+  const plainBlocks = await buffersPerMessage("buffers_n");
+  const prioritizedBlocks = await buffersPerMessage("buffers_p");
+  console.log(`PostgreSQL, ${n} jobs claimed 100 at a time and deleted, shared buffers per message:`);
+  console.log(`  without priorities: ${plainBlocks.toFixed(2)}`);
+  console.log(
+    `  ten priorities:     ${prioritizedBlocks.toFixed(2)} (${(prioritizedBlocks / plainBlocks).toFixed(2)}x)`,
+  );
+  await resetDatabase(DATABASE);
+  process.exit(0);
+}
 const plain: number[] = [];
 const prioritized: number[] = [];
 for (let round = 0; round < rounds; round++) {
