@@ -30,6 +30,12 @@ const rounds = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice
 const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.slice(14) ?? 20);
 const LEVELS = 10;
 const buffersOnly = process.argv.includes("--buffers");
+/**
+ * `--blocks`: the jobs' priorities go in blocks (the first tenth of the ids at 0, the next at 1…)
+ * instead of id modulo 10, so the rows of one priority are neighbours in the table.
+ */
+const blocks = process.argv.includes("--blocks");
+const priorityOf = (id: number) => (blocks ? Math.floor((id * LEVELS) / n) : id % LEVELS);
 
 /** Jobs per second draining `n` jobs sent in bulk beforehand (handler calls, first to last). */
 async function drain(table: string, prioritized: boolean): Promise<number> {
@@ -57,7 +63,7 @@ async function drain(table: string, prioritized: boolean): Promise<number> {
       const ids = Array.from({ length: Math.min(1_000, n - from) }, (_, i) => from + i);
       await bench.sendMany(
         ids.map((id) =>
-          Envelope.wrap(new PriorityJob(id), prioritized ? [bus, priorities[id % LEVELS]!] : [bus]),
+          Envelope.wrap(new PriorityJob(id), prioritized ? [bus, priorities[priorityOf(id)]!] : [bus]),
         ),
       );
     }
@@ -137,7 +143,7 @@ async function fill(table: string, prioritized: boolean): Promise<void> {
       const ids = Array.from({ length: Math.min(1_000, n - from) }, (_, i) => from + i);
       await bench.sendMany(
         ids.map((id) =>
-          Envelope.wrap(new PriorityJob(id), prioritized ? [bus, new PriorityStamp(id % LEVELS)] : [bus]),
+          Envelope.wrap(new PriorityJob(id), prioritized ? [bus, new PriorityStamp(priorityOf(id))] : [bus]),
         ),
       );
     }
@@ -162,7 +168,9 @@ if (buffersOnly) {
   await fill("buffers_p", true);
   const plainBlocks = await buffersPerMessage("buffers_n");
   const prioritizedBlocks = await buffersPerMessage("buffers_p");
-  console.log(`PostgreSQL, ${n} jobs claimed 100 at a time and deleted, shared buffers per message:`);
+  console.log(
+    `PostgreSQL, ${n} jobs claimed 100 at a time and deleted, shared buffers per message (priorities ${blocks ? "in blocks" : "id modulo 10"}):`,
+  );
   console.log(`  without priorities: ${plainBlocks.toFixed(2)}`);
   console.log(
     `  ten priorities:     ${prioritizedBlocks.toFixed(2)} (${(prioritizedBlocks / plainBlocks).toFixed(2)}x)`,
@@ -183,7 +191,9 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 const ratios = plain.map((rate, i) => prioritized[i]! / rate);
-console.log(`PostgreSQL, ${n} jobs, concurrency ${concurrency}, ${rounds} rounds (median, min–max):`);
+console.log(
+  `PostgreSQL, ${n} jobs, concurrency ${concurrency}, ${rounds} rounds, priorities ${blocks ? "in blocks" : "id modulo 10"} (median, min–max):`,
+);
 console.log(
   `  without priorities: ${Math.round(median(plain))} jobs/s (${Math.round(Math.min(...plain))}–${Math.round(Math.max(...plain))})`,
 );
