@@ -135,6 +135,7 @@ export class InMemoryTransport
   /** Stored messages by id; Map iteration order is insertion order, which is id order. */
   readonly #queue = new Map<number, StoredMessage>();
   readonly #keys = new Map<string, HeldKey>();
+  #pruneKeysAt = 1_024;
   #sent: StoredMessage[] = [];
   #acknowledged: Envelope[] = [];
   #rejected: Envelope[] = [];
@@ -220,12 +221,23 @@ export class InMemoryTransport
   }
 
   #holdKey(stamp: DeduplicateStamp, id: number): void {
+    if (this.#keys.size >= this.#pruneKeysAt) this.#pruneKeys();
     this.#keys.set(stamp.key, {
       messageId: id,
       until: this.#clock.now() + stamp.ttl,
       releasedOnClaim: stamp.releasedOnClaim,
       keptAfterHandling: stamp.mode === "throttle",
     });
+  }
+
+  /**
+   * Forgets keys past their deadline, which nothing else removes when their key is never sent
+   * again (a `throttle` key outlives its message); runs when the map doubled since the last time.
+   */
+  #pruneKeys(): void {
+    const now = this.#clock.now();
+    for (const [key, held] of this.#keys) if (held.until <= now) this.#keys.delete(key);
+    this.#pruneKeysAt = Math.max(1_024, this.#keys.size * 2);
   }
 
   /** The message leaves the queue (taken by a worker, or handled): what happens to its key. */
