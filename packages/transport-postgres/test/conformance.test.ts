@@ -123,6 +123,7 @@ describe.skipIf(!pgUp)("PostgreSQL transport", () => {
         },
       };
     },
-    { deduplication: true, priority: true },
+    // Deduplication runs on the suite above (the same SQL); the claim order here, next to a neighbour queue.
+    { priority: true },
   );
 });
