@@ -165,12 +165,15 @@ function sendDeduplicatedFunction(names: SchemaNames, literalChannel: string): s
       p_queue text, p_delay_ms float8, p_priority smallint, p_key text, p_ttl_ms float8,
       p_in_queue boolean, p_replace boolean, p_extend boolean)
       RETURNS TABLE (message_id bigint, outcome text) LANGUAGE plpgsql AS $body$
+    DECLARE
+      v_id bigint;
+      v_outcome text;
     BEGIN
       DELETE FROM ${t} AS m WHERE m.queue_name = p_queue AND m.deduplication_key = p_key
         AND m.deduplicate_until <= now() AND m.priority = ${KEPT_KEY_PRIORITY};
       UPDATE ${t} AS m SET deduplication_key = NULL WHERE m.queue_name = p_queue
         AND m.deduplication_key = p_key AND m.deduplicate_until <= now();
-      RETURN QUERY
+      LOOP
         INSERT INTO ${t} AS m (body, headers, queue_name, created_at, available_at, priority,
           deduplication_key, deduplicate_until, deduplicate_in_queue)
         VALUES (p_body, p_headers, p_queue, now(), now() + make_interval(secs => p_delay_ms / 1000),
@@ -180,13 +183,16 @@ function sendDeduplicatedFunction(names: SchemaNames, literalChannel: string): s
           priority = EXCLUDED.priority,
           deduplicate_until = CASE WHEN p_extend THEN EXCLUDED.deduplicate_until ELSE m.deduplicate_until END
         WHERE p_replace AND m.priority >= 0 AND m.delivered_at IS NULL
-        RETURNING m.id, CASE WHEN m.xmax = 0 THEN 'stored' ELSE 'replaced' END;
-      IF NOT FOUND THEN
-        RETURN QUERY SELECT m.id, 'dropped'::text FROM ${t} AS m
-          WHERE m.queue_name = p_queue AND m.deduplication_key = p_key;
-      ELSIF p_replace THEN
-        PERFORM pg_notify(${literalChannel}, p_queue);
-      END IF;
+        RETURNING m.id, CASE WHEN m.xmax = 0 THEN 'stored' ELSE 'replaced' END INTO v_id, v_outcome;
+        IF v_id IS NULL THEN
+          SELECT m.id, 'dropped' INTO v_id, v_outcome FROM ${t} AS m
+            WHERE m.queue_name = p_queue AND m.deduplication_key = p_key;
+        END IF;
+        -- Nothing found: the holder was acknowledged between the two statements; try again.
+        EXIT WHEN v_id IS NOT NULL;
+      END LOOP;
+      IF v_outcome = 'replaced' THEN PERFORM pg_notify(${literalChannel}, p_queue); END IF;
+      RETURN QUERY SELECT v_id, v_outcome;
     END
     $body$`;
 }

@@ -233,7 +233,12 @@ export class SqliteConnection {
             ).get(message.queueName, deduplication.key) as
               | { id: number; priority: number; delivered_at: unknown }
               | undefined;
-            if (!holder) throw new Error("deduplication key neither stored nor held");
+            if (!holder) {
+              // Only a row written by hand without its key could get here: the insert met a conflict.
+              throw new TransportError(
+                `SQLite transport ${this.#config.where}: deduplication key "${deduplication.key}" of queue "${message.queueName}" was neither stored nor found held.`,
+              );
+            }
             if (!deduplication.replace || holder.priority < 0 || holder.delivered_at !== null) {
               return { id: holder.id, outcome: "dropped" as const };
             }
