@@ -122,8 +122,8 @@ function dueFunction(names: SchemaNames): string {
  * LOCKED lets concurrent claimers take the next rows instead of waiting. A claim older than the
  * timeout is abandoned. Each claim counts a delivery in the same UPDATE (the first delivery is 1),
  * so a worker that dies with the row, however it dies, has counted it; the count is not indexed,
- * so the update stays HOT. A row whose deduplication key only holds while it waits gives the key
- * up here (the only claims that are not HOT: the key is indexed).
+ * so the update stays HOT. The claim writes no deduplication column: a key that only holds while
+ * its row waits is given up by the next send with that key, which sees the row claimed.
  */
 function claimFunction(names: SchemaNames): string {
   const t = names.qualifiedTable;
@@ -140,8 +140,7 @@ function claimFunction(names: SchemaNames): string {
         ) AS c
         ORDER BY c.priority DESC, c.available_at, c.id LIMIT $3
       ), claimed AS (
-        UPDATE ${t} AS m SET delivered_at = now(), delivery_count = m.delivery_count + 1,
-          deduplication_key = CASE WHEN m.deduplicate_in_queue THEN NULL ELSE m.deduplication_key END
+        UPDATE ${t} AS m SET delivered_at = now(), delivery_count = m.delivery_count + 1
         FROM picked WHERE m.id = picked.id
         RETURNING m.id, m.body, m.headers, m.delivery_count, m.priority, m.available_at
       )
@@ -154,8 +153,9 @@ function claimFunction(names: SchemaNames): string {
  * The send of a message with a deduplication key, atomic through the partial unique index on
  * (queue_name, deduplication_key): of concurrent sends, one INSERT stores the row, the others
  * meet it in ON CONFLICT (waiting for its transaction) and either replace the waiting row
- * (`replace`, `debounce`) or store nothing. A key past its deadline is given up first: a kept key
- * row goes, a waiting message stays without the key. Returns the row holding the key and what
+ * (`replace`, `debounce`) or store nothing. A key past its deadline is given up first (a kept key
+ * row goes, a waiting message stays without the key), and so is the key of a row a worker took
+ * that only deduplicated while it waited (the claim itself writes no key: it stays HOT). Returns the row holding the key and what
  * happened: `stored`, `replaced` or `dropped`. A replaced row may be due earlier than before:
  * the insert trigger does not see an update, so the function wakes idle workers itself.
  */
@@ -171,9 +171,10 @@ function sendDeduplicatedFunction(names: SchemaNames, literalChannel: string): s
     BEGIN
       DELETE FROM ${t} AS m WHERE m.queue_name = p_queue AND m.deduplication_key = p_key
         AND m.deduplicate_until <= now() AND m.priority = ${KEPT_KEY_PRIORITY};
-      UPDATE ${t} AS m SET deduplication_key = NULL WHERE m.queue_name = p_queue
-        AND m.deduplication_key = p_key AND m.deduplicate_until <= now();
       LOOP
+        UPDATE ${t} AS m SET deduplication_key = NULL WHERE m.queue_name = p_queue
+          AND m.deduplication_key = p_key
+          AND (m.deduplicate_until <= now() OR (m.deduplicate_in_queue AND m.delivered_at IS NOT NULL));
         INSERT INTO ${t} AS m (body, headers, queue_name, created_at, available_at, priority,
           deduplication_key, deduplicate_until, deduplicate_in_queue)
         VALUES (p_body, p_headers, p_queue, now(), now() + make_interval(secs => p_delay_ms / 1000),
@@ -185,11 +186,13 @@ function sendDeduplicatedFunction(names: SchemaNames, literalChannel: string): s
         WHERE p_replace AND m.priority >= 0 AND m.delivered_at IS NULL
         RETURNING m.id, CASE WHEN m.xmax = 0 THEN 'stored' ELSE 'replaced' END INTO v_id, v_outcome;
         IF v_id IS NULL THEN
-          SELECT m.id, 'dropped' INTO v_id, v_outcome FROM ${t} AS m
+          SELECT m.id, CASE WHEN m.deduplicate_in_queue AND m.delivered_at IS NOT NULL THEN NULL ELSE 'dropped' END
+            INTO v_id, v_outcome FROM ${t} AS m
             WHERE m.queue_name = p_queue AND m.deduplication_key = p_key;
         END IF;
-        -- Nothing found: the holder was acknowledged between the two statements; try again.
-        EXIT WHEN v_id IS NOT NULL;
+        -- Nothing held it (acknowledged meanwhile), or a worker took the holder meanwhile: again.
+        EXIT WHEN v_outcome IS NOT NULL;
+        v_id := NULL;
       END LOOP;
       IF v_outcome = 'replaced' THEN PERFORM pg_notify(${literalChannel}, p_queue); END IF;
       RETURN QUERY SELECT v_id, v_outcome;

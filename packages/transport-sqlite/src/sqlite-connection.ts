@@ -184,7 +184,8 @@ export class SqliteConnection {
   /**
    * Stores a message with a deduplication key, in one IMMEDIATE transaction (a savepoint inside
    * the caller's): a key past its deadline is given up (a kept key row goes, a waiting message
-   * stays without it), then the insert, which the unique index turns away when the key is held,
+   * stays without it), and so is one whose message a worker took when it only deduplicated while
+   * waiting (the claim writes no key), then the insert, which the unique index turns away when the key is held,
    * also by a process that got there first. Returns the row holding the key and what happened.
    */
   async insertDeduplicated(
@@ -206,7 +207,8 @@ export class SqliteConnection {
             ).run(message.queueName, deduplication.key, now);
             prepared(
               h,
-              `UPDATE ${t} SET deduplication_key = NULL WHERE queue_name = ? AND deduplication_key = ? AND deduplicate_until <= ?`,
+              `UPDATE ${t} SET deduplication_key = NULL WHERE queue_name = ? AND deduplication_key = ?
+                 AND (deduplicate_until <= ? OR (deduplicate_in_queue = 1 AND delivered_at IS NOT NULL))`,
             ).run(message.queueName, deduplication.key, now);
             const inserted = prepared(
               h,
@@ -345,8 +347,7 @@ export class SqliteConnection {
             if (picked.length > limit) picked = picked.sort(byDue).slice(0, limit);
             const rows = prepared(
               db,
-              `UPDATE ${this.#names.table} SET delivered_at = ?, delivery_count = delivery_count + 1,
-                 deduplication_key = CASE WHEN deduplicate_in_queue THEN NULL ELSE deduplication_key END
+              `UPDATE ${this.#names.table} SET delivered_at = ?, delivery_count = delivery_count + 1
                WHERE id IN (SELECT value FROM json_each(?))
                RETURNING id, body, headers, queue_name, priority, available_at, delivery_count`,
             ).all(now, JSON.stringify(picked.map((row) => row.id))) as unknown as ClaimedRow[];
