@@ -5,7 +5,7 @@ import { graphileWorker } from "./graphile-worker.js";
 import { messengerAmqp } from "./messenger-amqp.js";
 import { messengerMemory } from "./messenger-memory.js";
 import { messengerMysql } from "./messenger-mysql.js";
-import { messengerPostgres } from "./messenger-postgres.js";
+import { messengerPostgres, messengerPostgresPriority } from "./messenger-postgres.js";
 import { messengerRedis } from "./messenger-redis.js";
 import { messengerSqlite } from "./messenger-sqlite.js";
 import { pgBoss } from "./pg-boss.js";
@@ -20,6 +20,7 @@ export const systems: readonly System[] = [
   amqplib,
   messengerPostgres,
   messengerMysql,
+  messengerPostgresPriority,
   messengerRedis,
   messengerAmqp,
   messengerSqlite,

@@ -15,6 +15,7 @@ import {
   isMessageCountAware,
   isMessageWaiter,
   type Messenger,
+  PriorityStamp,
   type Transport,
   type TransportFactory,
 } from "@messenger-ts/core";
@@ -58,6 +59,11 @@ export interface MessengerTransportSpec {
   clean(): Promise<void>;
   /** In-process only (the in-memory transport): producer and worker share one messenger. */
   readonly inProcess?: boolean;
+  /**
+   * Sends every job with a `PriorityStamp` (job id modulo this many levels), to measure claims by
+   * priority against the same transport without.
+   */
+  readonly priorityLevels?: number;
 }
 
 type FactoryClass = new () => TransportFactory;
@@ -126,7 +132,7 @@ export function messengerSystem(spec: MessengerTransportSpec): System {
     peer: false,
     inProcess: spec.inProcess,
     settings:
-      `messenger-ts (${spec.packageName}), ${spec.dsn("bench")}, retry ${RETRIES} x ${RETRY_DELAY_MS} ms then the "failed" transport, ` +
+      `messenger-ts (${spec.packageName}), ${spec.dsn("bench")}${spec.priorityLevels ? `, every job with a PriorityStamp (id modulo ${spec.priorityLevels})` : ""}, retry ${RETRIES} x ${RETRY_DELAY_MS} ms then the "failed" transport, ` +
       `worker sleep ${SLEEP_WITH_WAITER_MS} ms if the transport wakes the worker, else ${SLEEP_WITHOUT_WAITER_MS} ms`,
 
     async probe() {
@@ -164,14 +170,19 @@ export function messengerSystem(spec: MessengerTransportSpec): System {
       const bench: Transport = instance.getTransport("bench");
       const failed: Transport = instance.getTransport("failed");
       const busStamp = new BusNameStamp(instance.defaultBusName);
+      const levels = spec.priorityLevels;
+      const priorities = levels ? Array.from({ length: levels }, (_, p) => new PriorityStamp(p)) : [];
+      const stampsOf = (job: Job) => (levels ? [priorities[job.id % levels]!] : []);
       return {
         async enqueue(job: Job) {
-          await instance.bus.dispatch(toMessage(job));
+          await instance.bus.dispatch(toMessage(job), stampsOf(job));
         },
         async enqueueBulk(jobs: readonly Job[]) {
           if (!isBulkSender(bench))
             throw new Error(`${spec.name}: the transport has no sendMany (BulkSender)`);
-          await bench.sendMany(jobs.map((job) => Envelope.wrap(toMessage(job), [busStamp])));
+          await bench.sendMany(
+            jobs.map((job) => Envelope.wrap(toMessage(job), [busStamp, ...stampsOf(job)])),
+          );
         },
         async hasFailed() {
           if (isMessageCountAware(failed)) return (await failed.getMessageCount()) > 0;

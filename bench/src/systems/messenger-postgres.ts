@@ -13,3 +13,15 @@ export const messengerPostgres = messengerSystem({
   probeBackend: probePostgres,
   clean: () => resetDatabase(DATABASE),
 });
+
+/** The same, with every job sent at one of ten priorities: claims by priority against claims without. */
+export const messengerPostgresPriority = messengerSystem({
+  name: "messenger-postgres-priority",
+  backend: "postgres",
+  packageName: "@messenger-ts/transport-postgres",
+  factoryExport: "PostgresTransportFactory",
+  dsn: (queue) => `${databaseUrl(`${DATABASE}_priority`)}?queue_name=${queue}`,
+  probeBackend: probePostgres,
+  clean: () => resetDatabase(`${DATABASE}_priority`),
+  priorityLevels: 10,
+});

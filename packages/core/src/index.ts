@@ -72,6 +72,7 @@ export {
   type EventListener,
   StoppableEvent,
 } from "./events/event-dispatcher.js";
+export { MessageDeduplicatedEvent } from "./events/message-deduplicated-event.js";
 export { SendMessageToTransportsEvent } from "./events/send-message-to-transports-event.js";
 export { AsMessageHandler, type AsMessageHandlerOptions } from "./handler/as-message-handler.js";
 export { defineHandler } from "./handler/define-handler.js";
@@ -111,7 +112,12 @@ export { UndecodableMessage } from "./serialization/undecodable-message.js";
 export { AckStamp } from "./stamps/ack-stamp.js";
 export { BusNameStamp } from "./stamps/bus-name-stamp.js";
 export { ConsumedByWorkerStamp } from "./stamps/consumed-by-worker-stamp.js";
-export { DeduplicateStamp } from "./stamps/deduplicate-stamp.js";
+export {
+  DEDUPLICATION_MODES,
+  DeduplicateStamp,
+  type DeduplicationMode,
+} from "./stamps/deduplicate-stamp.js";
+export { DeduplicatedStamp } from "./stamps/deduplicated-stamp.js";
 export { DelayStamp, type Duration } from "./stamps/delay-stamp.js";
 export { DeliveryLimitExceededStamp } from "./stamps/delivery-limit-exceeded-stamp.js";
 export { ErrorDetailsStamp } from "./stamps/error-details-stamp.js";
@@ -121,6 +127,7 @@ export { HandlerArgumentsStamp } from "./stamps/handler-arguments-stamp.js";
 export { HandlerCancellationStamp } from "./stamps/handler-cancellation-stamp.js";
 export { MessageDecodingFailedStamp } from "./stamps/message-decoding-failed-stamp.js";
 export { NoAutoAckStamp } from "./stamps/no-auto-ack-stamp.js";
+export { PriorityStamp } from "./stamps/priority-stamp.js";
 export { ReceivedStamp } from "./stamps/received-stamp.js";
 export { RedeliveryStamp } from "./stamps/redelivery-stamp.js";
 export { SentAtStamp } from "./stamps/sent-at-stamp.js";
@@ -140,6 +147,10 @@ export {
   isConcurrencyAwareReceiver,
 } from "./transport/capabilities/concurrency-aware-receiver.js";
 export {
+  type DeduplicatingSender,
+  isDeduplicatingSender,
+} from "./transport/capabilities/deduplicating-sender.js";
+export {
   type InspectOnlyTransport,
   isInspectOnlyTransport,
 } from "./transport/capabilities/inspect-only-transport.js";
@@ -147,6 +158,10 @@ export { isKeepaliveReceiver, type KeepaliveReceiver } from "./transport/capabil
 export { isListableReceiver, type ListableReceiver } from "./transport/capabilities/listable-receiver.js";
 export { isMessageCountAware, type MessageCountAware } from "./transport/capabilities/message-count-aware.js";
 export { isMessageWaiter, type MessageWaiter } from "./transport/capabilities/message-waiter.js";
+export {
+  isPriorityAwareReceiver,
+  type PriorityAwareReceiver,
+} from "./transport/capabilities/priority-aware-receiver.js";
 export { isQueueReceiver, type QueueReceiver } from "./transport/capabilities/queue-receiver.js";
 export {
   isReleasableReceiver,

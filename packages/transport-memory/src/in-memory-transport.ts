@@ -2,6 +2,8 @@ import {
   type BulkSender,
   type Clock,
   type CloseableTransport,
+  type DeduplicateStamp,
+  type DeduplicatingSender,
   DelayStamp,
   type EncodedEnvelope,
   type Envelope,
@@ -12,6 +14,7 @@ import {
   type ListableReceiver,
   LogicError,
   type MessageCountAware,
+  type PriorityAwareReceiver,
   type Serializer,
   type SetupableTransport,
   systemClock,
@@ -25,10 +28,14 @@ import {
   DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   decodeOrUndecodable,
+  deduplicationOf,
+  dueAfter,
   InMemoryConcurrencyLeaseStore,
   InMemoryTransportPauseStore,
+  markDeduplicated,
   markDeliveryLimit,
   parseDeliveryLimitOption,
+  priorityOf,
   type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 
@@ -63,6 +70,10 @@ export interface InMemoryTransportOptions {
 interface StoredMessage {
   readonly id: number;
   readonly availableAt: number;
+  /** 0 to 255, higher first (`PriorityStamp`). */
+  readonly priority: number;
+  /** The deduplication key this message holds, if any (see {@link HeldKey}). */
+  readonly deduplicationKey?: string;
   readonly envelope?: Envelope;
   readonly encoded?: EncodedEnvelope;
   /**
@@ -76,6 +87,16 @@ interface StoredMessage {
    * since a stopping worker never started it.
    */
   deliveries: number;
+}
+
+/** A deduplication key in use: the map is the atomic store, as the unique index is in SQL. */
+interface HeldKey {
+  /** The stored message holding it; undefined once handled (a `throttle` key lives on to its ttl). */
+  messageId: number | undefined;
+  /** Clock time (ms) the key is released at, whatever holds it. */
+  until: number;
+  readonly releasedOnClaim: boolean;
+  readonly keptAfterHandling: boolean;
 }
 
 /**
@@ -103,8 +124,12 @@ export class InMemoryTransport
     CloseableTransport,
     WorkerRegistry,
     TransportPauseStore,
-    ConcurrencyLeaseStore
+    ConcurrencyLeaseStore,
+    DeduplicatingSender,
+    PriorityAwareReceiver
 {
+  readonly supportsDeduplication = true;
+  readonly supportsPriority = true;
   /** Milliseconds a claim lasts without an ack, reject or keepalive; the worker's keepalive timer reads it. */
   readonly redeliveryTimeout: number;
   /** Deliveries allowed without an ack or reject; the one after is marked for the failure transport. */
@@ -118,6 +143,8 @@ export class InMemoryTransport
   readonly #serializer: Serializer | undefined;
   /** Stored messages by id; Map iteration order is insertion order, which is id order. */
   readonly #queue = new Map<number, StoredMessage>();
+  readonly #keys = new Map<string, HeldKey>();
+  #pruneKeysAt = 1_024;
   #sent: StoredMessage[] = [];
   #acknowledged: Envelope[] = [];
   #rejected: Envelope[] = [];
@@ -151,17 +178,88 @@ export class InMemoryTransport
     return this.#serializer !== undefined;
   }
 
+  /**
+   * Stores the envelope. With a `DeduplicateStamp` whose key a stored message holds, stores nothing
+   * (or, `replace` / `debounce`, replaces the waiting holder) and returns it with a `DeduplicatedStamp`.
+   */
   async send(envelope: Envelope): Promise<Envelope> {
+    const deduplicated = this.#deduplicate(envelope);
+    if (deduplicated) return deduplicated;
     const [stored, sent] = this.#prepare(envelope);
     this.#store(stored);
+    const deduplication = deduplicationOf(envelope);
+    if (deduplication) this.#holdKey(deduplication, stored.id);
     return sent;
   }
 
-  /** All or none: every envelope is encoded before any is stored, so an encoding error stores nothing. */
+  /**
+   * All or none: every envelope is encoded before any is stored, so an encoding error stores
+   * nothing. Deduplicated envelopes are handled one after another as `send()` does.
+   */
   async sendMany(envelopes: readonly Envelope[]): Promise<readonly Envelope[]> {
+    if (envelopes.some((envelope) => deduplicationOf(envelope))) {
+      for (const envelope of envelopes) this.#prepare(envelope, false);
+      const out: Envelope[] = [];
+      for (const envelope of envelopes) out.push(await this.send(envelope));
+      return out;
+    }
     const prepared = envelopes.map((envelope) => this.#prepare(envelope));
     for (const [stored] of prepared) this.#store(stored);
     return prepared.map(([, sent]) => sent);
+  }
+
+  /** The envelope send() returns when the key is held, or undefined to store it (taking the key). */
+  #deduplicate(envelope: Envelope): Envelope | undefined {
+    const stamp = deduplicationOf(envelope);
+    if (!stamp) return undefined;
+    const now = this.#clock.now();
+    const held = this.#keys.get(stamp.key);
+    if (!held || held.until <= now) return undefined;
+    const holder = held.messageId === undefined ? undefined : this.#queue.get(held.messageId);
+    if (
+      (stamp.mode === "replace" || stamp.mode === "debounce") &&
+      holder &&
+      holder.claimedUntil === undefined
+    ) {
+      const [replacement, sent] = this.#prepare(envelope, true, holder.id);
+      this.#queue.set(holder.id, replacement);
+      this.#sent.push(replacement);
+      if (stamp.mode === "debounce") held.until = now + stamp.ttl;
+      return markDeduplicated(sent, stamp, true, holder.id);
+    }
+    return markDeduplicated(envelope, stamp, false, held.messageId);
+  }
+
+  #holdKey(stamp: DeduplicateStamp, id: number): void {
+    if (this.#keys.size >= this.#pruneKeysAt) this.#pruneKeys();
+    this.#keys.set(stamp.key, {
+      messageId: id,
+      until: this.#clock.now() + stamp.ttl,
+      releasedOnClaim: stamp.releasedOnClaim,
+      keptAfterHandling: stamp.mode === "throttle",
+    });
+  }
+
+  /**
+   * Forgets keys past their deadline, which nothing else removes when their key is never sent
+   * again (a `throttle` key outlives its message); runs when the map doubled since the last time.
+   */
+  #pruneKeys(): void {
+    const now = this.#clock.now();
+    for (const [key, held] of this.#keys) if (held.until <= now) this.#keys.delete(key);
+    this.#pruneKeysAt = Math.max(1_024, this.#keys.size * 2);
+  }
+
+  /** The message leaves the queue (taken by a worker, or handled): what happens to its key. */
+  #releaseKey(message: StoredMessage, handled: boolean): void {
+    if (message.deduplicationKey === undefined) return;
+    const held = this.#keys.get(message.deduplicationKey);
+    if (held?.messageId !== message.id) return;
+    if (handled ? held.keptAfterHandling : !held.releasedOnClaim) {
+      if (handled) held.messageId = undefined;
+      return;
+    }
+    this.#keys.delete(message.deduplicationKey);
   }
 
   /**
@@ -180,11 +278,12 @@ export class InMemoryTransport
     const now = this.#clock.now();
     const due = [...this.#queue.values()]
       .filter((message) => isAvailable(message, now))
-      .sort((a, b) => a.availableAt - b.availableAt || a.id - b.id)
+      .sort((a, b) => b.priority - a.priority || a.availableAt - b.availableAt || a.id - b.id)
       .slice(0, limit);
     for (const message of due) {
       message.claimedUntil = now + this.redeliveryTimeout;
       message.deliveries++;
+      this.#releaseKey(message, false);
     }
     return due.map((message) =>
       markDeliveryLimit(this.#receive(message), message.deliveries, this.deliveryLimit),
@@ -341,6 +440,7 @@ export class InMemoryTransport
   /** Forgets every message: queued, claimed, sent, acknowledged and rejected. */
   reset(): void {
     this.#queue.clear();
+    this.#keys.clear();
     this.#sent = [];
     this.#acknowledged = [];
     this.#rejected = [];
@@ -364,6 +464,7 @@ export class InMemoryTransport
     const message: StoredMessage = {
       id: this.#nextId++,
       availableAt: this.#clock.now(),
+      priority: 0,
       encoded: { body: encoded.body, headers: { ...encoded.headers } },
       claimedUntil: undefined,
       deliveries: 0,
@@ -374,15 +475,22 @@ export class InMemoryTransport
   }
 
   /** The record to store and the envelope `send` returns; encodes (and may throw) before anything is stored. */
-  #prepare(envelope: Envelope): [StoredMessage, Envelope] {
-    const id = this.#nextId++;
+  #prepare(envelope: Envelope, claimId = true, id = claimId ? this.#nextId++ : 0): [StoredMessage, Envelope] {
     const sent = envelope.with(new TransportMessageIdStamp(id));
+    const deduplication = deduplicationOf(envelope);
     // Milliseconds kept as they are: Symfony rounds this one down to whole seconds.
-    const delay = envelope.last(DelayStamp)?.delay ?? 0;
-    const availableAt = this.#clock.now() + delay;
+    const delay = dueAfter(envelope.last(DelayStamp)?.delay ?? 0, deduplication);
+    const record = {
+      id,
+      availableAt: this.#clock.now() + delay,
+      priority: priorityOf(envelope),
+      ...(deduplication ? { deduplicationKey: deduplication.key } : {}),
+      claimedUntil: undefined,
+      deliveries: 0,
+    };
     const stored: StoredMessage = this.#serializer
-      ? { id, availableAt, encoded: this.#serializer.encode(sent), claimedUntil: undefined, deliveries: 0 }
-      : { id, availableAt, envelope: sent, claimedUntil: undefined, deliveries: 0 };
+      ? { ...record, encoded: this.#serializer.encode(sent) }
+      : { ...record, envelope: sent };
     return [stored, sent];
   }
 
@@ -420,6 +528,8 @@ export class InMemoryTransport
   /** By id only, whoever holds the claim: an expired claim's holder may still ack (at least once). */
   #remove(envelope: Envelope, operation: "ack" | "reject"): void {
     const id = this.#idOf(envelope, operation);
+    const message = this.#queue.get(id);
+    if (message) this.#releaseKey(message, true);
     if (!this.#queue.delete(id)) {
       throw new LogicError(
         `Cannot ${operation} message ${String(envelope.last(TransportMessageIdStamp)!.id)} on InMemoryTransport: it is not stored here (already acked or rejected, possibly by a consumer it was delivered to again after its claim expired; sent to another transport; or the transport was reset).`,

@@ -1,6 +1,8 @@
 import {
   compareWorkerHeartbeats,
+  type DeduplicateStamp,
   type EncodedEnvelope,
+  InvalidArgumentError,
   type Logger,
   MessengerError,
   type ThroughputBucket,
@@ -147,13 +149,59 @@ export class PostgresConnection {
     encoded: EncodedEnvelope,
     queue: string,
     delayMs: number,
+    priority: number,
     client?: pg.ClientBase,
   ): Promise<string> {
     return this.#wrap("send a message", async () => {
       const values = [encoded.body, JSON.stringify(encoded.headers), queue, delayMs];
+      // Symfony's table has no priority column: the stamp is not stored there (see the README).
+      if (!this.#settings.symfony) values.push(priority);
       const result = await this.#query<{ id: string }>(this.#sql.insert, values, client);
       return result.rows[0]!.id;
     });
+  }
+
+  /** The send of a message with a deduplication key (see the send function in schema.ts). */
+  async insertDeduplicated(
+    encoded: EncodedEnvelope,
+    queue: string,
+    delayMs: number,
+    priority: number,
+    deduplication: DeduplicateStamp,
+    client?: pg.ClientBase,
+  ): Promise<{ id: string; outcome: "stored" | "replaced" | "dropped" }> {
+    if (this.#settings.symfony) {
+      // Refused before anything is stored: dropping the stamp would store duplicates silently.
+      throw new InvalidArgumentError(
+        `PostgreSQL transport: DeduplicateStamp (key "${deduplication.key}") cannot be honoured with the symfony option; Symfony's messenger_messages table has no deduplication key. Send without the stamp, or use a transport without the symfony option.`,
+      );
+    }
+    return this.#wrap("send a message", async () => {
+      const { mode } = deduplication;
+      const values = [
+        encoded.body,
+        JSON.stringify(encoded.headers),
+        queue,
+        delayMs,
+        priority,
+        deduplication.key,
+        deduplication.ttl,
+        deduplication.releasedOnClaim,
+        mode === "replace" || mode === "debounce",
+        mode === "debounce",
+      ];
+      const result = await this.#query<{ id: string; outcome: "stored" | "replaced" | "dropped" }>(
+        this.#sql.sendDeduplicated,
+        values,
+        client,
+      );
+      return result.rows[0]!;
+    });
+  }
+
+  /** Ack and reject of messages whose key outlives them (throttle): see `deleteKeepingKeys`. */
+  async deleteKeepingKeys(ids: readonly string[], queue: string): Promise<void> {
+    await this.#wrap("acknowledge messages", () => this.#query(this.#sql.deleteKeepingKeys, [ids, queue]));
   }
 
   /** One statement for all rows, all or none; returns the ids in the order given. */
@@ -161,6 +209,7 @@ export class PostgresConnection {
     encoded: readonly EncodedEnvelope[],
     queue: string,
     delaysMs: readonly number[],
+    priorities: readonly number[],
     client?: pg.ClientBase,
   ): Promise<string[]> {
     return this.#wrap(`send ${encoded.length} messages`, async () => {
@@ -168,7 +217,7 @@ export class PostgresConnection {
       const headers = encoded.map((e) => JSON.stringify(e.headers));
       const result = await this.#query<{ id: string }>(
         this.#sql.insertMany,
-        [bodies, headers, queue, delaysMs],
+        this.#settings.symfony ? [bodies, headers, queue, delaysMs] : [bodies, headers, queue, delaysMs, priorities],
         client,
       );
       // Ids come from the sequence in the SELECT's order; RETURNING's own order is not promised.

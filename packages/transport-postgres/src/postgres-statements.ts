@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SchemaNames } from "./schema.js";
+import { KEPT_KEY_PRIORITY, type SchemaNames } from "./schema.js";
 
 /** A named statement: each pooled connection parses and plans it once. */
 export interface Statement {
@@ -20,14 +20,32 @@ export function statements(names: SchemaNames) {
   const claimable = `available_at <= now() AND (delivered_at IS NULL OR delivered_at < now() - make_interval(secs => $2::float8))`;
   return {
     insert: named(
-      `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at)
-       VALUES ($1, $2::jsonb, $3, now(), now() + make_interval(secs => $4::float8 / 1000)) RETURNING id`,
+      `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at, priority)
+       VALUES ($1, $2::jsonb, $3, now(), now() + make_interval(secs => $4::float8 / 1000), $5::smallint) RETURNING id`,
     ),
     insertMany: named(
-      `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at)
-       SELECT u.body, u.headers::jsonb, $3, now(), now() + make_interval(secs => u.delay / 1000)
-       FROM unnest($1::text[], $2::text[], $4::float8[]) WITH ORDINALITY AS u(body, headers, delay, n)
+      `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at, priority)
+       SELECT u.body, u.headers::jsonb, $3, now(), now() + make_interval(secs => u.delay / 1000), u.priority
+       FROM unnest($1::text[], $2::text[], $4::float8[], $5::smallint[]) WITH ORDINALITY AS u(body, headers, delay, priority, n)
        ORDER BY u.n RETURNING id`,
+    ),
+    sendDeduplicated: named(
+      `SELECT message_id AS id, outcome FROM ${names.sendDeduplicatedFunction}($1, $2::jsonb, $3,
+         $4::float8, $5::smallint, $6, $7::float8, $8::boolean, $9::boolean, $10::boolean)`,
+    ),
+    // The ack of a message whose key outlives it (throttle): the row stays, emptied, as the key's
+    // holder until its deadline; kept keys whose deadline passed go on the way.
+    deleteKeepingKeys: named(
+      `WITH kept AS (
+         UPDATE ${t} SET body = '', headers = '{}'::jsonb, available_at = 'infinity', delivered_at = NULL,
+           priority = ${KEPT_KEY_PRIORITY}
+         WHERE id = ANY($1::bigint[]) AND deduplication_key IS NOT NULL AND deduplicate_until > now()
+       ), expired AS (
+         DELETE FROM ${t} WHERE queue_name = $2 AND priority = ${KEPT_KEY_PRIORITY}
+           AND available_at = 'infinity' AND deduplicate_until <= now()
+       )
+       DELETE FROM ${t} WHERE id = ANY($1::bigint[])
+         AND NOT (deduplication_key IS NOT NULL AND deduplicate_until > now())`,
     ),
     // Functions created by setup (see schema.ts): they pin the ordered index plan.
     claim: named(
@@ -46,13 +64,15 @@ export function statements(names: SchemaNames) {
        WHERE m.id = k.id AND m.delivered_at IS NOT NULL`,
     ),
     count: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1 AND ${claimable}`),
-    countStored: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1`),
+    countStored: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1 AND priority >= 0`),
     // $3: the id the page starts after (0 for the first page); ids only grow, so a page goes on
     // where the last one stopped even when its last row was deleted meanwhile.
     list: named(
-      `SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id > $3::bigint ORDER BY id LIMIT $2`,
+      `SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id > $3::bigint AND priority >= 0 ORDER BY id LIMIT $2`,
     ),
-    find: named(`SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id = $2::bigint`),
+    find: named(
+      `SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id = $2::bigint AND priority >= 0`,
+    ),
     due: named(`SELECT ${names.dueFunction}($1::text[], $2::float8) AS wait_ms`),
     requestRestart: named(
       `INSERT INTO ${names.qualifiedRestartTable} AS r (id, requested_at) VALUES (1, $1::bigint)

@@ -1,6 +1,7 @@
 import {
   type BulkSender,
   type CloseableTransport,
+  type DeduplicatingSender,
   DelayStamp,
   type Envelope,
   InvalidArgumentError,
@@ -12,6 +13,7 @@ import {
   type MessageCountAware,
   type MessageWaiter,
   nullLogger,
+  type PriorityAwareReceiver,
   type QueueReceiver,
   type Serializer,
   type SetupableTransport,
@@ -31,6 +33,9 @@ import {
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
   decodeOrUndecodable,
+  deduplicationOf,
+  dueAfter,
+  markDeduplicated,
   markDeliveryLimit,
   PerTickBatcher,
   parseBooleanOption,
@@ -38,6 +43,7 @@ import {
   parseMillisecondsOption,
   parseQueueNameOption,
   parseSqlIdentifierOption,
+  priorityOf,
   type RateLimiter,
   type RestartSignalStore,
   SharedRateLimiter,
@@ -132,13 +138,16 @@ export class PostgresTransport
     MessageWaiter,
     RestartSignalStore,
     WorkerRegistry,
-    CloseableTransport,
     TransportPauseStore,
     SharedRateLimiterFactory,
     ConcurrencyLeaseStore,
     ThroughputStore,
-    CloseableTransport
+    CloseableTransport,
+    DeduplicatingSender,
+    PriorityAwareReceiver
 {
+  readonly supportsDeduplication = true;
+  readonly supportsPriority = true;
   readonly queueName: string;
   readonly tableName: string;
   readonly schema: string;
@@ -255,13 +264,48 @@ export class PostgresTransport
   async send(envelope: Envelope): Promise<Envelope> {
     const client = this.#transactionClient(envelope);
     const encoded = this.#serializer.encode(envelope);
-    const id = await this.#connection.insert(encoded, this.queueName, delayOf(envelope), client);
+    const deduplication = deduplicationOf(envelope);
+    if (deduplication) {
+      const delay = dueAfter(delayOf(envelope), deduplication);
+      const { id, outcome } = await this.#connection.insertDeduplicated(
+        encoded,
+        this.queueName,
+        delay,
+        priorityOf(envelope),
+        deduplication,
+        client,
+      );
+      if (outcome === "stored") return envelope.with(new TransportMessageIdStamp(id));
+      const replaced = outcome === "replaced";
+      return markDeduplicated(
+        replaced ? envelope.with(new TransportMessageIdStamp(id)) : envelope,
+        deduplication,
+        replaced,
+        id,
+      );
+    }
+    const id = await this.#connection.insert(
+      encoded,
+      this.queueName,
+      delayOf(envelope),
+      priorityOf(envelope),
+      client,
+    );
     return envelope.with(new TransportMessageIdStamp(id));
   }
 
-  /** One INSERT for all of them, all or none; each envelope comes back with its own id, in order. */
+  /**
+   * One INSERT for all of them, all or none; each envelope comes back with its own id, in order.
+   * Envelopes with a deduplication key are sent one by one, in order, as send() does (not all or
+   * none then, unless the caller's transaction holds them).
+   */
   async sendMany(envelopes: readonly Envelope[]): Promise<readonly Envelope[]> {
     if (envelopes.length === 0) return [];
+    if (envelopes.some((envelope) => deduplicationOf(envelope))) {
+      const sent: Envelope[] = [];
+      for (const envelope of envelopes) sent.push(await this.send(envelope));
+      return sent;
+    }
     const clients = new Set(envelopes.map((envelope) => this.#transactionClient(envelope)));
     if (clients.size > 1) {
       throw new InvalidArgumentError(
@@ -271,7 +315,14 @@ export class PostgresTransport
     }
     const encoded = envelopes.map((envelope) => this.#serializer.encode(envelope));
     const delays = envelopes.map(delayOf);
-    const ids = await this.#connection.insertMany(encoded, this.queueName, delays, [...clients][0]);
+    const priorities = envelopes.map(priorityOf);
+    const ids = await this.#connection.insertMany(
+      encoded,
+      this.queueName,
+      delays,
+      priorities,
+      [...clients][0],
+    );
     return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
   }
 
@@ -550,6 +601,11 @@ export class PostgresTransport
       return Promise.reject(error);
     }
     const { id, claimedAt } = stamp;
+    if (deduplicationOf(envelope)?.mode === "throttle") {
+      // Rare, and its key must outlive the row: a statement of its own, outside the batch.
+      this.#sizer.finished();
+      return this.#connection.deleteKeepingKeys([id], this.queueName);
+    }
     // A listed or found row (failed:remove) has no claim of ours: one timeout from now bounds it.
     const claimDeadline = (claimedAt ?? Date.now()) + this.redeliveryTimeout;
     const deadline = this.#keptAlive.size === 0 ? claimDeadline : (this.#keptAlive.get(id) ?? claimDeadline);

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
  * release reads it and migrates from it; this one refuses a table it did not create (no version)
  * or one created by a newer release (a higher version).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const VERSION_COMMENT_PREFIX = "messenger-ts transport table; schema version ";
 
@@ -36,6 +36,8 @@ export interface SchemaNames {
   readonly claimFunction: string;
   /** `"schema"."table_due"(queues, redeliver_seconds)`: milliseconds until a row becomes claimable. */
   readonly dueFunction: string;
+  /** `"schema"."table_send_deduplicated"(...)`: the send of a message with a deduplication key. */
+  readonly sendDeduplicatedFunction: string;
   /** LISTEN / pg_notify channel: `schema.table`, or a hash of it when that exceeds 63 bytes. */
   readonly channel: string;
 }
@@ -53,6 +55,7 @@ export function schemaNames(schema: string, table: string): SchemaNames {
     qualifiedWorkersTable: `${quote(schema)}.${quote(`${table}_workers`)}`,
     claimFunction: `${quote(schema)}.${quote(`${table}_claim`)}`,
     dueFunction: `${quote(schema)}.${quote(`${table}_due`)}`,
+    sendDeduplicatedFunction: `${quote(schema)}.${quote(`${table}_send_deduplicated`)}`,
     channel:
       plain.length <= 63 ? plain : `messenger_${createHash("sha1").update(plain).digest("hex").slice(0, 40)}`,
   };
@@ -74,32 +77,53 @@ function versionComment(names: SchemaNames, version: number): string {
 const ORDERED_INDEX_ONLY = "SET enable_bitmapscan = off SET enable_seqscan = off";
 
 /**
+ * A row that only keeps a `throttle` deduplication key after its message was handled: no message,
+ * never claimable (available at infinity), at a priority no message has, so every read skips it
+ * by `priority >= 0` and the claim index keeps it at the end of its queue.
+ */
+export const KEPT_KEY_PRIORITY = -1;
+
+/**
  * The earliest unclaimed row's available_at (past or future) or claim expiry, from now, in ms;
  * null when the queues are empty. Claimed rows were due when claimed, so they are among the due
  * rows of the claim index; an idle worker asks this only after finding nothing to claim there, so
- * those are the claims in flight, not the backlog.
+ * those are the claims in flight, not the backlog. The claim index leads with the priority: the
+ * recursive part steps from one priority in use to the next (one index probe each), and each
+ * level is then read in due-time order as before.
  */
 function dueFunction(names: SchemaNames): string {
   const t = names.qualifiedTable;
   return `CREATE OR REPLACE FUNCTION ${names.dueFunction}(queues text[], redeliver_seconds float8)
       RETURNS float8 LANGUAGE sql ${ORDERED_INDEX_ONLY} AS $body$
-      SELECT (EXTRACT(EPOCH FROM (min(d.due) - clock_timestamp())) * 1000)::float8
-      FROM unnest($1) AS q(name)
-      CROSS JOIN LATERAL (
-        SELECT (SELECT m.available_at FROM ${t} AS m WHERE m.queue_name = q.name AND m.delivered_at IS NULL
-                ORDER BY m.available_at, m.id LIMIT 1) AS due
+      WITH RECURSIVE levels(name, p) AS (
+        SELECT q.name, (SELECT m.priority FROM ${t} AS m WHERE m.queue_name = q.name
+                        ORDER BY m.priority DESC LIMIT 1)
+        FROM unnest($1) AS q(name)
         UNION ALL
-        SELECT (SELECT min(m.delivered_at) FROM ${t} AS m WHERE m.queue_name = q.name
+        SELECT l.name, (SELECT m.priority FROM ${t} AS m WHERE m.queue_name = l.name AND m.priority < l.p
+                        ORDER BY m.priority DESC LIMIT 1)
+        FROM levels AS l WHERE l.p >= 0
+      )
+      SELECT (EXTRACT(EPOCH FROM (min(d.due) - clock_timestamp())) * 1000)::float8
+      FROM levels AS l
+      CROSS JOIN LATERAL (
+        SELECT (SELECT m.available_at FROM ${t} AS m WHERE m.queue_name = l.name AND m.priority = l.p
+                AND m.delivered_at IS NULL ORDER BY m.available_at, m.id LIMIT 1) AS due
+        UNION ALL
+        SELECT (SELECT min(m.delivered_at) FROM ${t} AS m WHERE m.queue_name = l.name AND m.priority = l.p
                 AND m.available_at <= now() AND m.delivered_at IS NOT NULL) + make_interval(secs => $2)
       ) AS d
+      WHERE l.p >= 0
     $body$`;
 }
 
 /**
- * Per queue: due rows oldest first, stopping after `batch`; SKIP LOCKED lets concurrent claimers
- * take the next rows instead of waiting. A claim older than the timeout is abandoned. Each claim
- * counts a delivery in the same UPDATE (the first delivery is 1), so a worker that dies with the
- * row, however it dies, has counted it; the count is not indexed, so the update stays HOT.
+ * Per queue: due rows highest priority first, then oldest first, stopping after `batch`; SKIP
+ * LOCKED lets concurrent claimers take the next rows instead of waiting. A claim older than the
+ * timeout is abandoned. Each claim counts a delivery in the same UPDATE (the first delivery is 1),
+ * so a worker that dies with the row, however it dies, has counted it; the count is not indexed,
+ * so the update stays HOT. The claim writes no deduplication column: a key that only holds while
+ * its row waits is given up by the next send with that key, which sees the row claimed.
  */
 function claimFunction(names: SchemaNames): string {
   const t = names.qualifiedTable;
@@ -107,21 +131,72 @@ function claimFunction(names: SchemaNames): string {
       RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer)
       LANGUAGE sql ${ORDERED_INDEX_ONLY} AS $body$
       WITH picked AS MATERIALIZED (
-        SELECT c.id, c.available_at FROM unnest($1) AS q(name)
+        SELECT c.id, c.priority, c.available_at FROM unnest($1) AS q(name)
         CROSS JOIN LATERAL (
-          SELECT m.id, m.available_at FROM ${t} AS m
+          SELECT m.id, m.priority, m.available_at FROM ${t} AS m
           WHERE m.queue_name = q.name AND m.available_at <= now()
             AND (m.delivered_at IS NULL OR m.delivered_at < now() - make_interval(secs => $2))
-          ORDER BY m.available_at, m.id LIMIT $3 FOR UPDATE SKIP LOCKED
+          ORDER BY m.priority DESC, m.available_at, m.id LIMIT $3 FOR UPDATE SKIP LOCKED
         ) AS c
-        ORDER BY c.available_at, c.id LIMIT $3
+        ORDER BY c.priority DESC, c.available_at, c.id LIMIT $3
       ), claimed AS (
         UPDATE ${t} AS m SET delivered_at = now(), delivery_count = m.delivery_count + 1
         FROM picked WHERE m.id = picked.id
-        RETURNING m.id, m.body, m.headers, m.delivery_count, m.available_at
+        RETURNING m.id, m.body, m.headers, m.delivery_count, m.priority, m.available_at
       )
       SELECT claimed.id, claimed.body, claimed.headers, claimed.delivery_count FROM claimed
-      ORDER BY claimed.available_at, claimed.id
+      ORDER BY claimed.priority DESC, claimed.available_at, claimed.id
+    $body$`;
+}
+
+/**
+ * The send of a message with a deduplication key, atomic through the partial unique index on
+ * (queue_name, deduplication_key): of concurrent sends, one INSERT stores the row, the others
+ * meet it in ON CONFLICT (waiting for its transaction) and either replace the waiting row
+ * (`replace`, `debounce`) or store nothing. A key past its deadline is given up first (a kept key
+ * row goes, a waiting message stays without the key), and so is the key of a row a worker took
+ * that only deduplicated while it waited (the claim itself writes no key: it stays HOT). Returns the row holding the key and what
+ * happened: `stored`, `replaced` or `dropped`. A replaced row may be due earlier than before:
+ * the insert trigger does not see an update, so the function wakes idle workers itself.
+ */
+function sendDeduplicatedFunction(names: SchemaNames, literalChannel: string): string {
+  const t = names.qualifiedTable;
+  return `CREATE OR REPLACE FUNCTION ${names.sendDeduplicatedFunction}(p_body text, p_headers jsonb,
+      p_queue text, p_delay_ms float8, p_priority smallint, p_key text, p_ttl_ms float8,
+      p_in_queue boolean, p_replace boolean, p_extend boolean)
+      RETURNS TABLE (message_id bigint, outcome text) LANGUAGE plpgsql AS $body$
+    DECLARE
+      v_id bigint;
+      v_outcome text;
+    BEGIN
+      DELETE FROM ${t} AS m WHERE m.queue_name = p_queue AND m.deduplication_key = p_key
+        AND m.deduplicate_until <= now() AND m.priority = ${KEPT_KEY_PRIORITY};
+      LOOP
+        UPDATE ${t} AS m SET deduplication_key = NULL WHERE m.queue_name = p_queue
+          AND m.deduplication_key = p_key
+          AND (m.deduplicate_until <= now() OR (m.deduplicate_in_queue AND m.delivered_at IS NOT NULL));
+        INSERT INTO ${t} AS m (body, headers, queue_name, created_at, available_at, priority,
+          deduplication_key, deduplicate_until, deduplicate_in_queue)
+        VALUES (p_body, p_headers, p_queue, now(), now() + make_interval(secs => p_delay_ms / 1000),
+          p_priority, p_key, now() + make_interval(secs => p_ttl_ms / 1000), p_in_queue)
+        ON CONFLICT (queue_name, deduplication_key) WHERE deduplication_key IS NOT NULL
+        DO UPDATE SET body = EXCLUDED.body, headers = EXCLUDED.headers, available_at = EXCLUDED.available_at,
+          priority = EXCLUDED.priority,
+          deduplicate_until = CASE WHEN p_extend THEN EXCLUDED.deduplicate_until ELSE m.deduplicate_until END
+        WHERE p_replace AND m.priority >= 0 AND m.delivered_at IS NULL
+        RETURNING m.id, CASE WHEN m.xmax = 0 THEN 'stored' ELSE 'replaced' END INTO v_id, v_outcome;
+        IF v_id IS NULL THEN
+          SELECT m.id, CASE WHEN m.deduplicate_in_queue AND m.delivered_at IS NOT NULL THEN NULL ELSE 'dropped' END
+            INTO v_id, v_outcome FROM ${t} AS m
+            WHERE m.queue_name = p_queue AND m.deduplication_key = p_key;
+        END IF;
+        -- Nothing held it (acknowledged meanwhile), or a worker took the holder meanwhile: again.
+        EXIT WHEN v_outcome IS NOT NULL;
+        v_id := NULL;
+      END LOOP;
+      IF v_outcome = 'replaced' THEN PERFORM pg_notify(${literalChannel}, p_queue); END IF;
+      RETURN QUERY SELECT v_id, v_outcome;
+    END
     $body$`;
 }
 
@@ -131,8 +206,11 @@ function claimFunction(names: SchemaNames): string {
  *
  * - `headers` is jsonb: the driver parses it once on read, and operators can query it
  *   (`headers->>'type'`); the CHECK keeps foreign producers to an object.
- * - `<table>_claim_idx` (queue_name, available_at, id) serves the claim query in order: it walks
- *   the due rows oldest first and stops after the batch, skipping the few rows in flight.
+ * - `<table>_claim_idx` (queue_name, priority DESC, available_at, id) serves the claim query in
+ *   order: it walks the due rows highest priority first, oldest first within a priority, and stops
+ *   after the batch, skipping the few rows in flight (and, per priority, the delayed rows).
+ * - `<table>_deduplication_idx`, unique on (queue_name, deduplication_key) where a key is set,
+ *   makes deduplication atomic (see the send function).
  * - pages are half empty, so claims and keepalives are HOT updates (see FILLFACTOR).
  * - the trigger is per statement with a transition table, so a bulk insert of 20,000 rows sends
  *   one notification per queue, not 20,000.
@@ -142,9 +220,9 @@ function claimFunction(names: SchemaNames): string {
  *   a long queue; the functions switch bitmap and sequential scans off for their own statements.
  */
 export function schemaStatements(names: SchemaNames): string[] {
-  const { schema, table, qualifiedTable, qualifiedRestartTable, channel } = names;
+  const { schema, table, qualifiedTable, qualifiedRestartTable } = names;
   const fn = `${quote(schema)}.${quote(`${table}_notify`)}`;
-  const literalChannel = `'${channel}'`; // built from validated identifiers or hex: no quote can occur
+  const literalChannel = channelLiteral(names);
   return [
     `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`,
     `CREATE TABLE IF NOT EXISTS ${qualifiedTable} (
@@ -155,9 +233,14 @@ export function schemaStatements(names: SchemaNames): string[] {
       created_at timestamptz NOT NULL DEFAULT now(),
       available_at timestamptz NOT NULL DEFAULT now(),
       delivered_at timestamptz NULL,
-      delivery_count integer NOT NULL DEFAULT 0
+      delivery_count integer NOT NULL DEFAULT 0,
+      priority smallint NOT NULL DEFAULT 0,
+      deduplication_key text NULL,
+      deduplicate_until timestamptz NULL,
+      deduplicate_in_queue boolean NOT NULL DEFAULT false
     ) WITH (fillfactor = ${FILLFACTOR})`,
-    `CREATE INDEX IF NOT EXISTS ${quote(`${table}_claim_idx`)} ON ${qualifiedTable} (queue_name, available_at, id)`,
+    claimIndexStatement(names),
+    deduplicationIndexStatement(names),
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$
     BEGIN
       PERFORM pg_notify(${literalChannel}, q.queue_name) FROM (SELECT DISTINCT queue_name FROM new_rows) AS q;
@@ -169,6 +252,7 @@ export function schemaStatements(names: SchemaNames): string[] {
       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
     claimFunction(names),
     dueFunction(names),
+    sendDeduplicatedFunction(names, literalChannel),
     `CREATE TABLE IF NOT EXISTS ${qualifiedRestartTable} (
       id smallint PRIMARY KEY CHECK (id = 1),
       requested_at bigint NOT NULL
@@ -176,6 +260,21 @@ export function schemaStatements(names: SchemaNames): string[] {
     workersTableStatement(names),
     versionComment(names, SCHEMA_VERSION),
   ];
+}
+
+function claimIndexStatement(names: SchemaNames): string {
+  return `CREATE INDEX IF NOT EXISTS ${quote(`${names.table}_claim_idx`)}
+    ON ${names.qualifiedTable} (queue_name, priority DESC, available_at, id)`;
+}
+
+function deduplicationIndexStatement(names: SchemaNames): string {
+  return `CREATE UNIQUE INDEX IF NOT EXISTS ${quote(`${names.table}_deduplication_idx`)}
+    ON ${names.qualifiedTable} (queue_name, deduplication_key) WHERE deduplication_key IS NOT NULL`;
+}
+
+/** The notification channel as an SQL literal: built from validated identifiers or hex, no quote can occur. */
+function channelLiteral(names: SchemaNames): string {
+  return `'${names.channel}'`;
 }
 
 /**
@@ -205,6 +304,14 @@ export function workersTableStatement(names: SchemaNames): string {
  * The claim function returns one column more, which CREATE OR REPLACE cannot change: it is
  * dropped and created again in the same transaction (workers of the previous release still call
  * it by name and read the columns they know).
+ *
+ * 3 → 4: per-message priority and deduplication. The columns have constant defaults (no
+ * rewrite); the claim index is built again with the priority in front, which reads the whole
+ * table and blocks sends meanwhile (on a long queue, run setup at a quiet time); the claim and
+ * due functions keep their signatures; the send function is new.
+ *
+ * The functions read the columns of the latest version, so every step's new functions are
+ * created once, by the last step, after all columns are there.
  */
 export function migrationStatements(names: SchemaNames, from: number): string[] {
   const steps: string[] = [];
@@ -212,14 +319,27 @@ export function migrationStatements(names: SchemaNames, from: number): string[] 
     steps.push(
       `DROP INDEX IF EXISTS ${quote(names.schema)}.${quote(`${names.table}_claimed_idx`)}`,
       `ALTER TABLE ${names.qualifiedTable} SET (fillfactor = ${FILLFACTOR})`,
-      dueFunction(names),
     );
   }
   if (from < 3) {
     steps.push(
       `ALTER TABLE ${names.qualifiedTable} ADD COLUMN IF NOT EXISTS delivery_count integer NOT NULL DEFAULT 0`,
       `DROP FUNCTION IF EXISTS ${names.claimFunction}(text[], float8, integer)`,
+    );
+  }
+  if (from < 4) {
+    steps.push(
+      `ALTER TABLE ${names.qualifiedTable}
+        ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 0,
+        ADD COLUMN IF NOT EXISTS deduplication_key text NULL,
+        ADD COLUMN IF NOT EXISTS deduplicate_until timestamptz NULL,
+        ADD COLUMN IF NOT EXISTS deduplicate_in_queue boolean NOT NULL DEFAULT false`,
+      `DROP INDEX IF EXISTS ${quote(names.schema)}.${quote(`${names.table}_claim_idx`)}`,
+      claimIndexStatement(names),
+      deduplicationIndexStatement(names),
       claimFunction(names),
+      dueFunction(names),
+      sendDeduplicatedFunction(names, channelLiteral(names)),
     );
   }
   steps.push(versionComment(names, SCHEMA_VERSION));

@@ -115,6 +115,12 @@ export function symfonyStatements(
        WHERE m.id = k.id AND m.delivered_at IS NOT NULL`,
     ),
     count: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1 AND ${claimable}`),
+    // Symfony's table has no priority column, so no rows kept as deduplication keys to skip.
+    countStored: named(`SELECT count(*) AS count FROM ${t} WHERE queue_name = $1`),
+    list: named(
+      `SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id > $3::bigint ORDER BY id LIMIT $2`,
+    ),
+    find: named(`SELECT id, body, headers FROM ${t} WHERE queue_name = $1 AND id = $2::bigint`),
     due: named(
       `SELECT (EXTRACT(EPOCH FROM (min(d.due) - (clock_timestamp() AT TIME ZONE 'UTC'))) * 1000)::float8 AS wait_ms FROM (
          SELECT min(available_at) AS due FROM ${t} WHERE queue_name = ANY($1::text[]) AND delivered_at IS NULL

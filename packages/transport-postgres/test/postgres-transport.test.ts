@@ -286,7 +286,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       );
       expect(rows[0]).toEqual({
         comment: `messenger-ts transport table; schema version ${SCHEMA_VERSION}`,
-        indexes: ["jobs_claim_idx", "jobs_pkey"],
+        indexes: ["jobs_claim_idx", "jobs_deduplication_idx", "jobs_pkey"],
         triggers: 1,
         restart: true,
         workers: true,

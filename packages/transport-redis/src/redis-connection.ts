@@ -17,10 +17,12 @@ import {
   PRUNE_CONSUMERS,
   RECLAIM_OWN,
   RELEASE,
+  RELEASE_DEDUPLICATION,
   REMOVE,
   RESERVE_TOKEN,
   type RedisScript,
   SEND,
+  SEND_DEDUPLICATED,
 } from "./redis-scripts.js";
 import { readThroughput, recordThroughput } from "./redis-throughput.js";
 import {
@@ -163,6 +165,55 @@ export class RedisConnection {
     // out later behind the caller's back (a message reported as failed is never stored).
     await this.#wrap(operation, () => whenConnected(this.client));
     return (await this.#run(operation, SEND, this.#streamKeys(), args)) as string[];
+  }
+
+  /**
+   * Sends one message holding a deduplication key (see SEND_DEDUPLICATED): stored, replacing the
+   * waiting holder, or dropped; with the id of the message that holds the key afterwards.
+   */
+  async sendDeduplicated(
+    message: OutgoingMessage,
+    deduplication: {
+      readonly key: string;
+      readonly ttl: number;
+      readonly replace: boolean;
+      readonly extend: boolean;
+      readonly token: string;
+    },
+  ): Promise<{ outcome: "stored" | "replaced" | "dropped"; id: string }> {
+    await this.#wrap("send a message", () => whenConnected(this.client));
+    const args = [
+      this.#settings.streamMaxEntries,
+      message.delay,
+      message.id,
+      message.message,
+      deduplication.ttl,
+      deduplication.replace ? "1" : "0",
+      deduplication.extend ? "1" : "0",
+      this.#settings.group,
+      deduplication.token,
+    ];
+    const keys = [...this.#streamKeys(), this.deduplicationKey(deduplication.key)];
+    const [outcome, id] = (await this.#run("send a message", SEND_DEDUPLICATED, keys, args)) as [
+      "stored" | "replaced" | "dropped",
+      string,
+    ];
+    return { outcome, id };
+  }
+
+  /** Releases the key while it still names this token (its holder is taken, or handled). */
+  async releaseDeduplication(key: string, token: string): Promise<void> {
+    await this.#run(
+      "release a deduplication key",
+      RELEASE_DEDUPLICATION,
+      [this.deduplicationKey(key)],
+      [token],
+    );
+  }
+
+  /** `<stream>:deduplication:<key>`: next to the stream, in its Cluster slot when it has a hash tag. */
+  deduplicationKey(key: string): string {
+    return `${this.#keys.stream}:deduplication:${key}`;
   }
 
   async fetch(count: number, claim: boolean, claimMinIdle: number, cursor: string): Promise<FetchResult> {

@@ -17,6 +17,8 @@ export class RedisReceivedStamp extends NonSendableStamp {
     readonly claimed: boolean,
     /** Where a listed message is: the stream, or the delayed set (not due yet). */
     readonly location: "stream" | "delayed" = "stream",
+    /** The token under which the message holds its deduplication key, if it holds one. */
+    readonly deduplicationToken?: string,
   ) {
     super();
   }

@@ -508,3 +508,84 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(interval + wait))
 return wait
 `,
 );
+
+/**
+ * Sends one message with a deduplication key, atomically: the key is a hash next to the stream
+ * (`<stream>:deduplication:<key>`: the message's token, id and where it is) that expires with the
+ * key's ttl. When it exists, the message is dropped, or (replace=1) replaces the holder while that
+ * still waits (in the delayed set, or in the stream unread by the group): the holder is removed
+ * and the new message stored like any other, under a new id. extend=1 (debounce) restarts the
+ * key's ttl on a replace.
+ * KEYS: stream, delayed, delayedMessages, marker, deduplication key.
+ * ARGV: maxlen, delay (ms), delayed id, message JSON, ttl (ms), replace (1/0), extend (1/0), group,
+ *       token.
+ * Returns { outcome ("stored", "replaced", "dropped"), the holder's id }.
+ */
+export const SEND_DEDUPLICATED = script(
+  "send-deduplicated",
+  5,
+  `
+local stream, delayed, messages, marker, dedup = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local maxlen = tonumber(ARGV[1])
+local delay, delayedId, message = tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local ttl, replace, extend, group, token = ARGV[5], ARGV[6] == '1', ARGV[7] == '1', ARGV[8], ARGV[9]
+${XADD}
+${GROUP_INFO}
+${IS_STORED}
+local function store()
+  if delay <= 0 then
+    local id = xadd(message)
+    redis.call('ZADD', marker, 'LT', 0, 'next')
+    return id, 'stream'
+  end
+  local clock = redis.call('TIME')
+  local due = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) + delay
+  redis.call('ZADD', delayed, string.format('%d', due), delayedId)
+  redis.call('HSET', messages, delayedId, message)
+  redis.call('ZADD', marker, 'LT', string.format('%d', due), 'next')
+  return delayedId, 'delayed'
+end
+local held = redis.call('HMGET', dedup, 'id', 'kind')
+if held[1] then
+  local id, kind = held[1], held[2]
+  local waiting = false
+  if replace then
+    if kind == 'delayed' then
+      waiting = redis.call('ZSCORE', delayed, id) ~= false
+    else
+      local info = groupInfo(stream, group)
+      waiting = (not info or idAfter(id, info['last-delivered-id'])) and #redis.call('XRANGE', stream, id, id) > 0
+    end
+  end
+  if not waiting then return { 'dropped', id } end
+  if kind == 'delayed' then
+    redis.call('ZREM', delayed, id)
+    redis.call('HDEL', messages, id)
+  else
+    redis.call('XDEL', stream, id)
+  end
+  local newId, newKind = store()
+  redis.call('HSET', dedup, 'id', newId, 'kind', newKind, 'token', token)
+  if extend then redis.call('PEXPIRE', dedup, ttl) end
+  return { 'replaced', newId }
+end
+local id, kind = store()
+redis.call('HSET', dedup, 'id', id, 'kind', kind, 'token', token)
+redis.call('PEXPIRE', dedup, ttl)
+return { 'stored', id }
+`,
+);
+
+/**
+ * Releases a deduplication key whose holder is done with it (taken by a worker, or handled): it
+ * is deleted only while it still names that message's token, never a later holder's.
+ * KEYS: the deduplication key. ARGV: the message's token.
+ */
+export const RELEASE_DEDUPLICATION = script(
+  "release-deduplication",
+  1,
+  `
+if redis.call('HGET', KEYS[1], 'token') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`,
+);

@@ -3,6 +3,7 @@ import {
   type BulkSender,
   type CloseableTransport,
   compareWorkerHeartbeats,
+  type DeduplicatingSender,
   DelayStamp,
   type EncodedEnvelope,
   type Envelope,
@@ -31,6 +32,9 @@ import {
   DEFAULT_DELIVERY_LIMIT,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   decodeOrUndecodable,
+  deduplicationOf,
+  dueAfter,
+  markDeduplicated,
   markDeliveryLimit,
   parseBooleanOption,
   parseDeliveryLimitOption,
@@ -136,8 +140,10 @@ export class RedisTransport
     TransportPauseStore,
     ConcurrencyLeaseStore,
     WarningTransport,
-    CloseableTransport
+    CloseableTransport,
+    DeduplicatingSender
 {
+  readonly supportsDeduplication = true;
   readonly name: string;
   /** The stream's key (prefix included). */
   readonly stream: string;
@@ -267,7 +273,11 @@ export class RedisTransport
       });
     }
     const entries = await this.#consumer.fetch();
-    return entries.map((entry) => this.#decode(entry, true, "stream"));
+    const envelopes = entries.map((entry) => this.#decode(entry, true, "stream"));
+    // Keys held only while their message waits: it was just taken. Rare; one call per key.
+    const releases = envelopes.filter((envelope) => deduplicationOf(envelope)?.releasedOnClaim);
+    if (releases.length > 0) await Promise.all(releases.map((envelope) => this.#releaseKey(envelope)));
+    return envelopes;
   }
 
   ack(envelope: Envelope): Promise<void> {
@@ -483,18 +493,58 @@ export class RedisTransport
 
   async #store(envelopes: readonly Envelope[]): Promise<Envelope[]> {
     // Everything is encoded before anything is stored: a message that cannot be encoded stores none.
-    const messages = envelopes.map((envelope): OutgoingMessage => {
+    const messages = envelopes.map((envelope): OutgoingMessage & { token?: string } => {
       const { body, headers } = this.#serializer.encode(envelope);
-      const delay = Math.max(0, Math.ceil(envelope.last(DelayStamp)?.delay ?? 0));
+      const deduplication = deduplicationOf(envelope);
+      const delay = Math.max(0, Math.ceil(dueAfter(envelope.last(DelayStamp)?.delay ?? 0, deduplication)));
+      // Symfony's delayed queue holds Symfony's own members: no deduplication token travels there.
       if (this.#symfony && delay > 0) return { delay, id: "", message: symfonyDelayedMember(body, headers) };
-      return {
-        delay,
-        id: delay > 0 ? `d-${randomBytes(8).toString("hex")}` : "",
-        message: JSON.stringify({ body, headers }),
-      };
+      const id = delay > 0 ? `d-${randomBytes(8).toString("hex")}` : "";
+      if (!deduplication) return { delay, id, message: JSON.stringify({ body, headers }) };
+      // The token names this message as the key's holder, wherever it moves (delayed set, stream).
+      const token = randomBytes(8).toString("hex");
+      return { delay, id, token, message: JSON.stringify({ body, headers, deduplication: token }) };
     });
-    const ids = this.#symfony ? await this.#storeSymfony(messages) : await this.#connection.send(messages);
-    return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
+    if (messages.every((message) => message.token === undefined)) {
+      const ids = this.#symfony ? await this.#storeSymfony(messages) : await this.#connection.send(messages);
+      return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
+    }
+    // With deduplication keys: one script call per message, in order.
+    const sent: Envelope[] = [];
+    for (const [i, envelope] of envelopes.entries()) {
+      const message = messages[i]!;
+      const deduplication = deduplicationOf(envelope);
+      if (!deduplication || message.token === undefined) {
+        const [id] = this.#symfony
+          ? await this.#storeSymfony([message])
+          : await this.#connection.send([message]);
+        sent.push(envelope.with(new TransportMessageIdStamp(id!)));
+        continue;
+      }
+      const { mode } = deduplication;
+      const { outcome, id } = await this.#connection.sendDeduplicated(message, {
+        key: deduplication.key,
+        ttl: deduplication.ttl,
+        replace: mode === "replace" || mode === "debounce",
+        extend: mode === "debounce",
+        token: message.token,
+      });
+      if (outcome === "stored") sent.push(envelope.with(new TransportMessageIdStamp(id)));
+      else {
+        const replaced = outcome === "replaced";
+        const stamped = replaced ? envelope.with(new TransportMessageIdStamp(id)) : envelope;
+        sent.push(markDeduplicated(stamped, deduplication, replaced, id));
+      }
+    }
+    return sent;
+  }
+
+  /** Releases the key the envelope's message holds, if it still does. */
+  #releaseKey(envelope: Envelope): Promise<void> {
+    const token = envelope.last(RedisReceivedStamp)?.deduplicationToken;
+    const deduplication = deduplicationOf(envelope);
+    if (token === undefined || !deduplication) return Promise.resolve();
+    return this.#connection.releaseDeduplication(deduplication.key, token);
   }
 
   /**
@@ -517,9 +567,10 @@ export class RedisTransport
   #decode(entry: StreamEntry, claimed: boolean, location: "stream" | "delayed"): Envelope {
     const message =
       this.#symfony && entry.message !== undefined ? unwrapPhpSerializedString(entry.message) : entry.message;
-    const envelope = decodeOrUndecodable(this.#serializer, unwrap(message)).with(
+    const encoded = unwrap(message);
+    const envelope = decodeOrUndecodable(this.#serializer, encoded).with(
       new TransportMessageIdStamp(entry.id),
-      new RedisReceivedStamp(entry.id, this.stream, claimed, location),
+      new RedisReceivedStamp(entry.id, this.stream, claimed, location, encoded.deduplication),
     );
     // Only a fetch counts a delivery; listing (all(), find()) never does.
     return claimed ? markDeliveryLimit(envelope, entry.deliveries ?? 1, this.deliveryLimit) : envelope;
@@ -529,6 +580,11 @@ export class RedisTransport
     const stamp = this.#stampOf(envelope, operation);
     if (stamp.claimed) await this.#consumer.finish(stamp.id, remove);
     else await this.#connection.remove(stamp.location, stamp.id);
+    // Handled: the key goes, unless it lives to its ttl (throttle) or went when the message was taken.
+    const deduplication = stamp.deduplicationToken === undefined ? undefined : deduplicationOf(envelope);
+    if (deduplication && deduplication.mode !== "throttle" && !deduplication.releasedOnClaim) {
+      await this.#releaseKey(envelope);
+    }
   }
 
   #stampOf(envelope: Envelope, operation: string): RedisReceivedStamp {
@@ -544,10 +600,11 @@ export class RedisTransport
 }
 
 /** The stored `{"body", "headers"}` (Symfony's shape); anything else is an undecodable raw body. */
-function unwrap(message: string | undefined): EncodedEnvelope {
+/** The stored message: the encoded envelope and, when it holds a deduplication key, its token. */
+function unwrap(message: string | undefined): EncodedEnvelope & { deduplication?: string } {
   if (message === undefined) return { body: "", headers: {} };
   try {
-    const parsed = JSON.parse(message) as { body?: unknown; headers?: unknown };
+    const parsed = JSON.parse(message) as { body?: unknown; headers?: unknown; deduplication?: unknown };
     const headers = parsed?.headers;
     if (
       typeof parsed?.body === "string" &&
@@ -556,7 +613,10 @@ function unwrap(message: string | undefined): EncodedEnvelope {
       !Array.isArray(headers) &&
       Object.values(headers).every((value) => typeof value === "string")
     ) {
-      return { body: parsed.body, headers: headers as Record<string, string> };
+      const encoded = { body: parsed.body, headers: headers as Record<string, string> };
+      return typeof parsed.deduplication === "string"
+        ? { ...encoded, deduplication: parsed.deduplication }
+        : encoded;
     }
   } catch {
     // not JSON: kept raw below

@@ -1,7 +1,15 @@
 import { describeTransportConformance, type TransportConformanceContext } from "@messenger-ts/core/testing";
 import { afterAll, describe } from "vitest";
 import type { RedisTransport } from "../src/index.js";
-import { adminClient, ageClaims, createTransport, deleteKeys, prefixFor, redisUp } from "./support/redis.js";
+import {
+  adminClient,
+  ageClaims,
+  createTransport,
+  deleteKeys,
+  letTimePass,
+  prefixFor,
+  redisUp,
+} from "./support/redis.js";
 
 const prefix = prefixFor("conformance");
 const admin = adminClient();
@@ -21,6 +29,7 @@ function hooks(transport: RedisTransport) {
     redeliverAfter: async (ms: number) => {
       await ageClaims(admin, transport.stream, transport.group, ms);
     },
+    letTimePass: (ms: number) => letTimePass(admin, transport.stream, ms),
     injectRaw: async (body: string, headers: Readonly<Record<string, string>>) => {
       await admin.xadd(transport.stream, "*", "message", JSON.stringify({ body, headers }));
     },
@@ -36,8 +45,11 @@ function limit(context: TransportConformanceContext): { delivery_limit?: number 
 describe.skipIf(!redisUp)("Redis transport", () => {
   // The defaults, except that every get() sweeps for abandoned entries (claim_interval=0): the
   // redelivery test ages a claim and expects the very next get() to take it over.
-  describeTransportConformance("redis, a stream per test, default settings", async (context) =>
-    hooks(createTransport(`s${++streams}`, { prefix, claim_interval: 0, ...limit(context) })),
+  describeTransportConformance(
+    "redis, a stream per test, default settings",
+    async (context) =>
+      hooks(createTransport(`s${++streams}`, { prefix, claim_interval: 0, ...limit(context) })),
+    { deduplication: true },
   );
 
   // Acked and rejected entries stay in the stream (count, list and find must skip them), a hash

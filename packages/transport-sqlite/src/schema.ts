@@ -8,7 +8,7 @@
  */
 
 /** The version this release creates; setup() brings an older table up to it, step by step. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Meta rows: the schema version, and the `messenger:stop-workers` signal. */
 export const META_SCHEMA_VERSION = "schema_version";
@@ -19,6 +19,10 @@ export interface SchemaNames {
   readonly table: string;
   readonly meta: string;
   readonly queueIndex: string;
+  /** The claim index of version 3: (queue, priority, due time, claim state). */
+  readonly claimIndex: string;
+  /** Unique on (queue, deduplication key) where a key is set. */
+  readonly deduplicationIndex: string;
   /** `<table>_workers`: the live workers' heartbeats (`messenger:workers`). */
   readonly workers: string;
   /** Unquoted `<table>_workers`, to look the table up in sqlite_master. */
@@ -33,6 +37,8 @@ export function schemaNames(tableName: string): SchemaNames {
     table: quote(tableName),
     meta: quote(`${tableName}_meta`),
     queueIndex: quote(`${tableName}_queue_available_idx`),
+    claimIndex: quote(`${tableName}_claim_idx`),
+    deduplicationIndex: quote(`${tableName}_deduplication_idx`),
     workers: quote(`${tableName}_workers`),
     plainWorkers: `${tableName}_workers`,
     plainTable: tableName,
@@ -91,7 +97,33 @@ export const MIGRATIONS: readonly ((names: SchemaNames, columns: readonly string
       columns.includes("delivery_count")
         ? []
         : [`ALTER TABLE ${names.table} ADD COLUMN delivery_count INTEGER NOT NULL DEFAULT 0`],
+    // Version 3: per-message priority and deduplication. The claim index leads with the priority
+    // (higher first), so a claim still walks one index range in claim order; the unique partial
+    // index makes holding a deduplication key and storing its message one atomic insert.
+    (names, columns) => [
+      ...(columns.includes("priority")
+        ? []
+        : [
+            `ALTER TABLE ${names.table} ADD COLUMN priority INTEGER NOT NULL DEFAULT 0`,
+            `ALTER TABLE ${names.table} ADD COLUMN deduplication_key TEXT`,
+            `ALTER TABLE ${names.table} ADD COLUMN deduplicate_until INTEGER`,
+            `ALTER TABLE ${names.table} ADD COLUMN deduplicate_in_queue INTEGER NOT NULL DEFAULT 0`,
+          ]),
+      `DROP INDEX IF EXISTS ${names.queueIndex}`,
+      `CREATE INDEX IF NOT EXISTS ${names.claimIndex}
+      ON ${names.table} (queue_name, priority DESC, available_at, delivered_at)`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${names.deduplicationIndex}
+      ON ${names.table} (queue_name, deduplication_key) WHERE deduplication_key IS NOT NULL`,
+    ],
   ];
+
+/**
+ * A row that only keeps a `throttle` deduplication key after its message was handled: no message,
+ * never due (available at the largest time), at a priority no message has; every read skips it
+ * by `priority >= 0`.
+ */
+export const KEPT_KEY_PRIORITY = -1;
+export const KEPT_KEY_AVAILABLE_AT = Number.MAX_SAFE_INTEGER;
 
 /**
  * The columns of a version 1 table: a table without them was not created here. The columns later

@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { type ThroughputBucket, TransportError } from "@messenger-ts/core";
 import { resolveSqliteDriver, type SqliteDriverChoice } from "./open-sqlite-database.js";
 import {
+  KEPT_KEY_AVAILABLE_AT,
+  KEPT_KEY_PRIORITY,
   META_RESTART_REQUESTED_AT,
   META_SCHEMA_VERSION,
   MIGRATIONS,
@@ -46,6 +48,7 @@ export interface MessageRow {
 /** A row as a claim returns it: with the number of this delivery (1 for the first). */
 export interface ClaimedRow extends MessageRow {
   readonly delivery_count: number;
+  readonly priority: number;
 }
 
 export interface NewMessage {
@@ -54,7 +57,24 @@ export interface NewMessage {
   readonly queueName: string;
   readonly createdAt: number;
   readonly availableAt: number;
+  /** 0 to 255, higher first. */
+  readonly priority: number;
 }
+
+/** What a send with a deduplication key asks for (see `DeduplicateStamp`). */
+export interface NewDeduplication {
+  readonly key: string;
+  /** Epoch ms the key is released at, whatever holds it. */
+  readonly until: number;
+  /** A worker taking the message releases the key. */
+  readonly inQueue: boolean;
+  /** A held key's waiting message takes this one's body, due time and priority. */
+  readonly replace: boolean;
+  /** ... and the key's deadline too (`debounce`). */
+  readonly extend: boolean;
+}
+
+export type DeduplicationOutcome = "stored" | "replaced" | "dropped";
 
 export interface SqliteConnectionConfig {
   /** Absolute path or ":memory:"; ignored when `database` is given. */
@@ -145,10 +165,13 @@ export class SqliteConnection {
       (h) => {
         const insert = prepared(
           h,
-          `INSERT INTO ${this.#names.table} (body, headers, queue_name, created_at, available_at) VALUES (?, ?, ?, ?, ?)`,
+          `INSERT INTO ${this.#names.table} (body, headers, queue_name, created_at, available_at, priority) VALUES (?, ?, ?, ?, ?, ?)`,
         );
         const one = (m: NewMessage) =>
-          Number(insert.run(m.body, m.headers, m.queueName, m.createdAt, m.availableAt).lastInsertRowid);
+          Number(
+            insert.run(m.body, m.headers, m.queueName, m.createdAt, m.availableAt, m.priority)
+              .lastInsertRowid,
+          );
         // Many rows: one transaction, one lock, one commit, and all or none.
         return messages.length === 1 ? [one(messages[0]!)] : inTransaction(h, () => messages.map(one), true);
       },
@@ -157,6 +180,123 @@ export class SqliteConnection {
     );
     notifyWrite(this.database);
     return ids;
+  }
+
+  /**
+   * Stores a message with a deduplication key, in one IMMEDIATE transaction (a savepoint inside
+   * the caller's): a key past its deadline is given up (a kept key row goes, a waiting message
+   * stays without it), and so is one whose message a worker took when it only deduplicated while
+   * waiting (the claim writes no key), then the insert, which the unique index turns away when the key is held,
+   * also by a process that got there first. Returns the row holding the key and what happened.
+   */
+  async insertDeduplicated(
+    message: NewMessage,
+    deduplication: NewDeduplication,
+    db: SqliteDatabase = this.database,
+  ): Promise<{ id: number; outcome: DeduplicationOutcome }> {
+    const t = this.#names.table;
+    const result = await this.#run(
+      "send",
+      (h) =>
+        inTransaction(
+          h,
+          () => {
+            const now = message.createdAt;
+            prepared(
+              h,
+              `DELETE FROM ${t} WHERE queue_name = ? AND deduplication_key = ? AND deduplicate_until <= ? AND priority = ${KEPT_KEY_PRIORITY}`,
+            ).run(message.queueName, deduplication.key, now);
+            prepared(
+              h,
+              `UPDATE ${t} SET deduplication_key = NULL WHERE queue_name = ? AND deduplication_key = ?
+                 AND (deduplicate_until <= ? OR (deduplicate_in_queue = 1 AND delivered_at IS NOT NULL))`,
+            ).run(message.queueName, deduplication.key, now);
+            const inserted = prepared(
+              h,
+              `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at, priority,
+                 deduplication_key, deduplicate_until, deduplicate_in_queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (queue_name, deduplication_key) WHERE deduplication_key IS NOT NULL DO NOTHING`,
+            ).run(
+              message.body,
+              message.headers,
+              message.queueName,
+              now,
+              message.availableAt,
+              message.priority,
+              deduplication.key,
+              deduplication.until,
+              deduplication.inQueue ? 1 : 0,
+            );
+            if (Number(inserted.changes) === 1) {
+              return { id: Number(inserted.lastInsertRowid), outcome: "stored" as const };
+            }
+            const holder = prepared(
+              h,
+              `SELECT id, priority, delivered_at FROM ${t} WHERE queue_name = ? AND deduplication_key = ?`,
+            ).get(message.queueName, deduplication.key) as
+              | { id: number; priority: number; delivered_at: unknown }
+              | undefined;
+            if (!holder) {
+              // Only a row written by hand without its key could get here: the insert met a conflict.
+              throw new TransportError(
+                `SQLite transport ${this.#config.where}: deduplication key "${deduplication.key}" of queue "${message.queueName}" was neither stored nor found held.`,
+              );
+            }
+            if (!deduplication.replace || holder.priority < 0 || holder.delivered_at !== null) {
+              return { id: holder.id, outcome: "dropped" as const };
+            }
+            prepared(
+              h,
+              `UPDATE ${t} SET body = ?, headers = ?, available_at = ?, priority = ?,
+                 deduplicate_until = CASE WHEN ? THEN ? ELSE deduplicate_until END WHERE id = ?`,
+            ).run(
+              message.body,
+              message.headers,
+              message.availableAt,
+              message.priority,
+              deduplication.extend ? 1 : 0,
+              deduplication.until,
+              holder.id,
+            );
+            return { id: holder.id, outcome: "replaced" as const };
+          },
+          true,
+        ),
+      WRITE_BUDGET_MS,
+      db,
+    );
+    if (result.outcome !== "dropped") notifyWrite(this.database);
+    return result;
+  }
+
+  /**
+   * Ack and reject of messages whose key outlives them (throttle): the row stays, emptied, as the
+   * key's holder until its deadline; kept keys of the queue whose deadline passed go on the way.
+   */
+  deleteKeepingKeys(ids: readonly number[], queue: string, now: number): Promise<void> {
+    const t = this.#names.table;
+    return this.#run("remove messages", (db) =>
+      inTransaction(
+        db,
+        () => {
+          const list = JSON.stringify(ids);
+          prepared(
+            db,
+            `DELETE FROM ${t} WHERE queue_name = ? AND priority = ${KEPT_KEY_PRIORITY} AND deduplicate_until <= ?`,
+          ).run(queue, now);
+          prepared(
+            db,
+            `UPDATE ${t} SET body = '', headers = '{}', available_at = ${KEPT_KEY_AVAILABLE_AT}, delivered_at = NULL,
+               priority = ${KEPT_KEY_PRIORITY}
+             WHERE id IN (SELECT value FROM json_each(?)) AND deduplication_key IS NOT NULL AND deduplicate_until > ?`,
+          ).run(list, now);
+          prepared(db, `DELETE FROM ${t} WHERE id IN (SELECT value FROM json_each(?)) AND priority >= 0`).run(
+            list,
+          );
+        },
+        true,
+      ),
+    );
   }
 
   /**
@@ -171,12 +311,12 @@ export class SqliteConnection {
     expiredBefore: number,
     limit: number,
   ): Promise<ClaimedRow[]> {
-    const candidates = `SELECT id, available_at FROM ${this.#names.table}
+    const candidates = `SELECT id, priority, available_at FROM ${this.#names.table}
       WHERE queue_name = ? AND available_at <= ? AND ${NOT_CLAIMED}
-      ORDER BY available_at, id LIMIT ?`;
+      ORDER BY priority DESC, available_at, id LIMIT ?`;
     // SQLite sorts text and blobs after every number, so these rows are one index range and never
     // match "available_at <= now": without this they would stay stuck, seen by nothing.
-    const timeless = `SELECT id, available_at FROM ${this.#names.table}
+    const timeless = `SELECT id, priority, available_at FROM ${this.#names.table}
       WHERE queue_name = ? AND available_at >= '' AND ${NOT_CLAIMED} LIMIT ?`;
     const due = await this.#run("look for messages", (db) =>
       queues.some(
@@ -192,7 +332,7 @@ export class SqliteConnection {
         inTransaction(
           db,
           () => {
-            let picked: { id: number; available_at: unknown }[] = [];
+            let picked: Due[] = [];
             for (const queue of queues) {
               picked.push(
                 ...(prepared(db, timeless).all(queue, expiredBefore, limit) as unknown as typeof picked),
@@ -210,7 +350,7 @@ export class SqliteConnection {
               db,
               `UPDATE ${this.#names.table} SET delivered_at = ?, delivery_count = delivery_count + 1
                WHERE id IN (SELECT value FROM json_each(?))
-               RETURNING id, body, headers, queue_name, available_at, delivery_count`,
+               RETURNING id, body, headers, queue_name, priority, available_at, delivery_count`,
             ).all(now, JSON.stringify(picked.map((row) => row.id))) as unknown as ClaimedRow[];
             // RETURNING gives no order guarantee.
             return rows.sort(byDue);
@@ -273,9 +413,10 @@ export class SqliteConnection {
   /** Every row of the queue, whatever its state (stuck rows with a non-numeric due time too). */
   countStored(queue: string): Promise<number> {
     return this.#run("count messages", (db) => {
-      const row = prepared(db, `SELECT COUNT(*) AS n FROM ${this.#names.table} WHERE queue_name = ?`).get(
-        queue,
-      ) as { n: number };
+      const row = prepared(
+        db,
+        `SELECT COUNT(*) AS n FROM ${this.#names.table} WHERE queue_name = ? AND priority >= 0`,
+      ).get(queue) as { n: number };
       return row.n;
     });
   }
@@ -290,7 +431,7 @@ export class SqliteConnection {
       prepared(
         db,
         `SELECT id, body, headers, queue_name, available_at FROM ${this.#names.table}
-         WHERE queue_name = ? AND id > ? ORDER BY id LIMIT ?`,
+         WHERE queue_name = ? AND id > ? AND priority >= 0 ORDER BY id LIMIT ?`,
       ).all(queue, after, limit),
     ) as Promise<unknown> as Promise<MessageRow[]>;
   }
@@ -300,7 +441,7 @@ export class SqliteConnection {
       prepared(
         db,
         `SELECT id, body, headers, queue_name, available_at FROM ${this.#names.table}
-         WHERE id = ? AND queue_name = ?`,
+         WHERE id = ? AND queue_name = ? AND priority >= 0`,
       ).get(id, queue),
     ) as Promise<unknown> as Promise<MessageRow | undefined>;
   }
@@ -313,7 +454,7 @@ export class SqliteConnection {
         const row = prepared(
           db,
           `SELECT available_at FROM ${this.#names.table}
-           WHERE queue_name = ? AND ${NOT_CLAIMED} ORDER BY available_at LIMIT 1`,
+           WHERE queue_name = ? AND priority >= 0 AND ${NOT_CLAIMED} ORDER BY available_at LIMIT 1`,
         ).get(queue, expiredBefore) as { available_at: unknown } | undefined;
         if (row === undefined) continue;
         // Text or a blob sorts last: only when nothing else waits, and then it is due (as undecodable).
@@ -497,11 +638,12 @@ export class SqliteConnection {
  */
 const NOT_CLAIMED = "(delivered_at IS NULL OR delivered_at < ? OR delivered_at >= '')";
 
-type Due = { readonly id: number; readonly available_at: unknown };
+type Due = { readonly id: number; readonly priority: number; readonly available_at: unknown };
 
 /** Oldest due first; rows without a numeric due time (handed out as undecodable) before all. */
+/** Claim order: highest priority, then earliest due, then first sent. */
 function byDue(a: Due, b: Due): number {
-  return dueOf(a) - dueOf(b) || a.id - b.id;
+  return b.priority - a.priority || dueOf(a) - dueOf(b) || a.id - b.id;
 }
 
 function dueOf(row: Due): number {

@@ -4,6 +4,7 @@ import {
   type Clock,
   type CloseableTransport,
   compareWorkerHeartbeats,
+  type DeduplicatingSender,
   DelayStamp,
   Envelope,
   type InspectOnlyTransport,
@@ -16,6 +17,7 @@ import {
   type MessageCountAware,
   type MessageWaiter,
   nullLogger,
+  type PriorityAwareReceiver,
   type QueueReceiver,
   type Serializer,
   type SetupableTransport,
@@ -31,9 +33,13 @@ import {
 import {
   ClaimSizer,
   type ConcurrencyLeaseStore,
+  deduplicationOf,
+  dueAfter,
+  markDeduplicated,
   markDeliveryLimit,
   PerTickBatcher,
   parseQueueNameOption,
+  priorityOf,
   type RateLimiter,
   type RestartSignalStore,
   SharedRateLimiter,
@@ -42,7 +48,7 @@ import {
 } from "@messenger-ts/core/transport";
 import { decodeRow } from "./decode-row.js";
 import { adaptSqliteDatabase, isSqliteDatabase, type SqliteDatabase } from "./open-sqlite-database.js";
-import { type ClaimedRow, SqliteConnection } from "./sqlite-connection.js";
+import { type ClaimedRow, type NewMessage, SqliteConnection } from "./sqlite-connection.js";
 import type { SqliteDriverConnection } from "./sqlite-driver.js";
 import { isBusyError, isSameDatabase } from "./sqlite-handle.js";
 import { SqliteMessageWaiter } from "./sqlite-message-waiter.js";
@@ -88,8 +94,12 @@ export class SqliteTransport
     TransportPauseStore,
     SharedRateLimiterFactory,
     ConcurrencyLeaseStore,
-    ThroughputStore
+    ThroughputStore,
+    DeduplicatingSender,
+    PriorityAwareReceiver
 {
+  readonly supportsDeduplication = true;
+  readonly supportsPriority = true;
   readonly name: string;
   /** The absolute file path, or ":memory:"; undefined for a handle given as `database`. */
   readonly path: string | undefined;
@@ -396,12 +406,53 @@ export class SqliteTransport
         queueName: this.queueName,
         createdAt: now,
         // Milliseconds kept as they are: Symfony rounds this one down to whole seconds.
-        availableAt: now + (envelope.last(DelayStamp)?.delay ?? 0),
+        availableAt: now + dueAfter(envelope.last(DelayStamp)?.delay ?? 0, deduplicationOf(envelope)),
+        priority: priorityOf(envelope),
       };
     });
     await this.#connection.ready(db);
+    if (envelopes.some((envelope) => deduplicationOf(envelope))) {
+      // One by one, in order: each send with a key is a transaction of its own.
+      const sent: Envelope[] = [];
+      for (const [i, envelope] of envelopes.entries()) {
+        sent.push(await this.#storeDeduplicated(envelope, rows[i]!, db));
+      }
+      return sent;
+    }
     const ids = await this.#connection.insert(rows, db);
     return envelopes.map((envelope, i) => envelope.with(new TransportMessageIdStamp(ids[i]!)));
+  }
+
+  async #storeDeduplicated(
+    envelope: Envelope,
+    row: NewMessage,
+    db: SqliteDriverConnection | undefined,
+  ): Promise<Envelope> {
+    const deduplication = deduplicationOf(envelope);
+    if (!deduplication) {
+      const [id] = await this.#connection.insert([row], db);
+      return envelope.with(new TransportMessageIdStamp(id!));
+    }
+    const { mode } = deduplication;
+    const { id, outcome } = await this.#connection.insertDeduplicated(
+      row,
+      {
+        key: deduplication.key,
+        until: row.createdAt + deduplication.ttl,
+        inQueue: deduplication.releasedOnClaim,
+        replace: mode === "replace" || mode === "debounce",
+        extend: mode === "debounce",
+      },
+      db,
+    );
+    if (outcome === "stored") return envelope.with(new TransportMessageIdStamp(id));
+    const replaced = outcome === "replaced";
+    return markDeduplicated(
+      replaced ? envelope.with(new TransportMessageIdStamp(id)) : envelope,
+      deduplication,
+      replaced,
+      id,
+    );
   }
 
   /** The application's handle from a SqliteTransactionStamp, checked to reach our file; else ours. */
@@ -460,6 +511,10 @@ export class SqliteTransport
     const id = this.#rowIdOf(envelope, operation);
     this.#handedOut.delete(id);
     this.#claimSizer.finished();
+    if (deduplicationOf(envelope)?.mode === "throttle") {
+      // Rare, and its key must outlive the row: a statement of its own, outside the batch.
+      return this.#connection.deleteKeepingKeys([id], this.queueName, this.#clock.now());
+    }
     return this.#deletes.add(id);
   }
 

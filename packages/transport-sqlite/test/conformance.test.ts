@@ -34,24 +34,43 @@ async function fresh(driver: SqliteDriverName, clock?: FakeClock, deliveryLimit?
         `INSERT INTO ${table} (body, headers, queue_name, created_at, available_at) VALUES (?, ?, 'default', ?, ?)`,
       ).run(body, JSON.stringify(headers), now, now);
     },
+    // Another producer: a transport of its own on the same table, through its own handle.
+    anotherProducer: async () => {
+      const other = new SqliteTransport({
+        path: temp(`conformance-${driver.replace(":", "-")}.sqlite`),
+        driver,
+        tableName: table,
+        serializer: new JsonSerializer(),
+        clock,
+      });
+      producers.push(other);
+      return other;
+    },
     cleanup: async () => {
+      await Promise.all(producers.splice(0).map((other) => other.close()));
       db.exec(`DROP TABLE ${table}; DROP TABLE ${table}_meta`);
       await transport.close();
     },
   };
 }
 
+const producers: SqliteTransport[] = [];
+
 for (const driver of DRIVERS) {
   describe(driver, () => {
     // Time as the transport sees it comes from a fake clock: delays and redelivery to the millisecond.
-    describeTransportConformance("sqlite, fake clock", async ({ deliveryLimit }) => {
-      const clock = new FakeClock();
-      return {
-        ...(await fresh(driver, clock, deliveryLimit)),
-        clock,
-        redeliverAfter: (ms: number) => clock.advance(ms),
-      };
-    });
+    describeTransportConformance(
+      "sqlite, fake clock",
+      async ({ deliveryLimit }) => {
+        const clock = new FakeClock();
+        return {
+          ...(await fresh(driver, clock, deliveryLimit)),
+          clock,
+          redeliverAfter: (ms: number) => clock.advance(ms),
+        };
+      },
+      { deduplication: true, priority: true },
+    );
 
     // The system clock, as in production; time passes for claims by moving delivered_at back in SQL.
     describeTransportConformance(
@@ -67,9 +86,15 @@ for (const driver of DRIVERS) {
               `UPDATE ${table} SET delivered_at = delivered_at - ? WHERE delivered_at IS NOT NULL`,
             ).run(Math.ceil(ms));
           },
+          // Due times and deduplication deadlines move back the same way.
+          letTimePass: async (ms: number) => {
+            db.prepare(
+              `UPDATE ${table} SET available_at = available_at - ?, deduplicate_until = deduplicate_until - ?`,
+            ).run(Math.ceil(ms), Math.ceil(ms));
+          },
         };
       },
-      { realDelay: 150 },
+      { realDelay: 150, deduplication: true, priority: true },
     );
   });
 }

@@ -10,6 +10,7 @@ import { nullLogger } from "../logger/logger.js";
 import { messageTypes } from "../message/message-type-registry.js";
 import { AddBusNameStampMiddleware } from "../middleware/add-bus-name-stamp-middleware.js";
 import { DecodeFailedMessageMiddleware } from "../middleware/decode-failed-message-middleware.js";
+import { DeduplicateMiddleware } from "../middleware/deduplicate-middleware.js";
 import { DispatchAfterCurrentBusMiddleware } from "../middleware/dispatch-after-current-bus-middleware.js";
 import { FailedMessageProcessingMiddleware } from "../middleware/failed-message-processing-middleware.js";
 import { HandleMessageMiddleware } from "../middleware/handle-message-middleware.js";
@@ -132,6 +133,7 @@ export function createMessenger(config: MessengerConfig = {}): Messenger {
           shared.decodeFailed,
           shared.failedMessageProcessing,
           ...own,
+          new DeduplicateMiddleware(events),
           new SendMessageMiddleware(senders, events, defaults.allowNoSenders, instrumentation),
           new HandleMessageMiddleware(locator, defaults.allowNoHandlers, busName, instrumentation, logger),
         ]

@@ -8,6 +8,7 @@ export type { HandledType } from "../handler/handler-registration.js";
 export { type HandlerEntry, HandlersLocator } from "../handler/handlers-locator.js";
 export { AddBusNameStampMiddleware } from "../middleware/add-bus-name-stamp-middleware.js";
 export { DecodeFailedMessageMiddleware } from "../middleware/decode-failed-message-middleware.js";
+export { DeduplicateMiddleware } from "../middleware/deduplicate-middleware.js";
 export { DispatchAfterCurrentBusMiddleware } from "../middleware/dispatch-after-current-bus-middleware.js";
 export { DispatchStack } from "../middleware/dispatch-stack.js";
 export { FailedMessageProcessingMiddleware } from "../middleware/failed-message-processing-middleware.js";

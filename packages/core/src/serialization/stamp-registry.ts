@@ -12,6 +12,7 @@ import { DelayStamp } from "../stamps/delay-stamp.js";
 import { ErrorDetailsStamp } from "../stamps/error-details-stamp.js";
 import { HandledStamp } from "../stamps/handled-stamp.js";
 import { MessageDecodingFailedStamp } from "../stamps/message-decoding-failed-stamp.js";
+import { PriorityStamp } from "../stamps/priority-stamp.js";
 import { RedeliveryStamp } from "../stamps/redelivery-stamp.js";
 import { SentAtStamp } from "../stamps/sent-at-stamp.js";
 import { SentToFailureTransportStamp } from "../stamps/sent-to-failure-transport-stamp.js";
@@ -31,6 +32,7 @@ export const builtInSendableStamps: readonly SendableStampClass[] = [
   SentToFailureTransportStamp,
   MessageDecodingFailedStamp,
   DeduplicateStamp,
+  PriorityStamp,
   SentAtStamp,
   TraceContextStamp,
 ];

@@ -35,6 +35,17 @@ export interface TransportConformanceSetup {
    * transport does not count deliveries.
    */
   readonly deliveryLimit?: number;
+  /**
+   * Lets `ms` milliseconds pass for due times and deduplication deadlines (not for claims): move
+   * them back in the backend, or advance the fake clock. Without it, and without a `FakeClock`,
+   * the deduplication tests really wait.
+   */
+  readonly letTimePass?: (ms: number) => Promise<void>;
+  /**
+   * Another transport object on the same queue with a connection of its own (another producer).
+   * The concurrent-producers deduplication test spreads its sends over several of them.
+   */
+  readonly anotherProducer?: () => Promise<Transport>;
 }
 
 /** What a test asks of the transport `setup` builds for it, beyond a fresh, empty one. */
@@ -60,4 +71,14 @@ export interface TransportConformanceOptions {
    * in its queues: the paging test is skipped. @defaultValue true
    */
   readonly listsClaimedAndDelayed?: boolean;
+  /**
+   * The transport honours `DeduplicateStamp` atomically (a `DeduplicatingSender`): the
+   * deduplication tests run. @defaultValue false
+   */
+  readonly deduplication?: boolean;
+  /**
+   * The transport claims by `PriorityStamp` first (a `PriorityAwareReceiver`): the priority tests
+   * run. @defaultValue false
+   */
+  readonly priority?: boolean;
 }

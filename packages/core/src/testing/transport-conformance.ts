@@ -33,6 +33,8 @@ import type {
   TransportConformanceSetup,
 } from "./conformance-setup.js";
 import { FakeClock } from "./fake-clock.js";
+import { describeDeduplicationConformance } from "./transport-conformance-deduplication.js";
+import { describePriorityConformance } from "./transport-conformance-priority.js";
 
 /** The id as a string: a transport may hand back a numeric id as a string after a round trip. */
 function idOf(envelope: Envelope): string {
@@ -94,7 +96,16 @@ export function describeTransportConformance(
   setup: (context: TransportConformanceContext) => Promise<TransportConformanceSetup>,
   options: TransportConformanceOptions = {},
 ): void {
-  const { supportsDelay = true, realDelay = 250, ordered = true, listsClaimedAndDelayed = true } = options;
+  const {
+    supportsDelay = true,
+    realDelay = 250,
+    ordered = true,
+    listsClaimedAndDelayed = true,
+    deduplication = false,
+    priority = false,
+  } = options;
+  if (deduplication) describeDeduplicationConformance(name, setup);
+  if (priority) describePriorityConformance(name, setup);
 
   describe(`transport conformance: ${name}`, () => {
     let current: TransportConformanceSetup;

@@ -3,6 +3,7 @@ import { DispatchAfterCurrentBusStamp } from "../../src/dispatch-after-current-b
 import {
   AddBusNameStampMiddleware,
   DecodeFailedMessageMiddleware,
+  DeduplicateMiddleware,
   DispatchAfterCurrentBusMiddleware,
   FailedMessageProcessingMiddleware,
   HandleMessageMiddleware,
@@ -49,6 +50,7 @@ describe("the default bus", () => {
       DecodeFailedMessageMiddleware,
       FailedMessageProcessingMiddleware,
       Object,
+      DeduplicateMiddleware,
       SendMessageMiddleware,
       HandleMessageMiddleware,
     ]);

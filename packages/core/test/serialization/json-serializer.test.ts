@@ -13,6 +13,7 @@ import {
   InvalidArgumentError,
   JsonSerializer,
   MessageDecodingFailedStamp,
+  PriorityStamp,
   ReceivedStamp,
   RedeliveryStamp,
   SentToFailureTransportStamp,
@@ -178,8 +179,9 @@ describe("JsonSerializer round trip", () => {
     [
       "DeduplicateStamp",
       new DeduplicateStamp("order-42", 60_000, true),
-      { key: "order-42", ttl: 60_000, onlyDeduplicateInQueue: true },
+      { key: "order-42", ttl: 60_000, onlyDeduplicateInQueue: true, mode: "preserve" },
     ],
+    ["PriorityStamp", new PriorityStamp(7), { priority: 7 }],
   ];
 
   for (const [name, stamp, wire] of builtIns) {

@@ -13,6 +13,7 @@ import {
   InvalidArgumentError,
   MessageDecodingFailedStamp,
   NonSendableStamp,
+  PriorityStamp,
   RedeliveryStamp,
   SentAtStamp,
   SentToFailureTransportStamp,
@@ -46,6 +47,7 @@ describe("StampRegistry", () => {
       SentToFailureTransportStamp,
       MessageDecodingFailedStamp,
       DeduplicateStamp,
+      PriorityStamp,
       SentAtStamp,
       TraceContextStamp,
     ];

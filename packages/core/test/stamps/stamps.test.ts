@@ -9,6 +9,7 @@ import {
   InvalidArgumentError,
   JsonSerializer,
   MessageDecodingFailedError,
+  PriorityStamp,
   RedeliveryStamp,
   SentAtStamp,
   TransportNamesStamp,
@@ -78,6 +79,41 @@ describe("TransportNamesStamp and DeduplicateStamp", () => {
     expect(new DeduplicateStamp("k").ttl).toBe(300_000);
     expect(() => new DeduplicateStamp("")).toThrowError(/non-empty/);
     expect(() => new DeduplicateStamp("k", 0)).toThrowError(/ttl/);
+  });
+
+  it("take a mode, preserve by default, and name the allowed ones for a bad one", () => {
+    expect(new DeduplicateStamp("k").mode).toBe("preserve");
+    expect(() => new DeduplicateStamp("k", 1_000, false, "lifo" as never)).toThrowError(
+      /mode must be one of preserve, replace, throttle, debounce, got "lifo"/,
+    );
+    expect(new DeduplicateStamp("k", 1_000, false, "replace").releasedOnClaim).toBe(true);
+    expect(new DeduplicateStamp("k", 1_000, true).releasedOnClaim).toBe(true);
+    expect(new DeduplicateStamp("k", 1_000, false, "throttle").releasedOnClaim).toBe(false);
+  });
+
+  it("travel with their mode; a header without one reads as preserve", () => {
+    const stamp = new DeduplicateStamp("k", 5_000, true, "debounce");
+    expect(JSON.parse(JSON.stringify(stamp))).toEqual({
+      key: "k",
+      ttl: 5_000,
+      onlyDeduplicateInQueue: true,
+      mode: "debounce",
+    });
+    expect(DeduplicateStamp.fromJSON(JSON.parse(JSON.stringify(stamp)))).toEqual(stamp);
+    expect(DeduplicateStamp.fromJSON({ key: "k", ttl: 5_000 })).toEqual(new DeduplicateStamp("k", 5_000));
+  });
+});
+
+describe("PriorityStamp", () => {
+  it("takes 0 to 255 and travels as its JSON form", () => {
+    expect(new PriorityStamp(0).priority).toBe(0);
+    expect(PriorityStamp.fromJSON(JSON.parse(JSON.stringify(new PriorityStamp(255))))).toEqual(
+      new PriorityStamp(255),
+    );
+  });
+
+  it.each([-1, 256, 1.5, Number.NaN])("refuses the priority %s, naming the range", (bad) => {
+    expect(() => new PriorityStamp(bad)).toThrowError(/from 0 to 255, got/);
   });
 });
 

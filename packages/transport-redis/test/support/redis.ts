@@ -88,6 +88,21 @@ export async function ageClaims(redis: Redis, stream: string, group: string, ms:
 }
 
 /**
+ * Lets `ms` pass for the stream's delayed messages and deduplication keys, instead of sleeping:
+ * due times move back in the delayed set, and the keys' remaining ttl shrinks (gone at 0).
+ */
+export async function letTimePass(redis: Redis, stream: string, ms: number): Promise<void> {
+  const delayed = await redis.zrange(`${stream}:delayed`, "0", "-1");
+  for (const id of delayed) await redis.zincrby(`${stream}:delayed`, -ms, id);
+  if (delayed.length > 0) await redis.zadd(`${stream}:marker`, "0", "next");
+  for (const key of await redis.keys(`${stream}:deduplication:*`)) {
+    const left = await redis.pttl(key);
+    if (left > ms) await redis.pexpire(key, Math.round(left - ms));
+    else await redis.del(key);
+  }
+}
+
+/**
  * get() until `count` came back, or `emptyFetches` fetches found nothing: the first fetch of a new
  * consumer takes one entry, the later ones grow.
  */

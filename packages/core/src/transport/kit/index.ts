@@ -6,6 +6,7 @@ export { decodeOrUndecodable, UndecodableMessage } from "../../serialization/und
 export { type Dsn, parseDsn } from "../dsn.js";
 export { resolveTransportOptions } from "../transport-options.js";
 export { ClaimSizer, type ClaimSizerOptions } from "./claim-sizer.js";
+export { deduplicationOf, dueAfter, markDeduplicated, priorityOf } from "./deduplication.js";
 export {
   DEFAULT_DELIVERY_LIMIT,
   MAX_DELIVERY_LIMIT,

@@ -1,0 +1,127 @@
+import {
+  createMessenger,
+  DeduplicatedStamp,
+  DeduplicateStamp,
+  DelayStamp,
+  Envelope,
+  MessageDeduplicatedEvent,
+  PriorityStamp,
+} from "@messenger-ts/core";
+import { describe, expect, it } from "vitest";
+import { PostgresTransportFactory, SCHEMA_VERSION } from "../src/index.js";
+import { dsn, Job, pgUp } from "./support/postgres.js";
+import { postgresTestFile } from "./support/postgres-test-file.js";
+
+const { admin, schema, transport, sameTable, table } = postgresTestFile("priority_dedup");
+
+/** The plan of one queue's part of the claim, under the settings the claim function runs with. */
+async function claimPlan(qualified: string): Promise<string> {
+  const client = await admin.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SET LOCAL enable_bitmapscan = off");
+    await client.query("SET LOCAL enable_seqscan = off");
+    const { rows } = await client.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (COSTS OFF) SELECT m.id FROM ${qualified} AS m
+       WHERE m.queue_name = 'default' AND m.available_at <= now()
+         AND (m.delivered_at IS NULL OR m.delivered_at < now() - make_interval(secs => 30))
+       ORDER BY m.priority DESC, m.available_at, m.id LIMIT 100 FOR UPDATE SKIP LOCKED`,
+    );
+    await client.query("ROLLBACK");
+    return rows.map((row) => row["QUERY PLAN"]).join("\n");
+  } finally {
+    client.release();
+  }
+}
+
+describe.skipIf(!pgUp)("PostgreSQL priority and deduplication", () => {
+  it("claims in priority order through one ordered scan of the claim index, no sort", async () => {
+    const t = transport();
+    // Many rows at a few priorities, delayed ones among them, and fresh statistics.
+    await t.sendMany(
+      Array.from({ length: 2_000 }, (_, n) =>
+        Envelope.wrap(new Job(n), [
+          new PriorityStamp(n % 4),
+          ...(n % 10 === 0 ? [new DelayStamp(3_600_000)] : []),
+        ]),
+      ),
+    );
+    await admin.query(`ANALYZE ${table(t)}`);
+    const plan = await claimPlan(table(t));
+    // Printed for docs/performance.md: the claim is a walk of the index in claim order.
+    console.log(`[explain] claim of one queue:\n${plan}`);
+    expect(plan).toMatch(new RegExp(`Index Scan using "?${t.tableName}_claim_idx"?`));
+    expect(plan).not.toMatch(/Sort/);
+    const claimed = await t.get();
+    expect(claimed.length).toBeGreaterThan(0);
+    expect(claimed.every((e) => e.last(PriorityStamp)?.priority === 3)).toBe(true);
+  });
+
+  it("migrates a version 3 table: priority and deduplication columns, rows kept at priority 0", async () => {
+    const t = transport();
+    await t.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
+    // What version 3 had: no priority or deduplication columns (their indexes go with them), the
+    // claim index on (queue_name, available_at, id), no send function.
+    await admin.query(
+      `ALTER TABLE ${table(t)} DROP COLUMN priority, DROP COLUMN deduplication_key,
+         DROP COLUMN deduplicate_until, DROP COLUMN deduplicate_in_queue`,
+    );
+    await admin.query(
+      `CREATE INDEX "${t.tableName}_claim_idx" ON ${table(t)} (queue_name, available_at, id)`,
+    );
+    await admin.query(`DROP FUNCTION "${schema}"."${t.tableName}_send_deduplicated"`);
+    await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 3'`);
+
+    const upgraded = sameTable(t);
+    await upgraded.setup();
+    const { rows } = await admin.query(`SELECT obj_description(to_regclass($1), 'pg_class') AS comment`, [
+      table(t),
+    ]);
+    expect(rows[0].comment).toBe(`messenger-ts transport table; schema version ${SCHEMA_VERSION}`);
+    await upgraded.send(Envelope.wrap(new Job(3), [new PriorityStamp(9)]));
+    const first = await upgraded.send(Envelope.wrap(new Job(4), [new DeduplicateStamp("k")]));
+    const second = await upgraded.send(Envelope.wrap(new Job(5), [new DeduplicateStamp("k")]));
+    expect(first.has(DeduplicatedStamp)).toBe(false);
+    expect(second.has(DeduplicatedStamp)).toBe(true);
+    const claimed = [];
+    for (let round = 0; claimed.length < 4 && round < 20; round++) claimed.push(...(await upgraded.get()));
+    expect(claimed.map((e) => (e.message as Job).n)).toEqual([3, 1, 2, 4]);
+  });
+
+  it("bus.dispatch returns the DeduplicatedStamp and dispatches MessageDeduplicatedEvent; workers on other connections store one", async () => {
+    const messenger = createMessenger({
+      transports: { async: dsn({ schema, table_name: "bus_dedup" }) },
+      routing: { "pg_test.job": "async" },
+      transportFactories: [new PostgresTransportFactory()],
+    });
+    const events: MessageDeduplicatedEvent[] = [];
+    messenger.events.on(MessageDeduplicatedEvent, (event) => {
+      events.push(event);
+    });
+    // Concurrent producers: separate messengers, each with its own pool and connections.
+    const others = [1, 2, 3].map(() =>
+      createMessenger({
+        transports: { async: dsn({ schema, table_name: "bus_dedup" }) },
+        routing: { "pg_test.job": "async" },
+        transportFactories: [new PostgresTransportFactory()],
+      }),
+    );
+    try {
+      const all = [messenger, ...others];
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, n) =>
+          all[n % all.length]!.bus.dispatch(new Job(n), [new DeduplicateStamp("order-42")]),
+        ),
+      );
+      const stored = results.filter((e) => !e.has(DeduplicatedStamp));
+      expect(stored).toHaveLength(1);
+      const ownDropped = results.filter((e, n) => n % all.length === 0 && e.has(DeduplicatedStamp));
+      expect(events).toHaveLength(ownDropped.length);
+      expect(events[0]?.stamps[0]?.key).toBe("order-42");
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}"."bus_dedup"`);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await Promise.all([messenger, ...others].map((m) => m.close()));
+    }
+  });
+});
