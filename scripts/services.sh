@@ -56,6 +56,8 @@ if mariadb_up && command -v mariadb >/dev/null; then
     as_root mariadb -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('')" 2>/dev/null || true
   fi
   mariadb -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS test" 2>/dev/null || true
+fi
+
 # The AMQP transport's tests use the broker with guest/guest on 127.0.0.1:5672 (RabbitMQ's default
 # user, allowed from loopback), and start private nodes of their own from the same package.
 if ! rabbitmq_up; then
