@@ -29,6 +29,7 @@ import {
   decodeOrUndecodable,
   invalid,
   markDeliveryLimit,
+  type PendingRemoval,
   PerTickBatcher,
   parseBooleanOption,
   parseDeliveryLimitOption,
@@ -36,8 +37,10 @@ import {
   parseQueueNameOption,
   parseSqlIdentifierOption,
   type RestartSignalStore,
+  retryUntilClaimsExpire,
 } from "@messenger-ts/core/transport";
 import type { Connection, Pool, PoolOptions } from "mysql2/promise";
+import { isConnectionFailure } from "./connection-failure.js";
 import { mysqlTransactionContext } from "./current-mysql-connection.js";
 import { type ClaimedRow, type MessageRow, MysqlConnection } from "./mysql-connection.js";
 import {
@@ -51,7 +54,6 @@ import {
 import { MysqlReceivedStamp } from "./mysql-received-stamp.js";
 import { MysqlTransactionStamp } from "./mysql-transaction-stamp.js";
 import { pollForMessages } from "./poll-for-messages.js";
-import { type PendingRemoval, retryUntilClaimsExpire } from "./retry-until-claims-expire.js";
 import { schemaNames } from "./schema.js";
 
 /** A claim made ahead of the worker's next `get()`, while it handles the batch before. */
@@ -212,7 +214,7 @@ export class MysqlTransport
       // (Date.now crossing a tick) would halve the batch of a fast consumer.
       now: () => performance.now(),
     });
-    const retry = { label, logger: this.#logger };
+    const retry = { label, logger: this.#logger, isConnectionFailure };
     this.#deletes = new PerTickBatcher((removals) => {
       const done = retryUntilClaimsExpire((ids) => this.#connection.delete(ids), removals, retry);
       return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));

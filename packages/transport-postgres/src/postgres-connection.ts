@@ -217,7 +217,9 @@ export class PostgresConnection {
       const headers = encoded.map((e) => JSON.stringify(e.headers));
       const result = await this.#query<{ id: string }>(
         this.#sql.insertMany,
-        this.#settings.symfony ? [bodies, headers, queue, delaysMs] : [bodies, headers, queue, delaysMs, priorities],
+        this.#settings.symfony
+          ? [bodies, headers, queue, delaysMs]
+          : [bodies, headers, queue, delaysMs, priorities],
         client,
       );
       // Ids come from the sequence in the SELECT's order; RETURNING's own order is not promised.

@@ -37,6 +37,7 @@ import {
   dueAfter,
   markDeduplicated,
   markDeliveryLimit,
+  type PendingRemoval,
   PerTickBatcher,
   parseBooleanOption,
   parseDeliveryLimitOption,
@@ -46,11 +47,13 @@ import {
   priorityOf,
   type RateLimiter,
   type RestartSignalStore,
+  retryUntilClaimsExpire,
   SharedRateLimiter,
   type SharedRateLimiterFactory,
   type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
+import { isConnectionFailure } from "./connection-failure.js";
 import { postgresTransactionContext } from "./current-postgres-client.js";
 import { type ClaimedRow, type MessageRow, PostgresConnection } from "./postgres-connection.js";
 import {
@@ -62,7 +65,6 @@ import {
 import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
 import { PostgresWorkerControls } from "./postgres-worker-controls.js";
-import { type PendingRemoval, retryUntilClaimsExpire } from "./retry-until-claims-expire.js";
 import { schemaNames } from "./schema.js";
 import { waitForNotification } from "./wait-for-notification.js";
 
@@ -233,7 +235,7 @@ export class PostgresTransport
       // (Date.now crossing a tick) would halve the batch of a fast consumer.
       now: () => performance.now(),
     });
-    const retry = { label, logger: this.#logger };
+    const retry = { label, logger: this.#logger, isConnectionFailure };
     this.#deletes = new PerTickBatcher((removals) => {
       const done = retryUntilClaimsExpire((ids) => this.#connection.delete(ids), removals, retry);
       return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));

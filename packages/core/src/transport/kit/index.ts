@@ -36,6 +36,11 @@ export { parseWholeNumberOption } from "./parse-whole-number-option.js";
 export { PerTickBatcher, type PerTickBatcherOptions } from "./per-tick-batcher.js";
 export { redactDsn } from "./redact-dsn.js";
 export {
+  type PendingRemoval,
+  type RetryUntilClaimsExpireOptions,
+  retryUntilClaimsExpire,
+} from "./retry-until-claims-expire.js";
+export {
   DEFAULT_QUEUE_NAME,
   DEFAULT_REDELIVERY_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,

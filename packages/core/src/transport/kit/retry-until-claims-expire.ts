@@ -1,4 +1,4 @@
-import { type Logger, MessengerError } from "@messenger-ts/core";
+import type { Logger } from "../../logger/logger.js";
 
 /** An ack or reject waiting for its DELETE, with the moment its claim may expire. */
 export interface PendingRemoval {
@@ -10,6 +10,11 @@ export interface PendingRemoval {
 export interface RetryUntilClaimsExpireOptions {
   /** `transport "async"`, for the log. */
   readonly label: string;
+  /**
+   * Whether a failure is a lost or refused connection, worth another try; every other failure (a
+   * missing table, a refused login) is final. Each transport knows its driver's errors.
+   */
+  readonly isConnectionFailure: (error: unknown) => boolean;
   readonly logger: Logger;
   /** @defaultValue Date.now */
   readonly now?: () => number;
@@ -30,7 +35,8 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  * and a late DELETE would take it from under that worker's handler. Those rows are delivered
  * again; the warning says how many, and the call rejects with the last failure, so the worker
  * logs the acknowledgements as failed (every one of the statement, as they share one outcome).
- * Other failures (a missing table, a refused login) are not retried.
+ * Other failures (a missing table, a refused login) are not retried. Shared by the SQL transports,
+ * whose acks are a DELETE by id under a claim that expires.
  */
 export async function retryUntilClaimsExpire(
   remove: (ids: string[]) => Promise<void>,
@@ -48,7 +54,7 @@ export async function retryUntilClaimsExpire(
       await remove(pending.map((removal) => removal.id));
       if (expired === 0) return;
     } catch (error) {
-      if (!isConnectionFailure(error)) throw error;
+      if (!options.isConnectionFailure(error)) throw error;
       failure = error;
     }
     if (failure === undefined) {
@@ -79,24 +85,4 @@ function giveUp(options: RetryUntilClaimsExpireOptions, count: number, failure: 
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Server errors worth another try: a lock wait timeout (1205) or deadlock (1213) of some other
- * statement's making, a killed connection (1927, MariaDB) or query (1317), a server shutting down
- * (1053), too many connections (1040).
- */
-const RETRIED_ERRNOS = new Set([1040, 1053, 1205, 1213, 1317, 1927]);
-
-/** Whether `error` (the connection's TransportError, or the driver's error) is a lost connection. */
-export function isConnectionFailure(error: unknown): boolean {
-  // The connection wraps every driver failure in a plain TransportError, the driver's as `cause`;
-  // its own errors (a refused login, a foreign table) have codes of their own and are final.
-  const driverError =
-    error instanceof MessengerError ? (error.code === "TRANSPORT_ERROR" ? error.cause : undefined) : error;
-  if (!(driverError instanceof Error) || driverError instanceof MessengerError) return false;
-  const { fatal, errno } = driverError as { fatal?: unknown; errno?: unknown };
-  // mysql2 marks what broke the connection (a reset socket, a refused or timed-out connect, a
-  // lost protocol) as fatal; a server error leaves the connection usable and carries its errno.
-  return fatal === true || (typeof errno === "number" && RETRIED_ERRNOS.has(errno));
 }
