@@ -1,3 +1,4 @@
+import { TransportError } from "../../errors/transport-error.js";
 import type { Logger } from "../../logger/logger.js";
 
 /** An ack or reject waiting for its DELETE, with the moment its claim may expire. */
@@ -59,7 +60,11 @@ export async function retryUntilClaimsExpire(
     }
     if (failure === undefined) {
       // The rest went through, but some claims expired first: their acks did not happen.
-      throw giveUp(options, expired, new Error("their claims expired while the database was unreachable"));
+      // A transport failure like the one that delayed them: the acks did not happen.
+      const failed = new TransportError(
+        `${options.label}: ${expired} acknowledgement(s) not made, their claims expired while the database was unreachable`,
+      );
+      throw giveUp(options, expired, failed);
     }
     const retryAt = now() + delay;
     const live = pending.filter((removal) => removal.deadline > retryAt);
