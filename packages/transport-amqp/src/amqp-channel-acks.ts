@@ -34,12 +34,17 @@ export class AmqpChannelAcks {
   /** Asks for the ack; it goes out with the others of this turn (setImmediate). */
   ack(message: ConsumeMessage): Promise<void> {
     this.#toAck.add(message);
-    if (!this.#batch) {
-      const batch = newBatch();
+    let batch = this.#batch;
+    if (!batch) {
+      batch = newBatch();
       this.#batch = batch;
-      setImmediate(() => this.#flushBatch(batch));
+      const scheduled = batch;
+      setImmediate(() => this.#flushBatch(scheduled));
     }
-    return this.#batch.promise;
+    // Nothing open left on the channel: no other ack can join, and the broker sends no more until
+    // it has these (a prefetch window used up). Waiting for the turn's end would only add delay.
+    if (this.#toAck.size + this.#settled.size === this.#unsettled.length) this.#flushBatch(batch);
+    return batch.promise;
   }
 
   /** basic.nack at once (rare: failures), one message only. Throws amqplib's error on a closed channel. */
