@@ -184,39 +184,19 @@ export class AmqpConnection {
     } catch (error) {
       throw this.#error("publish to", error);
     }
-    const confirms = messages.map(
-      (message) =>
-        new Promise<void>((resolve, reject) => {
-          const id = message.properties.messageId;
-          try {
-            channel.publish(
-              message.exchange,
-              message.routingKey,
-              message.content,
-              message.properties,
-              (error) => {
-                if (error) {
-                  reject(this.#notConfirmed(error));
-                } else if (id && this.#returned.delete(id)) {
-                  reject(
-                    new TransportError(
-                      `The AMQP broker at ${this.target} could route no queue for message ${id} (exchange "${message.exchange}", routing key "${message.routingKey}") of ${this.#label}, published as mandatory.`,
-                      { code: AmqpErrorCodes.AMQP_UNROUTABLE },
-                    ),
-                  );
-                } else resolve();
-              },
-            );
-          } catch (error) {
-            reject(this.#error("publish to", error));
-          }
-        }),
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
+    // One promise for the whole batch, settled by a count of confirms: no promise per message.
+    await new Promise<void>((resolve, reject) => {
+      let waiting = messages.length;
+      let settled = false;
+      const fail = (error: TransportError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      };
+      const timer = setTimeout(
         () =>
-          reject(
+          fail(
             new TransportError(
               `The AMQP broker at ${this.target} did not confirm ${messages.length === 1 ? "a message" : `${messages.length} messages`} of ${this.#label} within confirm_timeout (${this.#options.confirmTimeout / 1000} s): it may or may not have stored ${messages.length === 1 ? "it" : "them"}.`,
               { code: AmqpErrorCodes.AMQP_PUBLISH_NOT_CONFIRMED },
@@ -224,13 +204,36 @@ export class AmqpConnection {
           ),
         this.#options.confirmTimeout,
       );
+      try {
+        for (const message of messages) {
+          const id = message.properties.messageId as string | undefined;
+          channel.publish(
+            message.exchange,
+            message.routingKey,
+            message.content,
+            message.properties,
+            (error) => {
+              if (error) {
+                fail(this.#notConfirmed(error));
+              } else if (id && this.#returned.delete(id)) {
+                fail(
+                  new TransportError(
+                    `The AMQP broker at ${this.target} could route no queue for message ${id} (exchange "${message.exchange}", routing key "${message.routingKey}") of ${this.#label}, published as mandatory.`,
+                    { code: AmqpErrorCodes.AMQP_UNROUTABLE },
+                  ),
+                );
+              } else if (--waiting === 0 && !settled) {
+                settled = true;
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          );
+        }
+      } catch (error) {
+        fail(this.#error("publish to", error));
+      }
     });
-    try {
-      await Promise.race([Promise.all(confirms), timeout]);
-    } finally {
-      clearTimeout(timer);
-      for (const confirm of confirms) confirm.catch(() => undefined);
-    }
   }
 
   #notConfirmed(error: unknown): TransportError {

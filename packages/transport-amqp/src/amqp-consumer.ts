@@ -1,5 +1,6 @@
 import { TransportError } from "@messenger-ts/core";
 import type { Channel, ConsumeMessage } from "amqplib";
+import { AmqpChannelAcks } from "./amqp-channel-acks.js";
 import type { AmqpConnection } from "./amqp-connection.js";
 
 /** One message the broker delivered to this consumer, not yet acknowledged or rejected. */
@@ -8,6 +9,8 @@ export interface AmqpDelivery {
   readonly queue: string;
   /** The channel that delivered it: only that channel can ack it. */
   readonly channel: Channel;
+  /** That channel's acknowledgements, sent together once per event-loop turn. */
+  readonly acks: AmqpChannelAcks;
 }
 
 /**
@@ -20,6 +23,7 @@ export class AmqpConsumer {
   readonly #connection: AmqpConnection;
   #prefetch: number;
   #channel: Channel | undefined;
+  #acks: AmqpChannelAcks | undefined;
   #starting: Promise<Channel> | undefined;
   #queues: readonly string[] = [];
   #buffer: AmqpDelivery[] = [];
@@ -66,40 +70,49 @@ export class AmqpConsumer {
   async #start(queues: readonly string[]): Promise<Channel> {
     await this.#prepare();
     const channel = await this.#connection.channel();
+    const acks = new AmqpChannelAcks(channel);
     try {
       await channel.prefetch(this.#prefetch, false);
       for (const queue of queues) {
-        await channel.consume(queue, (message) => this.#deliver(channel, queue, message), { noAck: false });
+        await channel.consume(queue, (message) => this.#deliver(channel, acks, queue, message), {
+          noAck: false,
+        });
       }
     } catch (error) {
       await channel.close().catch(() => undefined);
       throw this.#connection.wrap(`consume queue(s) ${queues.map((q) => `"${q}"`).join(", ")} on`, error);
     }
-    channel.on("close", () => this.#lost(channel));
+    channel.on("close", () => this.#lost(channel, acks));
     if (this.#closed) {
       await channel.close().catch(() => undefined);
       throw new TransportError("The AMQP transport is closed.");
     }
     this.#channel = channel;
+    this.#acks = acks;
     this.#fresh = true;
     return channel;
   }
 
-  #deliver(channel: Channel, queue: string, message: ConsumeMessage | null): void {
+  #deliver(channel: Channel, acks: AmqpChannelAcks, queue: string, message: ConsumeMessage | null): void {
     // null: the broker cancelled the consumer (the queue was deleted): consume again on next use.
     if (message === null) {
       void channel.close().catch(() => undefined);
       return;
     }
-    const delivery = { message, queue, channel };
+    const delivery: AmqpDelivery = { message, queue, channel, acks };
+    acks.delivered(message);
     this.#outstanding.add(delivery);
     this.#buffer.push(delivery);
     this.#wakeAll();
   }
 
   /** The channel closed: what it delivered is the broker's again. */
-  #lost(channel: Channel): void {
-    if (this.#channel === channel) this.#channel = undefined;
+  #lost(channel: Channel, acks: AmqpChannelAcks): void {
+    if (this.#channel === channel) {
+      this.#channel = undefined;
+      this.#acks = undefined;
+    }
+    acks.closed();
     this.#buffer = this.#buffer.filter((delivery) => delivery.channel !== channel);
     for (const delivery of [...this.#outstanding]) {
       if (delivery.channel === channel) this.#outstanding.delete(delivery);
@@ -135,23 +148,31 @@ export class AmqpConsumer {
     return this.#outstanding.has(delivery);
   }
 
-  ack(delivery: AmqpDelivery): void {
-    this.#finish(delivery, "acknowledge", (channel) => channel.ack(delivery.message));
+  /**
+   * basic.ack, sent with the other acks of this event-loop turn (see AmqpChannelAcks): resolves
+   * once written, rejects if the channel closed first.
+   */
+  ack(delivery: AmqpDelivery): Promise<void> {
+    this.#finish(delivery, "acknowledge");
+    return delivery.acks.ack(delivery.message).catch((error: unknown) => {
+      throw this.#connection.wrap("acknowledge a message on", error);
+    });
   }
 
   /** basic.nack without requeue: the queue's dead-letter exchange gets it, if it has one. */
   reject(delivery: AmqpDelivery, requeue = false): void {
-    this.#finish(delivery, "reject", (channel) => channel.nack(delivery.message, false, requeue));
+    this.#finish(delivery, "reject", () => delivery.acks.nack(delivery.message, requeue));
   }
 
-  #finish(delivery: AmqpDelivery, what: string, act: (channel: Channel) => void): void {
+  /** Checks the delivery is still ours and takes it out of the open ones; `act` settles it at once. */
+  #finish(delivery: AmqpDelivery, what: string, act?: () => void): void {
     if (!this.#outstanding.has(delivery)) {
       throw new TransportError(
         `Cannot ${what} message ${String(delivery.message.properties.messageId)} of queue "${delivery.queue}" on ${this.#connection.target}: the channel that delivered it closed, and the broker delivers it again.`,
       );
     }
     try {
-      act(delivery.channel);
+      act?.();
     } catch (error) {
       throw this.#connection.wrap(`${what} a message on`, error);
     }
@@ -212,6 +233,9 @@ export class AmqpConsumer {
     const channel = this.#channel;
     this.#channel = undefined;
     if (!channel) return;
+    // Acks asked for and not yet written go out first: closing would hand those messages back too.
+    this.#acks?.flush();
+    this.#acks = undefined;
     if (handBack) {
       for (const delivery of this.#buffer) {
         if (delivery.channel === channel) this.#outstanding.delete(delivery);

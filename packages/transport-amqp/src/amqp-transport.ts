@@ -201,7 +201,7 @@ export class AmqpTransport
 
   async ack(envelope: Envelope): Promise<void> {
     const delivery = this.#deliveryOf(envelope, "ack");
-    if (delivery) this.#consumer.ack(delivery);
+    if (delivery) await this.#consumer.ack(delivery);
     else await this.#removeListed(envelope);
   }
 

@@ -138,6 +138,28 @@ describe.skipIf(!amqpUp)("AMQP transport", () => {
     await second.ack(again!);
   });
 
+  it("sends the acks of one turn together, never covering a delivery still open", async () => {
+    const name = file.name();
+    const first = file.transport(name, "prefetch_count=6");
+    const second = file.transport(name);
+    await first.sendMany([1, 2, 3, 4, 5, 6].map((n) => Envelope.wrap(new Job(n))));
+    const held = await receive(first, 6);
+    expect(held.map((e) => (e.message as Job).n)).toEqual([1, 2, 3, 4, 5, 6]);
+    // 1, 2 and 4 in the same turn: one ack with `multiple` for 1-2, one of its own for 4; 3 stays open.
+    await Promise.all([first.ack(held[0]!), first.ack(held[1]!), first.ack(held[3]!)]);
+    // 3 and 5 in a later turn, behind 4 (already settled); 6 stays open.
+    await Promise.all([first.ack(held[4]!), first.ack(held[2]!)]);
+    await first.close();
+    const back = await receive(second, 6);
+    expect(
+      back.map((e) => (e.message as Job).n),
+      "only the one never acked goes back to the broker",
+    ).toEqual([6]);
+    await second.close();
+    // An ack asked for after its channel closed is an error, not a silent loss: the broker has it again.
+    await expect(second.ack(back[0]!)).rejects.toThrow(/closed/);
+  });
+
   it("refuses credentials the broker refuses with a TransportAuthenticationError that does not show the password", async () => {
     const transport = new AmqpTransportFactory().createTransport(
       `amqp://guest:not-the-password@${AMQP.host}:${AMQP.port}/%2f/${file.name()}`,
