@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: install, build, bring up the services, then lint, type-check and run every test on
-# the machine's Node.js, then the suites of core, the transports, the CLI and tests/ on Node.js 24.
+# the machine's Node.js, then the suites of core, four transports and tests/ on Node.js 24.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/setup.sh"
