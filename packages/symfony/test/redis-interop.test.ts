@@ -15,7 +15,7 @@ import {
 import { requireService } from "@messenger-ts/core/testing";
 import { type RedisTransport, RedisTransportFactory } from "@messenger-ts/transport-redis";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ForeignStamp, SymfonySerializer } from "../src/index.js";
 import { nodeHandled, SendEmailHandler, SendEmailMessage } from "./support/messages.js";
 import { PhpApp, requirePhp, waitFor } from "./support/php.js";
@@ -41,6 +41,11 @@ describe.skipIf(!redisUp || !phpUp)("Redis shared with Symfony Messenger 5.4", {
       { jobs: { type: "redis", dsn: dsn(jobs) }, failed: { type: "redis", dsn: dsn(failed) } },
       "failed",
     );
+  });
+
+  // A messenger per test: a stopped Node worker's transport may still wait in a blocking read and
+  // take the next test's message for itself; closing it hands such messages back.
+  beforeEach(() => {
     const serializer = new SymfonySerializer();
     messenger = createMessenger({
       transports: {
@@ -59,12 +64,12 @@ describe.skipIf(!redisUp || !phpUp)("Redis shared with Symfony Messenger 5.4", {
   });
 
   afterEach(async () => {
+    await messenger.close();
     nodeHandled.length = 0;
     await redis.del(jobs, `${jobs}__queue`, failed, `${failed}__queue`);
   });
 
   afterAll(async () => {
-    await messenger?.close();
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
