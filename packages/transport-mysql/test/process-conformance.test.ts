@@ -88,29 +88,41 @@ describe.skipIf(!mysqlUp)("MySQL", () => {
       // (`ss`): not the test's own sender, whose bulk INSERT killed between its commit and its
       // reply would be sent again by the test and stored twice.
       async killConnections({ database }, pid) {
-        const ports = workerPorts(pid);
-        if (ports.size === 0) return 0;
-        const [rows] = await admin.query<RowDataPacket[]>(
-          "SELECT ID AS id, HOST AS host FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()",
-          [database],
-        );
-        let killed = 0;
-        for (const row of rows) {
-          if (!ports.has(Number(String(row.host).split(":").pop()))) continue;
-          try {
-            await admin.query(`KILL CONNECTION ${Number(row.id)}`);
-            killed++;
-          } catch {
-            // Gone already.
-          }
+        // Right after a round of kills the worker may not have connected again yet (its pool
+        // reconnects on its next statement): look again for a while rather than report none.
+        for (let attempt = 0; attempt < 30; attempt++) {
+          const killed = await killWorkerConnections(database, pid);
+          if (killed > 0) return killed;
+          await new Promise((resolve) => setTimeout(resolve, 100));
         }
-        return killed;
+        return 0;
       },
     },
     // An acknowledgement whose connection is killed is sent again only while its claim holds; a
     // short redelivery timeout keeps the killed-connections test's wait for a lost one short.
     { messages: 20_000, quietDrain: true, redeliveryUnderKills: 2_000 },
   );
+
+  /** Kills the worker's connections to `database` (found by their local ports); how many. */
+  async function killWorkerConnections(database: string, pid: number): Promise<number> {
+    const ports = workerPorts(pid);
+    if (ports.size === 0) return 0;
+    const [rows] = await admin.query<RowDataPacket[]>(
+      "SELECT ID AS id, HOST AS host FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()",
+      [database],
+    );
+    let killed = 0;
+    for (const row of rows) {
+      if (!ports.has(Number(String(row.host).split(":").pop()))) continue;
+      try {
+        await admin.query(`KILL CONNECTION ${Number(row.id)}`);
+        killed++;
+      } catch {
+        // Gone already.
+      }
+    }
+    return killed;
+  }
 });
 
 /** The local ports of worker `pid`'s TCP connections to the server (`ss` of iproute2). */
