@@ -71,6 +71,13 @@ export class AmqpConsumer {
     await this.#prepare();
     const channel = await this.#connection.channel();
     const acks = new AmqpChannelAcks(channel);
+    // Listened to before the first await: a channel that closes while the consumer starts (a
+    // killed connection) must not be kept as the live one, which would wait for deliveries forever.
+    let lost = false;
+    channel.on("close", () => {
+      lost = true;
+      this.#lost(channel, acks);
+    });
     try {
       await channel.prefetch(this.#prefetch, false);
       for (const queue of queues) {
@@ -82,7 +89,10 @@ export class AmqpConsumer {
       await channel.close().catch(() => undefined);
       throw this.#connection.wrap(`consume queue(s) ${queues.map((q) => `"${q}"`).join(", ")} on`, error);
     }
-    channel.on("close", () => this.#lost(channel, acks));
+    if (lost)
+      throw new TransportError(
+        "The AMQP channel closed while the consumer started; it starts again on next use.",
+      );
     if (this.#closed) {
       await channel.close().catch(() => undefined);
       throw new TransportError("The AMQP transport is closed.");
