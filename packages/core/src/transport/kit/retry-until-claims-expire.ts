@@ -48,6 +48,7 @@ export async function retryUntilClaimsExpire(
   const sleep = options.sleep ?? sleepFor;
   let pending = removals;
   let expired = 0;
+  let lastFailure: unknown;
   let delay = FIRST_DELAY_MS;
   for (let attempt = 1; ; attempt++) {
     let failure: unknown;
@@ -57,12 +58,14 @@ export async function retryUntilClaimsExpire(
     } catch (error) {
       if (!options.isConnectionFailure(error)) throw error;
       failure = error;
+      lastFailure = error;
     }
     if (failure === undefined) {
-      // The rest went through, but some claims expired first: their acks did not happen.
-      // A transport failure like the one that delayed them: the acks did not happen.
+      // The rest went through, but some claims expired first: their acks did not happen. The
+      // connection failure that delayed them is the cause, as for any other TransportError.
       const failed = new TransportError(
         `${options.label}: ${expired} acknowledgement(s) not made, their claims expired while the database was unreachable`,
+        { cause: lastFailure },
       );
       throw giveUp(options, expired, failed);
     }
