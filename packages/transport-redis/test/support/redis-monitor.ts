@@ -45,13 +45,13 @@ export class RedisMonitor {
     for (let end = this.buffer.indexOf("\r\n"); end >= 0; end = this.buffer.indexOf("\r\n")) {
       const line = this.buffer.slice(0, end);
       this.buffer = this.buffer.slice(end + 2);
-      const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => unescape(match[1]!));
+      const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => unquote(match[1]!));
       for (const listener of this.listeners) listener(args);
     }
   }
 }
 
-function unescape(quoted: string): string {
+function unquote(quoted: string): string {
   return quoted.replace(/\\(x[0-9a-f]{2}|.)/g, (_all, escape: string) =>
     escape.length === 3
       ? String.fromCharCode(Number.parseInt(escape.slice(1), 16))
