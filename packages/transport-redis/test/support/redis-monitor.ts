@@ -52,11 +52,8 @@ export class RedisMonitor {
 }
 
 function unquote(quoted: string): string {
-  return quoted.replace(/\\(x[0-9a-f]{2}|.)/g, (_all, escape: string) =>
-    escape.length === 3
-      ? String.fromCharCode(Number.parseInt(escape.slice(1), 16))
-      : escape === "n"
-        ? "\n"
-        : escape,
-  );
+  return quoted.replace(/\\(x[0-9a-f]{2}|.)/g, (_all, code: string) => {
+    if (code.length === 3) return String.fromCharCode(Number.parseInt(code.slice(1), 16));
+    return code === "n" ? "\n" : code;
+  });
 }
