@@ -6,7 +6,7 @@ import {
   TransportAuthenticationError,
   TransportError,
 } from "@messenger-ts/core";
-import { levelPrefix } from "./redis-message-id.js";
+import { levelPrefix, splitId } from "./redis-message-id.js";
 import type { RedisKeys } from "./redis-options.js";
 import {
   ACK,
@@ -326,7 +326,21 @@ export class RedisConnection {
 
   /** XACK every id, and XDEL `deleteIds` too; returns how many were still pending. */
   async ack(deleteIds: readonly string[], keepIds: readonly string[]): Promise<number> {
-    const args = [this.#settings.group, deleteIds.length, ...deleteIds, ...keepIds];
+    // Grouped by level here, so the script, which every worker of the queue waits on, does not
+    // parse ids: per level, the ids to delete first, then those to keep.
+    const byLevel = new Map<number, { deletes: string[]; keeps: string[] }>();
+    const add = (id: string, remove: boolean) => {
+      const { level, id: raw } = splitId(id);
+      const ids = byLevel.get(level) ?? { deletes: [], keeps: [] };
+      byLevel.set(level, ids);
+      (remove ? ids.deletes : ids.keeps).push(raw);
+    };
+    for (const id of deleteIds) add(id, true);
+    for (const id of keepIds) add(id, false);
+    const args: (string | number)[] = [this.#settings.group];
+    for (const [level, { deletes, keeps }] of byLevel) {
+      args.push(level, deletes.length + keeps.length, deletes.length, ...deletes, ...keeps);
+    }
     return (await this.#run("acknowledge messages", ACK, [this.#keys.stream], args)) as number;
   }
 

@@ -18,3 +18,10 @@ export function locationOfId(id: string): "stream" | "delayed" | undefined {
 export function levelPrefix(priority: number): string {
   return priority === 0 ? "" : `p${priority}:`;
 }
+
+/** The priority level an id names and the id within that level's stream (or delayed set). */
+export function splitId(id: string): { readonly level: number; readonly id: string } {
+  if (!id.startsWith("p")) return { level: 0, id };
+  const colon = id.indexOf(":");
+  return { level: Number(id.slice(1, colon)), id: id.slice(colon + 1) };
+}

@@ -183,6 +183,8 @@ local function run(key, level, ...)
 end
 
 local levels = levelsOf(stream)
+local levelKeys = {}
+for i, level in ipairs(levels) do levelKeys[i] = levelKey(stream, level) end
 -- Entries taken over, with their level's prefix, and where each one is (stream, id in it).
 local claimed, claimedAt = {}, {}
 local function take(key, level, entry)
@@ -190,9 +192,9 @@ local function take(key, level, entry)
   claimedAt[#claimedAt + 1] = { key, entry[1] }
 end
 
-for _, level in ipairs(levels) do
+for i, level in ipairs(levels) do
   if #claimed >= count then break end
-  local key = levelKey(stream, level)
+  local key = levelKeys[i]
   local released = run(key, level, 'XPENDING', key, group, '-', '+', count - #claimed, ARGV[10])
   if #released > 0 then
     local args = { 'XCLAIM', key, group, consumer, 0 }
@@ -227,7 +229,7 @@ if claim and #claimed < count then
   cursor = '0-0'
   for i = from, #levels do
     local level = levels[i]
-    local key = levelKey(stream, level)
+    local key = levelKeys[i]
     local reply = run(key, level, 'XAUTOCLAIM', key, group, consumer, ARGV[7], at, 'COUNT', count - #claimed)
     for _, entry in ipairs(reply[2]) do
       -- Redis 6.2 returns entries deleted meanwhile without fields (7.0 drops them itself).
@@ -258,7 +260,7 @@ if want > 0 then
   local more = false
   local got = 0
   for i, level in ipairs(levels) do
-    local key = levelKey(stream, level)
+    local key = levelKeys[i]
     local reply = run(key, level, 'XREADGROUP', 'GROUP', group, consumer, 'COUNT', want - got, 'STREAMS', key, '>')
     local read = reply and reply[1][2] or {}
     if #read > 0 then
@@ -296,43 +298,26 @@ return { now, nextDueAt, cursor, claimed, deliveries, fresh }
 );
 
 /**
- * Acknowledges entries and deletes some of them, in one step, each in its level's stream.
- * KEYS: stream. ARGV: group, how many of the ids (from the first) to XDEL as well, ids…
+ * Acknowledges entries and deletes some of them, in one step, each in its level's stream. The
+ * client groups the ids by level and strips their prefix, so the script does no work per id.
+ * KEYS: stream. ARGV: group, then per level: level, how many ids, how many of them (from the
+ * first) to XDEL as well, the ids within the level's stream…
  * Returns how many ids were still pending (XACK's count).
  */
 export const ACK = script(
   "ack",
   1,
   `
-${LEVELS}
-local deletes = tonumber(ARGV[2])
-local levels = false
-for i = 3, #ARGV do
-  if string.byte(ARGV[i], 1) == 112 then
-    levels = true
-    break
-  end
-end
-if not levels then
-  -- Every id of level 0: the stream itself, as before priorities.
-  local acked = redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3))
-  if deletes > 0 then redis.call('XDEL', KEYS[1], unpack(ARGV, 3, 2 + deletes)) end
-  return acked
-end
-local keys, acks, dels = {}, {}, {}
-for i = 3, #ARGV do
-  local key, raw = locate(KEYS[1], ARGV[i])
-  if not acks[key] then
-    keys[#keys + 1] = key
-    acks[key], dels[key] = {}, {}
-  end
-  acks[key][#acks[key] + 1] = raw
-  if i - 2 <= deletes then dels[key][#dels[key] + 1] = raw end
-end
 local acked = 0
-for _, key in ipairs(keys) do
-  acked = acked + redis.call('XACK', key, ARGV[1], unpack(acks[key]))
-  if #dels[key] > 0 then redis.call('XDEL', key, unpack(dels[key])) end
+local i = 2
+while i < #ARGV do
+  local level, ids, deletes = tonumber(ARGV[i]), tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local key = KEYS[1]
+  if level > 0 then key = key .. ':priority:' .. level end
+  local first = i + 3
+  acked = acked + redis.call('XACK', key, ARGV[1], unpack(ARGV, first, first + ids - 1))
+  if deletes > 0 then redis.call('XDEL', key, unpack(ARGV, first, first + deletes - 1)) end
+  i = first + ids
 end
 return acked
 `,
