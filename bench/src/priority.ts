@@ -1,8 +1,9 @@
-// Processing throughput of the PostgreSQL transport with priorities in use against the same
-// transport without, in pairs: each round drains one queue of jobs sent without a PriorityStamp and
-// one of jobs sent at one of ten priorities (which goes first alternates), in this process, with
-// the same worker settings. The figure is the median of the rounds' ratios, so load that comes and
-// goes on the machine hits both sides of a pair alike. Run from bench/: `node dist/priority.js`.
+// Processing throughput of the PostgreSQL transport (or, with `--transport=redis`, the Redis one)
+// with priorities in use against the same transport without, in pairs: each round drains one queue
+// of jobs sent without a PriorityStamp and one of jobs sent at one of ten priorities (which goes
+// first alternates), in this process, with the same worker settings. The figure is the median of
+// the rounds' ratios, so load that comes and goes on the machine hits both sides of a pair alike.
+// Run from bench/: `node dist/priority.js`.
 
 import "reflect-metadata";
 import {
@@ -16,8 +17,17 @@ import {
   PriorityStamp,
 } from "@messenger-ts/core";
 import { PostgresTransportFactory } from "@messenger-ts/transport-postgres";
+import { RedisTransportFactory } from "@messenger-ts/transport-redis";
+import { Redis } from "ioredis";
 import pg from "pg";
-import { databaseUrl, probePostgres, resetDatabase } from "./backends.js";
+import {
+  databaseUrl,
+  deleteRedisKeys,
+  probePostgres,
+  probeRedis,
+  REDIS_URL,
+  resetDatabase,
+} from "./backends.js";
 
 @AsMessage("bench.priority_job")
 class PriorityJob {
@@ -25,6 +35,15 @@ class PriorityJob {
 }
 
 const DATABASE = "bench_messenger_priority";
+/** The Redis side's keys: a stream per queue (and per priority level) under this prefix. */
+const REDIS_PREFIX = "bench:priority:";
+const transport = process.argv.find((a) => a.startsWith("--transport="))?.slice(12) ?? "postgres";
+if (transport !== "postgres" && transport !== "redis") {
+  console.error(`--transport must be postgres or redis, got ${transport}`);
+  process.exit(1);
+}
+const redis = transport === "redis";
+const label = redis ? "Redis" : "PostgreSQL";
 const n = Number(process.argv.find((a) => a.startsWith("--n="))?.slice(4) ?? 10_000);
 const rounds = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 7);
 const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.slice(14) ?? 20);
@@ -37,14 +56,39 @@ const buffersOnly = process.argv.includes("--buffers");
 const blocks = process.argv.includes("--blocks");
 const priorityOf = (id: number) => (blocks ? Math.floor((id * LEVELS) / n) : id % LEVELS);
 
+/** The queue `name`: a table of the database, or a stream under the Redis prefix. */
+function dsnOf(name: string): string {
+  return redis
+    ? `${REDIS_URL}/${name}?prefix=${REDIS_PREFIX}`
+    : `${databaseUrl(DATABASE)}?table_name=${name}`;
+}
+
+/**
+ * The Redis server's CPU time so far (user + system, µs, `INFO cpu`): what it spent serving every
+ * client, so a figure of it means something only on a server the run has to itself.
+ */
+async function redisCpu(): Promise<number> {
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const info = await client.info("cpu");
+    const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)![1]);
+    return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1e6;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Redis CPU µs per message of each drain (Redis only), in the order of the rounds. */
+const cpuPerMessage = { plain: [] as number[], prioritized: [] as number[] };
+
 /** Jobs per second draining `n` jobs sent in bulk beforehand (handler calls, first to last). */
 async function drain(table: string, prioritized: boolean): Promise<number> {
   let handled = 0;
   let first = 0;
   let last = 0;
   const messenger = createMessenger({
-    transports: { bench: `${databaseUrl(DATABASE)}?table_name=${table}` },
-    transportFactories: [new PostgresTransportFactory()],
+    transports: { bench: dsnOf(table) },
+    transportFactories: [redis ? new RedisTransportFactory() : new PostgresTransportFactory()],
     routing: [[PriorityJob, "bench"]],
     handlers: [
       defineHandler(PriorityJob, function countJob() {
@@ -56,7 +100,7 @@ async function drain(table: string, prioritized: boolean): Promise<number> {
   try {
     await messenger.setup();
     const bench = messenger.getTransport("bench");
-    if (!isBulkSender(bench)) throw new Error("the PostgreSQL transport has no sendMany");
+    if (!isBulkSender(bench)) throw new Error(`the ${label} transport has no sendMany`);
     const bus = new BusNameStamp(messenger.defaultBusName);
     const priorities = Array.from({ length: LEVELS }, (_, p) => new PriorityStamp(p));
     for (let from = 0; from < n; from += 1_000) {
@@ -67,7 +111,11 @@ async function drain(table: string, prioritized: boolean): Promise<number> {
         ),
       );
     }
+    const cpuBefore = redis ? await redisCpu() : 0;
     await createWorker(messenger, { receivers: ["bench"], concurrency, limit: n, sleep: 50 }).run();
+    if (redis) {
+      cpuPerMessage[prioritized ? "prioritized" : "plain"].push(((await redisCpu()) - cpuBefore) / n);
+    }
     if (handled !== n) throw new Error(`${handled} handler calls for ${n} jobs`);
     return ((n - 1) * 1_000) / (last - first);
   } finally {
@@ -157,13 +205,19 @@ const median = (values: readonly number[]) => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
-const problem = await probePostgres();
+const problem = redis ? await probeRedis() : await probePostgres();
 if (problem) {
-  console.error(`PostgreSQL is not available: ${problem}`);
+  console.error(`${label} is not available: ${problem}`);
   process.exit(1);
 }
-await resetDatabase(DATABASE);
+/** Empties what the runs store: the database, or the keys under the Redis prefix. */
+const reset = () => (redis ? deleteRedisKeys(REDIS_PREFIX) : resetDatabase(DATABASE));
+await reset();
 if (buffersOnly) {
+  if (redis) {
+    console.error("--buffers counts PostgreSQL's shared buffers: it has no Redis form");
+    process.exit(1);
+  }
   await fill("buffers_n", false);
   await fill("buffers_p", true);
   const plainBlocks = await buffersPerMessage("buffers_n");
@@ -192,7 +246,7 @@ for (let round = 0; round < rounds; round++) {
 }
 const ratios = plain.map((rate, i) => prioritized[i]! / rate);
 console.log(
-  `PostgreSQL, ${n} jobs, concurrency ${concurrency}, ${rounds} rounds, priorities ${blocks ? "in blocks" : "id modulo 10"} (median, min–max):`,
+  `${label}, ${n} jobs, concurrency ${concurrency}, ${rounds} rounds, priorities ${blocks ? "in blocks" : "id modulo 10"} (median, min–max):`,
 );
 console.log(
   `  without priorities: ${Math.round(median(plain))} jobs/s (${Math.round(Math.min(...plain))}–${Math.round(Math.max(...plain))})`,
@@ -203,4 +257,12 @@ console.log(
 console.log(
   `  ratio per round:    ${ratios.map((r) => r.toFixed(2)).join(" ")}; median ${median(ratios).toFixed(2)}`,
 );
-await resetDatabase(DATABASE);
+if (redis) {
+  // Load on the machine stretches time, not the work the server does: a steadier figure.
+  const { plain: cpuPlain, prioritized: cpuPrioritized } = cpuPerMessage;
+  const cpuRatios = cpuPlain.map((cpu, i) => cpuPrioritized[i]! / cpu);
+  console.log(
+    `  Redis CPU µs per message (medians; every client of the server counts): without ${median(cpuPlain).toFixed(1)}, with ${median(cpuPrioritized).toFixed(1)}; ratio per round ${cpuRatios.map((r) => r.toFixed(2)).join(" ")}; median ${median(cpuRatios).toFixed(2)}`,
+  );
+}
+await reset();

@@ -6,6 +6,7 @@ import {
   TransportAuthenticationError,
   TransportError,
 } from "@messenger-ts/core";
+import { levelPrefix, splitId } from "./redis-message-id.js";
 import type { RedisKeys } from "./redis-options.js";
 import {
   ACK,
@@ -14,6 +15,7 @@ import {
   FIND,
   KEEPALIVE,
   LIST,
+  OWN_PENDING,
   PRUNE_CONSUMERS,
   RECLAIM_OWN,
   RELEASE,
@@ -50,10 +52,15 @@ export interface StreamEntry {
   readonly deliveries?: number;
 }
 
-/** A message to store: undelayed ones go to the stream, delayed ones to the sorted set under `id`. */
+/**
+ * A message to store: undelayed ones go to the stream of their priority level, delayed ones to the
+ * sorted set under `id` (which carries the level's prefix, see redis-message-id.ts).
+ */
 export interface OutgoingMessage {
   readonly delay: number;
   readonly id: string;
+  /** 0 to 255; 0 is the stream itself. */
+  readonly priority: number;
   readonly message: string;
 }
 
@@ -159,7 +166,7 @@ export class RedisConnection {
 
   async send(messages: readonly OutgoingMessage[]): Promise<string[]> {
     const args: (string | number)[] = [this.#settings.streamMaxEntries];
-    for (const m of messages) args.push(m.delay, m.id, m.message);
+    for (const m of messages) args.push(m.delay, m.id, m.priority, m.message);
     const operation = messages.length === 1 ? "send a message" : `send ${messages.length} messages`;
     // While Redis is down a send fails within half a second, and nothing is queued that could go
     // out later behind the caller's back (a message reported as failed is never stored).
@@ -192,6 +199,7 @@ export class RedisConnection {
       deduplication.extend ? "1" : "0",
       this.#settings.group,
       deduplication.token,
+      message.priority,
     ];
     const keys = [...this.#streamKeys(), this.deduplicationKey(deduplication.key)];
     const [outcome, id] = (await this.#run("send a message", SEND_DEDUPLICATED, keys, args)) as [
@@ -282,23 +290,25 @@ export class RedisConnection {
           );
     const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client);
     const [symfonyDueAt, reply] = await Promise.all([promoted ?? -1, fetched]);
-    const [now, ownDueAt, nextCursor, claimed, deliveries, fresh] = reply as [
+    const [now, ownDueAt, nextCursor, claimed, deliveries, freshByLevel] = reply as [
       number,
       number,
       string,
       RawEntry[],
       number[],
-      RawEntry[],
+      (number | RawEntry[])[],
     ];
     const dues = [ownDueAt, symfonyDueAt as number].filter((due) => due >= 0);
     const nextDueAt = dues.length === 0 ? -1 : Math.min(...dues);
+    const fresh: StreamEntry[] = [];
+    for (let i = 0; i < freshByLevel.length; i += 2) {
+      const prefix = levelPrefix(freshByLevel[i] as number);
+      for (const raw of freshByLevel[i + 1] as RawEntry[]) fresh.push(toEntry(raw, prefix));
+    }
     const entries =
       claimed.length === 0
-        ? fresh.map(toEntry)
-        : [
-            ...claimed.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 })),
-            ...fresh.map(toEntry),
-          ];
+        ? fresh
+        : [...claimed.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 })), ...fresh];
     return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
   }
 
@@ -316,7 +326,21 @@ export class RedisConnection {
 
   /** XACK every id, and XDEL `deleteIds` too; returns how many were still pending. */
   async ack(deleteIds: readonly string[], keepIds: readonly string[]): Promise<number> {
-    const args = [this.#settings.group, deleteIds.length, ...deleteIds, ...keepIds];
+    // Grouped by level here, so the script, which every worker of the queue waits on, does not
+    // parse ids: per level, the ids to delete first, then those to keep.
+    const byLevel = new Map<number, { deletes: string[]; keeps: string[] }>();
+    const add = (id: string, remove: boolean) => {
+      const { level, id: raw } = splitId(id);
+      const ids = byLevel.get(level) ?? { deletes: [], keeps: [] };
+      byLevel.set(level, ids);
+      (remove ? ids.deletes : ids.keeps).push(raw);
+    };
+    for (const id of deleteIds) add(id, true);
+    for (const id of keepIds) add(id, false);
+    const args: (string | number)[] = [this.#settings.group];
+    for (const [level, { deletes, keeps }] of byLevel) {
+      args.push(level, deletes.length + keeps.length, deletes.length, ...deletes, ...keeps);
+    }
     return (await this.#run("acknowledge messages", ACK, [this.#keys.stream], args)) as number;
   }
 
@@ -376,7 +400,7 @@ export class RedisConnection {
       );
     }
     return {
-      entries: entries.map(toEntry),
+      entries: entries.map((raw) => toEntry(raw)),
       delayed: ids.map((id, i) => ({ id, message: bodies[i] ?? undefined, dueAt: Number(dues[i]) })),
     };
   }
@@ -393,22 +417,17 @@ export class RedisConnection {
   }
 
   /**
-   * The ids of this consumer's own pending entries after `afterId` ("-": from the first), oldest
-   * first, up to `count`; [] when there are no more. Reads only: counts no delivery.
+   * The ids of this consumer's own pending entries after `afterId` ("-": from the first), in claim
+   * order (see OWN_PENDING), up to `count`; [] when there are no more. Reads only: counts no delivery.
    */
   async ownPending(afterId: string, count: number): Promise<string[]> {
     const { group, consumer } = this.#settings;
-    const start = afterId === "-" ? "-" : `(${afterId}`;
-    const reply = await this.#wrap("read its pending messages", () =>
-      this.client
-        .xpending(this.#keys.stream, group, start, "+", count, consumer)
-        // No group (yet, or any more): nothing is pending.
-        .catch((error: Error) => {
-          if (String(error?.message).includes("NOGROUP")) return [];
-          throw error;
-        }),
-    );
-    return (reply as [string, string, number, number][]).map(([id]) => id);
+    return (await this.#run(
+      "read its pending messages",
+      OWN_PENDING,
+      [this.#keys.stream],
+      [group, consumer, afterId, count],
+    )) as string[];
   }
 
   /**
@@ -681,7 +700,9 @@ export class RedisConnection {
 
 type RawEntry = [string, string[] | null];
 
-function toEntry([id, fields]: RawEntry): StreamEntry {
+/** The entry, its id given the level's prefix when it comes without (see FETCH). */
+function toEntry([raw, fields]: RawEntry, prefix = ""): StreamEntry {
+  const id = prefix + raw;
   if (fields) {
     for (let i = 0; i < fields.length; i += 2) {
       if (fields[i] === "message") return { id, message: fields[i + 1] };

@@ -157,6 +157,11 @@ export interface RedisKeys {
   readonly delayedMessages: string;
   /** Sorted set with one member, "next", scored with when something may be ready: idle workers BZPOPMIN it. */
   readonly marker: string;
+  /**
+   * Sorted set of the priority levels (1 to 255) whose streams may hold messages, scored by level;
+   * the messages of level p are in the stream {@link priorityStreamKey}, level 0 in `stream`.
+   */
+  readonly priorities: string;
   /** When `messenger:stop-workers` last asked workers to stop (shared by every stream under the prefix). */
   readonly restart: string;
   /** Prefix of the shared rate limiters' token buckets. */
@@ -199,6 +204,7 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
     delayed: `${key}:delayed`,
     delayedMessages: `${key}:delayed:messages`,
     marker: `${key}:marker`,
+    priorities: `${key}:priorities`,
     restart: `${prefix}messenger:restart-requested-at`,
     rateLimitPrefix: `${prefix}messenger:rate-limit:`,
     paused: `${prefix}messenger:paused`,
@@ -211,3 +217,8 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
 
 /** The most entries one fetch takes (the claim sizer picks fewer for slow consumers). */
 export const MAX_FETCH_BATCH = 32;
+
+/** The stream of the messages of priority `level` (1 to 255): `<stream>:priority:<level>`. */
+export function priorityStreamKey(stream: string, level: number): string {
+  return `${stream}:priority:${level}`;
+}

@@ -6,7 +6,10 @@ import { NonSendableStamp } from "@messenger-ts/core";
  */
 export class RedisReceivedStamp extends NonSendableStamp {
   constructor(
-    /** The stream entry id (`<ms>-<seq>`), or the delayed message's id while it waits in the delayed set. */
+    /**
+     * The stream entry id (`<ms>-<seq>`), or the delayed message's id while it waits in the delayed
+     * set; prefixed with `p<priority>:` above priority 0 (see redis-message-id.ts).
+     */
     readonly id: string,
     /** The stream's key: ids of two streams overlap, so an ack must not cross them. */
     readonly stream: string,

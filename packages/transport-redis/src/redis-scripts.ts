@@ -23,22 +23,65 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local nowText = string.format('%d', now)
 `;
 
-/** XADD with the optional approximate MAXLEN; `maxlen` and `stream` must be in scope. */
-const XADD = `
-local function xadd(message)
-  if maxlen > 0 then
-    return redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'message', message)
+/**
+ * Priority levels. Level 0 (no PriorityStamp) is the stream itself, as it always was; level p (1 to
+ * 255) is the stream `<stream>:priority:<p>`, read through a consumer group of the same name, and
+ * the levels in use are the members of the sorted set `<stream>:priorities` (scored by level). Ids
+ * of the entries and delayed messages of level p carry the prefix `p<p>:`, since two streams hand
+ * out the same entry ids. The keys are derived from the stream's, so they share its Cluster slot.
+ */
+const LEVELS = `
+local function levelKey(base, level)
+  if level == 0 then return base end
+  return base .. ':priority:' .. level
+end
+local function prefixOf(level)
+  if level == 0 then return '' end
+  return 'p' .. level .. ':'
+end
+-- The stream of an id (or a sweep cursor), the id within that stream, and its level.
+local function locate(base, id)
+  if string.byte(id, 1) ~= 112 then return base, id, 0 end -- no "p": level 0, the common case
+  local level, raw = string.match(id, '^p(%d+):(.+)$')
+  if level then
+    level = tonumber(level)
+    return levelKey(base, level), raw, level
   end
-  return redis.call('XADD', stream, '*', 'message', message)
+  return base, id, 0
+end
+-- The levels in claim order: those in use, highest first, then 0.
+local function levelsOf(base)
+  local levels = {}
+  for _, level in ipairs(redis.call('ZREVRANGE', base .. ':priorities', 0, -1)) do
+    levels[#levels + 1] = tonumber(level)
+  end
+  levels[#levels + 1] = 0
+  return levels
+end
+`;
+
+/**
+ * XADD with the optional approximate MAXLEN into the stream of a level, which joins the levels in
+ * use; returns the id with its level's prefix. `maxlen` and `stream` must be in scope.
+ */
+const XADD = `
+${LEVELS}
+local function xadd(level, message)
+  local key = levelKey(stream, level)
+  if level > 0 then redis.call('ZADD', stream .. ':priorities', level, level) end
+  if maxlen > 0 then
+    return prefixOf(level) .. redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', 'message', message)
+  end
+  return prefixOf(level) .. redis.call('XADD', key, '*', 'message', message)
 end
 `;
 
 /**
  * Sends one or many messages, all in one script.
  * KEYS: stream, delayed, delayedMessages, marker.
- * ARGV: maxlen, then per message: delay (ms, integer), delayed id, message JSON.
- * Undelayed messages are XADDed; delayed ones wait in the sorted set (score: due time on the Redis
- * clock) with their body in the hash. The marker moves to the earliest new due time (0 when a
+ * ARGV: maxlen, then per message: delay (ms, integer), delayed id, priority, message JSON.
+ * Undelayed messages are XADDed to their level's stream; delayed ones wait in the sorted set
+ * (score: due time on the Redis clock) with their body in the hash, their level in their id. The marker moves to the earliest new due time (0 when a
  * message is ready now), which wakes one idle worker blocked on it.
  * Returns the ids: stream ids for undelayed messages, the given ids for delayed ones.
  */
@@ -52,10 +95,10 @@ ${XADD}
 local ids = {}
 local wake = nil
 local now = nil
-for i = 2, #ARGV, 3 do
+for i = 2, #ARGV, 4 do
   local delay = tonumber(ARGV[i])
   if delay <= 0 then
-    ids[#ids + 1] = xadd(ARGV[i + 2])
+    ids[#ids + 1] = xadd(tonumber(ARGV[i + 2]), ARGV[i + 3])
     wake = 0
   else
     if now == nil then
@@ -64,7 +107,7 @@ for i = 2, #ARGV, 3 do
     end
     local due = now + delay
     redis.call('ZADD', delayed, string.format('%d', due), ARGV[i + 1])
-    redis.call('HSET', messages, ARGV[i + 1], ARGV[i + 2])
+    redis.call('HSET', messages, ARGV[i + 1], ARGV[i + 3])
     ids[#ids + 1] = ARGV[i + 1]
     if wake == nil or due < wake then wake = due end
   end
@@ -79,22 +122,27 @@ return ids
  * KEYS: stream, delayed, delayedMessages, marker.
  * ARGV: group, consumer, count, maxlen, autoSetup (1/0), claim (1/0), claim min idle (ms),
  *       claim cursor, most delayed messages to move per call, the released consumer's name.
- * 1. Delayed messages that are due move into the stream, earliest first.
+ * Every step goes through the priority levels in claim order (highest first, level 0 last).
+ * 1. Delayed messages that are due move into their level's stream, earliest first.
  * 2. Entries a stopping worker released (parked on the released consumer, see RELEASE) are taken
  *    over first (XCLAIM), on every fetch: they are not waiting for any timeout.
  *    With claim=1: XAUTOCLAIM takes over up to the rest of `count` entries idle for at least the
- *    redelivery timeout (abandoned by a dead consumer), continuing the sweep from the cursor.
+ *    redelivery timeout (abandoned by a dead consumer), continuing the sweep from the cursor
+ *    (`p<level>:<id>`: the level's stream and where in it; "0-0" when the sweep went round).
  *    Redis counts the deliveries of a pending entry (XREADGROUP sets 1, each XCLAIM/XAUTOCLAIM
  *    adds one, atomically with the claim, stored with the entry); the count of every entry taken
  *    over is returned with it.
- * 3. XREADGROUP reads new entries up to `count` in all. When the group is missing (first use, or
- *    Redis restarted without persistence) and autoSetup=1, it is created first (MKSTREAM).
- * 4. When the stream held no more new entries, a stale "ready now" marker is dropped, so an idle
- *    worker does not wake for messages already taken; after a full batch with entries behind it,
- *    the marker says "ready now", so one more idle worker wakes to share what is left (a burst
- *    spreads over the workers).
- * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries, their
- * delivery counts, new entries (delivered for the first time) }.
+ * 3. XREADGROUP reads new entries up to `count` in all, level after level. When the group is
+ *    missing (first use, or Redis restarted without persistence) and autoSetup=1, it is created
+ *    first (MKSTREAM); on a priority level's stream it is always created (setup() cannot know the
+ *    levels to come). A level whose stream is empty leaves the levels in use.
+ * 4. When the streams held no more new entries, a stale "ready now" marker is dropped, so an idle
+ *    worker does not wake for messages already taken; after a full batch with entries behind it
+ *    (or a lower level still to read), the marker says "ready now", so one more idle worker wakes
+ *    to share what is left (a burst spreads over the workers).
+ * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries (ids with
+ * their level's prefix), their delivery counts, new entries (delivered for the first time) as
+ * level, entries, level, entries… (ids without the prefix) }.
  */
 export const FETCH = script(
   "fetch",
@@ -112,7 +160,10 @@ local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', nowText, 'LIMIT', 0, to
 if #due > 0 then
   local bodies = redis.call('HMGET', messages, unpack(due))
   for i = 1, #due do
-    if bodies[i] then xadd(bodies[i]) end
+    if bodies[i] then
+      local _, _, level = locate(stream, due[i])
+      xadd(level, bodies[i])
+    end
   end
   redis.call('ZREM', delayed, unpack(due))
   redis.call('HDEL', messages, unpack(due))
@@ -120,58 +171,116 @@ end
 
 -- A group-less stream (never set up, or lost in a restart): create the group, if allowed, and run
 -- the command again; a failing command changed nothing, and failing again raises its error.
-local function run(...)
+local function run(key, level, ...)
   local reply = redis.pcall(...)
   if type(reply) == 'table' and reply.err then
-    if autoSetup and string.find(reply.err, 'NOGROUP', 1, true) then
-      redis.pcall('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+    if (autoSetup or level > 0) and string.find(reply.err, 'NOGROUP', 1, true) then
+      redis.pcall('XGROUP', 'CREATE', key, group, '0', 'MKSTREAM')
     end
     return redis.call(...)
   end
   return reply
 end
 
-local claimed = {}
-local released = run('XPENDING', stream, group, '-', '+', count, ARGV[10])
-if #released > 0 then
-  local args = { 'XCLAIM', stream, group, consumer, 0 }
-  for _, pending in ipairs(released) do args[#args + 1] = pending[1] end
-  local taken = {}
-  for _, entry in ipairs(redis.call(unpack(args))) do
-    if type(entry) == 'table' and entry[2] then
-      claimed[#claimed + 1] = entry
-      taken[entry[1]] = true
+local levels = levelsOf(stream)
+local levelKeys = {}
+for i, level in ipairs(levels) do levelKeys[i] = levelKey(stream, level) end
+-- Entries taken over, with their level's prefix, and where each one is (stream, id in it).
+local claimed, claimedAt = {}, {}
+local function take(key, level, entry)
+  claimed[#claimed + 1] = { prefixOf(level) .. entry[1], entry[2] }
+  claimedAt[#claimedAt + 1] = { key, entry[1] }
+end
+
+for i, level in ipairs(levels) do
+  if #claimed >= count then break end
+  local key = levelKeys[i]
+  local released = run(key, level, 'XPENDING', key, group, '-', '+', count - #claimed, ARGV[10])
+  if #released > 0 then
+    local args = { 'XCLAIM', key, group, consumer, 0 }
+    for _, pending in ipairs(released) do args[#args + 1] = pending[1] end
+    local taken = {}
+    for _, entry in ipairs(redis.call(unpack(args))) do
+      if type(entry) == 'table' and entry[2] then
+        take(key, level, entry)
+        taken[entry[1]] = true
+      end
+    end
+    -- Entries deleted meanwhile: Redis 7 dropped them from the pending list; 6.2 keeps them.
+    for _, pending in ipairs(released) do
+      if not taken[pending[1]] then redis.call('XACK', key, group, pending[1]) end
     end
   end
-  -- Entries deleted meanwhile: Redis 7 dropped them from the pending list; 6.2 keeps them.
-  for _, pending in ipairs(released) do
-    if not taken[pending[1]] then redis.call('XACK', stream, group, pending[1]) end
-  end
 end
+
 if claim and #claimed < count then
-  local reply = run('XAUTOCLAIM', stream, group, consumer, ARGV[7], cursor, 'COUNT', count - #claimed)
-  cursor = reply[1]
-  for _, entry in ipairs(reply[2]) do
-    -- Redis 6.2 returns entries deleted meanwhile without fields (7.0 drops them itself).
-    if entry[2] then claimed[#claimed + 1] = entry else redis.call('XACK', stream, group, entry[1]) end
+  -- The sweep goes on at the cursor's level (or the next one below, when that level is gone).
+  local from, at = 1, '0-0'
+  if cursor ~= '0-0' then
+    local _, raw, cursorLevel = locate(stream, cursor)
+    for i, level in ipairs(levels) do
+      if level <= cursorLevel then
+        from = i
+        if level == cursorLevel then at = raw end
+        break
+      end
+    end
+  end
+  cursor = '0-0'
+  for i = from, #levels do
+    local level = levels[i]
+    local key = levelKeys[i]
+    local reply = run(key, level, 'XAUTOCLAIM', key, group, consumer, ARGV[7], at, 'COUNT', count - #claimed)
+    for _, entry in ipairs(reply[2]) do
+      -- Redis 6.2 returns entries deleted meanwhile without fields (7.0 drops them itself).
+      if entry[2] then take(key, level, entry) else redis.call('XACK', key, group, entry[1]) end
+    end
+    if reply[1] ~= '0-0' then
+      cursor = 'p' .. level .. ':' .. reply[1]
+      break
+    end
+    at = '0-0'
+    if #claimed >= count then
+      if i < #levels then cursor = 'p' .. levels[i + 1] .. ':0-0' end
+      break
+    end
   end
 end
 local deliveries = {}
-for i, entry in ipairs(claimed) do
-  local pending = redis.call('XPENDING', stream, group, entry[1], entry[1], 1)
+for i, at in ipairs(claimedAt) do
+  local pending = redis.call('XPENDING', at[1], group, at[2], at[2], 1)
   deliveries[i] = pending[1] and pending[1][4] or 1
 end
 
-local entries = {}
+-- New entries as they come from XREADGROUP, per level: level, entries, level, entries… (the
+-- client prefixes their ids: less work in the script every worker waits on).
+local fresh = {}
 local want = count - #claimed
 if want > 0 then
-  local reply = run('XREADGROUP', 'GROUP', group, consumer, 'COUNT', want, 'STREAMS', stream, '>')
-  if reply then entries = reply[1][2] end
-  local more = #entries == want
-  if more then
-    -- A full batch that ended at the stream's last entry left nothing behind it.
-    local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
-    more = #last == 0 or last[1][1] ~= entries[#entries][1]
+  local more = false
+  local got = 0
+  for i, level in ipairs(levels) do
+    local key = levelKeys[i]
+    local reply = run(key, level, 'XREADGROUP', 'GROUP', group, consumer, 'COUNT', want - got, 'STREAMS', key, '>')
+    local read = reply and reply[1][2] or {}
+    if #read > 0 then
+      fresh[#fresh + 1] = level
+      fresh[#fresh + 1] = read
+      got = got + #read
+    end
+    if got == want then
+      if i < #levels then
+        more = true
+      else
+        -- A full batch that ended at the stream's last entry left nothing behind it.
+        local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+        more = #last == 0 or last[1][1] ~= read[#read][1]
+      end
+      break
+    end
+    if level > 0 and redis.call('XLEN', key) == 0 then
+      redis.call('ZREM', stream .. ':priorities', level)
+    end
   end
   if more then
     -- A full batch with more behind it: wake one more idle worker to share them.
@@ -184,22 +293,32 @@ end
 local nextDue = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
 local nextDueAt = -1
 if #nextDue > 0 then nextDueAt = tonumber(nextDue[2]) end
-return { now, nextDueAt, cursor, claimed, deliveries, entries }
+return { now, nextDueAt, cursor, claimed, deliveries, fresh }
 `,
 );
 
 /**
- * Acknowledges entries and deletes some of them, in one step.
- * KEYS: stream. ARGV: group, how many of the ids (from the first) to XDEL as well, ids…
+ * Acknowledges entries and deletes some of them, in one step, each in its level's stream. The
+ * client groups the ids by level and strips their prefix, so the script does no work per id.
+ * KEYS: stream. ARGV: group, then per level: level, how many ids, how many of them (from the
+ * first) to XDEL as well, the ids within the level's stream…
  * Returns how many ids were still pending (XACK's count).
  */
 export const ACK = script(
   "ack",
   1,
   `
-local deletes = tonumber(ARGV[2])
-local acked = redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3))
-if deletes > 0 then redis.call('XDEL', KEYS[1], unpack(ARGV, 3, 2 + deletes)) end
+local acked = 0
+local i = 2
+while i < #ARGV do
+  local level, ids, deletes = tonumber(ARGV[i]), tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local key = KEYS[1]
+  if level > 0 then key = key .. ':priority:' .. level end
+  local first = i + 3
+  acked = acked + redis.call('XACK', key, ARGV[1], unpack(ARGV, first, first + ids - 1))
+  if deletes > 0 then redis.call('XDEL', key, unpack(ARGV, first, first + deletes - 1)) end
+  i = first + ids
+end
 return acked
 `,
 );
@@ -214,13 +333,15 @@ export const REMOVE = script(
   "remove",
   3,
   `
+${LEVELS}
 if ARGV[2] == 'delayed' then
   local removed = redis.call('ZREM', KEYS[2], ARGV[3])
   redis.call('HDEL', KEYS[3], ARGV[3])
   return removed
 end
-redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[3])
-return redis.call('XDEL', KEYS[1], ARGV[3])
+local key, raw = locate(KEYS[1], ARGV[3])
+redis.pcall('XACK', key, ARGV[1], raw)
+return redis.call('XDEL', key, raw)
 `,
 );
 
@@ -234,19 +355,28 @@ export const KEEPALIVE = script(
   "keepalive",
   1,
   `
+${LEVELS}
 local group, consumer = ARGV[1], ARGV[2]
-local mine = {}
+local keys, mine = {}, {}
+local refreshed = 0
 for i = 3, #ARGV do
-  local pending = redis.pcall('XPENDING', KEYS[1], group, ARGV[i], ARGV[i], 1, consumer)
-  if type(pending) == 'table' and not pending.err and #pending > 0 then mine[#mine + 1] = ARGV[i] end
+  local key, raw = locate(KEYS[1], ARGV[i])
+  local pending = redis.pcall('XPENDING', key, group, raw, raw, 1, consumer)
+  if type(pending) == 'table' and not pending.err and #pending > 0 then
+    if not mine[key] then
+      keys[#keys + 1] = key
+      mine[key] = { 'XCLAIM', key, group, consumer, 0 }
+    end
+    mine[key][#mine[key] + 1] = raw
+    refreshed = refreshed + 1
+  end
 end
-if #mine > 0 then
-  local args = { 'XCLAIM', KEYS[1], group, consumer, 0 }
-  for _, id in ipairs(mine) do args[#args + 1] = id end
+for _, key in ipairs(keys) do
+  local args = mine[key]
   args[#args + 1] = 'JUSTID'
   redis.call(unpack(args))
 end
-return #mine
+return refreshed
 `,
 );
 
@@ -263,18 +393,56 @@ export const RELEASE = script(
   "release",
   2,
   `
-local stream, group, consumer, released = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+${LEVELS}
+local group, consumer, released = ARGV[1], ARGV[2], ARGV[3]
 local moved = 0
 for i = 5, #ARGV do
-  local pending = redis.pcall('XPENDING', stream, group, ARGV[i], ARGV[i], 1, consumer)
+  local key, raw = locate(KEYS[1], ARGV[i])
+  local pending = redis.pcall('XPENDING', key, group, raw, raw, 1, consumer)
   if type(pending) == 'table' and not pending.err and #pending > 0 then
     local count = math.max(0, tonumber(pending[1][4]) - 1)
-    redis.call('XCLAIM', stream, group, released, 0, ARGV[i], 'IDLE', ARGV[4], 'RETRYCOUNT', count, 'JUSTID')
+    redis.call('XCLAIM', key, group, released, 0, raw, 'IDLE', ARGV[4], 'RETRYCOUNT', count, 'JUSTID')
     moved = moved + 1
   end
 end
 if moved > 0 then redis.call('ZADD', KEYS[2], 'LT', 0, 'next') end
 return moved
+`,
+);
+
+/**
+ * The ids of this consumer's own pending entries after `after` ("-": from the first), level after
+ * level in claim order, oldest first within a level, up to `count`. Reads only: counts no delivery.
+ * KEYS: stream. ARGV: group, consumer, after, count. Returns the ids, with their level's prefix.
+ */
+export const OWN_PENDING = script(
+  "own-pending",
+  1,
+  `
+${LEVELS}
+local group, consumer, after, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local afterLevel, afterId = nil, nil
+if after ~= '-' then
+  local _, raw, level = locate(KEYS[1], after)
+  afterLevel, afterId = level, raw
+end
+local ids = {}
+for _, level in ipairs(levelsOf(KEYS[1])) do
+  if #ids >= count then break end
+  if afterLevel == nil or level <= afterLevel then
+    local key = levelKey(KEYS[1], level)
+    local start = '-'
+    if level == afterLevel then start = '(' .. afterId end
+    local reply = redis.pcall('XPENDING', key, group, start, '+', count - #ids, consumer)
+    if type(reply) == 'table' and reply.err then
+      -- No group (yet, or any more): nothing is pending there.
+      if not string.find(reply.err, 'NOGROUP', 1, true) then return redis.error_reply(reply.err) end
+    else
+      for _, pending in ipairs(reply) do ids[#ids + 1] = prefixOf(level) .. pending[1] end
+    end
+  end
+end
+return ids
 `,
 );
 
@@ -292,25 +460,27 @@ export const RECLAIM_OWN = script(
   "reclaim-own",
   1,
   `
-local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+${LEVELS}
+local group, consumer = ARGV[1], ARGV[2]
 local entries, deliveries = {}, {}
 for i = 4, #ARGV do
-  local pending = redis.pcall('XPENDING', stream, group, ARGV[i], ARGV[i], 1, consumer)
+  local key, raw = locate(KEYS[1], ARGV[i])
+  local pending = redis.pcall('XPENDING', key, group, raw, raw, 1, consumer)
   if type(pending) == 'table' and not pending.err and #pending > 0 then
     local count = tonumber(pending[1][4])
     local reply
     if ARGV[3] == '1' then
-      reply = redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i])
+      reply = redis.call('XCLAIM', key, group, consumer, 0, raw)
       count = count + 1
     else
-      reply = redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'RETRYCOUNT', count)
+      reply = redis.call('XCLAIM', key, group, consumer, 0, raw, 'RETRYCOUNT', count)
     end
     local entry = reply[1]
     if type(entry) == 'table' and entry[2] then
-      entries[#entries + 1] = entry
+      entries[#entries + 1] = { ARGV[i], entry[2] }
       deliveries[#deliveries + 1] = count
     else
-      redis.call('XACK', stream, group, ARGV[i])
+      redis.call('XACK', key, group, raw)
     end
   end
 end
@@ -334,7 +504,7 @@ end
 
 /**
  * Counts, in one consistent snapshot: entries no consumer has read yet, entries read and not yet
- * acknowledged (in handlers, or abandoned), and delayed messages.
+ * acknowledged (in handlers, or abandoned), and delayed messages; over every priority level.
  * KEYS: stream, delayed. ARGV: group, exact (1 when acked and rejected entries are deleted).
  * Returns { waiting, pending, delayed }.
  */
@@ -343,19 +513,27 @@ export const COUNT = script(
   2,
   `
 ${GROUP_INFO}
+${LEVELS}
 local delayedCount = redis.call('ZCARD', KEYS[2])
-local length = redis.call('XLEN', KEYS[1])
-local info = groupInfo(KEYS[1], ARGV[1])
-if not info then return { length, 0, delayedCount } end
-local pending = tonumber(info['pending'])
-local waiting
-if ARGV[2] == '1' then
-  -- Acked and rejected entries are deleted: the stream holds exactly the unread and the pending.
-  waiting = math.max(0, length - pending)
-elseif info['lag'] then
-  waiting = tonumber(info['lag'])
-else
-  waiting = #redis.call('XRANGE', KEYS[1], '(' .. info['last-delivered-id'], '+')
+local waiting, pending = 0, 0
+for _, level in ipairs(levelsOf(KEYS[1])) do
+  local key = levelKey(KEYS[1], level)
+  local length = redis.call('XLEN', key)
+  local info = groupInfo(key, ARGV[1])
+  if not info then
+    waiting = waiting + length
+  else
+    local held = tonumber(info['pending'])
+    pending = pending + held
+    if ARGV[2] == '1' then
+      -- Acked and rejected entries are deleted: the stream holds exactly the unread and the pending.
+      waiting = waiting + math.max(0, length - held)
+    elseif info['lag'] then
+      waiting = waiting + tonumber(info['lag'])
+    else
+      waiting = waiting + #redis.call('XRANGE', key, '(' .. info['last-delivered-id'], '+')
+    end
+  end
 end
 return { waiting, pending, delayedCount }
 `,
@@ -377,13 +555,14 @@ end
 `;
 
 /**
- * Lists stored messages without claiming them: stream entries oldest first (skipping entries the
- * group already acknowledged, which exist only when delete_after_* is off), then delayed messages
- * by due time (ties by id, the sorted set's order).
+ * Lists stored messages without claiming them: stream entries level after level in claim order
+ * (highest priority first), oldest first within a level (skipping entries the group already
+ * acknowledged, which exist only when delete_after_* is off), then delayed messages by due time
+ * (ties by id, the sorted set's order).
  * KEYS: stream, delayed, delayedMessages. ARGV: group, limit (-1: all), exact (1: every entry is
  * stored), after kind ("", "stream" or "delayed"), after id: a page starts after that message.
- * A stream id needs not be stored any more (ids are ordered); a delayed one must be (its place is
- * its due time, which only the set knows).
+ * A stream id needs not be stored any more (ids are ordered within their level); a delayed one
+ * must be (its place is its due time, which only the set knows).
  * Returns { entries, delayed ids, delayed messages, due times, 1 when the delayed "after" is gone }.
  */
 export const LIST = script(
@@ -392,21 +571,37 @@ export const LIST = script(
   `
 ${GROUP_INFO}
 ${IS_STORED}
+${LEVELS}
 local stream, group, limit = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local afterKind, afterId = ARGV[4], ARGV[5]
-local info = groupInfo(stream, group)
 local exact = ARGV[3] == '1'
 local entries = {}
-local start = '-'
-if afterKind == 'stream' then start = '(' .. afterId end
-while afterKind ~= 'delayed' and (limit < 0 or #entries < limit) do
-  local page = redis.call('XRANGE', stream, start, '+', 'COUNT', 500)
-  if #page == 0 then break end
-  for _, entry in ipairs(page) do
+local afterLevel, afterRaw = nil, nil
+if afterKind == 'stream' then
+  local _, raw, level = locate(stream, afterId)
+  afterLevel, afterRaw = level, raw
+end
+if afterKind ~= 'delayed' then
+  for _, level in ipairs(levelsOf(stream)) do
     if limit >= 0 and #entries >= limit then break end
-    if exact or isStored(stream, group, info, entry[1]) then entries[#entries + 1] = entry end
+    if afterLevel == nil or level <= afterLevel then
+      local key = levelKey(stream, level)
+      local info = groupInfo(key, group)
+      local start = '-'
+      if level == afterLevel then start = '(' .. afterRaw end
+      while limit < 0 or #entries < limit do
+        local page = redis.call('XRANGE', key, start, '+', 'COUNT', 500)
+        if #page == 0 then break end
+        for _, entry in ipairs(page) do
+          if limit >= 0 and #entries >= limit then break end
+          if exact or isStored(key, group, info, entry[1]) then
+            entries[#entries + 1] = { prefixOf(level) .. entry[1], entry[2] }
+          end
+        end
+        start = '(' .. page[#page][1]
+      end
+    end
   end
-  start = '(' .. page[#page][1]
 end
 local ids, bodies, dues = {}, {}, {}
 local left = -1
@@ -430,7 +625,7 @@ return { entries, ids, bodies, dues, 0 }
 );
 
 /**
- * Finds one stored message by id: a stream id (`<ms>-<seq>`) or a delayed message's id.
+ * Finds one stored message by id: a stream id (`[p<level>:]<ms>-<seq>`) or a delayed message's id.
  * KEYS: stream, delayed, delayedMessages. ARGV: group, "stream" | "delayed", id, exact.
  * Returns { id, message } or false.
  */
@@ -440,14 +635,16 @@ export const FIND = script(
   `
 ${GROUP_INFO}
 ${IS_STORED}
+${LEVELS}
 if ARGV[2] == 'delayed' then
   local message = redis.call('HGET', KEYS[3], ARGV[3])
   if not message then return false end
   return { ARGV[3], message }
 end
-local found = redis.call('XRANGE', KEYS[1], ARGV[3], ARGV[3])
+local key, raw = locate(KEYS[1], ARGV[3])
+local found = redis.call('XRANGE', key, raw, raw)
 if #found == 0 then return false end
-if ARGV[4] ~= '1' and not isStored(KEYS[1], ARGV[1], groupInfo(KEYS[1], ARGV[1]), ARGV[3]) then
+if ARGV[4] ~= '1' and not isStored(key, ARGV[1], groupInfo(key, ARGV[1]), raw) then
   return false
 end
 local fields = found[1][2]
@@ -460,24 +657,29 @@ return { ARGV[3], '' }
 
 /**
  * Removes consumers that hold no pending entries and have been idle longer than ARGV[2] ms, so
- * per-process consumer names do not pile up in the group. Safe for a live consumer: it holds
- * nothing, and its next read recreates it.
+ * per-process consumer names do not pile up in the group (of every priority level's stream). Safe
+ * for a live consumer: it holds nothing, and its next read recreates it.
  * KEYS: stream. ARGV: group, idle ms, own consumer name (never removed). Returns how many went.
  */
 export const PRUNE_CONSUMERS = script(
   "prune-consumers",
   1,
   `
-local consumers = redis.pcall('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
-if type(consumers) ~= 'table' or consumers.err then return 0 end
+${LEVELS}
 local idle = tonumber(ARGV[2])
 local removed = 0
-for _, fields in ipairs(consumers) do
-  local info = {}
-  for i = 1, #fields, 2 do info[fields[i]] = fields[i + 1] end
-  if info['name'] ~= ARGV[3] and tonumber(info['pending']) == 0 and tonumber(info['idle']) > idle then
-    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
-    removed = removed + 1
+for _, level in ipairs(levelsOf(KEYS[1])) do
+  local key = levelKey(KEYS[1], level)
+  local consumers = redis.pcall('XINFO', 'CONSUMERS', key, ARGV[1])
+  if type(consumers) == 'table' and not consumers.err then
+    for _, fields in ipairs(consumers) do
+      local info = {}
+      for i = 1, #fields, 2 do info[fields[i]] = fields[i + 1] end
+      if info['name'] ~= ARGV[3] and tonumber(info['pending']) == 0 and tonumber(info['idle']) > idle then
+        redis.call('XGROUP', 'DELCONSUMER', key, ARGV[1], info['name'])
+        removed = removed + 1
+      end
+    end
   end
 end
 return removed
@@ -514,11 +716,11 @@ return wait
  * (`<stream>:deduplication:<key>`: the message's token, id and where it is) that expires with the
  * key's ttl. When it exists, the message is dropped, or (replace=1) replaces the holder while that
  * still waits (in the delayed set, or in the stream unread by the group): the holder is removed
- * and the new message stored like any other, under a new id. extend=1 (debounce) restarts the
- * key's ttl on a replace.
+ * and the new message stored like any other (at its own priority), under a new id. extend=1
+ * (debounce) restarts the key's ttl on a replace.
  * KEYS: stream, delayed, delayedMessages, marker, deduplication key.
  * ARGV: maxlen, delay (ms), delayed id, message JSON, ttl (ms), replace (1/0), extend (1/0), group,
- *       token.
+ *       token, priority.
  * Returns { outcome ("stored", "replaced", "dropped"), the holder's id }.
  */
 export const SEND_DEDUPLICATED = script(
@@ -529,12 +731,13 @@ local stream, delayed, messages, marker, dedup = KEYS[1], KEYS[2], KEYS[3], KEYS
 local maxlen = tonumber(ARGV[1])
 local delay, delayedId, message = tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local ttl, replace, extend, group, token = ARGV[5], ARGV[6] == '1', ARGV[7] == '1', ARGV[8], ARGV[9]
+local priority = tonumber(ARGV[10])
 ${XADD}
 ${GROUP_INFO}
 ${IS_STORED}
 local function store()
   if delay <= 0 then
-    local id = xadd(message)
+    local id = xadd(priority, message)
     redis.call('ZADD', marker, 'LT', 0, 'next')
     return id, 'stream'
   end
@@ -553,8 +756,9 @@ if held[1] then
     if kind == 'delayed' then
       waiting = redis.call('ZSCORE', delayed, id) ~= false
     else
-      local info = groupInfo(stream, group)
-      waiting = (not info or idAfter(id, info['last-delivered-id'])) and #redis.call('XRANGE', stream, id, id) > 0
+      local key, raw = locate(stream, id)
+      local info = groupInfo(key, group)
+      waiting = (not info or idAfter(raw, info['last-delivered-id'])) and #redis.call('XRANGE', key, raw, raw) > 0
     end
   end
   if not waiting then return { 'dropped', id } end
@@ -562,7 +766,8 @@ if held[1] then
     redis.call('ZREM', delayed, id)
     redis.call('HDEL', messages, id)
   else
-    redis.call('XDEL', stream, id)
+    local key, raw = locate(stream, id)
+    redis.call('XDEL', key, raw)
   end
   local newId, newKind = store()
   redis.call('HSET', dedup, 'id', newId, 'kind', newKind, 'token', token)

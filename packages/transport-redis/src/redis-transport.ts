@@ -40,6 +40,7 @@ import {
   parseDeliveryLimitOption,
   parseMillisecondsOption,
   parseWholeNumberOption,
+  priorityOf,
   type RateLimiter,
   type RestartSignalStore,
   type SharedRateLimiterFactory,
@@ -53,6 +54,7 @@ import {
   type StreamEntry,
 } from "./redis-connection.js";
 import { RedisConsumer } from "./redis-consumer.js";
+import { levelPrefix, locationOfId } from "./redis-message-id.js";
 import {
   defaultConsumerName,
   hashTagOf,
@@ -103,6 +105,7 @@ export interface RedisTransportOptions {
    * Share the stream with PHP Symfony Messenger workers: delayed messages and retries go to
    * Symfony's `<stream>__queue` sorted set (and are read from it), and entries PHP stored through
    * phpredis's PHP serializer are read. Pair it with `SymfonySerializer` from `@messenger-ts/symfony`.
+   * Priorities are then ignored: every message goes to the one stream PHP workers read.
    * @defaultValue false
    */
   readonly symfony?: boolean;
@@ -113,15 +116,13 @@ export interface RedisTransportOptions {
   readonly logger?: Logger;
 }
 
-const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
-const DELAYED_ID = /^d-[0-9a-f]{16}$/;
-
 /**
  * Symfony's Redis Streams transport: messages are stream entries read through a consumer group,
  * delayed messages wait in a sorted set and move into the stream at their due time, and entries a
  * dead consumer left behind are taken over in batches (XAUTOCLAIM) after the redelivery timeout.
- * Every operation is one round trip (a Lua script); idle workers block on a marker. Behaviour
- * notes are in the package README.
+ * A `PriorityStamp` above 0 puts the message in a stream per priority level, read highest first
+ * (not in Symfony mode). Every operation is one round trip (a Lua script); idle workers block on a
+ * marker. Behaviour notes are in the package README.
  */
 export class RedisTransport
   implements
@@ -144,6 +145,11 @@ export class RedisTransport
     DeduplicatingSender
 {
   readonly supportsDeduplication = true;
+  /**
+   * Whether get() honours `PriorityStamp` (the PriorityAwareReceiver capability): true, except in
+   * Symfony mode, where every message goes to the one stream PHP workers read.
+   */
+  readonly supportsPriority: boolean;
   readonly name: string;
   /** The stream's key (prefix included). */
   readonly stream: string;
@@ -213,6 +219,7 @@ export class RedisTransport
     );
     this.#serializer = options.serializer ?? new JsonSerializer();
     this.#symfony = parseBooleanOption(options.symfony ?? false, "symfony", label);
+    this.supportsPriority = !this.#symfony;
     this.#logger = options.logger ?? nullLogger;
     const connection = options.connection ?? { host: "127.0.0.1", port: 6379 };
     this.#target = options.target ?? targetOf(connection, options.cluster?.nodes);
@@ -363,9 +370,10 @@ export class RedisTransport
   }
 
   /**
-   * Stored messages without claiming them: stream entries oldest first (unread and pending ones;
-   * entries already acknowledged are skipped), then delayed messages by due time. Ids are stream
-   * entry ids, or `d-…` for a delayed message. Envelopes from here can be passed to reject()
+   * Stored messages without claiming them: stream entries highest priority first, oldest first
+   * within a priority (unread and pending ones; entries already acknowledged are skipped), then
+   * delayed messages by due time. Ids are stream entry ids, or `d-…` for a delayed message, with a
+   * `p<priority>:` prefix above priority 0. Envelopes from here can be passed to reject()
    * (`messenger:failed:remove`), which deletes them wherever they are. `after` pages: a stream id
    * need not be stored any more; a delayed message's id must be (its place is its due time), else
    * REDIS_LIST_CURSOR_GONE.
@@ -375,17 +383,10 @@ export class RedisTransport
       throw new InvalidArgumentError(`all() limit must be a whole number >= 0, got ${String(limit)}.`);
     }
     const afterId = after === undefined ? undefined : String(after);
-    const afterKind =
-      afterId === undefined
-        ? undefined
-        : STREAM_ID.test(afterId)
-          ? "stream"
-          : DELAYED_ID.test(afterId)
-            ? "delayed"
-            : undefined;
+    const afterKind = afterId === undefined ? undefined : locationOfId(afterId);
     if (afterId !== undefined && afterKind === undefined) {
       throw new InvalidArgumentError(
-        `all() after must be a message id of this transport (a stream entry id like 1700000000000-0, or d-<16 hex digits>), got ${afterId}.`,
+        `all() after must be a message id of this transport (a stream entry id like 1700000000000-0, or d-<16 hex digits>, either with a priority prefix like p5:), got ${afterId}.`,
       );
     }
     if (limit === 0) return [];
@@ -401,7 +402,7 @@ export class RedisTransport
 
   async find(id: string | number): Promise<Envelope | undefined> {
     const text = String(id);
-    const location = STREAM_ID.test(text) ? "stream" : DELAYED_ID.test(text) ? "delayed" : undefined;
+    const location = locationOfId(text);
     if (!location) return undefined;
     const entry = await this.#connection.find(location, text);
     return entry && this.#decode(entry, false, location);
@@ -497,13 +498,17 @@ export class RedisTransport
       const { body, headers } = this.#serializer.encode(envelope);
       const deduplication = deduplicationOf(envelope);
       const delay = Math.max(0, Math.ceil(dueAfter(envelope.last(DelayStamp)?.delay ?? 0, deduplication)));
+      // Symfony mode: PHP workers read the stream only, so every message goes there (the stamp travels).
+      const priority = this.#symfony ? 0 : priorityOf(envelope);
       // Symfony's delayed queue holds Symfony's own members: no deduplication token travels there.
-      if (this.#symfony && delay > 0) return { delay, id: "", message: symfonyDelayedMember(body, headers) };
-      const id = delay > 0 ? `d-${randomBytes(8).toString("hex")}` : "";
-      if (!deduplication) return { delay, id, message: JSON.stringify({ body, headers }) };
+      if (this.#symfony && delay > 0) {
+        return { delay, id: "", priority, message: symfonyDelayedMember(body, headers) };
+      }
+      const id = delay > 0 ? `${levelPrefix(priority)}d-${randomBytes(8).toString("hex")}` : "";
+      if (!deduplication) return { delay, id, priority, message: JSON.stringify({ body, headers }) };
       // The token names this message as the key's holder, wherever it moves (delayed set, stream).
       const token = randomBytes(8).toString("hex");
-      return { delay, id, token, message: JSON.stringify({ body, headers, deduplication: token }) };
+      return { delay, id, priority, token, message: JSON.stringify({ body, headers, deduplication: token }) };
     });
     if (messages.every((message) => message.token === undefined)) {
       const ids = this.#symfony ? await this.#storeSymfony(messages) : await this.#connection.send(messages);

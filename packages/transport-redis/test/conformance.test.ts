@@ -49,7 +49,7 @@ describe.skipIf(!redisUp)("Redis transport", () => {
     "redis, a stream per test, default settings",
     async (context) =>
       hooks(createTransport(`s${++streams}`, { prefix, claim_interval: 0, ...limit(context) })),
-    { deduplication: true },
+    { deduplication: true, priority: true },
   );
 
   // Acked and rejected entries stay in the stream (count, list and find must skip them), a hash

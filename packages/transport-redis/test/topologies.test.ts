@@ -1,8 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { createMessenger, createWorker, DelayStamp, defineHandler, Envelope } from "@messenger-ts/core";
+import {
+  createMessenger,
+  createWorker,
+  DelayStamp,
+  defineHandler,
+  Envelope,
+  PriorityStamp,
+} from "@messenger-ts/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RedisTransport, RedisTransportFactory } from "../src/index.js";
-import { redisKeys } from "../src/redis-options.js";
+import { priorityStreamKey, redisKeys } from "../src/redis-options.js";
 import { eventually, Job } from "./support/redis.js";
 import { canStartServers, RedisServers } from "./support/redis-servers.js";
 
@@ -15,7 +22,10 @@ if (!canStartServers) {
 
 afterAll(() => servers?.stop());
 
-/** Sends 100 messages and one delayed message through `dsn`, and has a worker handle them. */
+/**
+ * Sends 100 messages, one delayed message and one of priority 5 (a stream of its own) through
+ * `dsn`, and has a worker handle them.
+ */
 async function roundTrip(dsn: string): Promise<{ transport: RedisTransport; handled: Set<number> }> {
   const handled = new Set<number>();
   const messenger = createMessenger({
@@ -26,12 +36,13 @@ async function roundTrip(dsn: string): Promise<{ transport: RedisTransport; hand
   const transport = messenger.getTransport("jobs") as RedisTransport;
   await transport.sendMany(Array.from({ length: 100 }, (_, n) => Envelope.wrap(new Job(n))));
   await transport.send(Envelope.wrap(new Job(100), [DelayStamp.delayFor(200)]));
+  await transport.send(Envelope.wrap(new Job(101), [new PriorityStamp(5)]));
   const worker = createWorker(messenger, { receivers: ["jobs"], concurrency: 4 });
   const running = worker.run();
-  const done = await eventually(() => handled.size === 101, 10_000);
+  const done = await eventually(() => handled.size === 102, 10_000);
   worker.stop();
   await running;
-  expect(done, `handled ${handled.size} of 101`).toBe(true);
+  expect(done, `handled ${handled.size} of 102`).toBe(true);
   expect(await transport.getMessageCount()).toBe(0);
   await messenger.close();
   return { transport, handled };
@@ -49,7 +60,14 @@ describe.skipIf(!canStartServers)("Redis topologies this machine can start", () 
       spawnSync("redis-cli", ["-p", String(ports[0]), "cluster", "keyslot", key], {
         encoding: "utf8",
       }).stdout.trim();
-    const slots = [keys.stream, keys.delayed, keys.delayedMessages, keys.marker].map(slotOf);
+    const slots = [
+      keys.stream,
+      keys.delayed,
+      keys.delayedMessages,
+      keys.marker,
+      keys.priorities,
+      priorityStreamKey(keys.stream, 5),
+    ].map(slotOf);
     expect(new Set(slots).size, `slots ${slots.join(", ")}`).toBe(1);
   });
 
