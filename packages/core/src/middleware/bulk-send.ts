@@ -5,24 +5,25 @@ import { type BulkSendCollector, BulkSendStamp } from "../stamps/bulk-send-stamp
 import { isBulkSender } from "../transport/capabilities/bulk-sender.js";
 import type { Sender } from "../transport/sender.js";
 
-interface Entry {
-  readonly index: number;
-  /** What goes to the transport: the envelope without the bulk-send stamp. */
-  readonly envelope: Envelope;
-}
-
-interface TransportBatch {
-  readonly sender: Sender;
-  /** In dispatch order. */
-  readonly entries: Entry[];
-}
-
 /** One message's sends, in routing order. */
 interface MessageSends {
   /** What the send step returned to the middleware before it (the last envelope collected). */
   returned: Envelope;
+  /** What went to each transport: the envelope without the bulk-send stamp. */
   readonly sent: Envelope[];
   readonly results: (Envelope | undefined)[];
+}
+
+/**
+ * One transport's part, in dispatch order. Parallel arrays rather than an object per message: a
+ * bulk dispatch collects thousands, and `envelopes` goes to `sendMany()` as it is.
+ */
+interface TransportBatch {
+  readonly sender: Sender;
+  readonly envelopes: Envelope[];
+  /** Whose envelope each one is, and which of that message's sends. */
+  readonly messages: MessageSends[];
+  readonly positions: number[];
 }
 
 /**
@@ -34,25 +35,34 @@ interface MessageSends {
 export class BulkSend implements BulkSendCollector {
   #open = true;
   readonly #batches = new Map<string, TransportBatch>();
-  readonly #messages = new Map<number, MessageSends>();
+  /** By the message's index in the `dispatchMany()` call; a message nothing sent has none. */
+  readonly #messages: (MessageSends | undefined)[] = [];
+  /** The last transport collected for: a run of messages to one transport skips the map. */
+  #lastName: string | undefined;
+  #lastBatch: TransportBatch | undefined;
 
   collect(index: number, transportName: string, sender: Sender, envelope: Envelope): boolean {
     if (!this.#open) return false;
-    let batch = this.#batches.get(transportName);
+    let batch = transportName === this.#lastName ? this.#lastBatch : this.#batches.get(transportName);
     if (batch === undefined) {
-      batch = { sender, entries: [] };
+      batch = { sender, envelopes: [], messages: [], positions: [] };
       this.#batches.set(transportName, batch);
     }
+    this.#lastName = transportName;
+    this.#lastBatch = batch;
     const toSend = envelope.withoutAll(BulkSendStamp);
-    batch.entries.push({ index, envelope: toSend });
-    const message = this.#messages.get(index);
+    let message = this.#messages[index];
     if (message === undefined) {
-      this.#messages.set(index, { returned: envelope, sent: [toSend], results: [undefined] });
+      message = { returned: envelope, sent: [toSend], results: [undefined] };
+      this.#messages[index] = message;
     } else {
       message.returned = envelope;
       message.sent.push(toSend);
       message.results.push(undefined);
     }
+    batch.envelopes.push(toSend);
+    batch.messages.push(message);
+    batch.positions.push(message.sent.length - 1);
     return true;
   }
 
@@ -64,8 +74,7 @@ export class BulkSend implements BulkSendCollector {
   /** Sends what was collected; the first transport that fails stops the rest (see dispatchMany). */
   async send(): Promise<void> {
     this.close();
-    for (const [name, { sender, entries }] of this.#batches) {
-      const envelopes = entries.map((entry) => entry.envelope);
+    for (const [name, { sender, envelopes, messages, positions }] of this.#batches) {
       const sent = isBulkSender(sender)
         ? await sender.sendMany(envelopes)
         : await oneByOne(sender, envelopes);
@@ -75,11 +84,7 @@ export class BulkSend implements BulkSendCollector {
           { code: "INVALID_BULK_SEND_RESULT" },
         );
       }
-      for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i]!;
-        const message = this.#messages.get(entry.index)!;
-        message.results[message.sent.indexOf(entry.envelope)] = sent[i];
-      }
+      for (let i = 0; i < messages.length; i++) messages[i]!.results[positions[i]!] = sent[i];
     }
   }
 
@@ -88,13 +93,14 @@ export class BulkSend implements BulkSendCollector {
    * ids): usually just what its last transport returned.
    */
   result<T extends object>(index: number, dispatched: Envelope<T>): Envelope<T> {
-    const message = this.#messages.get(index);
+    const message = this.#messages[index];
     if (message === undefined) return dispatched.withoutAll(BulkSendStamp);
     const last = message.results.length - 1;
+    // Nothing changed it on the way back: the last transport's envelope is the whole story.
+    if (last === 0 && dispatched === message.returned) return message.results[0]! as Envelope<T>;
     const earlier: Stamp[] = [];
     for (let k = 0; k < last; k++) earlier.push(...added(message.sent[k]!, message.results[k]!));
     if (dispatched === message.returned) {
-      // Nothing changed it on the way back: the last transport's envelope is the whole story.
       const final = message.results[last]! as Envelope<T>;
       return earlier.length === 0 ? final : final.with(...earlier);
     }

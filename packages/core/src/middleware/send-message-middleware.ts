@@ -68,13 +68,22 @@ export class SendMessageMiddleware implements Middleware {
     return this.senders.getSenders(envelope).size === 0 && this.allowNoSenders;
   }
 
-  async #send(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
-    if (this.events?.hasListeners(SendMessageToTransportsEvent)) {
-      const event = await this.events.dispatch(new SendMessageToTransportsEvent(envelope, senders));
-      envelope = event.envelope;
-    }
+  // Not async when no listener is there: a bulk dispatch collects thousands of messages here.
+  #send(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
+    if (this.events?.hasListeners(SendMessageToTransportsEvent))
+      return this.#sendAfterEvent(envelope, senders);
+    return this.#sendOrCollect(envelope, senders);
+  }
+
+  async #sendAfterEvent(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
+    const event = await this.events!.dispatch(new SendMessageToTransportsEvent(envelope, senders));
+    return this.#sendOrCollect(event.envelope, senders);
+  }
+
+  #sendOrCollect(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
     const bulk = envelope.last(BulkSendStamp);
-    if (bulk !== undefined) {
+    if (bulk === undefined) return this.#sendNow(envelope, senders);
+    try {
       // Part of a dispatchMany(): the bus sends it later, with the others, in one round trip per
       // transport. Each transport gets the sent stamps of the ones before it, as below.
       let collected = envelope;
@@ -83,9 +92,10 @@ export class SendMessageMiddleware implements Middleware {
         if (!bulk.collector.collect(bulk.index, name, sender, sent)) return this.#sendNow(envelope, senders);
         collected = sent;
       }
-      return collected;
+      return Promise.resolve(collected);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.#sendNow(envelope, senders);
   }
 
   async #sendNow(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MiddlewareMessageBus } from "../../src/entry-points/middleware.js";
 import {
   type BulkSender,
   BusNameStamp,
@@ -11,6 +12,7 @@ import {
   type Middleware,
   SentStamp,
   type Stack,
+  type Stamp,
   type TransportFactory,
   TransportMessageIdStamp,
 } from "../../src/index.js";
@@ -179,6 +181,27 @@ describe("bus.dispatchMany", () => {
     await expect(messenger.bus.dispatchMany(new Order("o1") as never)).rejects.toThrow(
       /dispatchMany\(\) takes an array of messages or envelopes, got object/,
     );
+  });
+
+  it("a bus that overrides dispatch() gets every message of the batch through it, sent in one round trip", async () => {
+    const { messenger, orders } = setup();
+    const through: unknown[] = [];
+    class RecordingBus extends MiddlewareMessageBus {
+      override dispatch<T extends object>(message: T | Envelope<T>, stamps?: readonly Stamp[]) {
+        through.push(message);
+        return super.dispatch(message, stamps);
+      }
+    }
+    const default_ = messenger.bus as unknown as MiddlewareMessageBus;
+    const bus = new RecordingBus("messenger.bus.default", default_.middleware);
+    const messages = [new Order("o1"), new Order("o2")];
+    const result = await bus.dispatchMany(messages);
+    expect(through).toEqual(messages);
+    expect(orders.roundTrips).toEqual([["o1", "o2"]]);
+    expect(result.map((e) => e.last(BusNameStamp)?.busName)).toEqual([
+      "messenger.bus.default",
+      "messenger.bus.default",
+    ]);
   });
 
   it("a message dispatched later from a handler of the batch is sent on its own, as dispatch does", async () => {
