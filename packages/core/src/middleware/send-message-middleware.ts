@@ -85,8 +85,9 @@ export class SendMessageMiddleware implements Middleware {
     if (bulk === undefined) return this.#sendNow(envelope, senders);
     try {
       // Part of a dispatchMany(): the bus sends it later, with the others, in one round trip per
-      // transport. Each transport gets the sent stamps of the ones before it, as below.
-      let collected = envelope;
+      // transport. Each transport gets the sent stamps of the ones before it, as below. The
+      // bus's bookkeeping stamp goes no further: neither stored nor returned.
+      let collected = envelope.withoutAll(BulkSendStamp);
       for (const [name, sender] of senders) {
         const sent = collected.with(new SentStamp(sender.constructor.name, name));
         if (!bulk.collector.collect(bulk.index, name, sender, sent)) return this.#sendNow(envelope, senders);

@@ -144,6 +144,29 @@ describe("bus.dispatchMany", () => {
     expect(orders.roundTrips).toEqual([["o1", "o2"]]);
   });
 
+  it("keeps what a middleware adds on the way back, with each transport's id", async () => {
+    const after: Middleware = {
+      async handle(envelope: Envelope, stack: Stack) {
+        return (await stack.next().handle(envelope, stack)).with(new DelayStamp(5));
+      },
+    };
+    const { messenger, orders, invoices, plain } = setup({ middleware: [after] });
+    const [order, invoice] = await messenger.bus.dispatchMany([new Order("o1"), new Invoice("i1")]);
+    expect(order!.all(DelayStamp).map((s) => s.delay)).toEqual([5]);
+    expect(order!.all(TransportMessageIdStamp).map((s) => s.id)).toEqual(
+      orders.pending.map((e) => e.last(TransportMessageIdStamp)!.id),
+    );
+    expect(invoice!.all(DelayStamp).map((s) => s.delay)).toEqual([5]);
+    expect(invoice!.all(TransportMessageIdStamp).map((s) => s.id)).toEqual([
+      invoices.pending[0]!.last(TransportMessageIdStamp)!.id,
+      plain.pending[0]!.last(TransportMessageIdStamp)!.id,
+    ]);
+    expect(invoice!.all(SentStamp).map((s) => s.senderAlias)).toEqual(["invoices", "plain"]);
+    for (const envelope of [order!, invoice!]) {
+      expect([...envelope.all().keys()].map((type) => type.name)).not.toContain("BulkSendStamp");
+    }
+  });
+
   it("sends nothing when a message fails in the middleware, and throws that error as dispatch would", async () => {
     const { messenger, orders, invoices, plain, audited } = setup({
       auditHandler: (audit) => {
