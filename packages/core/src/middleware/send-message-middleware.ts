@@ -29,6 +29,9 @@ export class SendMessageMiddleware implements Middleware {
     directCall: (envelope, rest) => (rest !== null && this.#handsOnUnsent(envelope) ? rest : undefined),
   };
 
+  /** Per transport name: its sender and the sent stamp every envelope sent to it shares. */
+  readonly #sentStamps = new Map<string, { readonly sender: Sender; readonly stamp: SentStamp }>();
+
   constructor(
     private readonly senders: SendersLocator,
     private readonly events?: EventDispatcher,
@@ -89,7 +92,7 @@ export class SendMessageMiddleware implements Middleware {
       // bus's bookkeeping stamp goes no further: neither stored nor returned.
       let collected = envelope.withoutAll(BulkSendStamp);
       for (const [name, sender] of senders) {
-        const sent = collected.with(new SentStamp(sender.constructor.name, name));
+        const sent = collected.with(this.#sentStamp(name, sender));
         if (!bulk.collector.collect(bulk.index, name, sender, sent)) return this.#sendNow(envelope, senders);
         collected = sent;
       }
@@ -99,10 +102,19 @@ export class SendMessageMiddleware implements Middleware {
     }
   }
 
+  /** One sent stamp per transport, not one per message (stamps are immutable). */
+  #sentStamp(name: string, sender: Sender): SentStamp {
+    const known = this.#sentStamps.get(name);
+    if (known?.sender === sender) return known.stamp;
+    const stamp = new SentStamp(sender.constructor.name, name);
+    this.#sentStamps.set(name, { sender, stamp });
+    return stamp;
+  }
+
   async #sendNow(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
     const instrumentation = this.instrumentation?.active() ? this.instrumentation : undefined;
     for (const [name, sender] of senders) {
-      const sent = envelope.with(new SentStamp(sender.constructor.name, name));
+      const sent = envelope.with(this.#sentStamp(name, sender));
       envelope = instrumentation
         ? await instrumentation.send(sent, name, (e) => sender.send(e))
         : await sender.send(sent);
