@@ -214,12 +214,12 @@ export class PostgresConnection {
   ): Promise<string[]> {
     return this.#wrap(`send ${encoded.length} messages`, async () => {
       const bodies = encoded.map((e) => e.body);
-      const headers = encoded.map((e) => JSON.stringify(e.headers));
       const result = await this.#query<{ id: string }>(
         this.#sql.insertMany,
         this.#settings.symfony
-          ? [bodies, headers, queue, delaysMs]
-          : [bodies, headers, queue, delaysMs, priorities],
+          ? [bodies, encoded.map((e) => JSON.stringify(e.headers)), queue, delaysMs]
+          : // One JSON array of the headers objects (see the statement).
+            [bodies, JSON.stringify(encoded.map((e) => e.headers)), queue, delaysMs, priorities],
         client,
       );
       // Ids come from the sequence in the SELECT's order; RETURNING's own order is not promised.

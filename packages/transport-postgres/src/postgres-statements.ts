@@ -23,10 +23,15 @@ export function statements(names: SchemaNames) {
       `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at, priority)
        VALUES ($1, $2::jsonb, $3, now(), now() + make_interval(secs => $4::float8 / 1000), $5::smallint) RETURNING id`,
     ),
+    // $2 is one JSON array of every message's headers, not a text[] of them: in an array literal
+    // every quote and backslash is escaped once more (stamp headers are JSON inside JSON, so they
+    // are full of both), by the driver in JavaScript, and the server then parses each element
+    // twice (array literal, then jsonb). One JSON array is written by JSON.stringify and parsed once.
     insertMany: named(
       `INSERT INTO ${t} (body, headers, queue_name, created_at, available_at, priority)
-       SELECT u.body, u.headers::jsonb, $3, now(), now() + make_interval(secs => u.delay / 1000), u.priority
-       FROM unnest($1::text[], $2::text[], $4::float8[], $5::smallint[]) WITH ORDINALITY AS u(body, headers, delay, priority, n)
+       SELECT u.body, h.headers, $3, now(), now() + make_interval(secs => u.delay / 1000), u.priority
+       FROM unnest($1::text[], $4::float8[], $5::smallint[]) WITH ORDINALITY AS u(body, delay, priority, n)
+       JOIN jsonb_array_elements($2::jsonb) WITH ORDINALITY AS h(headers, n) ON h.n = u.n
        ORDER BY u.n RETURNING id`,
     ),
     sendDeduplicated: named(

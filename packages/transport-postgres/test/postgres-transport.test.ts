@@ -1,4 +1,5 @@
 import {
+  BusNameStamp,
   DelayStamp,
   Envelope,
   LogicError,
@@ -29,6 +30,23 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
     expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b));
     expect(spy.mock.calls.filter(([q]) => JSON.stringify(q).includes("INSERT INTO"))).toHaveLength(1);
     expect(numbers(await t.all())).toEqual([1, 2, 3, 4]);
+  });
+
+  it("bulk sends store each message's own headers, whatever their stamps' JSON holds", async () => {
+    const t = transport();
+    // Stamp headers are JSON inside the headers' JSON: quotes, backslashes, control and non-ASCII
+    // characters are escaped twice on the way in.
+    const names = ["plain", 'quote " and \\ backslash', "line\nbreak\ttab", "é ü 中文 😀", '\\"\\\\"'];
+    const sent = await t.sendMany(
+      names.map((name, n) => Envelope.wrap(new Job(n), [new BusNameStamp(name), new DelayStamp(0)])),
+    );
+    const stored = await t.all();
+    expect(numbers(stored)).toEqual([0, 1, 2, 3, 4]);
+    expect(stored.map((e) => e.last(BusNameStamp)?.busName)).toEqual(names);
+    const ids = sent.map((e) => e.last(TransportMessageIdStamp)!.id);
+    expect(stored.map((e) => e.last(TransportMessageIdStamp)!.id)).toEqual(ids);
+    const rows = await admin.query(`SELECT headers->>'type' AS type FROM ${table(t)} ORDER BY id`);
+    expect(rows.rows.map((row) => row.type)).toEqual(names.map(() => "pg_test.job"));
   });
 
   it("claims in batches once acks show the handlers keep up, oldest first, one statement per claim", async () => {

@@ -74,6 +74,29 @@ export class DispatchPrefix {
     return createEnvelope(message, this.#stamps, this.#types);
   }
 
+  /**
+   * A new message with stamps given, in an array the caller hands over (it is kept, and grows):
+   * the envelope `apply(Envelope.wrap(message, stamps))` would give, or undefined (`stamps`
+   * untouched) when the run must execute.
+   */
+  wrapWith<T extends object>(message: T, stamps: Stamp[]): Envelope<T> | undefined {
+    if (message instanceof UndecodableMessage) return undefined;
+    const types = new Array<StampType>(stamps.length);
+    for (let i = 0; i < stamps.length; i++) {
+      const type = stamps[i]!.constructor as StampType;
+      if (type === ReceivedStamp || type === ConsumedByWorkerStamp) return undefined;
+      types[i] = type;
+    }
+    const own = this.#stamps;
+    for (let i = 0; i < own.length; i++) {
+      const type = this.#types[i]!;
+      if (types.includes(type)) continue;
+      stamps.push(own[i]!);
+      types.push(type);
+    }
+    return createEnvelope(message, stamps, types);
+  }
+
   /** An existing envelope as it leaves the run, or undefined when the run must execute. */
   apply<T extends object>(envelope: Envelope<T>): Envelope<T> | undefined {
     if (

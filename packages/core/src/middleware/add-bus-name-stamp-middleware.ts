@@ -9,12 +9,15 @@ import { shortcutUnlessOverridden } from "./shortcut-unless-overridden.js";
 
 /** Stamps the bus name once, so a worker dispatches the message again on the bus it came from. */
 export class AddBusNameStampMiddleware implements Middleware {
-  /** The one stamp every envelope of this bus shares (stamps are immutable). */
+  /**
+   * The one stamp every envelope of this bus shares (stamps are immutable). Frozen, so the
+   * serializer may encode it once for every message it sends.
+   */
   readonly #stamp: BusNameStamp;
   readonly #shortcut: ApplicationDispatchShortcut;
 
   constructor(busName: string) {
-    this.#stamp = new BusNameStamp(busName);
+    this.#stamp = Object.freeze(new BusNameStamp(busName));
     this.#shortcut = { skippable: true, addsStamp: this.#stamp };
   }
 

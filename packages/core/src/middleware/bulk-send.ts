@@ -5,24 +5,18 @@ import { type BulkSendCollector, BulkSendStamp } from "../stamps/bulk-send-stamp
 import { isBulkSender } from "../transport/capabilities/bulk-sender.js";
 import type { Sender } from "../transport/sender.js";
 
-interface Entry {
-  readonly index: number;
-  /** What goes to the transport: the envelope without the bulk-send stamp. */
-  readonly envelope: Envelope;
-}
-
+/** One transport's part, in dispatch order: `envelopes` goes to `sendMany()` as it is. */
 interface TransportBatch {
   readonly sender: Sender;
-  /** In dispatch order. */
-  readonly entries: Entry[];
+  readonly envelopes: Envelope[];
+  /** What `sendMany()` returned, one per envelope; set once sent. */
+  results: readonly Envelope[] | undefined;
 }
 
-/** One message's sends, in routing order. */
-interface MessageSends {
-  /** What the send step returned to the middleware before it (the last envelope collected). */
-  returned: Envelope;
-  readonly sent: Envelope[];
-  readonly results: (Envelope | undefined)[];
+/** Where one send of a message is: its transport's batch, and its place there. */
+interface Send {
+  readonly batch: TransportBatch;
+  readonly position: number;
 }
 
 /**
@@ -30,29 +24,43 @@ interface MessageSends {
  * sent one transport at a time (in the order each transport was first routed to), in one
  * `sendMany()` each, the messages in dispatch order. A transport that is not a `BulkSender` gets
  * them one `send()` at a time, in order.
+ *
+ * A bulk dispatch collects thousands of messages, each usually to one transport, so nothing is
+ * allocated per message beyond its place in a few arrays indexed by its position in the call.
  */
 export class BulkSend implements BulkSendCollector {
   #open = true;
   readonly #batches = new Map<string, TransportBatch>();
-  readonly #messages = new Map<number, MessageSends>();
+  /** The last transport collected for: a run of messages to one transport skips the map. */
+  #lastName: string | undefined;
+  #lastBatch: TransportBatch | undefined;
+  /** By message index: what the send step returned (its last envelope collected); none when unsent. */
+  readonly #returned: (Envelope | undefined)[] = [];
+  /** By message index: its first send. */
+  readonly #firstBatch: (TransportBatch | undefined)[] = [];
+  readonly #firstPosition: number[] = [];
+  /** The sends after the first of a message routed to several transports, in routing order. */
+  readonly #moreSends = new Map<number, Send[]>();
 
   collect(index: number, transportName: string, sender: Sender, envelope: Envelope): boolean {
     if (!this.#open) return false;
-    let batch = this.#batches.get(transportName);
+    let batch = transportName === this.#lastName ? this.#lastBatch : this.#batches.get(transportName);
     if (batch === undefined) {
-      batch = { sender, entries: [] };
+      batch = { sender, envelopes: [], results: undefined };
       this.#batches.set(transportName, batch);
     }
-    const toSend = envelope.withoutAll(BulkSendStamp);
-    batch.entries.push({ index, envelope: toSend });
-    const message = this.#messages.get(index);
-    if (message === undefined) {
-      this.#messages.set(index, { returned: envelope, sent: [toSend], results: [undefined] });
+    this.#lastName = transportName;
+    this.#lastBatch = batch;
+    const position = batch.envelopes.push(envelope) - 1;
+    if (this.#returned[index] === undefined) {
+      this.#firstBatch[index] = batch;
+      this.#firstPosition[index] = position;
     } else {
-      message.returned = envelope;
-      message.sent.push(toSend);
-      message.results.push(undefined);
+      const more = this.#moreSends.get(index);
+      if (more === undefined) this.#moreSends.set(index, [{ batch, position }]);
+      else more.push({ batch, position });
     }
+    this.#returned[index] = envelope;
     return true;
   }
 
@@ -64,8 +72,8 @@ export class BulkSend implements BulkSendCollector {
   /** Sends what was collected; the first transport that fails stops the rest (see dispatchMany). */
   async send(): Promise<void> {
     this.close();
-    for (const [name, { sender, entries }] of this.#batches) {
-      const envelopes = entries.map((entry) => entry.envelope);
+    for (const [name, batch] of this.#batches) {
+      const { sender, envelopes } = batch;
       const sent = isBulkSender(sender)
         ? await sender.sendMany(envelopes)
         : await oneByOne(sender, envelopes);
@@ -75,11 +83,7 @@ export class BulkSend implements BulkSendCollector {
           { code: "INVALID_BULK_SEND_RESULT" },
         );
       }
-      for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i]!;
-        const message = this.#messages.get(entry.index)!;
-        message.results[message.sent.indexOf(entry.envelope)] = sent[i];
-      }
+      batch.results = sent;
     }
   }
 
@@ -88,20 +92,31 @@ export class BulkSend implements BulkSendCollector {
    * ids): usually just what its last transport returned.
    */
   result<T extends object>(index: number, dispatched: Envelope<T>): Envelope<T> {
-    const message = this.#messages.get(index);
-    if (message === undefined) return dispatched.withoutAll(BulkSendStamp);
-    const last = message.results.length - 1;
-    const earlier: Stamp[] = [];
-    for (let k = 0; k < last; k++) earlier.push(...added(message.sent[k]!, message.results[k]!));
-    if (dispatched === message.returned) {
-      // Nothing changed it on the way back: the last transport's envelope is the whole story.
-      const final = message.results[last]! as Envelope<T>;
-      return earlier.length === 0 ? final : final.with(...earlier);
+    const returned = this.#returned[index];
+    if (returned === undefined) return dispatched.withoutAll(BulkSendStamp);
+    const batch = this.#firstBatch[index]!;
+    const position = this.#firstPosition[index]!;
+    const more = this.#moreSends.size === 0 ? undefined : this.#moreSends.get(index);
+    if (more === undefined) {
+      // One transport, and nothing changed the envelope on the way back: its envelope is the whole story.
+      const final = batch.results![position]! as Envelope<T>;
+      if (dispatched === returned) return final;
+      return dispatched.withoutAll(BulkSendStamp).with(...added(batch.envelopes[position]!, final));
     }
-    return dispatched
-      .withoutAll(BulkSendStamp)
-      .with(...earlier, ...added(message.sent[last]!, message.results[last]!));
+    const sends: Send[] = [{ batch, position }, ...more];
+    const last = sends[sends.length - 1]!;
+    const earlier: Stamp[] = [];
+    for (let k = 0; k < sends.length - 1; k++) earlier.push(...addedBy(sends[k]!));
+    if (dispatched === returned) {
+      const final = last.batch.results![last.position]! as Envelope<T>;
+      return final.with(...earlier);
+    }
+    return dispatched.withoutAll(BulkSendStamp).with(...earlier, ...addedBy(last));
   }
+}
+
+function addedBy({ batch, position }: Send): Stamp[] {
+  return added(batch.envelopes[position]!, batch.results![position]!);
 }
 
 /** The stamps a transport added to the envelope it was given (its id), usually appended. */

@@ -29,6 +29,9 @@ export class SendMessageMiddleware implements Middleware {
     directCall: (envelope, rest) => (rest !== null && this.#handsOnUnsent(envelope) ? rest : undefined),
   };
 
+  /** Per transport name: its sender and the sent stamp every envelope sent to it shares. */
+  readonly #sentStamps = new Map<string, { readonly sender: Sender; readonly stamp: SentStamp }>();
+
   constructor(
     private readonly senders: SendersLocator,
     private readonly events?: EventDispatcher,
@@ -68,30 +71,50 @@ export class SendMessageMiddleware implements Middleware {
     return this.senders.getSenders(envelope).size === 0 && this.allowNoSenders;
   }
 
-  async #send(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
-    if (this.events?.hasListeners(SendMessageToTransportsEvent)) {
-      const event = await this.events.dispatch(new SendMessageToTransportsEvent(envelope, senders));
-      envelope = event.envelope;
-    }
+  // Not async when no listener is there: a bulk dispatch collects thousands of messages here.
+  #send(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
+    if (this.events?.hasListeners(SendMessageToTransportsEvent))
+      return this.#sendAfterEvent(envelope, senders);
+    return this.#sendOrCollect(envelope, senders);
+  }
+
+  async #sendAfterEvent(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
+    const event = await this.events!.dispatch(new SendMessageToTransportsEvent(envelope, senders));
+    return this.#sendOrCollect(event.envelope, senders);
+  }
+
+  #sendOrCollect(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
     const bulk = envelope.last(BulkSendStamp);
-    if (bulk !== undefined) {
+    if (bulk === undefined) return this.#sendNow(envelope, senders);
+    try {
       // Part of a dispatchMany(): the bus sends it later, with the others, in one round trip per
-      // transport. Each transport gets the sent stamps of the ones before it, as below.
-      let collected = envelope;
+      // transport. Each transport gets the sent stamps of the ones before it, as below. The
+      // bus's bookkeeping stamp goes no further: neither stored nor returned.
+      let collected = envelope.withoutAll(BulkSendStamp);
       for (const [name, sender] of senders) {
-        const sent = collected.with(new SentStamp(sender.constructor.name, name));
+        const sent = collected.with(this.#sentStamp(name, sender));
         if (!bulk.collector.collect(bulk.index, name, sender, sent)) return this.#sendNow(envelope, senders);
         collected = sent;
       }
-      return collected;
+      return Promise.resolve(collected);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.#sendNow(envelope, senders);
+  }
+
+  /** One sent stamp per transport, not one per message (stamps are immutable). */
+  #sentStamp(name: string, sender: Sender): SentStamp {
+    const known = this.#sentStamps.get(name);
+    if (known?.sender === sender) return known.stamp;
+    const stamp = new SentStamp(sender.constructor.name, name);
+    this.#sentStamps.set(name, { sender, stamp });
+    return stamp;
   }
 
   async #sendNow(envelope: Envelope, senders: ReadonlyMap<string, Sender>): Promise<Envelope> {
     const instrumentation = this.instrumentation?.active() ? this.instrumentation : undefined;
     for (const [name, sender] of senders) {
-      const sent = envelope.with(new SentStamp(sender.constructor.name, name));
+      const sent = envelope.with(this.#sentStamp(name, sender));
       envelope = instrumentation
         ? await instrumentation.send(sent, name, (e) => sender.send(e))
         : await sender.send(sent);

@@ -1,4 +1,4 @@
-import { Envelope } from "../envelope/envelope.js";
+import { Envelope, stampTypes } from "../envelope/envelope.js";
 import { NonSendableStamp, type Stamp, type StampType } from "../envelope/stamp.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { MessageDecodingFailedError } from "../errors/message-decoding-failed-error.js";
@@ -34,6 +34,8 @@ export class JsonSerializer implements Serializer {
   readonly #codec: ValueCodec;
   /** Header name per stamp class, or null for a class that never travels; filled lazily. */
   readonly #stampHeaders = new Map<StampType, string | null>();
+  /** The header of frozen stamps that always encode alike (see #headerOfOne). */
+  readonly #frozenStampHeaders = new WeakMap<Stamp, string>();
 
   constructor(options: JsonSerializerOptions = {}) {
     this.#types = options.messageTypes ?? messageTypes;
@@ -111,12 +113,23 @@ export class JsonSerializer implements Serializer {
     return { body: message.body, headers: { ...Object.fromEntries(kept), ...stampHeaders } };
   }
 
+  /**
+   * One header per sendable stamp class, in the order of each class's first stamp, holding every
+   * stamp of that class. Read straight from the envelope's stamps (no grouping map): this runs for
+   * every message sent, and an envelope holds a handful of stamps, most classes once.
+   */
   #writeStampHeaders(envelope: Envelope, headers: Record<string, string>): void {
-    for (const [type, stamps] of envelope.all()) {
+    const stamps = envelope.stamps();
+    const types = stampTypes(envelope);
+    for (let i = 0; i < types.length; i++) {
+      const type = types[i]!;
       const header = this.#stampHeaderFor(type);
-      if (header === null) continue;
+      // Null: never travels; a header already there: written with the first stamp of its class.
+      if (header === null || Object.hasOwn(headers, header)) continue;
+      const list = [stamps[i]!];
+      for (let j = i + 1; j < types.length; j++) if (types[j] === type) list.push(stamps[j]!);
       try {
-        headers[header] = JSON.stringify(stamps);
+        headers[header] = list.length === 1 ? this.#headerOfOne(list) : JSON.stringify(list);
       } catch (error) {
         throw new InvalidArgumentError(`Cannot encode stamp ${type.name}: ${(error as Error).message}`, {
           code: "UNSERIALIZABLE_STAMP",
@@ -124,6 +137,22 @@ export class JsonSerializer implements Serializer {
         });
       }
     }
+  }
+
+  /**
+   * The header of a class's only stamp. A frozen stamp of plain values (the bus-name stamp a bus
+   * puts on every message it sends is one, shared) always encodes to the same text: it is kept,
+   * so a bus sending thousands of messages encodes its stamp once.
+   */
+  #headerOfOne(list: readonly Stamp[]): string {
+    const stamp = list[0]!;
+    if (!Object.isFrozen(stamp)) return JSON.stringify(list);
+    let header = this.#frozenStampHeaders.get(stamp);
+    if (header === undefined) {
+      header = JSON.stringify(list);
+      if (encodesAlike(stamp)) this.#frozenStampHeaders.set(stamp, header);
+    }
+    return header;
   }
 
   #stampHeaderFor(type: StampType): string | null {
@@ -192,6 +221,18 @@ export class JsonSerializer implements Serializer {
     }
     return stamps;
   }
+}
+
+/**
+ * True when a frozen stamp's JSON can never change: no toJSON of its own choosing, and only
+ * primitive fields (a frozen object's nested objects are not frozen with it).
+ */
+function encodesAlike(stamp: Stamp): boolean {
+  if (typeof (stamp as { toJSON?: unknown }).toJSON === "function") return false;
+  for (const value of Object.values(stamp)) {
+    if ((typeof value === "object" && value !== null) || typeof value === "function") return false;
+  }
+  return true;
 }
 
 function parseStampList(raw: unknown, stampName: string): unknown[] {

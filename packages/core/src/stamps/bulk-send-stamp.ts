@@ -4,7 +4,8 @@ import { NonSendableStamp } from "../envelope/stamp.js";
 /** Where the send step of a bulk dispatch leaves what it would send (see `MessageBus.dispatchMany`). */
 export interface BulkSendCollector {
   /**
-   * Takes the envelope to send to one transport later, with the others, in one round trip.
+   * Takes the envelope to send to one transport later, with the others, in one round trip (the
+   * send step's envelope without this stamp, and what the send step returns).
    * False once the bulk dispatch is over: the send step then sends at once.
    */
   collect(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MiddlewareMessageBus } from "../../src/entry-points/middleware.js";
 import {
   type BulkSender,
   BusNameStamp,
@@ -11,6 +12,7 @@ import {
   type Middleware,
   SentStamp,
   type Stack,
+  type Stamp,
   type TransportFactory,
   TransportMessageIdStamp,
 } from "../../src/index.js";
@@ -142,6 +144,29 @@ describe("bus.dispatchMany", () => {
     expect(orders.roundTrips).toEqual([["o1", "o2"]]);
   });
 
+  it("keeps what a middleware adds on the way back, with each transport's id", async () => {
+    const after: Middleware = {
+      async handle(envelope: Envelope, stack: Stack) {
+        return (await stack.next().handle(envelope, stack)).with(new DelayStamp(5));
+      },
+    };
+    const { messenger, orders, invoices, plain } = setup({ middleware: [after] });
+    const [order, invoice] = await messenger.bus.dispatchMany([new Order("o1"), new Invoice("i1")]);
+    expect(order!.all(DelayStamp).map((s) => s.delay)).toEqual([5]);
+    expect(order!.all(TransportMessageIdStamp).map((s) => s.id)).toEqual(
+      orders.pending.map((e) => e.last(TransportMessageIdStamp)!.id),
+    );
+    expect(invoice!.all(DelayStamp).map((s) => s.delay)).toEqual([5]);
+    expect(invoice!.all(TransportMessageIdStamp).map((s) => s.id)).toEqual([
+      invoices.pending[0]!.last(TransportMessageIdStamp)!.id,
+      plain.pending[0]!.last(TransportMessageIdStamp)!.id,
+    ]);
+    expect(invoice!.all(SentStamp).map((s) => s.senderAlias)).toEqual(["invoices", "plain"]);
+    for (const envelope of [order!, invoice!]) {
+      expect([...envelope.all().keys()].map((type) => type.name)).not.toContain("BulkSendStamp");
+    }
+  });
+
   it("sends nothing when a message fails in the middleware, and throws that error as dispatch would", async () => {
     const { messenger, orders, invoices, plain, audited } = setup({
       auditHandler: (audit) => {
@@ -179,6 +204,27 @@ describe("bus.dispatchMany", () => {
     await expect(messenger.bus.dispatchMany(new Order("o1") as never)).rejects.toThrow(
       /dispatchMany\(\) takes an array of messages or envelopes, got object/,
     );
+  });
+
+  it("a bus that overrides dispatch() gets every message of the batch through it, sent in one round trip", async () => {
+    const { messenger, orders } = setup();
+    const through: unknown[] = [];
+    class RecordingBus extends MiddlewareMessageBus {
+      override dispatch<T extends object>(message: T | Envelope<T>, stamps?: readonly Stamp[]) {
+        through.push(message);
+        return super.dispatch(message, stamps);
+      }
+    }
+    const default_ = messenger.bus as unknown as MiddlewareMessageBus;
+    const bus = new RecordingBus("messenger.bus.default", default_.middleware);
+    const messages = [new Order("o1"), new Order("o2")];
+    const result = await bus.dispatchMany(messages);
+    expect(through).toEqual(messages);
+    expect(orders.roundTrips).toEqual([["o1", "o2"]]);
+    expect(result.map((e) => e.last(BusNameStamp)?.busName)).toEqual([
+      "messenger.bus.default",
+      "messenger.bus.default",
+    ]);
   });
 
   it("a message dispatched later from a handler of the batch is sent on its own, as dispatch does", async () => {

@@ -54,6 +54,27 @@ class TenantStamp extends Stamp {
 
 class ForgottenStamp extends Stamp {}
 
+class LabelsStamp extends Stamp {
+  static readonly stampName = "test.LabelsStamp";
+  constructor(readonly labels: string[]) {
+    super();
+  }
+  static fromJSON(data: unknown): LabelsStamp {
+    return new LabelsStamp((data as { labels: string[] }).labels);
+  }
+}
+
+class CountingStamp extends Stamp {
+  static readonly stampName = "test.CountingStamp";
+  static encoded = 0;
+  toJSON(): unknown {
+    return { n: ++CountingStamp.encoded };
+  }
+  static fromJSON(): CountingStamp {
+    return new CountingStamp();
+  }
+}
+
 const serializer = new JsonSerializer();
 const order = new OrderPlaced(42, new Date("2024-01-02T03:04:05.000Z"), [{ sku: "A-1", quantity: 2 }]);
 
@@ -80,6 +101,34 @@ describe("JsonSerializer.encode", () => {
     const { headers } = serializer.encode(envelope);
     expect(headers["X-Message-Stamp-DelayStamp"]).toBe('[{"delay":5},{"delay":7}]');
     expect(headers["X-Message-Stamp-BusNameStamp"]).toBe('[{"busName":"bus"}]');
+  });
+
+  it("encodes a frozen stamp as it is at each encode: nested values and toJSON are read again", () => {
+    const own = new JsonSerializer({
+      stamps: new StampRegistry().register(LabelsStamp).register(CountingStamp),
+    });
+    const labels = ["a"];
+    CountingStamp.encoded = 0;
+    const envelope = Envelope.wrap(new Ping(1), [
+      Object.freeze(new LabelsStamp(labels)),
+      Object.freeze(new CountingStamp()),
+      Object.freeze(new BusNameStamp("bus")),
+    ]);
+    const first = own.encode(envelope).headers;
+    labels.push("b");
+    const second = own.encode(envelope).headers;
+    expect(first["X-Message-Stamp-test.LabelsStamp"]).toBe('[{"labels":["a"]}]');
+    expect(second["X-Message-Stamp-test.LabelsStamp"]).toBe('[{"labels":["a","b"]}]');
+    expect(first["X-Message-Stamp-test.CountingStamp"]).toBe('[{"n":1}]');
+    expect(second["X-Message-Stamp-test.CountingStamp"]).toBe('[{"n":2}]');
+    expect(second["X-Message-Stamp-BusNameStamp"]).toBe('[{"busName":"bus"}]');
+    expect(Object.keys(second)).toEqual([
+      "type",
+      "Content-Type",
+      "X-Message-Stamp-test.LabelsStamp",
+      "X-Message-Stamp-test.CountingStamp",
+      "X-Message-Stamp-BusNameStamp",
+    ]);
   });
 
   it("drops non-sendable stamps", () => {
