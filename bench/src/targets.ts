@@ -30,7 +30,7 @@ export function judgeTargets(
     const target = row.target;
     if (!target) continue;
     for (const system of available) {
-      if (system.peer || !hasPeers(system.backend)) continue;
+      if (system.peer || system.variant || !hasPeers(system.backend)) continue;
       const figure = figures.find((f) => f.metric === row.metric && f.system === system.name);
       const base = { system: system.name, metric: row.metric, label: row.label };
       if ("ratio" in target) {

@@ -170,4 +170,17 @@ describe("side by side: targets", () => {
       met: false,
     });
   });
+
+  it("divides a peer's variant by the best peer but neither takes it as a peer nor judges it", async () => {
+    const variant: System = { ...fakeSystem("graphile-worker-variant", "postgres", false), variant: true };
+    const { result } = await run([peerA, variant, ours], {
+      ...figures,
+      // best throughput of all: a peer would become the one the others are divided by
+      "graphile-worker-variant": { throughput: [400, 400, 400], latency: [1, 1, 1], growth: [0, 0, 0] },
+    });
+    expect(figureOf(result, "graphile-worker-variant", "throughput")?.ratio?.median).toBe(4);
+    expect(figureOf(result, "messenger-postgres", "throughput")?.ratio?.against).toBe("graphile-worker");
+    expect(result.targets.filter((t) => t.system === "graphile-worker-variant")).toEqual([]);
+    expect(targetOf(result, "messenger-postgres", "throughput")).toBeDefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { amqplib } from "./amqplib.js";
+import { amqplib, amqplibExchange } from "./amqplib.js";
 import { bullmq } from "./bullmq.js";
 import { bullmqPg } from "./bullmq-pg.js";
 import { graphileWorker } from "./graphile-worker.js";
@@ -18,6 +18,7 @@ export const systems: readonly System[] = [
   bullmqPg,
   bullmq,
   amqplib,
+  amqplibExchange,
   messengerPostgres,
   messengerMysql,
   messengerPostgresPriority,

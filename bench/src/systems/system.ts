@@ -27,6 +27,12 @@ export interface System {
   readonly backend: Backend;
   /** A peer library (true) or messenger-ts (false). */
   readonly peer: boolean;
+  /**
+   * A variant of a peer, measured to explain a figure (divided by the best peer like messenger-ts,
+   * but no peer itself and judged against no target), e.g. plain amqplib publishing as
+   * messenger-amqp does.
+   */
+  readonly variant?: boolean;
   /** Version and the settings that matter for the figures. */
   readonly settings: string;
   /**

@@ -1,4 +1,5 @@
 import type { Channel, ConsumeMessage } from "amqplib";
+import { writeNow } from "./amqp-socket-writes.js";
 
 /**
  * The acknowledgements of one consuming channel, sent together once per turn of the event loop.
@@ -80,6 +81,9 @@ export class AmqpChannelAcks {
       return;
     }
     batch.resolve();
+    // To the socket now, not after the rest of the turn's work: the broker refills the prefetch
+    // window only once it has the acks.
+    writeNow(this.#channel);
   }
 
   #write(): void {

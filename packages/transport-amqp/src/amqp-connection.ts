@@ -9,6 +9,7 @@ import {
 } from "amqplib";
 import { AmqpErrorCodes } from "./amqp-error-codes.js";
 import { AMQP_FLAGS, type ResolvedAmqpOptions, type ResolvedQueue } from "./amqp-options.js";
+import { coalesceWrites } from "./amqp-socket-writes.js";
 
 /** One message to publish with confirms. */
 export interface OutgoingAmqpMessage {
@@ -120,6 +121,7 @@ export class AmqpConnection {
       throw new TransportError(`The AMQP ${this.#label} is closed.`);
     }
     this.#model = model;
+    coalesceWrites(model);
     // amqplib emits "error" before "close" for a connection the broker ended; "close" resets.
     model.on("error", (error: Error) => {
       this.#logger.warn({ error: String(error.message), broker: this.target }, "AMQP connection error");

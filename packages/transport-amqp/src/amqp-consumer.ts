@@ -3,6 +3,13 @@ import type { Channel, ConsumeMessage } from "amqplib";
 import { AmqpChannelAcks } from "./amqp-channel-acks.js";
 import type { AmqpConnection } from "./amqp-connection.js";
 
+/**
+ * How long an empty take() right after acks waits for the broker's refill: a round trip on the
+ * same host is 50–100 µs, a busy one a few hundred. Bounded so that a queue with no more messages
+ * delays the worker's idle wait by at most this much.
+ */
+const REFILL_WAIT_MS = 1;
+
 /** One message the broker delivered to this consumer, not yet acknowledged or rejected. */
 export interface AmqpDelivery {
   readonly message: ConsumeMessage;
@@ -34,6 +41,11 @@ export class AmqpConsumer {
   #closed = false;
   /** The consumer (re)started and no take() has looked yet. */
   #fresh = false;
+  /**
+   * Acks were asked for since the last delivery: the broker refills the prefetch window within a
+   * round trip if the queue has more, so an empty take() waits briefly for that (see take()).
+   */
+  #refillDue = false;
 
   readonly #prepare: () => Promise<void>;
 
@@ -110,6 +122,7 @@ export class AmqpConsumer {
       return;
     }
     const delivery: AmqpDelivery = { message, queue, channel, acks };
+    this.#refillDue = false;
     acks.delivered(message);
     this.#outstanding.add(delivery);
     this.#buffer.push(delivery);
@@ -134,8 +147,12 @@ export class AmqpConsumer {
    * What the broker delivered and no get() took yet. Right after the consumer started, an empty
    * buffer waits for one round trip per queue on the consuming channel (a passive declare): the
    * broker sends the deliveries of messages that were ready before its answer, so the first get()
-   * finds them. Later, an empty buffer returns at once: the broker pushes, and an idle worker
-   * waits for the push (a round trip per empty get() would keep the queue's process busy).
+   * finds them. Later, an empty buffer returns at once (the broker pushes, and an idle worker
+   * waits for the push; a round trip per empty get() would keep the queue's process busy), except
+   * right after acks: then the broker is refilling the prefetch window, and waiting up to
+   * REFILL_WAIT_MS for that delivery costs a timer, where returning empty sends the worker through
+   * its idle wait (an AbortController, timers and listeners: 20 µs and more a message at a prefetch
+   * of 1). A queue that has no more costs one such wait before the worker idles.
    */
   async take(queues: readonly string[]): Promise<AmqpDelivery[]> {
     const channel = await this.ensure(queues);
@@ -147,6 +164,10 @@ export class AmqpConsumer {
       } catch (error) {
         throw this.#connection.wrap("read from", error);
       }
+    }
+    if (this.#buffer.length === 0 && this.#refillDue) {
+      this.#refillDue = false;
+      await this.#nextDelivery(REFILL_WAIT_MS);
     }
     const taken = this.#buffer;
     this.#buffer = [];
@@ -164,6 +185,7 @@ export class AmqpConsumer {
    */
   ack(delivery: AmqpDelivery): Promise<void> {
     this.#finish(delivery, "acknowledge");
+    this.#refillDue = true;
     return delivery.acks.ack(delivery.message).catch((error: unknown) => {
       throw this.#connection.wrap("acknowledge a message on", error);
     });
@@ -232,6 +254,19 @@ export class AmqpConsumer {
         this.#waiters.add(done);
       });
     }
+  }
+
+  /** Resolves when a delivery comes (or the channel closes, or close()), or after `ms`. */
+  #nextDelivery(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+    });
   }
 
   #wakeAll(): void {
