@@ -92,7 +92,7 @@ export const graphileWorker: System = {
       logger: await silentLogger(),
       taskList: {
         [TASK]: async (payload) => {
-          handle(payload as Job);
+          await handle(payload as Job);
         },
       },
       preset: {

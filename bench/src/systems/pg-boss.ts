@@ -81,7 +81,7 @@ export const pgBoss: System = {
         QUEUE,
         { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS },
         async (jobs) => {
-          for (const job of jobs) handle(job.data);
+          for (const job of jobs) await handle(job.data);
         },
       );
     }

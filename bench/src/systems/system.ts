@@ -12,6 +12,8 @@ export interface Job {
   readonly sentAt?: number;
   /** The handler throws for this job (retry scenario). */
   readonly fail?: boolean;
+  /** A body to carry (payload scenario): a JSON text, stored and decoded like any other field. */
+  readonly body?: string;
 }
 
 /**
@@ -61,8 +63,11 @@ export interface Producer {
 
 export interface ConsumerOptions {
   readonly concurrency: number;
-  /** Called first thing in every handler call, with the job's payload; throws for a failing job. */
-  readonly handle: (job: Job) => void;
+  /**
+   * Called first thing in every handler call, with the job's payload; throws for a failing job.
+   * Returns a promise when the handler does I/O (io-handler scenario): the system's handler awaits it.
+   */
+  readonly handle: (job: Job) => void | Promise<void>;
   /** Called when the store confirmed one job's acknowledgement (systems without `pending()`). */
   readonly acked?: () => void;
 }
