@@ -58,6 +58,8 @@ export interface MessengerTransportSpec {
   dsn(queue: "bench" | "failed"): string;
   probeBackend(): Promise<string | undefined>;
   clean(): Promise<void>;
+  /** See System.settle. */
+  settle?(): Promise<void>;
   /** In-process only (the in-memory transport): producer and worker share one messenger. */
   readonly inProcess?: boolean;
   /**
@@ -156,6 +158,8 @@ export function messengerSystem(spec: MessengerTransportSpec): System {
       }
       return undefined;
     },
+
+    ...(spec.settle ? { settle: spec.settle } : {}),
 
     async clean() {
       if (shared) {

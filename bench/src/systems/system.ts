@@ -40,6 +40,12 @@ export interface System {
   probe(): Promise<string | undefined>;
   /** Removes everything the system stored: its database, keys or file. Runs before and after each measurement. */
   clean(): Promise<void>;
+  /**
+   * Has the store write out what was just stored in bulk and refresh its statistics (PostgreSQL:
+   * `CHECKPOINT` and `VACUUM ANALYZE`), as a store that has held a long queue for a while has. Absent
+   * where there is nothing to wait for.
+   */
+  settle?(): Promise<void>;
   /** The producer side. Resolves once the store is set up (schema, queue), empty. */
   openProducer(): Promise<Producer>;
   /** The consumer side: a worker with `concurrency` handlers at once, running when this resolves. */
