@@ -103,6 +103,18 @@ export async function resetDatabase(database: string): Promise<void> {
   );
 }
 
+/**
+ * Writes out what was just stored in `database` and refreshes its statistics: a checkpoint, then
+ * `VACUUM ANALYZE` of every table, the work PostgreSQL would otherwise do in the background (the
+ * autovacuum a large insert triggers) while the next measurement runs.
+ */
+export async function settleDatabase(database: string): Promise<void> {
+  await withClient(database, async (client) => {
+    await client.query("CHECKPOINT");
+    await client.query("VACUUM ANALYZE");
+  });
+}
+
 /** Deletes every Redis key that starts with `prefix`. */
 export async function deleteRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

@@ -2,6 +2,7 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { describeMachine, formatResult, writeJson, writeResult } from "./report.js";
+import { setBacklogSize } from "./scenarios/backlog.js";
 import { queueScenarios, scenarios } from "./scenarios/index.js";
 import { formatSideBySide, runSideBySide } from "./side-by-side.js";
 import { systems } from "./systems/index.js";
@@ -13,7 +14,8 @@ const USAGE = `Usage: npm run bench -- [--only <name>[,<name>...]] [--n <count>]
                    systems:   ${systems.map((s) => s.name).join(", ")}
                  naming only systems runs the side-by-side scenarios for them
   --n            size of every selected scenario (default: per scenario; see bench/README.md)
-  --repetitions  repetitions / rounds, at least 3 (default: 5 for dispatch, 3 side by side)`;
+  --repetitions  repetitions / rounds, at least 3 (default: 5 for dispatch, 3 side by side)
+  --backlog      jobs already queued in the backlog scenario (default 1000000, at least 20000)`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -32,7 +34,7 @@ function positiveInteger(value: string | undefined, option: string, minimum = 1)
 const args = process.argv.slice(2);
 if (args[0] === "--") args.shift();
 
-let values: { only?: string; n?: string; repetitions?: string; help?: boolean };
+let values: { only?: string; n?: string; repetitions?: string; backlog?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
     args,
@@ -40,6 +42,7 @@ try {
       only: { type: "string" },
       n: { type: "string" },
       repetitions: { type: "string" },
+      backlog: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -55,6 +58,8 @@ if (values.help) {
 
 const n = positiveInteger(values.n, "n");
 const repetitions = positiveInteger(values.repetitions, "repetitions", 3);
+const backlogSize = positiveInteger(values.backlog, "backlog", 20_000);
+if (backlogSize !== undefined) setBacklogSize(backlogSize);
 const wanted =
   values.only
     ?.split(",")

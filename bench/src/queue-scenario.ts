@@ -20,9 +20,20 @@ export interface Row {
 
 /**
  * A target: the median of the per-round ratios to the best peer on the same backend (at least it
- * for "higher is better", at most it for "lower"), or a ceiling on the figure itself.
+ * for "higher is better", at most it for "lower"), or a ceiling or a floor on the figure itself.
  */
-export type Target = { readonly ratio: number } | { readonly atMost: number; readonly unit: string };
+export type Target =
+  | { readonly ratio: number }
+  | { readonly atMost: number; readonly unit: string }
+  | {
+      readonly atLeast: number;
+      readonly unit: string;
+      /**
+       * Judged on every messenger-ts system, also on a backend without peers: the figure compares a
+       * system with itself (a backlog against none), so no peer is needed.
+       */
+      readonly everyBackend?: boolean;
+    };
 
 export interface Measurement {
   /** Figures by metric key; a key not present was not measured. */
@@ -46,6 +57,8 @@ export interface QueueScenario {
   readonly defaultN: number;
   /** Measured in the first round only (a long run whose figure is a curve, not a speed). */
   readonly firstRoundOnly?: boolean;
+  /** Whether the scenario means something for this system (absent: every system); the others show "-". */
+  appliesTo?(system: System): boolean;
   rows(n: number): readonly Row[];
   measure(system: System, context: QueueContext): Promise<Measurement>;
 }

@@ -91,6 +91,7 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
       if (scenario.firstRoundOnly && round > 0) continue;
       const n = sizeOf(scenario, options.n);
       for (const system of rotate(available, round)) {
+        if (scenario.appliesTo && !scenario.appliesTo(system)) continue;
         log(`round ${round + 1}/${repetitions}: ${scenario.name} ${system.name} (n = ${n})`);
         const started = performance.now();
         let measurement: Measurement;

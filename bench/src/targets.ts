@@ -30,7 +30,8 @@ export function judgeTargets(
     const target = row.target;
     if (!target) continue;
     for (const system of available) {
-      if (system.peer || system.variant || !hasPeers(system.backend)) continue;
+      if (system.peer || system.variant) continue;
+      if (!hasPeers(system.backend) && !("atLeast" in target && target.everyBackend)) continue;
       const figure = figures.find((f) => f.metric === row.metric && f.system === system.name);
       const base = { system: system.name, metric: row.metric, label: row.label };
       if ("ratio" in target) {
@@ -48,7 +49,7 @@ export function judgeTargets(
           measured: `${ratio.median.toFixed(2)}x ${ratio.against}`,
           met,
         });
-      } else {
+      } else if ("atMost" in target) {
         const wanted = `<= ${target.atMost} ${target.unit}`;
         const value = figure?.value;
         if (!value) {
@@ -57,6 +58,16 @@ export function judgeTargets(
         }
         const measured = `${value.median >= 0 ? "+" : ""}${value.median.toFixed(1)} ${target.unit}`;
         judged.push({ ...base, target: wanted, measured, met: value.median <= target.atMost });
+      } else {
+        // A floor on the figure itself (a share of the ideal, a ratio within one measurement).
+        const wanted = `>= ${target.atLeast} ${target.unit}`;
+        const value = figure?.value;
+        if (!value) {
+          judged.push({ ...base, target: wanted, measured: "not measured" });
+          continue;
+        }
+        const measured = `${value.median.toFixed(2)} ${target.unit}`;
+        judged.push({ ...base, target: wanted, measured, met: value.median >= target.atLeast });
       }
     }
   }

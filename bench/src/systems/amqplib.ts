@@ -106,10 +106,10 @@ function amqplibSystem(name: string, prefix: string, publishing: Publishing, var
       const channel = await model.createChannel();
       await declare(channel);
       await channel.prefetch(concurrency);
-      const onMessage = (message: ConsumeMessage | null) => {
+      const onMessage = async (message: ConsumeMessage | null) => {
         if (!message) return;
         try {
-          handle(JSON.parse(message.content.toString()) as Job);
+          await handle(JSON.parse(message.content.toString()) as Job);
         } catch {
           const retries = Number(message.properties.headers?.[RETRIES_HEADER] ?? 0);
           const headers = { [RETRIES_HEADER]: retries + 1 };

@@ -20,6 +20,7 @@ export interface BullmqBackend {
   readonly settings: string;
   probe(): Promise<string | undefined>;
   clean(): Promise<void>;
+  settle?(): Promise<void>;
   queue(): Promise<Queue>;
   worker(processor: (job: { data: Job }) => Promise<void>, concurrency: number): Promise<Worker>;
 }
@@ -33,6 +34,7 @@ export function bullmqSystem(backend: BullmqBackend): System {
     settings: backend.settings,
     probe: () => backend.probe(),
     clean: () => backend.clean(),
+    ...(backend.settle ? { settle: backend.settle } : {}),
 
     async openProducer(): Promise<Producer> {
       const queue = await backend.queue();

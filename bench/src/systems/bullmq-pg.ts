@@ -1,4 +1,4 @@
-import { databaseUrl, probePostgres, resetDatabase } from "../backends.js";
+import { databaseUrl, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
 import { bullmqSystem, JOB_OPTIONS, QUEUE } from "./bullmq-common.js";
 
 const DATABASE = "bench_bullmq_pg";
@@ -23,6 +23,7 @@ export const bullmqPg = bullmqSystem({
     return probePostgres();
   },
   clean: () => resetDatabase(DATABASE),
+  settle: () => settleDatabase(DATABASE),
   async queue() {
     const { Queue, createPostgresBackend } = await import("bullmq");
     return new Queue(

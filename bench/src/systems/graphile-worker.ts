@@ -1,6 +1,6 @@
 import type { Runner, WorkerUtils } from "graphile-worker";
 import pg from "pg";
-import { databaseUrl, probePostgres, resetDatabase } from "../backends.js";
+import { databaseUrl, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
 import {
   type Consumer,
   type ConsumerOptions,
@@ -43,6 +43,7 @@ export const graphileWorker: System = {
   },
 
   clean: () => resetDatabase(DATABASE),
+  settle: () => settleDatabase(DATABASE),
 
   async openProducer(): Promise<Producer> {
     const { makeWorkerUtils } = await import("graphile-worker");
@@ -92,7 +93,7 @@ export const graphileWorker: System = {
       logger: await silentLogger(),
       taskList: {
         [TASK]: async (payload) => {
-          handle(payload as Job);
+          await handle(payload as Job);
         },
       },
       preset: {

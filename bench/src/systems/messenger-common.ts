@@ -36,10 +36,11 @@ export class BenchJob implements Job {
     readonly id: number,
     readonly sentAt?: number,
     readonly fail?: boolean,
+    readonly body?: string,
   ) {}
 }
 
-const toMessage = (job: Job) => new BenchJob(job.id, job.sentAt, job.fail);
+const toMessage = (job: Job) => new BenchJob(job.id, job.sentAt, job.fail, job.body);
 
 /** The worker's idle sleep: the default (1 s) where the transport wakes the worker itself. */
 const SLEEP_WITH_WAITER_MS = 1_000;
@@ -57,6 +58,8 @@ export interface MessengerTransportSpec {
   dsn(queue: "bench" | "failed"): string;
   probeBackend(): Promise<string | undefined>;
   clean(): Promise<void>;
+  /** See System.settle. */
+  settle?(): Promise<void>;
   /** In-process only (the in-memory transport): producer and worker share one messenger. */
   readonly inProcess?: boolean;
   /**
@@ -71,7 +74,7 @@ type FactoryClass = new () => TransportFactory;
 export function messengerSystem(spec: MessengerTransportSpec): System {
   let factoryClass: FactoryClass | undefined;
   /** Whichever handler the current consumer installed; the producer's messenger never calls it. */
-  let handleJob: (job: Job) => void = () => {
+  let handleJob: ConsumerOptions["handle"] = () => {
     throw new Error("bench: no consumer is running");
   };
   let shared: Messenger | undefined;
@@ -110,7 +113,7 @@ export function messengerSystem(spec: MessengerTransportSpec): System {
       routing: [[BenchJob, "bench"]],
       handlers: [
         defineHandler(BenchJob, function benchHandler(job) {
-          handleJob(job);
+          return handleJob(job);
         }),
       ],
     });
@@ -155,6 +158,8 @@ export function messengerSystem(spec: MessengerTransportSpec): System {
       }
       return undefined;
     },
+
+    ...(spec.settle ? { settle: spec.settle } : {}),
 
     async clean() {
       if (shared) {

@@ -1,4 +1,4 @@
-import { databaseUrl, probePostgres, resetDatabase } from "../backends.js";
+import { databaseUrl, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
 import { messengerSystem } from "./messenger-common.js";
 
 const DATABASE = "bench_messenger_postgres";
@@ -12,6 +12,7 @@ export const messengerPostgres = messengerSystem({
   dsn: (queue) => `${databaseUrl(DATABASE)}?queue_name=${queue}`,
   probeBackend: probePostgres,
   clean: () => resetDatabase(DATABASE),
+  settle: () => settleDatabase(DATABASE),
 });
 
 /** The same, with every job sent at one of ten priorities: claims by priority against claims without. */
@@ -23,5 +24,6 @@ export const messengerPostgresPriority = messengerSystem({
   dsn: (queue) => `${databaseUrl(`${DATABASE}_priority`)}?queue_name=${queue}`,
   probeBackend: probePostgres,
   clean: () => resetDatabase(`${DATABASE}_priority`),
+  settle: () => settleDatabase(`${DATABASE}_priority`),
   priorityLevels: 10,
 });

@@ -1,5 +1,5 @@
 import type PgBoss from "pg-boss";
-import { databaseUrl, probePostgres, resetDatabase } from "../backends.js";
+import { databaseUrl, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
 import {
   type Consumer,
   type ConsumerOptions,
@@ -48,6 +48,7 @@ export const pgBoss: System = {
   },
 
   clean: () => resetDatabase(DATABASE),
+  settle: () => settleDatabase(DATABASE),
 
   async openProducer(): Promise<Producer> {
     // The producer needs no maintenance or cron timers; the worker runs pg-boss's defaults.
@@ -81,7 +82,7 @@ export const pgBoss: System = {
         QUEUE,
         { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS },
         async (jobs) => {
-          for (const job of jobs) handle(job.data);
+          for (const job of jobs) await handle(job.data);
         },
       );
     }

@@ -12,6 +12,8 @@ export interface Job {
   readonly sentAt?: number;
   /** The handler throws for this job (retry scenario). */
   readonly fail?: boolean;
+  /** A body to carry (payload scenario): a JSON text, stored and decoded like any other field. */
+  readonly body?: string;
 }
 
 /**
@@ -44,6 +46,12 @@ export interface System {
   probe(): Promise<string | undefined>;
   /** Removes everything the system stored: its database, keys or file. Runs before and after each measurement. */
   clean(): Promise<void>;
+  /**
+   * Has the store write out what was just stored in bulk and refresh its statistics (PostgreSQL:
+   * `CHECKPOINT` and `VACUUM ANALYZE`), as a store that has held a long queue for a while has. Absent
+   * where there is nothing to wait for.
+   */
+  settle?(): Promise<void>;
   /** The producer side. Resolves once the store is set up (schema, queue), empty. */
   openProducer(): Promise<Producer>;
   /** The consumer side: a worker with `concurrency` handlers at once, running when this resolves. */
@@ -67,8 +75,11 @@ export interface Producer {
 
 export interface ConsumerOptions {
   readonly concurrency: number;
-  /** Called first thing in every handler call, with the job's payload; throws for a failing job. */
-  readonly handle: (job: Job) => void;
+  /**
+   * Called first thing in every handler call, with the job's payload; throws for a failing job.
+   * Returns a promise when the handler does I/O (io-handler scenario): the system's handler awaits it.
+   */
+  readonly handle: (job: Job) => void | Promise<void>;
   /** Called when the store confirmed one job's acknowledgement (systems without `pending()`). */
   readonly acked?: () => void;
 }

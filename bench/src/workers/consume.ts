@@ -1,4 +1,4 @@
-import { wallNow } from "../clock.js";
+import { sleep, wallNow } from "../clock.js";
 import { systemByName } from "../systems/index.js";
 import { type Consumer, failIfAsked, type Job } from "../systems/system.js";
 import type { MemorySample, WorkerConfig, WorkerEvent } from "./protocol.js";
@@ -18,16 +18,28 @@ export async function consume(config: WorkerConfig, send: (event: WorkerEvent) =
   let first = 0;
   let last = 0;
   let acked = 0;
-  const { expect, reportEach, sampleEvery } = config;
-  const handle = (job: Job): void => {
+  let withBody = 0;
+  let timers = 0;
+  let timerTotalMs = 0;
+  const { expect, reportEach, sampleEvery, handlerMs = 0 } = config;
+  /** The handler's "I/O", timed: on a busy machine a 10 ms timer fires late, for every system alike. */
+  const io = async (): Promise<void> => {
+    const started = wallNow();
+    await sleep(handlerMs);
+    timers++;
+    timerTotalMs += wallNow() - started;
+  };
+  const handle = (job: Job): void | Promise<void> => {
     const at = wallNow();
     handled++;
     if (handled === 1) first = at;
     last = at;
+    if (typeof job.body === "string") withBody++;
     if (reportEach) send({ type: "handled", id: job.id, at, sentAt: job.sentAt });
     if (sampleEvery > 0 && handled % sampleEvery === 0) send({ type: "memory", at, memory: memory(handled) });
     if (handled === expect) send({ type: "done", first, last, count: handled });
     failIfAsked(job);
+    if (handlerMs > 0) return io();
   };
   const consumer = await system.openConsumer({
     concurrency: config.concurrency,
@@ -43,7 +55,12 @@ export async function consume(config: WorkerConfig, send: (event: WorkerEvent) =
   return {
     async stop() {
       await consumer.stop();
-      send({ type: "stopped", handled });
+      send({
+        type: "stopped",
+        handled,
+        withBody,
+        ...(timers > 0 ? { timerMs: timerTotalMs / timers } : {}),
+      });
     },
   };
 }

@@ -8,6 +8,8 @@ export interface WorkerConfig {
   readonly expect: number;
   /** Report the process's memory every this many handler calls (0: never). */
   readonly sampleEvery: number;
+  /** Every handler call awaits a timer of this many ms after recording itself, as if it did I/O (0 or absent: none). */
+  readonly handlerMs?: number;
 }
 
 export interface MemorySample {
@@ -26,6 +28,13 @@ export type WorkerEvent =
   | { readonly type: "memory"; readonly at: number; readonly memory: MemorySample }
   | { readonly type: "error"; readonly message: string }
   /** After stop(): every handler call the worker saw, failed attempts included. */
-  | { readonly type: "stopped"; readonly handled: number };
+  | {
+      readonly type: "stopped";
+      readonly handled: number;
+      /** Handler calls whose job carried a body (payload scenario). */
+      readonly withBody: number;
+      /** How long the handler's timer of `handlerMs` really took, mean over the calls. */
+      readonly timerMs?: number;
+    };
 
 export type WorkerCommand = { readonly type: "stop" };

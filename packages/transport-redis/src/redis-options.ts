@@ -215,8 +215,13 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
   };
 }
 
-/** The most entries one fetch takes (the claim sizer picks fewer for slow consumers). */
-export const MAX_FETCH_BATCH = 32;
+/**
+ * The most entries one fetch takes (the claim sizer picks fewer for slow consumers). The worker
+ * fetches again only once it started the batch before, and its handler slots empty during that
+ * round trip: with I/O-bound handlers at concurrency 200 a batch of 32 left a third of the slots
+ * idle on a busy machine, so a batch may hold more than a worker's concurrency.
+ */
+export const MAX_FETCH_BATCH = 256;
 
 /** The stream of the messages of priority `level` (1 to 255): `<stream>:priority:<level>`. */
 export function priorityStreamKey(stream: string, level: number): string {

@@ -8,7 +8,7 @@
  */
 
 /** The version this release creates; setup() brings an older table up to it, step by step. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Meta rows: the schema version, and the `messenger:stop-workers` signal. */
 export const META_SCHEMA_VERSION = "schema_version";
@@ -23,6 +23,8 @@ export interface SchemaNames {
   readonly claimIndex: string;
   /** Unique on (queue, deduplication key) where a key is set. */
   readonly deduplicationIndex: string;
+  /** Version 4: the rows whose available_at is text, by queue (a partial index, empty as a rule). */
+  readonly textDueIndex: string;
   /** `<table>_workers`: the live workers' heartbeats (`messenger:workers`). */
   readonly workers: string;
   /** Unquoted `<table>_workers`, to look the table up in sqlite_master. */
@@ -39,6 +41,7 @@ export function schemaNames(tableName: string): SchemaNames {
     queueIndex: quote(`${tableName}_queue_available_idx`),
     claimIndex: quote(`${tableName}_claim_idx`),
     deduplicationIndex: quote(`${tableName}_deduplication_idx`),
+    textDueIndex: quote(`${tableName}_text_due_idx`),
     workers: quote(`${tableName}_workers`),
     plainWorkers: `${tableName}_workers`,
     plainTable: tableName,
@@ -114,6 +117,14 @@ export const MIGRATIONS: readonly ((names: SchemaNames, columns: readonly string
       ON ${names.table} (queue_name, priority DESC, available_at, delivered_at)`,
       `CREATE UNIQUE INDEX IF NOT EXISTS ${names.deduplicationIndex}
       ON ${names.table} (queue_name, deduplication_key) WHERE deduplication_key IS NOT NULL`,
+    ],
+    // Version 4: every claim also looks for rows whose available_at is text (a foreign producer's
+    // date string), which "available_at <= now" never matches. The claim index cannot find them
+    // (the priority comes before the due time), so that look read every row of the queue: 240 ms
+    // per claim with 1,000,000 queued. A partial index holds only those rows, none as a rule.
+    (names) => [
+      `CREATE INDEX IF NOT EXISTS ${names.textDueIndex}
+      ON ${names.table} (queue_name) WHERE available_at >= ''`,
     ],
   ];
 

@@ -310,7 +310,7 @@ describe("SqliteTransport: setup and errors", () => {
     const db = raw(transport.database);
     expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     expect(db.prepare("SELECT name, value FROM messenger_messages_meta").all()).toEqual([
-      { name: "schema_version", value: 3 },
+      { name: "schema_version", value: 4 },
     ]);
     db.exec("DROP TABLE messenger_messages");
     await transport.send(jobs(1)[0]!);
@@ -349,7 +349,7 @@ describe("SqliteTransport: setup and errors", () => {
     expect(
       handle.prepare("SELECT value FROM messenger_messages_meta WHERE name = 'schema_version'").get(),
     ).toEqual({
-      value: 3,
+      value: 4,
     });
     expect(
       handle.prepare("SELECT id, delivered_at, delivery_count FROM messenger_messages ORDER BY id").all(),
@@ -370,13 +370,18 @@ describe("SqliteTransport: setup and errors", () => {
       false,
     );
     // Version 3: the claim index leads with the priority; the deduplication index is there.
+    // Version 4: the partial index of rows whose available_at is text.
     expect(
       handle
         .prepare(
           "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messenger_messages' ORDER BY name",
         )
         .all(),
-    ).toEqual([{ name: "messenger_messages_claim_idx" }, { name: "messenger_messages_deduplication_idx" }]);
+    ).toEqual([
+      { name: "messenger_messages_claim_idx" },
+      { name: "messenger_messages_deduplication_idx" },
+      { name: "messenger_messages_text_due_idx" },
+    ]);
     // Setting up again finds the current version and changes nothing.
     await transport.setup();
     expect(handle.prepare("SELECT delivery_count FROM messenger_messages").all()).toEqual([
@@ -394,7 +399,7 @@ describe("SqliteTransport: setup and errors", () => {
     const newer = new SqliteTransport({ path: transport.path! });
     await expect(newer.send(jobs(1)[0]!)).rejects.toMatchObject({
       code: "SCHEMA_TOO_NEW",
-      message: expect.stringMatching(/schema version 99.*up to 3/),
+      message: expect.stringMatching(/schema version 99.*up to 4/),
     });
     raw(transport.database).exec("CREATE TABLE legacy (id INTEGER PRIMARY KEY, payload TEXT)");
     const foreign = new SqliteTransport({ path: transport.path!, tableName: "legacy" });
