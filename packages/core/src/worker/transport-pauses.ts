@@ -39,12 +39,17 @@ export class TransportPauses {
     return this.#paused.has(name);
   }
 
+  /** Whether the last look is older than the check interval: `refresh()` would read the stores. */
+  isDue(now: number): boolean {
+    return this.#lastCheck === undefined || now - this.#lastCheck >= this.#checkInterval;
+  }
+
   /**
    * Reads the stores when the last look is older than the check interval. A store that cannot be
    * read keeps its transports as they were: an outage neither pauses nor resumes anything.
    */
   async refresh(now: number, onError: (error: unknown) => void): Promise<PauseChanges> {
-    if (this.#lastCheck !== undefined && now - this.#lastCheck < this.#checkInterval) return NO_CHANGES;
+    if (!this.isDue(now)) return NO_CHANGES;
     this.#lastCheck = now;
     const paused: string[] = [];
     const resumed: string[] = [];

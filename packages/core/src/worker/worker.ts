@@ -176,6 +176,10 @@ export class Worker implements WorkerEventSource {
   /** Failed ack()/reject() calls per receiver: a batch stops starting messages once its count moves. */
   readonly #finishFailures = new Map<string, number>();
   readonly #pauses: TransportPauses;
+  /** Whether the pause state was read once: until then a round waits for the read. */
+  #pausesRead = false;
+  /** A look at the pause state running beside the rounds, if any. */
+  #pauseLook: Promise<void> | undefined;
   /** Transports whose shared concurrency limiter could not be reached: warned about once per outage. */
   readonly #leaseTrouble = new Set<string>();
   /** Per receiver: its handler timeout and the hard-stop signal, put on every message it hands over. */
@@ -345,7 +349,7 @@ export class Worker implements WorkerEventSource {
   async #loop(): Promise<void> {
     while (!this.#stopping) {
       const roundStart = this.#clock.now();
-      if (this.#pauses.enabled) await this.#refreshPauses(roundStart);
+      if (this.#pauses.enabled) await this.#lookAtPauses(roundStart);
       let fetched = false;
       // A batch cut short because acknowledgements fail: pause as an empty round does, instead of
       // fetching (and handling again) what was just handed back.
@@ -615,6 +619,29 @@ export class Worker implements WorkerEventSource {
     this.#logger.info({ transport: name, waitMs: wait }, "Transport is rate limited; waiting");
     await this.#events.dispatch(new WorkerRateLimitedEvent(name, wait));
     await this.#clock.sleep(wait, this.#stopSignal.signal);
+  }
+
+  /**
+   * The first look at the pause state is awaited, so a worker started on a paused transport never
+   * fetches from it. Later looks (at most one per check interval) run beside the rounds, and what
+   * they find applies from the round after: a round that waited for the pause store's round trip
+   * delayed the fetch it was started for, one wake-up of an idle worker in every check interval.
+   * A pause is noticed within the interval either way.
+   */
+  async #lookAtPauses(now: number): Promise<void> {
+    if (!this.#pausesRead) {
+      await this.#refreshPauses(now);
+      this.#pausesRead = true;
+      return;
+    }
+    if (this.#pauseLook || !this.#pauses.isDue(now)) return;
+    this.#pauseLook = this.#refreshPauses(now)
+      .catch((error: unknown) => {
+        this.#logger.warn({ error }, "Looking at the pause state failed; will look again");
+      })
+      .finally(() => {
+        this.#pauseLook = undefined;
+      });
   }
 
   /** Reads the pause state (throttled), and logs and announces what changed. */
