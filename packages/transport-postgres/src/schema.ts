@@ -127,6 +127,14 @@ function dueFunction(names: SchemaNames): string {
  * so the update stays HOT. The claim writes no deduplication column: a key that only holds while
  * its row waits is given up by the next send with that key, which sees the row claimed.
  *
+ * The UPDATE finds the picked rows by their `ctid` alone, one Tid Scan each: the rows are locked
+ * by the pick, so their versions cannot move before the UPDATE (a row whose locked version is
+ * newer than the statement's snapshot is not updated, and is not claimed this time). Joined by id
+ * (with or without the ctid), the plan PL/pgSQL kept merge-joined the picked rows with a primary
+ * key scan over every id between the lowest and the highest picked: with ten priorities in use
+ * (the id modulo 10), one claim of 500 rows read 5,000 index entries, and took a third longer
+ * than the same claim by ctid (3.63 against 2.73 ms, EXPLAIN ANALYZE, medians of 30).
+ *
  * PL/pgSQL, not SQL: PL/pgSQL keeps its statements' plans for the connection, while an SQL
  * function with SET clauses is never inlined and is planned again on every call. Planning was
  * two thirds of a one-row claim's time in the server (about 0.29 ms against 0.10 ms), and an idle
@@ -141,9 +149,9 @@ function claimFunction(names: SchemaNames): string {
     #variable_conflict use_column
     BEGIN
       RETURN QUERY WITH picked AS MATERIALIZED (
-        SELECT c.id, c.priority, c.available_at FROM unnest(queues) AS q(name)
+        SELECT c.id, c.row_ctid, c.priority, c.available_at FROM unnest(queues) AS q(name)
         CROSS JOIN LATERAL (
-          SELECT m.id, m.priority, m.available_at FROM ${t} AS m
+          SELECT m.id, m.ctid AS row_ctid, m.priority, m.available_at FROM ${t} AS m
           WHERE m.queue_name = q.name AND m.available_at <= now()
             AND (m.delivered_at IS NULL OR m.delivered_at < now() - make_interval(secs => redeliver_seconds))
           ORDER BY m.priority DESC, m.available_at, m.id LIMIT batch FOR UPDATE SKIP LOCKED
@@ -151,7 +159,7 @@ function claimFunction(names: SchemaNames): string {
         ORDER BY c.priority DESC, c.available_at, c.id LIMIT batch
       ), claimed AS (
         UPDATE ${t} AS m SET delivered_at = now(), delivery_count = m.delivery_count + 1
-        FROM picked WHERE m.id = picked.id
+        FROM picked WHERE m.ctid = picked.row_ctid
         RETURNING m.id, m.body, m.headers, m.delivery_count, m.priority, m.available_at
       )
       SELECT claimed.id, claimed.body, claimed.headers, claimed.delivery_count FROM claimed
@@ -322,7 +330,8 @@ export function workersTableStatement(names: SchemaNames): string {
  * table and blocks sends meanwhile (on a long queue, run setup at a quiet time); the claim and
  * due functions keep their signatures; the send function is new.
  *
- * 4 → 5: the claim and due functions are PL/pgSQL instead of SQL, with the same signatures and
+ * 4 → 5: the claim and due functions are PL/pgSQL instead of SQL (and the claim updates the rows it
+ * picked by ctid), with the same signatures and
  * results (CREATE OR REPLACE changes them in place): see `claimFunction`.
  *
  * The functions read the columns of the latest version, so every step's new functions are

@@ -68,6 +68,46 @@ describe.skipIf(!pgUp)("PostgreSQL priority and deduplication", () => {
     expect(claimed.every((e) => e.last(PriorityStamp)?.priority === 3)).toBe(true);
   });
 
+  it("the claim function's statement, as the connection keeps it, walks the claim index and updates by ctid", async (context) => {
+    const t = transport();
+    await t.sendMany(
+      Array.from({ length: 2_000 }, (_, n) => Envelope.wrap(new Job(n), [new PriorityStamp(n % 4)])),
+    );
+    await admin.query(`ANALYZE ${table(t)}`);
+    const client = await admin.connect();
+    const plans: string[] = [];
+    client.on("notice", (notice) => {
+      if (notice.message?.includes("Update on")) plans.push(notice.message);
+    });
+    try {
+      // auto_explain shows the plans of statements inside functions; without it, nothing to look at.
+      const loaded = await client.query("LOAD 'auto_explain'").then(
+        () => true,
+        () => false,
+      );
+      if (!loaded) context.skip();
+      await client.query("SET auto_explain.log_min_duration = 0");
+      await client.query("SET auto_explain.log_nested_statements = on");
+      await client.query("SET client_min_messages = log");
+      const claim = `"${schema}"."${t.tableName}_claim"`;
+      // PL/pgSQL plans the first five calls for their values, then may keep a generic plan.
+      for (let call = 0; call < 8; call++) {
+        await client.query("BEGIN");
+        await client.query(`SELECT count(*) FROM ${claim}(ARRAY['default'], 30, 500)`);
+        await client.query("ROLLBACK");
+      }
+    } finally {
+      // LOAD and the settings stay with the connection: it is closed, not given back.
+      client.release(true);
+    }
+    expect(plans).toHaveLength(8);
+    for (const plan of plans) {
+      expect(plan).toMatch(new RegExp(`Index Scan using "?${t.tableName}_claim_idx"?`));
+      expect(plan).toMatch(/Tid Scan/);
+      expect(plan).not.toMatch(/Merge Join|Hash Join/);
+    }
+  });
+
   it("migrates a version 3 table: priority and deduplication columns, rows kept at priority 0", async () => {
     const t = transport();
     await t.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
