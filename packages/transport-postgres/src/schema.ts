@@ -132,8 +132,9 @@ function dueFunction(names: SchemaNames): string {
  * newer than the statement's snapshot is not updated, and is not claimed this time). Joined by id
  * (with or without the ctid), the plan PL/pgSQL kept merge-joined the picked rows with a primary
  * key scan over every id between the lowest and the highest picked: with ten priorities in use
- * (the id modulo 10), one claim of 500 rows read 5,000 index entries, and took a third longer
- * than the same claim by ctid (3.63 against 2.73 ms, EXPLAIN ANALYZE, medians of 30).
+ * (the id modulo 10), one claim of 500 rows read 5,000 index entries, and took a quarter longer
+ * than the same claim by ctid (2.53 and 3.26 against 2.02 and 2.50 ms in two runs of EXPLAIN
+ * ANALYZE, medians of 30; docs/performance.md).
  *
  * PL/pgSQL, not SQL: PL/pgSQL keeps its statements' plans for the connection, while an SQL
  * function with SET clauses is never inlined and is planned again on every call. Planning was
