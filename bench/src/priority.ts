@@ -146,11 +146,11 @@ async function buffersPerMessage(table: string): Promise<number> {
       const claim = await client.query(
         `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
          WITH picked AS MATERIALIZED (
-           SELECT m.id FROM ${t} AS m WHERE m.queue_name = 'default' AND m.available_at <= now()
+           SELECT m.ctid AS row_ctid FROM ${t} AS m WHERE m.queue_name = 'default' AND m.available_at <= now()
              AND (m.delivered_at IS NULL OR m.delivered_at < now() - make_interval(secs => 30))
            ORDER BY m.priority DESC, m.available_at, m.id LIMIT 100 FOR UPDATE SKIP LOCKED)
          UPDATE ${t} AS m SET delivered_at = now(), delivery_count = m.delivery_count + 1
-         FROM picked WHERE m.id = picked.id`,
+         FROM picked WHERE m.ctid = picked.row_ctid`,
       );
       const plan = (claim.rows[0] as { "QUERY PLAN": { Plan: Record<string, number> }[] })["QUERY PLAN"][0]!;
       total += blocks(plan);

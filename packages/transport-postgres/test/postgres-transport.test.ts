@@ -356,6 +356,45 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       });
       expect(numbers(await upgraded.get())).toEqual([1]);
     });
+
+    it("migrates a version 4 table: the claim and due functions become PL/pgSQL, rows kept", async () => {
+      const t = transport();
+      await t.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
+      const claim = `"${t.schema}"."${t.tableName}_claim"`;
+      const due = `"${t.schema}"."${t.tableName}_due"`;
+      // What version 4 had: the same functions in SQL (bodies reduced to what their signatures need).
+      await admin.query(
+        `CREATE OR REPLACE FUNCTION ${claim}(queues text[], redeliver_seconds float8, batch integer)
+           RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer)
+           LANGUAGE sql AS $$ SELECT NULL::bigint, NULL::text, NULL::jsonb, NULL::integer WHERE false $$`,
+      );
+      await admin.query(
+        `CREATE OR REPLACE FUNCTION ${due}(queues text[], redeliver_seconds float8) RETURNS float8
+           LANGUAGE sql AS $$ SELECT NULL::float8 $$`,
+      );
+      await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 4'`);
+      const languages = async () =>
+        (
+          await admin.query(
+            `SELECT l.lanname FROM pg_proc AS p JOIN pg_language AS l ON l.oid = p.prolang
+             WHERE p.oid IN (to_regproc($1), to_regproc($2)) ORDER BY p.proname`,
+            [claim, due],
+          )
+        ).rows.map((row: { lanname: string }) => row.lanname);
+      expect(await languages()).toEqual(["sql", "sql"]);
+
+      const upgraded = sameTable(t, { auto_setup: false });
+      await upgraded.setup();
+      const { rows } = await admin.query("SELECT obj_description(to_regclass($1), 'pg_class') AS comment", [
+        table(t),
+      ]);
+      expect(rows[0].comment).toBe(`messenger-ts transport table; schema version ${SCHEMA_VERSION}`);
+      expect(await languages()).toEqual(["plpgsql", "plpgsql"]);
+      const waiting = await admin.query(`SELECT ${due}(ARRAY[$1], 30) <= 0 AS due_now`, [t.queueName]);
+      expect(waiting.rows[0].due_now).toBe(true);
+      const claimed = [...(await upgraded.get()), ...(await upgraded.get())];
+      expect(numbers(claimed)).toEqual([1, 2]);
+    });
   });
 });
 

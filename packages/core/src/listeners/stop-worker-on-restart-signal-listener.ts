@@ -18,7 +18,7 @@ export interface StopWorkerOnRestartSignalListenerOptions {
  * `messenger:stop-workers`: stops the worker when the store holds a restart request made after
  * the worker started (`metadata.startedAt`). Looked up on running events, idle ones included, but
  * at most once per `checkInterval`: the store is a database row or a Redis key, and a busy worker
- * emits a running event per message.
+ * emits a running event per message. On a busy worker's event the look runs in the background.
  */
 export class StopWorkerOnRestartSignalListener implements WorkerListener {
   static readonly priority = 0;
@@ -54,6 +54,13 @@ export class StopWorkerOnRestartSignalListener implements WorkerListener {
     const now = this.#clock.now();
     if (this.#lastCheck !== undefined && now - this.#lastCheck < this.#checkInterval) return;
     this.#lastCheck = now;
+    const look = this.#look(event);
+    // A busy worker's running event ends the handling of a message, whose handler slot stays taken
+    // until the listeners return: there the look runs beside the worker instead of in its way.
+    if (event.isWorkerIdle) await look;
+  }
+
+  async #look(event: WorkerRunningEvent): Promise<void> {
     let requestedAt: number | null;
     try {
       requestedAt = await this.#store.getRestartRequestedAt();

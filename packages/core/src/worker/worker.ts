@@ -45,7 +45,7 @@ import { WorkerTransportResumedEvent } from "./events/worker-transport-resumed-e
 import { KeepaliveTimer } from "./keepalive-timer.js";
 import { raceSignal } from "./race-signal.js";
 import { TransportOutages } from "./transport-outages.js";
-import { TransportPauses } from "./transport-pauses.js";
+import { type PauseChanges, type PauseReadings, TransportPauses } from "./transport-pauses.js";
 import type { WorkerMetadata } from "./worker-metadata.js";
 import type { WorkerOptions } from "./worker-options.js";
 
@@ -176,6 +176,12 @@ export class Worker implements WorkerEventSource {
   /** Failed ack()/reject() calls per receiver: a batch stops starting messages once its count moves. */
   readonly #finishFailures = new Map<string, number>();
   readonly #pauses: TransportPauses;
+  /** Whether the pause state was read once: until then a round waits for the read. */
+  #pausesRead = false;
+  /** A look at the pause state running beside the rounds, if any. */
+  #pauseLook: Promise<void> | undefined;
+  /** What the last look beside the rounds found, taken on at the next round's start. */
+  #pauseReadings: PauseReadings | undefined;
   /** Transports whose shared concurrency limiter could not be reached: warned about once per outage. */
   readonly #leaseTrouble = new Set<string>();
   /** Per receiver: its handler timeout and the hard-stop signal, put on every message it hands over. */
@@ -345,7 +351,7 @@ export class Worker implements WorkerEventSource {
   async #loop(): Promise<void> {
     while (!this.#stopping) {
       const roundStart = this.#clock.now();
-      if (this.#pauses.enabled) await this.#refreshPauses(roundStart);
+      if (this.#pauses.enabled) await this.#lookAtPauses(roundStart);
       let fetched = false;
       // A batch cut short because acknowledgements fail: pause as an empty round does, instead of
       // fetching (and handling again) what was just handed back.
@@ -617,11 +623,50 @@ export class Worker implements WorkerEventSource {
     await this.#clock.sleep(wait, this.#stopSignal.signal);
   }
 
+  /**
+   * The first look at the pause state is awaited, so a worker started on a paused transport never
+   * fetches from it. Later looks (at most one per check interval) read the stores beside the
+   * rounds, and what they found takes effect, and is announced, at the start of the round after:
+   * a round that waited for the pause store's round trip delayed the fetch it was started for,
+   * one wake-up of an idle worker in every check interval. Taking effect only at a round's start
+   * keeps what the worker announces true: once it said a transport is paused, it fetches nothing
+   * more from it. A pause is noticed within the interval and a round either way.
+   */
+  async #lookAtPauses(now: number): Promise<void> {
+    if (!this.#pausesRead) {
+      await this.#refreshPauses(now);
+      this.#pausesRead = true;
+      return;
+    }
+    const readings = this.#pauseReadings;
+    if (readings) {
+      this.#pauseReadings = undefined;
+      await this.#announcePauses(this.#pauses.apply(readings));
+    }
+    if (this.#pauseLook || !this.#pauses.isDue(now)) return;
+    this.#pauseLook = this.#pauses
+      .read(now, (error) =>
+        this.#logger.warn({ error }, "Could not read which transports are paused; will look again"),
+      )
+      .then((found) => {
+        this.#pauseReadings = found;
+      })
+      .finally(() => {
+        this.#pauseLook = undefined;
+      });
+  }
+
   /** Reads the pause state (throttled), and logs and announces what changed. */
   async #refreshPauses(now: number): Promise<void> {
-    const { paused, resumed } = await this.#pauses.refresh(now, (error) =>
-      this.#logger.warn({ error }, "Could not read which transports are paused; will look again"),
+    await this.#announcePauses(
+      await this.#pauses.refresh(now, (error) =>
+        this.#logger.warn({ error }, "Could not read which transports are paused; will look again"),
+      ),
     );
+  }
+
+  /** Logs and announces what a look at the pause state changed. */
+  async #announcePauses({ paused, resumed }: PauseChanges): Promise<void> {
     for (const name of paused) {
       this.#logger.info(
         { transport: name },

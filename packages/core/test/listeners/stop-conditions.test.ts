@@ -235,6 +235,33 @@ describe("StopWorkerOnRestartSignalListener", () => {
     expect(h.worker.stop).toHaveBeenCalledTimes(1);
   });
 
+  it("a busy worker's running event does not wait for the store; the look still stops the worker", async () => {
+    const clock = new FakeClock();
+    const inner = new InMemoryRestartSignalStore();
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const store: RestartSignalStore = {
+      requestRestart: (at: number) => inner.requestRestart(at),
+      getRestartRequestedAt: async () => {
+        await held;
+        return inner.getRestartRequestedAt();
+      },
+    };
+    const h = harness(clock.now());
+    new StopWorkerOnRestartSignalListener(store, { clock, checkInterval: 0 }).register(h.events);
+    await clock.advance(1);
+    await store.requestRestart(clock.now());
+    // Resolves while the store has not answered: the message's handling is not held up.
+    await h.busy();
+    expect(h.worker.stop).not.toHaveBeenCalled();
+    answer();
+    await held;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.worker.stop).toHaveBeenCalledTimes(1);
+  });
+
   it("survives a store that cannot be read, and tries again an interval later", async () => {
     const clock = new FakeClock();
     const store = countingStore();

@@ -96,6 +96,35 @@ describe("pausing a transport", () => {
     expect(numbers(other)).toEqual([11, 12]);
   });
 
+  it("after the first look, rounds do not wait for the pause store: a slow read delays no fetch", async () => {
+    const queue = new PausableQueue(new InMemoryTransportPauseStore());
+    let reads = 0;
+    let answerRead!: () => void;
+    const held = new Promise<void>((resolve) => {
+      answerRead = resolve;
+    });
+    // The first read answers at once; the next ones only when the test lets them.
+    queue.getPausedTransports = async () => {
+      if (reads++ > 0) await held;
+      return [];
+    };
+    const messenger = createMessenger({ handlers: [defineHandler(Job, () => {}, { name: "job" })] });
+    await queue.send(envelope(1));
+    const worker = new Worker(new Map([["q", queue]]), messenger.routableBus, messenger.events.child(), {
+      sleep: 10,
+    });
+    const run = worker.run();
+    await waitFor(() => queue.acked.length === 1, "the first message");
+    await waitFor(() => reads >= 2, "a second look at the pause state (one per 10 ms sleep)");
+    await queue.send(envelope(2));
+    await waitFor(() => queue.acked.length === 2, "the message sent while the pause store does not answer");
+    expect(reads, "one look at a time").toBe(2);
+    answerRead();
+    worker.stop();
+    await run;
+    expect(numbers(queue)).toEqual([1, 2]);
+  });
+
   it("a message in its handler when the transport is paused finishes and is acknowledged", async () => {
     const store = new InMemoryTransportPauseStore();
     const queue = new PausableQueue(store);
