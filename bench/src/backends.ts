@@ -18,7 +18,18 @@ export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** The RabbitMQ broker (no vhost part: the bench uses "/"), for the AMQP systems. */
 export const AMQP_URL = process.env.BENCH_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
-export const SQLITE_DIR = join(os.tmpdir(), "messenger-ts-bench");
+/**
+ * `BENCH_NAMESPACE=<letters/digits>` suffixes every database, key prefix, AMQP name and the SQLite
+ * directory with `_<namespace>`, so two runs on the same servers do not clean each other's data.
+ */
+const NAMESPACE = process.env.BENCH_NAMESPACE ?? "";
+if (!/^[a-z0-9]{0,20}$/.test(NAMESPACE))
+  throw new Error(`BENCH_NAMESPACE must be up to 20 lower-case letters or digits, got "${NAMESPACE}".`);
+
+/** `name` in this run's namespace (unchanged without `BENCH_NAMESPACE`). */
+export const isolated = (name: string): string => (NAMESPACE ? `${name}_${NAMESPACE}` : name);
+
+export const SQLITE_DIR = join(os.tmpdir(), isolated("messenger-ts-bench"));
 
 export function databaseUrl(database: string): string {
   const url = new URL(POSTGRES_URL);

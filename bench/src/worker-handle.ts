@@ -11,9 +11,11 @@ export class WorkerHandle {
   readonly events: WorkerEvent[] = [];
   readonly #emitter = new EventEmitter();
   #stop: () => Promise<void>;
+  #askSample: () => void;
 
   private constructor() {
     this.#stop = async () => {};
+    this.#askSample = () => {};
   }
 
   /** Starts a worker (a child process, or in this process for in-process systems) and waits until it is consuming. */
@@ -30,6 +32,7 @@ export class WorkerHandle {
     if (inProcess) {
       const consumer = await consume(config, receive);
       handle.#stop = () => consumer.stop();
+      handle.#askSample = () => consumer.sample();
     } else {
       const child: ChildProcess = fork(WORKER_ENTRY, [JSON.stringify(config)], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -41,6 +44,9 @@ export class WorkerHandle {
         if (!stopping)
           receive({ type: "error", message: `worker process exited (${signal ?? `code ${code}`})` });
       });
+      handle.#askSample = () => {
+        if (child.connected) child.send({ type: "sample" } satisfies WorkerCommand);
+      };
       handle.#stop = async () => {
         stopping = true;
         if (child.exitCode === null && child.signalCode === null) {
@@ -77,6 +83,24 @@ export class WorkerHandle {
         resolve(undefined);
       }, timeoutMs);
       this.#emitter.on("event", listener);
+    });
+  }
+
+  /** Asks the worker for its memory, CPU time and handler calls now; undefined if it did not answer in time. */
+  sample(timeoutMs = 10_000): Promise<Extract<WorkerEvent, { type: "sample" }> | undefined> {
+    return new Promise((resolve) => {
+      const listener = (event: WorkerEvent) => {
+        if (event.type !== "sample") return;
+        clearTimeout(timer);
+        this.#emitter.off("event", listener);
+        resolve(event);
+      };
+      const timer = setTimeout(() => {
+        this.#emitter.off("event", listener);
+        resolve(undefined);
+      }, timeoutMs);
+      this.#emitter.on("event", listener);
+      this.#askSample();
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
-import { AMQP_URL, deleteAmqp, probeAmqp } from "../backends.js";
+import { AMQP_URL, deleteAmqp, isolated, probeAmqp } from "../backends.js";
 import {
   type Consumer,
   type ConsumerOptions,
@@ -10,9 +10,9 @@ import {
   type System,
 } from "./system.js";
 
-const QUEUE = "bench.amqplib.jobs";
-const RETRY_QUEUE = "bench.amqplib.retry";
-const FAILED_QUEUE = "bench.amqplib.failed";
+const QUEUE = isolated("bench.amqplib.jobs");
+const RETRY_QUEUE = isolated("bench.amqplib.retry");
+const FAILED_QUEUE = isolated("bench.amqplib.failed");
 const RETRIES_HEADER = "x-bench-retries";
 
 async function connect(): Promise<ChannelModel> {

@@ -15,6 +15,8 @@ export interface MemorySample {
   readonly handled: number;
   readonly rss: number;
   readonly heapUsed: number;
+  /** CPU time the process used since it started, user + system, in microseconds (process.cpuUsage()). */
+  readonly cpu: number;
 }
 
 /** What a worker process reports; `at` values are wall-clock ms (see clock.ts). */
@@ -24,8 +26,16 @@ export type WorkerEvent =
   | { readonly type: "done"; readonly first: number; readonly last: number; readonly count: number }
   | { readonly type: "acked"; readonly at: number; readonly count: number }
   | { readonly type: "memory"; readonly at: number; readonly memory: MemorySample }
+  /** The answer to a "sample" command: memory and CPU now, and the first and last handler call so far (0: none). */
+  | {
+      readonly type: "sample";
+      readonly at: number;
+      readonly memory: MemorySample;
+      readonly first: number;
+      readonly last: number;
+    }
   | { readonly type: "error"; readonly message: string }
   /** After stop(): every handler call the worker saw, failed attempts included. */
   | { readonly type: "stopped"; readonly handled: number };
 
-export type WorkerCommand = { readonly type: "stop" };
+export type WorkerCommand = { readonly type: "stop" } | { readonly type: "sample" };

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   process.on("disconnect", () => process.exit(1));
   const consumer = await consume(config, send);
   process.on("message", async (command: WorkerCommand) => {
+    if (command.type === "sample") return consumer.sample();
     if (command.type !== "stop") return;
     try {
       await consumer.stop();
