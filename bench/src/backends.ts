@@ -6,8 +6,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import pg from "pg";
 import { pollUntil } from "./clock.js";
 
@@ -59,8 +58,13 @@ export async function probePostgres(): Promise<string | undefined> {
   }
 }
 
+// ioredis and mysql2 are loaded when first needed: every worker process imports this module, and
+// loading both costs a worker start-up about half a second on a busy 2-core machine.
+const loadRedis = async () => (await import("ioredis")).Redis;
+
 /** Why Redis cannot be used, or undefined when it answers. */
 export async function probeRedis(): Promise<string | undefined> {
+  const Redis = await loadRedis();
   const redis = new Redis(REDIS_URL, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -116,6 +120,7 @@ export async function resetDatabase(database: string): Promise<void> {
 
 /** Deletes every Redis key that starts with `prefix`. */
 export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const Redis = await loadRedis();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
     let cursor = "0";
@@ -149,6 +154,7 @@ export function mysqlDatabaseUrl(database: string): string {
 }
 
 async function withMysql<T>(work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
+  const { default: mysql } = await import("mysql2/promise");
   const connection = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 3_000 });
   try {
     return await work(connection);

@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run bench -- [--only <name>[,<name>...]] [--n <count>]
                  naming only systems runs the side-by-side scenarios for them
   --n            size of every selected scenario (default: per scenario; see bench/README.md)
   --repetitions  repetitions / rounds, at least 3 (default: 5 for dispatch, 3 side by side)
-  --quick        every scenario at a small size and 3 repetitions / rounds (retry and scale: 1), systems
+  --quick        every scenario at a small size and 3 repetitions / rounds (retry, cpu, scale: 1), systems
                  pg-boss, messenger-postgres, bullmq, messenger-redis unless named: a smoke check, marked quick
   --peers        which releases of the peer job queues to load: ${PEER_RELEASES.join(" or ")} (default: pinned)`;
 

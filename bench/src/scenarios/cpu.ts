@@ -41,6 +41,7 @@ export const cpu: QueueScenario = {
     "CPU time per handled message in the worker process, and its RSS at rest and under load (concurrency 20).",
   defaultN: 10_000,
   quickN: 500,
+  quickOnce: true,
   method: (n) =>
     `cpu: one worker child process at concurrency ${CONCURRENCY} started on the empty queue and left idle ${REST_MS / 1000} s, then sampled (RSS at rest, CPU time); ` +
     `${n.toLocaleString("en-US")} jobs enqueued in bulk while it runs; CPU µs per message = the worker's process.cpuUsage() (user + system) from that sample to a sample taken once the store reports all completed ` +

@@ -61,7 +61,7 @@ export const scale: QueueScenario = {
   name: "scale",
   description: `Scaling out: 1 to 4 worker processes (concurrency ${CONCURRENCY} each) draining one queue.`,
   defaultN: 20_000,
-  quickN: 1_000,
+  quickN: 500,
   quickOnce: true,
   method: (n) =>
     `scale: for 1, 2, 3 and 4 worker child processes (concurrency ${CONCURRENCY} each) on one queue: all started on the empty queue and ready, then ${n.toLocaleString("en-US")} jobs enqueued in bulk; ` +
