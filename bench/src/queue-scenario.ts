@@ -43,8 +43,8 @@ export interface QueueContext {
 export interface QueueScenario {
   readonly name: string;
   readonly description: string;
-  /** How it measures, one line for the method list under the table. */
-  method(n: number): string;
+  /** How it measures, one line for the method list under the table (`quick`: as `--quick` runs it). */
+  method(n: number, quick?: boolean): string;
   readonly defaultN: number;
   /** The size with `--quick`; absent: a tenth of `defaultN` (see `quickSize`). */
   readonly quickN?: number;

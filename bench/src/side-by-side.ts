@@ -140,7 +140,7 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
       name: s.name,
       description: s.description,
       n: sizeOf(s, options.n, options.quick),
-      method: s.method(sizeOf(s, options.n, options.quick)),
+      method: s.method(sizeOf(s, options.n, options.quick), options.quick),
     })),
     systems: systemInfo,
     measurements,

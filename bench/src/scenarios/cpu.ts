@@ -42,8 +42,8 @@ export const cpu: QueueScenario = {
   defaultN: 10_000,
   quickN: 500,
   quickOnce: true,
-  method: (n) =>
-    `cpu: one worker child process at concurrency ${CONCURRENCY} started on the empty queue and left idle ${REST_MS / 1000} s, then sampled (RSS at rest, CPU time); ` +
+  method: (n, quick) =>
+    `cpu: one worker child process at concurrency ${CONCURRENCY} started on the empty queue and left idle ${(quick ? QUICK_REST_MS : REST_MS) / 1000} s, then sampled (RSS at rest, CPU time); ` +
     `${n.toLocaleString("en-US")} jobs enqueued in bulk while it runs; CPU µs per message = the worker's process.cpuUsage() (user + system) from that sample to a sample taken once the store reports all completed ` +
     `(messenger-ts: once the last ack resolved), divided by the jobs, so fetching, acknowledging and idle polling during the enqueue all count; ` +
     `RSS under load = the highest of the samples taken every ${SAMPLES}th of the jobs and at the end. A worker in the runner process (messenger-memory) also counts the enqueueing`,

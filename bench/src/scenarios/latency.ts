@@ -16,8 +16,8 @@ export const latency: QueueScenario = {
     "Latency from just before the enqueue call to the handler's start, jobs at 100/s to an idle worker.",
   defaultN: 500,
   quickN: 20,
-  method: (n) =>
-    `latency: worker child (concurrency 1) started and left idle ${IDLE_MS / 1000} s; ${n} jobs enqueued at ${RATE_PER_SECOND}/s (not awaited one by one); ` +
+  method: (n, quick) =>
+    `latency: worker child (concurrency 1) started and left idle ${(quick ? QUICK_IDLE_MS : IDLE_MS) / 1000} s; ${n} jobs enqueued at ${RATE_PER_SECOND}/s (not awaited one by one); ` +
     "latency = handler start - time just before the enqueue call, both wall clock (performance.timeOrigin + performance.now()); " +
     "percentiles (nearest rank) per run, then median (min-max) across runs",
   rows: (n) =>

@@ -20,9 +20,9 @@ export const retry: QueueScenario = {
     "The retry-then-fail path: one always-failing job with 2 retries, until the system reports it failed.",
   defaultN: 1,
   quickOnce: true,
-  method: () =>
+  method: (_, quick) =>
     `retry: one job with ${RETRIES} retries (${EXPECTED_ATTEMPTS} attempts, each system's shortest retry delay) and a handler that always throws; ` +
-    `polled every 20 ms until the system reports its failed/dead state (for messenger-ts: the message is in the failure transport), then ${AFTER_MS / 1000} s more to catch extra attempts`,
+    `polled every 20 ms until the system reports its failed/dead state (for messenger-ts: the message is in the failure transport), then ${(quick ? QUICK_AFTER_MS : AFTER_MS) / 1000} s more to catch extra attempts`,
   rows: () => [
     {
       label: `retry-then-fail (${RETRIES} retries)`,
