@@ -255,7 +255,7 @@ function figure(
     ? row.cell([...own.values()])
     : value
       ? `${formatNumber(value.median, row.digits)} (${formatNumber(value.min, row.digits)}–${formatNumber(value.max, row.digits)})`
-      : own.size > 0
+      : failed
         ? "failed"
         : "-";
   if (failed && !row.cell && value) cell += " (!)";

@@ -12,10 +12,12 @@ export class WorkerHandle {
   readonly #emitter = new EventEmitter();
   #stop: () => Promise<void>;
   #askSample: () => void;
+  #go: () => void;
 
   private constructor() {
     this.#stop = async () => {};
     this.#askSample = () => {};
+    this.#go = () => {};
   }
 
   /** Starts a worker (a child process, or in this process for in-process systems) and waits until it is consuming. */
@@ -47,6 +49,9 @@ export class WorkerHandle {
       handle.#askSample = () => {
         if (child.connected) child.send({ type: "sample" } satisfies WorkerCommand);
       };
+      handle.#go = () => {
+        if (child.connected) child.send({ type: "go" } satisfies WorkerCommand);
+      };
       handle.#stop = async () => {
         stopping = true;
         if (child.exitCode === null && child.signalCode === null) {
@@ -57,8 +62,10 @@ export class WorkerHandle {
         }
       };
     }
-    const ready = await handle.until((e) => e.type === "ready" || e.type === "error", startTimeoutMs);
-    if (ready?.type !== "ready") {
+    // With waitForGo the worker is "loaded" and consumes only after go() (child processes only).
+    const awaited = config.waitForGo && !inProcess ? "loaded" : "ready";
+    const ready = await handle.until((e) => e.type === awaited || e.type === "error", startTimeoutMs);
+    if (ready?.type !== awaited) {
       await handle.stop();
       throw new Error(
         ready?.type === "error" ? `worker failed to start: ${ready.message}` : "worker did not start in time",
@@ -84,6 +91,16 @@ export class WorkerHandle {
       }, timeoutMs);
       this.#emitter.on("event", listener);
     });
+  }
+
+  /** A worker started with `waitForGo`: start consuming now; resolves when it is consuming. */
+  async go(timeoutMs = 30_000): Promise<void> {
+    this.#go();
+    const ready = await this.until((e) => e.type === "ready" || e.type === "error", timeoutMs);
+    if (ready?.type !== "ready")
+      throw new Error(
+        ready?.type === "error" ? `worker failed to start: ${ready.message}` : "worker did not start in time",
+      );
   }
 
   /** Asks the worker for its memory, CPU time and handler calls now; undefined if it did not answer in time. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { quickSize } from "../src/queue-scenario.js";
 import { cpuPerMessage, peakRssMb } from "../src/scenarios/cpu.js";
-import { throughputAfter } from "../src/scenarios/scale.js";
+import { throughputFrom } from "../src/scenarios/scale.js";
 import type { MemorySample } from "../src/workers/protocol.js";
 
 const MB = 1024 * 1024;
@@ -32,18 +32,17 @@ describe("cpu: CPU time and RSS per worker", () => {
   });
 });
 
-describe("scale: throughput of several workers from a common start", () => {
-  it("counts only the jobs handled after the start, up to the last call of any worker", () => {
-    // at 1000 ms (the later of the two samples) 100 jobs were handled; the other 900 by 1450 ms
-    const start = [answer(990, 60, 980), answer(1_000, 40, 995)];
-    const end = [answer(1_500, 520, 1_450), answer(1_500, 480, 1_430)];
-    expect(throughputAfter(start, end, 1_000)).toEqual({ jobsPerSecond: 2_000, measuredJobs: 900 });
+describe("scale: throughput of several workers told to go at one instant", () => {
+  it("divides all jobs by the time from the go to the last call of any worker", () => {
+    const end = [answer(1_600, 520, 1_500), answer(1_600, 480, 1_430)];
+    expect(throughputFrom(1_000, end, 1_000)).toBe(2_000);
   });
 
-  it("has no figure when the jobs were all handled before the start, or some were not handled at all", () => {
-    const done = [answer(1_000, 1_000, 900)];
-    expect(throughputAfter(done, done, 1_000)).toBeUndefined();
-    expect(throughputAfter([answer(1_000, 0, 0)], [answer(2_000, 999, 1_900)], 1_000)).toBeUndefined();
+  it("has no figure when the handler calls do not add up to the jobs", () => {
+    expect(throughputFrom(1_000, [answer(2_000, 999, 1_900)], 1_000)).toBeUndefined();
+    expect(
+      throughputFrom(1_000, [answer(2_000, 600, 1_900), answer(2_000, 600, 1_800)], 1_000),
+    ).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { sleep } from "../clock.js";
+import { sleep, wallNow } from "../clock.js";
 import {
   fill,
   jobsPerSecond,
@@ -18,17 +18,14 @@ const POLL_MS = 20;
 type Sample = Extract<WorkerEvent, { type: "sample" }>;
 
 /**
- * Throughput of several workers from a common start: the jobs handled after `start` (all samples
- * taken then) up to the last handler call of any worker, per second. Undefined when nothing was
- * left to handle after the start.
+ * Throughput of several workers told to start at `go` (wall-clock ms): all `total` jobs up to the
+ * last handler call of any worker, per second. Undefined unless the workers handled exactly `total`.
  */
-export function throughputAfter(start: readonly Sample[], end: readonly Sample[], total: number) {
-  const t0 = Math.max(...start.map((s) => s.at));
-  const before = start.reduce((sum, s) => sum + s.memory.handled, 0);
-  const last = Math.max(...end.map((s) => s.last));
+export function throughputFrom(go: number, end: readonly Sample[], total: number): number | undefined {
   const handled = end.reduce((sum, s) => sum + s.memory.handled, 0);
-  if (handled !== total || total - before <= 0 || last <= t0) return undefined;
-  return { jobsPerSecond: jobsPerSecond(total - before, last - t0), measuredJobs: total - before };
+  const last = Math.max(...end.map((s) => s.last));
+  if (handled !== total || last <= go) return undefined;
+  return jobsPerSecond(total, last - go);
 }
 
 async function sampleAll(workers: readonly WorkerHandle[]): Promise<Sample[]> {
@@ -37,12 +34,12 @@ async function sampleAll(workers: readonly WorkerHandle[]): Promise<Sample[]> {
   return samples as Sample[];
 }
 
-/** Starts `count` worker processes at once; if one fails to start, stops the others and throws. */
+/** Starts `count` worker processes at once, loaded but not consuming until go(); if one fails to start, stops the others and throws. */
 async function startWorkers(system: string, count: number): Promise<WorkerHandle[]> {
   const started = await Promise.allSettled(
     Array.from({ length: count }, () =>
       WorkerHandle.start(
-        { system, concurrency: CONCURRENCY, reportEach: false, expect: 0, sampleEvery: 0 },
+        { system, concurrency: CONCURRENCY, reportEach: false, expect: 0, sampleEvery: 0, waitForGo: true },
         false,
       ),
     ),
@@ -64,8 +61,8 @@ export const scale: QueueScenario = {
   quickN: 500,
   quickOnce: true,
   method: (n) =>
-    `scale: for 1, 2, 3 and 4 worker child processes (concurrency ${CONCURRENCY} each) on one queue: all started on the empty queue and ready, then ${n.toLocaleString("en-US")} jobs enqueued in bulk; ` +
-    `jobs/s = the jobs handled after the enqueue ended / (the last handler call of any worker - the end of the enqueue), so neither start-up nor enqueueing is timed; ` +
+    `scale: for 1, 2, 3 and 4 worker child processes (concurrency ${CONCURRENCY} each) on one queue: ${n.toLocaleString("en-US")} jobs enqueued in bulk, the workers started and their libraries loaded, then all told to go at once; ` +
+    `jobs/s = jobs / (the last handler call of any worker - the go), so the connect and first claims count, Node.js start-up does not; ` +
     `the workers are sampled every ${POLL_MS} ms over IPC until all jobs are handled; systems whose worker runs in the runner process (messenger-memory) are not measured`,
   rows: () => [
     ...PROCESS_COUNTS.map((k) => ({
@@ -89,12 +86,13 @@ export const scale: QueueScenario = {
     const details: Record<string, unknown> = {};
     for (const k of PROCESS_COUNTS) {
       await withProducer(system, async (producer) => {
+        await fill(producer, n);
         const workers = await startWorkers(system.name, k);
         try {
-          await fill(producer, n);
-          const start = await sampleAll(workers);
+          const go = wallNow();
+          await Promise.all(workers.map((worker) => worker.go()));
           const deadline = performance.now() + timeLimitMs(n);
-          let end = start;
+          let end = await sampleAll(workers);
           while (end.reduce((sum, s) => sum + s.memory.handled, 0) < n) {
             const failed = workers.find((worker) => worker.error)?.error;
             if (failed) throw new Error(failed);
@@ -102,12 +100,13 @@ export const scale: QueueScenario = {
             await sleep(POLL_MS);
             end = await sampleAll(workers);
           }
-          const result = throughputAfter(start, end, n);
-          if (result === undefined)
-            problems.push(`${k} processes: every job was handled while the enqueue still ran`);
-          else values[`scale.p${k}`] = result.jobsPerSecond;
+          const rate = throughputFrom(go, end, n);
+          if (rate === undefined)
+            problems.push(`${k} processes: the handler calls do not add up to ${n} jobs`);
+          else values[`scale.p${k}`] = rate;
           details[`p${k}`] = {
-            measuredJobs: result?.measuredJobs,
+            go,
+            last: Math.max(...end.map((s) => s.last)),
             perProcess: end.map((s) => s.memory.handled),
           };
           log(

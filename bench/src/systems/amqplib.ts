@@ -51,6 +51,10 @@ export const amqplib: System = {
   peer: true,
   settings: `amqplib 2.3.1 (RabbitMQ), queue "${QUEUE}", persistent messages, publisher confirms, prefetch = concurrency, ack each, retries ${RETRIES} x ${RETRY_DELAY_MS} ms (a TTL queue) then "${FAILED_QUEUE}"`,
 
+  async preload() {
+    await import("amqplib");
+  },
+
   async probe() {
     try {
       await import("amqplib");

@@ -37,6 +37,9 @@ export function bullmqSystem(backend: BullmqBackend): System {
     get settings() {
       return backend.settings;
     },
+    async preload() {
+      await load();
+    },
     probe: () => backend.probe(),
     clean: () => backend.clean(),
 

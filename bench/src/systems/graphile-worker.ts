@@ -41,6 +41,10 @@ export const graphileWorker: System = {
     return `graphile-worker ${peerVersion("graphile-worker")}, localQueue.size ${LOCAL_QUEUE_SIZE}, completeJobBatchDelay 0, failJobBatchDelay 0, maxAttempts ${RETRIES + 1}`;
   },
 
+  async preload() {
+    await load();
+  },
+
   async probe() {
     try {
       await load();

@@ -65,6 +65,10 @@ export const pgBoss: System = {
       : `pg-boss ${peerVersion("pg-boss")}, work() x concurrency, ${shared}`;
   },
 
+  async preload() {
+    await importPeer("pg-boss");
+  },
+
   async probe() {
     try {
       await importPeer("pg-boss");

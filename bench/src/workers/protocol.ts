@@ -8,6 +8,11 @@ export interface WorkerConfig {
   readonly expect: number;
   /** Report the process's memory every this many handler calls (0: never). */
   readonly sampleEvery: number;
+  /**
+   * Load the system's library and report "loaded", but start consuming only on the runner's
+   * "go": several workers then start at one instant, their Node.js start-up behind them.
+   */
+  readonly waitForGo?: boolean;
 }
 
 export interface MemorySample {
@@ -21,6 +26,8 @@ export interface MemorySample {
 
 /** What a worker process reports; `at` values are wall-clock ms (see clock.ts). */
 export type WorkerEvent =
+  /** With `waitForGo`: started and the library loaded; waiting for "go" to consume. */
+  | { readonly type: "loaded" }
   | { readonly type: "ready"; readonly at: number; readonly memory: MemorySample }
   | { readonly type: "handled"; readonly id: number; readonly at: number; readonly sentAt?: number }
   | { readonly type: "done"; readonly first: number; readonly last: number; readonly count: number }
@@ -38,4 +45,4 @@ export type WorkerEvent =
   /** After stop(): every handler call the worker saw, failed attempts included. */
   | { readonly type: "stopped"; readonly handled: number };
 
-export type WorkerCommand = { readonly type: "stop" } | { readonly type: "sample" };
+export type WorkerCommand = { readonly type: "stop" } | { readonly type: "sample" } | { readonly type: "go" };
