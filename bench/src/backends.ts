@@ -6,8 +6,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import pg from "pg";
 import { pollUntil } from "./clock.js";
 
@@ -18,7 +17,18 @@ export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** The RabbitMQ broker (no vhost part: the bench uses "/"), for the AMQP systems. */
 export const AMQP_URL = process.env.BENCH_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
-export const SQLITE_DIR = join(os.tmpdir(), "messenger-ts-bench");
+/**
+ * `BENCH_NAMESPACE=<letters/digits>` suffixes every database, key prefix, AMQP name and the SQLite
+ * directory with `_<namespace>`, so two runs on the same servers do not clean each other's data.
+ */
+const NAMESPACE = process.env.BENCH_NAMESPACE ?? "";
+if (!/^[a-z0-9]{0,20}$/.test(NAMESPACE))
+  throw new Error(`BENCH_NAMESPACE must be up to 20 lower-case letters or digits, got "${NAMESPACE}".`);
+
+/** `name` in this run's namespace (unchanged without `BENCH_NAMESPACE`). */
+export const isolated = (name: string): string => (NAMESPACE ? `${name}_${NAMESPACE}` : name);
+
+export const SQLITE_DIR = join(os.tmpdir(), isolated("messenger-ts-bench"));
 
 export function databaseUrl(database: string): string {
   const url = new URL(POSTGRES_URL);
@@ -48,8 +58,13 @@ export async function probePostgres(): Promise<string | undefined> {
   }
 }
 
+// ioredis and mysql2 are loaded when first needed: every worker process imports this module, and
+// loading both costs a worker start-up about half a second on a busy 2-core machine.
+const loadRedis = async () => (await import("ioredis")).Redis;
+
 /** Why Redis cannot be used, or undefined when it answers. */
 export async function probeRedis(): Promise<string | undefined> {
+  const Redis = await loadRedis();
   const redis = new Redis(REDIS_URL, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -117,6 +132,7 @@ export async function settleDatabase(database: string): Promise<void> {
 
 /** Deletes every Redis key that starts with `prefix`. */
 export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const Redis = await loadRedis();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
     let cursor = "0";
@@ -150,6 +166,7 @@ export function mysqlDatabaseUrl(database: string): string {
 }
 
 async function withMysql<T>(work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
+  const { default: mysql } = await import("mysql2/promise");
   const connection = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 3_000 });
   try {
     return await work(connection);

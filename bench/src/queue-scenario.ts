@@ -47,23 +47,33 @@ export interface Measurement {
 export interface QueueContext {
   readonly n: number;
   readonly log: (line: string) => void;
+  /** `--quick`: waits that do not depend on the size (idle time before a measurement) are shortened. */
+  readonly quick?: boolean;
 }
 
 export interface QueueScenario {
   readonly name: string;
   readonly description: string;
-  /** How it measures, one line for the method list under the table. */
-  method(n: number): string;
+  /** How it measures, one line for the method list under the table (`quick`: as `--quick` runs it). */
+  method(n: number, quick?: boolean): string;
   readonly defaultN: number;
+  /** The size with `--quick`; absent: a tenth of `defaultN` (see `quickSize`). */
+  readonly quickN?: number;
   /** Measured in the first round only (a long run whose figure is a curve, not a speed). */
   readonly firstRoundOnly?: boolean;
   /** Whether the scenario means something for this system (absent: every system); the others show "-". */
   appliesTo?(system: System): boolean;
+  /** With `--quick`, measured in the first round only: its time hardly shrinks with the size. */
+  readonly quickOnce?: boolean;
   rows(n: number): readonly Row[];
   measure(system: System, context: QueueContext): Promise<Measurement>;
 }
 
 export const BULK_SIZE = 1_000;
+
+/** A scenario's size with `--quick`: its own `quickN`, else a tenth of its default size. */
+export const quickSize = (scenario: { readonly defaultN: number; readonly quickN?: number }): number =>
+  scenario.quickN ?? Math.max(1, Math.round(scenario.defaultN / 10));
 
 export function jobs(from: number, count: number): Job[] {
   return Array.from({ length: count }, (_, i) => ({ id: from + i }));

@@ -51,5 +51,7 @@ export interface Scenario {
   readonly description: string;
   /** Chosen so the scenario runs in well under 20 s on a 2-core machine. */
   readonly defaultN: number;
+  /** The size with `--quick`; absent: a tenth of `defaultN`. */
+  readonly quickN?: number;
   run(options: ScenarioOptions): Promise<ScenarioResult>;
 }

@@ -3,7 +3,7 @@
 // not always hit the same system. Then it summarises (median, min, max over rounds), divides each
 // figure by the same round's figure of the best peer on the same backend, and judges the targets.
 
-import type { Measurement, QueueScenario, Row } from "./queue-scenario.js";
+import { type Measurement, type QueueScenario, quickSize, type Row } from "./queue-scenario.js";
 import { type Summary, summarize } from "./summarize.js";
 import { hasPeers, NO_PEER_REFERENCE } from "./systems/index.js";
 import type { Backend, System } from "./systems/system.js";
@@ -16,6 +16,8 @@ export interface SideBySideOptions {
   readonly n?: number;
   readonly repetitions: number;
   readonly log: (line: string) => void;
+  /** `--quick`: every scenario at its quick size (unless `n` is given); the result is marked quick. */
+  readonly quick?: boolean;
 }
 
 export interface MeasurementRecord {
@@ -43,6 +45,8 @@ export interface FigureRecord {
 }
 
 export interface SideBySideResult {
+  /** Run with `--quick`: small sizes, a smoke check whose figures are not for comparison. */
+  readonly quick: boolean;
   readonly repetitions: number;
   readonly scenarios: readonly { name: string; description: string; n: number; method: string }[];
   readonly systems: readonly {
@@ -65,7 +69,8 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-const sizeOf = (scenario: QueueScenario, n: number | undefined) => n ?? scenario.defaultN;
+const sizeOf = (scenario: QueueScenario, n: number | undefined, quick = false) =>
+  n ?? (quick ? quickSize(scenario) : scenario.defaultN);
 
 export async function runSideBySide(options: SideBySideOptions): Promise<SideBySideResult> {
   const { scenarios, repetitions, log } = options;
@@ -88,15 +93,15 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
   const measurements: MeasurementRecord[] = [];
   for (let round = 0; round < repetitions; round++) {
     for (const scenario of scenarios) {
-      if (scenario.firstRoundOnly && round > 0) continue;
-      const n = sizeOf(scenario, options.n);
+      if ((scenario.firstRoundOnly || (options.quick && scenario.quickOnce)) && round > 0) continue;
+      const n = sizeOf(scenario, options.n, options.quick);
       for (const system of rotate(available, round)) {
         if (scenario.appliesTo && !scenario.appliesTo(system)) continue;
         log(`round ${round + 1}/${repetitions}: ${scenario.name} ${system.name} (n = ${n})`);
         const started = performance.now();
         let measurement: Measurement;
         try {
-          measurement = await scenario.measure(system, { n, log });
+          measurement = await scenario.measure(system, { n, log, quick: options.quick ?? false });
         } catch (error) {
           const message = (error as Error).message.split("\n")[0];
           log(`  failed: ${message}`);
@@ -114,7 +119,7 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
   const figures: FigureRecord[] = [];
   const problems: string[] = [];
   for (const scenario of scenarios) {
-    const n = sizeOf(scenario, options.n);
+    const n = sizeOf(scenario, options.n, options.quick);
     for (const row of scenario.rows(n)) {
       const medians = mediansOf(scenario, row, available, measurements);
       for (const system of available) {
@@ -130,18 +135,19 @@ export async function runSideBySide(options: SideBySideOptions): Promise<SideByS
     }
   }
   return {
+    quick: options.quick ?? false,
     repetitions,
     scenarios: scenarios.map((s) => ({
       name: s.name,
       description: s.description,
-      n: sizeOf(s, options.n),
-      method: s.method(sizeOf(s, options.n)),
+      n: sizeOf(s, options.n, options.quick),
+      method: s.method(sizeOf(s, options.n, options.quick), options.quick),
     })),
     systems: systemInfo,
     measurements,
     figures,
     targets: judgeTargets(
-      scenarios.flatMap((scenario) => scenario.rows(sizeOf(scenario, options.n))),
+      scenarios.flatMap((scenario) => scenario.rows(sizeOf(scenario, options.n, options.quick))),
       available,
       figures,
     ),
@@ -250,7 +256,7 @@ function figure(
     ? row.cell([...own.values()])
     : value
       ? `${formatNumber(value.median, row.digits)} (${formatNumber(value.min, row.digits)}–${formatNumber(value.max, row.digits)})`
-      : own.size > 0
+      : failed
         ? "failed"
         : "-";
   if (failed && !row.cell && value) cell += " (!)";
@@ -309,7 +315,7 @@ export function formatSideBySide(result: SideBySideResult, scenarios: readonly Q
     }
   }
   const parts = [
-    `side by side: median (min–max) over ${result.repetitions} rounds`,
+    `side by side: median (min–max) over ${result.repetitions} rounds${result.quick ? " (QUICK: small sizes, a smoke check; do not compare these figures with a full run)" : ""}`,
     "",
     markdownTable(header, figureRows),
     "",

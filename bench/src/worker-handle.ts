@@ -11,9 +11,13 @@ export class WorkerHandle {
   readonly events: WorkerEvent[] = [];
   readonly #emitter = new EventEmitter();
   #stop: () => Promise<void>;
+  #askSample: () => void;
+  #go: () => void;
 
   private constructor() {
     this.#stop = async () => {};
+    this.#askSample = () => {};
+    this.#go = () => {};
   }
 
   /** Starts a worker (a child process, or in this process for in-process systems) and waits until it is consuming. */
@@ -30,6 +34,7 @@ export class WorkerHandle {
     if (inProcess) {
       const consumer = await consume(config, receive);
       handle.#stop = () => consumer.stop();
+      handle.#askSample = () => consumer.sample();
     } else {
       const child: ChildProcess = fork(WORKER_ENTRY, [JSON.stringify(config)], {
         stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -41,6 +46,12 @@ export class WorkerHandle {
         if (!stopping)
           receive({ type: "error", message: `worker process exited (${signal ?? `code ${code}`})` });
       });
+      handle.#askSample = () => {
+        if (child.connected) child.send({ type: "sample" } satisfies WorkerCommand);
+      };
+      handle.#go = () => {
+        if (child.connected) child.send({ type: "go" } satisfies WorkerCommand);
+      };
       handle.#stop = async () => {
         stopping = true;
         if (child.exitCode === null && child.signalCode === null) {
@@ -51,8 +62,10 @@ export class WorkerHandle {
         }
       };
     }
-    const ready = await handle.until((e) => e.type === "ready" || e.type === "error", startTimeoutMs);
-    if (ready?.type !== "ready") {
+    // With waitForGo the worker is "loaded" and consumes only after go() (child processes only).
+    const awaited = config.waitForGo && !inProcess ? "loaded" : "ready";
+    const ready = await handle.until((e) => e.type === awaited || e.type === "error", startTimeoutMs);
+    if (ready?.type !== awaited) {
       await handle.stop();
       throw new Error(
         ready?.type === "error" ? `worker failed to start: ${ready.message}` : "worker did not start in time",
@@ -77,6 +90,34 @@ export class WorkerHandle {
         resolve(undefined);
       }, timeoutMs);
       this.#emitter.on("event", listener);
+    });
+  }
+
+  /** A worker started with `waitForGo`: start consuming now; resolves when it is consuming. */
+  async go(timeoutMs = 30_000): Promise<void> {
+    this.#go();
+    const ready = await this.until((e) => e.type === "ready" || e.type === "error", timeoutMs);
+    if (ready?.type !== "ready")
+      throw new Error(
+        ready?.type === "error" ? `worker failed to start: ${ready.message}` : "worker did not start in time",
+      );
+  }
+
+  /** Asks the worker for its memory, CPU time and handler calls now; undefined if it did not answer in time. */
+  sample(timeoutMs = 10_000): Promise<Extract<WorkerEvent, { type: "sample" }> | undefined> {
+    return new Promise((resolve) => {
+      const listener = (event: WorkerEvent) => {
+        if (event.type !== "sample") return;
+        clearTimeout(timer);
+        this.#emitter.off("event", listener);
+        resolve(event);
+      };
+      const timer = setTimeout(() => {
+        this.#emitter.off("event", listener);
+        resolve(undefined);
+      }, timeoutMs);
+      this.#emitter.on("event", listener);
+      this.#askSample();
     });
   }
 

@@ -184,3 +184,23 @@ describe("side by side: targets", () => {
     expect(targetOf(result, "messenger-postgres", "throughput")).toBeDefined();
   });
 });
+
+describe("side by side: --quick", () => {
+  it("measures a quickOnce scenario in the first round only and marks the result quick", async () => {
+    const once = { ...scenarioOf(figures), name: "once", quickOnce: true };
+    const every = scenarioOf(figures);
+    const result = await runSideBySide({
+      scenarios: [every, once],
+      systems: [peerA, ours],
+      repetitions: 3,
+      log: () => {},
+      quick: true,
+    });
+    const rounds = (scenario: string) =>
+      result.measurements.filter((m) => m.scenario === scenario && m.system === "messenger-postgres").length;
+    expect(rounds("fake")).toBe(3);
+    expect(rounds("once")).toBe(1);
+    expect(result.quick).toBe(true);
+    expect(formatSideBySide(result, [every, once])).toContain("(QUICK: small sizes");
+  });
+});

@@ -212,5 +212,6 @@ export const bulkDispatch: Scenario = {
   name: "bulk-dispatch",
   description: "bus.dispatchMany against the transport's sendMany, 1,000 messages per call",
   defaultN: 1_000,
+  quickN: 100,
   run,
 };

@@ -41,6 +41,7 @@ export const enqueue: QueueScenario = {
   name: "enqueue",
   description: "Enqueue throughput: awaited one by one, 50 calls in flight, and bulk calls of 1000.",
   defaultN: 2_000,
+  quickN: 100,
   method: (n) =>
     `enqueue: jobs/s = jobs / wall time of the enqueue loop in the runner process (${n.toLocaleString("en-US")} jobs one by one and 50 in flight, ` +
     `${(4 * n).toLocaleString("en-US")} in bulk calls of ${BULK_SIZE}); the store is emptied before and after each`,

@@ -2,6 +2,7 @@ import type { QueueScenario } from "../queue-scenario.js";
 import type { Scenario } from "../scenario.js";
 import { backlog } from "./backlog.js";
 import { bulkDispatch } from "./bulk-dispatch.js";
+import { cpu } from "./cpu.js";
 import { dispatch } from "./dispatch.js";
 import { enqueue } from "./enqueue.js";
 import { ioHandler } from "./io-handler.js";
@@ -10,6 +11,7 @@ import { memory } from "./memory.js";
 import { payload } from "./payload.js";
 import { processJobs } from "./process.js";
 import { retry } from "./retry.js";
+import { scale } from "./scale.js";
 
 /** In-process scenarios, each with its own table, in the order `npm run bench` runs them. */
 export const scenarios: readonly Scenario[] = [dispatch, bulkDispatch];
@@ -24,4 +26,6 @@ export const queueScenarios: readonly QueueScenario[] = [
   ioHandler,
   payload,
   backlog,
+  cpu,
+  scale,
 ];

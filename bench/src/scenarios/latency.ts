@@ -6,6 +6,8 @@ import { WorkerHandle } from "../worker-handle.js";
 
 const RATE_PER_SECOND = 100;
 const IDLE_MS = 1_000;
+/** With `--quick`: long enough for a worker to be polling, not for its pools to settle. */
+const QUICK_IDLE_MS = 200;
 
 /** Dispatch-to-handler latency of a steady trickle to an idle worker. */
 export const latency: QueueScenario = {
@@ -13,8 +15,9 @@ export const latency: QueueScenario = {
   description:
     "Latency from just before the enqueue call to the handler's start, jobs at 100/s to an idle worker.",
   defaultN: 500,
-  method: (n) =>
-    `latency: worker child (concurrency 1) started and left idle ${IDLE_MS / 1000} s; ${n} jobs enqueued at ${RATE_PER_SECOND}/s (not awaited one by one); ` +
+  quickN: 20,
+  method: (n, quick) =>
+    `latency: worker child (concurrency 1) started and left idle ${(quick ? QUICK_IDLE_MS : IDLE_MS) / 1000} s; ${n} jobs enqueued at ${RATE_PER_SECOND}/s (not awaited one by one); ` +
     "latency = handler start - time just before the enqueue call, both wall clock (performance.timeOrigin + performance.now()); " +
     "percentiles (nearest rank) per run, then median (min-max) across runs",
   rows: (n) =>
@@ -25,7 +28,7 @@ export const latency: QueueScenario = {
       digits: 1,
       ...(p === 50 ? { target: { ratio: 1 } } : {}),
     })),
-  async measure(system, { n }): Promise<Measurement> {
+  async measure(system, { n, quick }): Promise<Measurement> {
     return withProducer(system, async (producer) => {
       const worker = await WorkerHandle.start(
         { system: system.name, concurrency: 1, reportEach: true, expect: n, sampleEvery: 0 },
@@ -33,7 +36,7 @@ export const latency: QueueScenario = {
       );
       const problems: string[] = [];
       try {
-        await sleep(IDLE_MS);
+        await sleep(quick ? QUICK_IDLE_MS : IDLE_MS);
         const start = performance.now();
         const sends: Promise<void>[] = [];
         for (let id = 0; id < n; id++) {

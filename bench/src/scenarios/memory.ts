@@ -33,6 +33,7 @@ export const memory: QueueScenario = {
   name: "memory",
   description: "A worker's RSS and heap used, sampled every tenth of the messages, over many messages.",
   defaultN: 100_000,
+  quickN: 1_000,
   firstRoundOnly: true,
   method: (n) =>
     `memory: ${n.toLocaleString("en-US")} jobs pre-enqueued in bulk, one worker child process at concurrency ${CONCURRENCY}; ` +

@@ -17,6 +17,7 @@ export const processJobs: QueueScenario = {
   description:
     "Processing throughput: one worker process drains pre-enqueued no-op jobs, concurrency 1 and 20.",
   defaultN: 20_000,
+  quickN: 500,
   method: (n) =>
     `process: ${n.toLocaleString("en-US")} jobs pre-enqueued in bulk, then one worker child process started; jobs/s = jobs / (last handler call - first handler call); ` +
     `"in the store": until the store reports none pending (polled every 5 ms; for messenger-ts: until the transport confirmed the last ack)`,

@@ -8,6 +8,8 @@ import { WorkerHandle } from "../worker-handle.js";
 const EXPECTED_ATTEMPTS = RETRIES + 1;
 const FAIL_TIMEOUT_MS = 60_000;
 const AFTER_MS = 3_000;
+/** With `--quick`: still longer than every system's 100 ms retry delay. */
+const QUICK_AFTER_MS = 500;
 
 const s = (value: number) => value.toFixed(1);
 
@@ -17,9 +19,10 @@ export const retry: QueueScenario = {
   description:
     "The retry-then-fail path: one always-failing job with 2 retries, until the system reports it failed.",
   defaultN: 1,
-  method: () =>
+  quickOnce: true,
+  method: (_, quick) =>
     `retry: one job with ${RETRIES} retries (${EXPECTED_ATTEMPTS} attempts, each system's shortest retry delay) and a handler that always throws; ` +
-    `polled every 20 ms until the system reports its failed/dead state (for messenger-ts: the message is in the failure transport), then ${AFTER_MS / 1000} s more to catch extra attempts`,
+    `polled every 20 ms until the system reports its failed/dead state (for messenger-ts: the message is in the failure transport), then ${(quick ? QUICK_AFTER_MS : AFTER_MS) / 1000} s more to catch extra attempts`,
   rows: () => [
     {
       label: `retry-then-fail (${RETRIES} retries)`,
@@ -42,7 +45,7 @@ export const retry: QueueScenario = {
       },
     },
   ],
-  async measure(system): Promise<Measurement> {
+  async measure(system, { quick }): Promise<Measurement> {
     return withProducer(system, async (producer) => {
       const worker = await WorkerHandle.start(
         { system: system.name, concurrency: 1, reportEach: true, expect: 0, sampleEvery: 0 },
@@ -56,7 +59,7 @@ export const retry: QueueScenario = {
         const failed = await pollUntil(() => producer.hasFailed(), FAIL_TIMEOUT_MS, 20);
         if (failed) values["retry.seconds"] = (wallNow() - start) / 1000;
         else problems.push(`not reported failed within ${FAIL_TIMEOUT_MS / 1000} s`);
-        await sleep(AFTER_MS);
+        await sleep(quick ? QUICK_AFTER_MS : AFTER_MS);
       } finally {
         await worker.stop();
       }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from "amqplib";
-import { AMQP_URL, deleteAmqp, probeAmqp } from "../backends.js";
+import { AMQP_URL, deleteAmqp, isolated, probeAmqp } from "../backends.js";
 import {
   type Consumer,
   type ConsumerOptions,
@@ -31,9 +31,9 @@ interface Publishing {
 }
 
 function amqplibSystem(name: string, prefix: string, publishing: Publishing, variant: boolean): System {
-  const queue = `${prefix}.jobs`;
-  const retryQueue = `${prefix}.retry`;
-  const failedQueue = `${prefix}.failed`;
+  const queue = isolated(`${prefix}.jobs`);
+  const retryQueue = isolated(`${prefix}.retry`);
+  const failedQueue = isolated(`${prefix}.failed`);
   const exchange = publishing.exchange;
   const routingKey = exchange === "" ? queue : "";
 
@@ -62,6 +62,10 @@ function amqplibSystem(name: string, prefix: string, publishing: Publishing, var
     peer: !variant,
     variant,
     settings: `amqplib 2.3.1 (RabbitMQ), queue "${queue}", ${publishing.settings}, publisher confirms, prefetch = concurrency, ack each, retries ${RETRIES} x ${RETRY_DELAY_MS} ms (a TTL queue) then "${failedQueue}"`,
+
+    async preload() {
+      await import("amqplib");
+    },
 
     async probe() {
       try {
@@ -156,7 +160,7 @@ export const amqplibExchange: System = amqplibSystem(
   "amqplib-exchange",
   "bench.amqplib-exchange",
   {
-    exchange: "bench.amqplib-exchange.jobs",
+    exchange: isolated("bench.amqplib-exchange.jobs"),
     properties: () => ({
       headers: { type: "bench.job", "X-Message-Stamp-BusNameStamp": '[{"busName":"messenger.bus.default"}]' },
       contentType: "application/json",

@@ -1,4 +1,5 @@
 import type { Queue, Worker } from "bullmq";
+import { importPeer } from "../peers.js";
 import {
   type Backend,
   type Consumer,
@@ -11,6 +12,9 @@ import {
 } from "./system.js";
 
 export const QUEUE = "bench";
+
+/** BullMQ in the release of this run (the pinned and the newest 6.x share this API). */
+export const load = () => importPeer<typeof import("bullmq")>("bullmq");
 export const JOB_OPTIONS = { attempts: RETRIES + 1, backoff: { type: "fixed", delay: RETRY_DELAY_MS } };
 
 /** What differs between BullMQ on Redis and on PostgreSQL: how queues and workers are built. */
@@ -25,13 +29,18 @@ export interface BullmqBackend {
   worker(processor: (job: { data: Job }) => Promise<void>, concurrency: number): Promise<Worker>;
 }
 
-/** BullMQ 6.7.0: one Queue to produce, one Worker with `concurrency` to consume; completed jobs are kept (its default). */
+/** BullMQ: one Queue to produce, one Worker with `concurrency` to consume; completed jobs are kept (its default). */
 export function bullmqSystem(backend: BullmqBackend): System {
   return {
     name: backend.name,
     backend: backend.backend,
     peer: true,
-    settings: backend.settings,
+    get settings() {
+      return backend.settings;
+    },
+    async preload() {
+      await load();
+    },
     probe: () => backend.probe(),
     clean: () => backend.clean(),
     ...(backend.settle ? { settle: backend.settle } : {}),

@@ -1,31 +1,34 @@
-import { databaseUrl, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
-import { bullmqSystem, JOB_OPTIONS, QUEUE } from "./bullmq-common.js";
+import { databaseUrl, isolated, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
+import { peerModule, peerVersion } from "../peers.js";
+import { bullmqSystem, JOB_OPTIONS, load, QUEUE } from "./bullmq-common.js";
 
-const DATABASE = "bench_bullmq_pg";
+const DATABASE = isolated("bench_bullmq_pg");
 const SCHEMA = "bullmq";
 
 // `migrate: true`: the backend creates (or upgrades) its schema when it connects.
 const connection = () => ({ connectionString: databaseUrl(DATABASE), schema: SCHEMA, migrate: true });
 
-/** BullMQ 6.7.0 on its PostgreSQL backend (`createPostgresBackend`), schema `bullmq` in its own database. */
+/** BullMQ (6.7.0 pinned, the newest 6.x with `--peers newest`) on its PostgreSQL backend (`createPostgresBackend`), schema `bullmq` in its own database. */
 export const bullmqPg = bullmqSystem({
   name: "bullmq-pg",
   backend: "postgres",
-  settings: `bullmq 6.7.0 (PostgreSQL backend), attempts ${JOB_OPTIONS.attempts}, fixed backoff ${JOB_OPTIONS.backoff.delay} ms`,
+  get settings() {
+    return `bullmq ${peerVersion("bullmq")} (PostgreSQL backend), attempts ${JOB_OPTIONS.attempts}, fixed backoff ${JOB_OPTIONS.backoff.delay} ms`;
+  },
   async probe() {
     try {
-      const bullmq = await import("bullmq");
+      const bullmq = await load();
       if (typeof bullmq.createPostgresBackend !== "function")
         return "this bullmq has no PostgreSQL backend (createPostgresBackend)";
     } catch (error) {
-      return `bullmq does not load: ${(error as Error).message}`;
+      return `${peerModule("bullmq")} does not load: ${(error as Error).message}`;
     }
     return probePostgres();
   },
   clean: () => resetDatabase(DATABASE),
   settle: () => settleDatabase(DATABASE),
   async queue() {
-    const { Queue, createPostgresBackend } = await import("bullmq");
+    const { Queue, createPostgresBackend } = await load();
     return new Queue(
       QUEUE,
       { connection: connection(), defaultJobOptions: JOB_OPTIONS },
@@ -33,7 +36,7 @@ export const bullmqPg = bullmqSystem({
     ) as never;
   },
   async worker(processor, concurrency) {
-    const { Worker, createPostgresBackend } = await import("bullmq");
+    const { Worker, createPostgresBackend } = await load();
     return new Worker(
       QUEUE,
       processor,

@@ -1,7 +1,8 @@
-import { deleteRedisKeys, probeRedis, REDIS_URL } from "../backends.js";
-import { bullmqSystem, JOB_OPTIONS, QUEUE } from "./bullmq-common.js";
+import { deleteRedisKeys, isolated, probeRedis, REDIS_URL } from "../backends.js";
+import { peerModule, peerVersion } from "../peers.js";
+import { bullmqSystem, JOB_OPTIONS, load, QUEUE } from "./bullmq-common.js";
 
-const PREFIX = "bench:bullmq";
+const PREFIX = isolated("bench:bullmq");
 
 function connection() {
   const url = new URL(REDIS_URL);
@@ -13,26 +14,28 @@ function connection() {
   };
 }
 
-/** BullMQ 6.7.0 on Redis (its native backend), keys under `bench:bullmq:`. */
+/** BullMQ (6.7.0 pinned, the newest 6.x with `--peers newest`) on Redis (its native backend), keys under `bench:bullmq:`. */
 export const bullmq = bullmqSystem({
   name: "bullmq",
   backend: "redis",
-  settings: `bullmq 6.7.0 (Redis), prefix "${PREFIX}", attempts ${JOB_OPTIONS.attempts}, fixed backoff ${JOB_OPTIONS.backoff.delay} ms`,
+  get settings() {
+    return `bullmq ${peerVersion("bullmq")} (Redis), prefix "${PREFIX}", attempts ${JOB_OPTIONS.attempts}, fixed backoff ${JOB_OPTIONS.backoff.delay} ms`;
+  },
   async probe() {
     try {
-      await import("bullmq");
+      await load();
     } catch (error) {
-      return `bullmq does not load: ${(error as Error).message}`;
+      return `${peerModule("bullmq")} does not load: ${(error as Error).message}`;
     }
     return probeRedis();
   },
   clean: () => deleteRedisKeys(`${PREFIX}:`),
   async queue() {
-    const { Queue } = await import("bullmq");
+    const { Queue } = await load();
     return new Queue(QUEUE, { connection: connection(), prefix: PREFIX, defaultJobOptions: JOB_OPTIONS });
   },
   async worker(processor, concurrency) {
-    const { Worker } = await import("bullmq");
+    const { Worker } = await load();
     return new Worker(QUEUE, processor, { connection: connection(), prefix: PREFIX, concurrency });
   },
 });

@@ -1,6 +1,7 @@
 import type { Runner, WorkerUtils } from "graphile-worker";
 import pg from "pg";
-import { databaseUrl, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
+import { databaseUrl, isolated, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
+import { importPeer, peerModule, peerVersion } from "../peers.js";
 import {
   type Consumer,
   type ConsumerOptions,
@@ -10,20 +11,25 @@ import {
   type System,
 } from "./system.js";
 
-const DATABASE = "bench_graphile_worker";
+const DATABASE = isolated("bench_graphile_worker");
 const SCHEMA = "graphile_worker";
 const TASK = "bench";
 const LOCAL_QUEUE_SIZE = 500;
 
 const connectionString = databaseUrl(DATABASE);
 
+type GraphileWorker = typeof import("graphile-worker");
+
+/** graphile-worker in the release of this run (0.17 and 0.18 share this API). */
+const load = () => importPeer<GraphileWorker>("graphile-worker");
+
 async function silentLogger() {
-  const { Logger } = await import("graphile-worker");
+  const { Logger } = await load();
   return new Logger(() => () => {});
 }
 
 /**
- * graphile-worker 0.17.3 with the batching its performance page uses: a local queue of 500 jobs
+ * graphile-worker (0.17.3 pinned, 0.18 newest) with the batching its performance page uses: a local queue of 500 jobs
  * per worker pool and complete/fail batching with delay 0. It retries with its fixed exponential
  * back-off (exp(attempt) seconds), which it does not let you shorten.
  */
@@ -31,13 +37,19 @@ export const graphileWorker: System = {
   name: "graphile-worker",
   backend: "postgres",
   peer: true,
-  settings: `graphile-worker 0.17.3, localQueue.size ${LOCAL_QUEUE_SIZE}, completeJobBatchDelay 0, failJobBatchDelay 0, maxAttempts ${RETRIES + 1}`,
+  get settings() {
+    return `graphile-worker ${peerVersion("graphile-worker")}, localQueue.size ${LOCAL_QUEUE_SIZE}, completeJobBatchDelay 0, failJobBatchDelay 0, maxAttempts ${RETRIES + 1}`;
+  },
+
+  async preload() {
+    await load();
+  },
 
   async probe() {
     try {
-      await import("graphile-worker");
+      await load();
     } catch (error) {
-      return `graphile-worker does not load: ${(error as Error).message}`;
+      return `${peerModule("graphile-worker")} does not load: ${(error as Error).message}`;
     }
     return probePostgres();
   },
@@ -46,7 +58,7 @@ export const graphileWorker: System = {
   settle: () => settleDatabase(DATABASE),
 
   async openProducer(): Promise<Producer> {
-    const { makeWorkerUtils } = await import("graphile-worker");
+    const { makeWorkerUtils } = await load();
     // Our own pool, so close() can wait until its connections are gone (release() does not).
     const pool = new pg.Pool({ connectionString });
     const report = (error: Error) => console.error(`graphile-worker producer pool: ${error.message}`);
@@ -83,7 +95,7 @@ export const graphileWorker: System = {
   },
 
   async openConsumer({ concurrency, handle }: ConsumerOptions): Promise<Consumer> {
-    const { run } = await import("graphile-worker");
+    const { run } = await load();
     const runner: Runner = await run({
       connectionString,
       schema: SCHEMA,

@@ -1,7 +1,7 @@
-import { AMQP_URL, deleteAmqp, probeAmqp } from "../backends.js";
+import { AMQP_URL, deleteAmqp, isolated, probeAmqp } from "../backends.js";
 import { messengerSystem } from "./messenger-common.js";
 
-const PREFIX = "bench.messenger-amqp";
+const PREFIX = isolated("bench.messenger-amqp");
 
 /**
  * messenger-ts on @messenger-ts/transport-amqp (RabbitMQ): an exchange per queue with a classic

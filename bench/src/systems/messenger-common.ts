@@ -138,6 +138,10 @@ export function messengerSystem(spec: MessengerTransportSpec): System {
       `messenger-ts (${spec.packageName}), ${spec.dsn("bench")}${spec.priorityLevels ? `, every job with a PriorityStamp (id modulo ${spec.priorityLevels})` : ""}, retry ${RETRIES} x ${RETRY_DELAY_MS} ms then the "failed" transport, ` +
       `worker sleep ${SLEEP_WITH_WAITER_MS} ms if the transport wakes the worker, else ${SLEEP_WITHOUT_WAITER_MS} ms`,
 
+    async preload() {
+      await loadFactory();
+    },
+
     async probe() {
       try {
         await loadFactory();

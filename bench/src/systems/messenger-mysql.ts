@@ -1,7 +1,7 @@
-import { mysqlDatabaseUrl, probeMysql, resetMysqlDatabase } from "../backends.js";
+import { isolated, mysqlDatabaseUrl, probeMysql, resetMysqlDatabase } from "../backends.js";
 import { messengerSystem } from "./messenger-common.js";
 
-const DATABASE = "bench_messenger_mysql";
+const DATABASE = isolated("bench_messenger_mysql");
 
 /** messenger-ts on @messenger-ts/transport-mysql (MySQL or MariaDB), in a database of its own. */
 export const messengerMysql = messengerSystem({

@@ -1,7 +1,7 @@
-import { databaseUrl, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
+import { databaseUrl, isolated, probePostgres, resetDatabase, settleDatabase } from "../backends.js";
 import { messengerSystem } from "./messenger-common.js";
 
-const DATABASE = "bench_messenger_postgres";
+const DATABASE = isolated("bench_messenger_postgres");
 
 /** messenger-ts on @messenger-ts/transport-postgres, in a database of its own. */
 export const messengerPostgres = messengerSystem({

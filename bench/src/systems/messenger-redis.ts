@@ -1,7 +1,7 @@
-import { deleteRedisKeys, probeRedis, REDIS_URL } from "../backends.js";
+import { deleteRedisKeys, isolated, probeRedis, REDIS_URL } from "../backends.js";
 import { messengerSystem } from "./messenger-common.js";
 
-const PREFIX = "bench:messenger-redis";
+const PREFIX = isolated("bench:messenger-redis");
 
 /**
  * messenger-ts on @messenger-ts/transport-redis (Redis Streams): the DSN's path names the stream

@@ -44,6 +44,8 @@ export interface System {
   readonly inProcess?: boolean;
   /** Why the system cannot run here (library missing or incomplete, backend down), or undefined. */
   probe(): Promise<string | undefined>;
+  /** Loads the system's library without touching the backend, so a consumer opened next starts sooner. */
+  preload?(): Promise<void>;
   /** Removes everything the system stored: its database, keys or file. Runs before and after each measurement. */
   clean(): Promise<void>;
   /**

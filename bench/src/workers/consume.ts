@@ -5,14 +5,24 @@ import type { MemorySample, WorkerConfig, WorkerEvent } from "./protocol.js";
 
 function memory(handled: number): MemorySample {
   const { rss, heapUsed } = process.memoryUsage();
-  return { handled, rss, heapUsed };
+  const { user, system } = process.cpuUsage();
+  return { handled, rss, heapUsed, cpu: user + system };
+}
+
+/** A running consumer that also answers "sample" (see protocol.ts). */
+export interface SampledConsumer extends Consumer {
+  /** Sends a "sample" event with the memory, CPU time and handler calls so far. */
+  sample(): void;
 }
 
 /**
  * Starts a system's consumer with the bench handler: it records the first and last call (wall
  * clock, taken first thing in the handler) and reports what the config asks for.
  */
-export async function consume(config: WorkerConfig, send: (event: WorkerEvent) => void): Promise<Consumer> {
+export async function consume(
+  config: WorkerConfig,
+  send: (event: WorkerEvent) => void,
+): Promise<SampledConsumer> {
   const system = systemByName(config.system);
   let handled = 0;
   let first = 0;
@@ -53,6 +63,9 @@ export async function consume(config: WorkerConfig, send: (event: WorkerEvent) =
   });
   send({ type: "ready", at: wallNow(), memory: memory(0) });
   return {
+    sample() {
+      send({ type: "sample", at: wallNow(), memory: memory(handled), first, last });
+    },
     async stop() {
       await consumer.stop();
       send({

@@ -1,7 +1,8 @@
 // The worker process of the side-by-side scenarios: `node worker.js '<WorkerConfig JSON>'`.
 // It consumes one system's queue and reports over the IPC channel until the runner says "stop".
 import "reflect-metadata";
-import { consume } from "./consume.js";
+import { systemByName } from "../systems/index.js";
+import { consume, type SampledConsumer } from "./consume.js";
 import type { WorkerCommand, WorkerConfig, WorkerEvent } from "./protocol.js";
 
 /** The last message handed to IPC: they go out in order, so once it is out, all are. */
@@ -21,16 +22,29 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? "") as WorkerConfig;
   // The runner is gone (crashed or interrupted): do not linger holding connections.
   process.on("disconnect", () => process.exit(1));
-  const consumer = await consume(config, send);
+  let consumer: SampledConsumer | undefined;
+  let go: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    go = resolve;
+  });
   process.on("message", async (command: WorkerCommand) => {
+    if (command.type === "go") return go();
+    if (command.type === "sample") return consumer?.sample();
     if (command.type !== "stop") return;
     try {
-      await consumer.stop();
+      await consumer?.stop();
     } catch (error) {
       send({ type: "error", message: `stop failed: ${(error as Error).message}` });
     }
     await exit(0);
   });
+  if (config.waitForGo) {
+    // The library is loaded before "go", so what follows it is the connect and the first claims.
+    await systemByName(config.system).preload?.();
+    send({ type: "loaded" });
+    await started;
+  }
+  consumer = await consume(config, send);
 }
 
 main().catch(async (error: unknown) => {
