@@ -2,7 +2,7 @@
 // metric key; side-by-side.ts runs every scenario for every system in rounds and builds the tables.
 
 import { pollUntil } from "./clock.js";
-import type { Job, Producer, System } from "./systems/system.js";
+import type { Backend, Job, Producer, System } from "./systems/system.js";
 
 /** One row of the results table. */
 export interface Row {
@@ -16,6 +16,8 @@ export interface Row {
   readonly cell?: (measurements: readonly Measurement[]) => string;
   /** What messenger-ts must reach on this row, on the backends where a peer runs. */
   readonly target?: Target;
+  /** A target of its own on some backends, instead of `target` there (PostgreSQL's is higher, say). */
+  readonly targetsByBackend?: Readonly<Partial<Record<Backend, Target>>>;
 }
 
 /**

@@ -27,10 +27,11 @@ export function judgeTargets(
 ): TargetRecord[] {
   const judged: TargetRecord[] = [];
   for (const row of rows) {
-    const target = row.target;
-    if (!target) continue;
+    if (!row.target && !row.targetsByBackend) continue;
     for (const system of available) {
       if (system.peer || system.variant) continue;
+      const target = row.targetsByBackend?.[system.backend] ?? row.target;
+      if (!target) continue;
       if (!hasPeers(system.backend) && !("atLeast" in target && target.everyBackend)) continue;
       const figure = figures.find((f) => f.metric === row.metric && f.system === system.name);
       const base = { system: system.name, metric: row.metric, label: row.label };
