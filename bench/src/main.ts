@@ -18,7 +18,7 @@ const USAGE = `Usage: npm run bench -- [--only <name>[,<name>...]] [--n <count>]
   --n            size of every selected scenario (default: per scenario; see bench/README.md)
   --repetitions  repetitions / rounds, at least 3 (default: 5 for dispatch, 3 side by side)
   --backlog      jobs already queued in the backlog scenario (default 1000000, at least 20000; --quick: 20000)
-  --quick        every scenario at a small size and 3 repetitions / rounds (retry, cpu, scale: 1), systems
+  --quick        every scenario at a small size and 3 repetitions / rounds (retry, cpu, scale, io-handler: 1), systems
                  pg-boss, messenger-postgres, bullmq, messenger-redis unless named: a smoke check, marked quick
   --peers        which releases of the peer job queues to load: ${PEER_RELEASES.join(" or ")} (default: pinned)`;
 
