@@ -24,6 +24,14 @@ import {
 import { checkServerVersion, type ServerVersion } from "./server-version.js";
 import { acquireDatabase, releaseDatabase, type SharedDatabase, sameDatabase } from "./shared-database.js";
 
+/** How many times a claim runs when InnoDB picks it as a deadlock's victim (Symfony: 3). */
+const CLAIM_ATTEMPTS_ON_DEADLOCK = 3;
+
+/** ER_LOCK_DEADLOCK from the driver: the statement's transaction was rolled back whole. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { errno?: unknown } | null)?.errno === 1213;
+}
+
 /** One row as a list or find returns it. `headers` is the JSON text the serializer wrote. */
 export interface MessageRow {
   readonly id: string;
@@ -226,28 +234,42 @@ export class MysqlConnection {
         WHERE queue_name = ? AND available_at <= UTC_TIMESTAMP(6)
           AND (delivered_at IS NULL OR delivered_at < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND)
         ORDER BY available_at, id LIMIT ? FOR UPDATE SKIP LOCKED`;
-      return this.#inTransaction(undefined, async (connection) => {
-        let rows: RawClaimedRow[] = [];
-        for (const queue of queues) {
-          const [found] = await connection.query<RawClaimedRow[]>(select, [queue, timeout, limit]);
-          rows.push(...found);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.#claimIn(select, queues, timeout, limit);
+        } catch (error) {
+          // InnoDB rolled the deadlock victim's whole transaction back, so nothing was claimed and
+          // the claim can run again at once; Symfony's Doctrine receiver retries it the same way.
+          if (attempt < CLAIM_ATTEMPTS_ON_DEADLOCK && isDeadlock(error)) continue;
+          throw error;
         }
-        if (queues.length > 1) {
-          rows = rows.sort(byAvailableAtThenId).slice(0, limit);
-        }
-        if (rows.length > 0) {
-          await connection.query(
-            `UPDATE ${this.#t} SET delivered_at = UTC_TIMESTAMP(6), delivery_count = delivery_count + 1 WHERE id IN (?)`,
-            [rows.map((row) => row.id)],
-          );
-        }
-        return rows.map((row) => ({
-          id: String(row.id),
-          body: row.body,
-          headers: parseHeaders(row.headers),
-          deliveryCount: Number(row.delivery_count) + 1,
-        }));
-      });
+      }
+    });
+  }
+
+  /** One try of the claim: the locking reads and the UPDATE in one transaction of their own. */
+  #claimIn(select: string, queues: readonly string[], timeout: number, limit: number): Promise<ClaimedRow[]> {
+    return this.#inTransaction(undefined, async (connection) => {
+      let rows: RawClaimedRow[] = [];
+      for (const queue of queues) {
+        const [found] = await connection.query<RawClaimedRow[]>(select, [queue, timeout, limit]);
+        rows.push(...found);
+      }
+      if (queues.length > 1) {
+        rows = rows.sort(byAvailableAtThenId).slice(0, limit);
+      }
+      if (rows.length > 0) {
+        await connection.query(
+          `UPDATE ${this.#t} SET delivered_at = UTC_TIMESTAMP(6), delivery_count = delivery_count + 1 WHERE id IN (?)`,
+          [rows.map((row) => row.id)],
+        );
+      }
+      return rows.map((row) => ({
+        id: String(row.id),
+        body: row.body,
+        headers: parseHeaders(row.headers),
+        deliveryCount: Number(row.delivery_count) + 1,
+      }));
     });
   }
 
