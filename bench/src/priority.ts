@@ -37,6 +37,20 @@ class PriorityJob {
 const DATABASE = "bench_messenger_priority";
 /** The Redis side's keys: a stream per queue (and per priority level) under this prefix. */
 const REDIS_PREFIX = "bench:priority:";
+const USAGE =
+  "Usage: node dist/priority.js [--transport=postgres|redis] [--n=<jobs>] [--rounds=<count>] [--concurrency=<count>] [--buffers] [--blocks]";
+// Bad input stops the run with what is allowed, rather than running the default benchmark.
+for (const arg of process.argv.slice(2)) {
+  const sized = /^--(n|rounds|concurrency)=(.*)$/.exec(arg);
+  if (sized && !/^[1-9][0-9]*$/.test(sized[2]!)) {
+    console.error(`--${sized[1]} needs a positive integer, got "${sized[2]}".\n${USAGE}`);
+    process.exit(2);
+  }
+  if (!sized && !arg.startsWith("--transport=") && arg !== "--buffers" && arg !== "--blocks") {
+    console.error(`Unknown option "${arg}".\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const transport = process.argv.find((a) => a.startsWith("--transport="))?.slice(12) ?? "postgres";
 if (transport !== "postgres" && transport !== "redis") {
   console.error(`--transport must be postgres or redis, got ${transport}`);
