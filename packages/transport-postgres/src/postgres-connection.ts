@@ -42,13 +42,13 @@ export interface ClaimedRow extends MessageRow {
   readonly delivery_count: number;
 }
 
-/** What one claim took, and, when it took fewer rows than asked, when the next one becomes due. */
+/** What one claim took, and, when it took nothing, when the next row becomes due. */
 export interface ClaimResult {
   readonly rows: ClaimedRow[];
   /**
    * Milliseconds (database clock) until a row of the queues becomes claimable, as `msUntilDue`
    * tells it, measured after the claim; null when the queues hold no rows; undefined when the claim
-   * did not tell (it took as many rows as asked, or the table is Symfony's).
+   * did not tell (it took rows, or the table is Symfony's).
    */
   readonly waitMs: number | null | undefined;
   /** When the answer arrived (performance.now()): `waitMs` counts from about then. */
@@ -244,7 +244,7 @@ export class PostgresConnection {
   }
 
   /**
-   * Claims up to `limit` due rows of the queues in one statement, oldest first. When it takes fewer
+   * Claims up to `limit` due rows of the queues in one statement, oldest first. When it takes none
    * (the worker is about to wait), the same statement tells what `msUntilDue` would right after it:
    * `waitMs`, undefined on Symfony's table (its claim is plain SQL, and tells nothing).
    */

@@ -189,7 +189,7 @@ export class PostgresTransport
   #dueButNotClaimed = 0;
   /** The next batch, claimed while the worker handles the last one; at most one at a time. */
   #prefetch: Prefetch | undefined;
-  /** What the last claim told of the next due row (it took fewer rows than asked), for the next idle wait. */
+  /** What the last claim told of the next due row (it took none), for the next idle wait. */
   #lastClaim: { readonly queues: readonly string[]; readonly report: ClaimReport } | undefined;
 
   constructor(options: PostgresTransportOptions) {

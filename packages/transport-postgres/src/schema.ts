@@ -169,9 +169,11 @@ function claimFunction(names: SchemaNames): string {
       SELECT claimed.id, claimed.body, claimed.headers, claimed.delivery_count, NULL::float8 FROM claimed
       ORDER BY claimed.priority DESC, claimed.available_at, claimed.id;
       GET DIAGNOSTICS taken = ROW_COUNT;
-      -- Fewer rows than asked: the worker is about to wait, and this row (no id) tells it when
-      -- the next row of the queues becomes due, which it would otherwise ask in a statement of its own.
-      IF report_due AND taken < batch THEN
+      -- Nothing to take: the worker is about to wait, and this row (no id) tells it when the next
+      -- row of the queues becomes due, which it would otherwise ask in a statement of its own. Not
+      -- after a claim that took rows: the worker claims again before it waits, and the lookup is
+      -- most of what an empty claim costs.
+      IF report_due AND taken = 0 THEN
         RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::jsonb, NULL::integer,
           ${names.dueFunction}(queues, redeliver_seconds);
       END IF;

@@ -2,7 +2,7 @@ import type { PostgresConnection } from "./postgres-connection.js";
 import type { ListenMark } from "./postgres-listener.js";
 
 /**
- * What the worker's last claim of the watched queues told: it took fewer rows than asked, and
+ * What the worker's last claim of the watched queues told: it took no rows, and
  * measured then when the next row becomes due. Taken with the LISTEN already in place before that
  * claim was sent (`mark`), it stands in for the due-time lookup, unless a notification for those
  * queues arrived since (then a row may be waiting) or the LISTEN connection broke.

@@ -99,6 +99,20 @@ describe.skipIf(!pgUp)("statements of an idle worker", () => {
     expect(counts.delete - before.delete, "acks").toBe(messages);
   });
 
+  it("the claim reports the next due time only when it took nothing: a worker that took rows claims again first", async () => {
+    const transport = createTransport({ schema, queue_name: "report" });
+    opened.push(transport);
+    await transport.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
+    const claim = `SELECT id, wait_ms FROM "${schema}"."messenger_messages_claim"(ARRAY['report'], 30, 5, true)`;
+    const took = (await admin.query(claim)).rows;
+    expect(took.map((row: { id: string | null }) => row.id === null)).toEqual([false, false]);
+    const empty = (await admin.query(claim)).rows;
+    expect(empty).toHaveLength(1);
+    expect(empty[0].id).toBeNull();
+    // The two rows are claimed: due again when their claims expire, 30 s from now.
+    expect(empty[0].wait_ms).toBeGreaterThan(25_000);
+  });
+
   it("a message sent after the empty claim, before the wait began, ends the wait at once", async () => {
     const transport = createTransport({ schema, queue_name: "gap" });
     const producer = createTransport({ schema, queue_name: "gap" });
