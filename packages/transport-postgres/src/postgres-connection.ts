@@ -247,8 +247,9 @@ export class PostgresConnection {
    * Claims up to `limit` due rows of the queues in one statement, oldest first. When it takes none
    * (the worker is about to wait), the same statement tells what `msUntilDue` would right after it:
    * `waitMs`, undefined on Symfony's table (its claim is plain SQL, and tells nothing).
+   * `acks`: rows to delete first, in the same statement (only where `claimCarriesAcks`).
    */
-  async claim(queues: readonly string[], limit: number): Promise<ClaimResult> {
+  async claim(queues: readonly string[], limit: number, acks?: readonly string[]): Promise<ClaimResult> {
     return this.#wrap("receive messages", async () => {
       const timeout = this.#settings.redeliveryTimeoutMs / 1000;
       if (this.#settings.symfony) {
@@ -259,6 +260,7 @@ export class PostgresConnection {
         queues,
         timeout,
         limit,
+        acks ?? null,
       ]);
       const waitMsAt = performance.now();
       const rows = result.rows;
@@ -268,6 +270,11 @@ export class PostgresConnection {
       rows.pop();
       return { rows, waitMs: last.wait_ms, waitMsAt };
     });
+  }
+
+  /** Whether `claim()` can delete acknowledged rows in its statement: not on Symfony's table. */
+  get claimCarriesAcks(): boolean {
+    return !this.#settings.symfony;
   }
 
   /** Ack and reject alike: the row is gone for good. */

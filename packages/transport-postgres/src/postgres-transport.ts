@@ -53,6 +53,7 @@ import {
   type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
+import { AckBatcher } from "./ack-batcher.js";
 import { isConnectionFailure } from "./connection-failure.js";
 import { postgresTransactionContext } from "./current-postgres-client.js";
 import {
@@ -93,6 +94,13 @@ function sameQueues(a: readonly string[], b: readonly string[]): boolean {
 }
 
 const ignore = () => {};
+
+/**
+ * The most acks a claim carries (see AckBatcher). An idle worker has one, a worker near idle a
+ * few; more stay a DELETE of their own, run beside the claim on another connection, so that the
+ * worker's next batch does not wait for them.
+ */
+const MAX_CARRIED_ACKS = 32;
 
 /** Options of {@link PostgresTransport}; the `postgres://` and `doctrine://` DSNs are a front end to them. */
 export interface PostgresTransportOptions {
@@ -173,7 +181,8 @@ export class PostgresTransport
   readonly #controls: PostgresWorkerControls;
   readonly #useNotify: boolean;
   readonly #sizer: ClaimSizer;
-  readonly #deletes: PerTickBatcher<PendingRemoval>;
+  readonly #deletes: AckBatcher;
+  readonly #retry: { label: string; logger: Logger; isConnectionFailure: typeof isConnectionFailure };
   /** Claim deadlines (local ms) that keepalives moved past claim time + timeout, by row id, until acked. */
   readonly #keptAlive = new Map<string, number>();
   readonly #keepalives: PerTickBatcher<readonly [string, number]>;
@@ -245,11 +254,8 @@ export class PostgresTransport
       // (Date.now crossing a tick) would halve the batch of a fast consumer.
       now: () => performance.now(),
     });
-    const retry = { label, logger: this.#logger, isConnectionFailure };
-    this.#deletes = new PerTickBatcher((removals) => {
-      const done = retryUntilClaimsExpire((ids) => this.#connection.delete(ids), removals, retry);
-      return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
-    });
+    this.#retry = { label, logger: this.#logger, isConnectionFailure };
+    this.#deletes = new AckBatcher((removals) => this.#deleteRows(removals));
     this.#keepalives = new PerTickBatcher((items) =>
       this.#connection.keepalive(
         items.map(([id]) => id),
@@ -558,7 +564,7 @@ export class PostgresTransport
       limit = this.#sizer.next();
       claimedAt = Date.now();
       mark = this.#listenMark();
-      result = await this.#connection.claim(queues, limit);
+      result = await this.#claimCarryingAcks(queues, limit);
     }
     const rows = result.rows;
     this.#lastClaim =
@@ -602,6 +608,39 @@ export class PostgresTransport
           "Could not hand back prefetched messages; they are delivered again after the redelivery timeout",
         );
       });
+  }
+
+  /**
+   * The claim, carrying the acks collected this turn when they are few: the worker that just
+   * finished a message asks for the next one in the same statement. When the claim fails, the
+   * acks are sent again on their own (nothing of the failed statement was kept).
+   */
+  #claimCarryingAcks(queues: readonly string[], limit: number): Promise<ClaimResult> {
+    const acks = this.#deletes.pending;
+    if (acks === 0 || acks > MAX_CARRIED_ACKS || !this.#connection.claimCarriesAcks) {
+      return this.#connection.claim(queues, limit);
+    }
+    let claimed: Promise<ClaimResult> | undefined;
+    this.#deletes.sendWith((removals) => {
+      const sent = this.#connection.claim(
+        queues,
+        limit,
+        removals.map((removal) => removal.id),
+      );
+      claimed = sent;
+      const done = sent.then(
+        () => undefined,
+        () => this.#deleteRows(removals),
+      );
+      return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
+    });
+    return claimed ?? this.#connection.claim(queues, limit);
+  }
+
+  /** The acks' own DELETE, tried again while the database is unreachable and their claims hold. */
+  #deleteRows(removals: PendingRemoval[]): Promise<void> {
+    const done = retryUntilClaimsExpire((ids) => this.#connection.delete(ids), removals, this.#retry);
+    return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
   }
 
   /**

@@ -145,13 +145,17 @@ function dueFunction(names: SchemaNames): string {
 function claimFunction(names: SchemaNames): string {
   const t = names.qualifiedTable;
   return `CREATE OR REPLACE FUNCTION ${names.claimFunction}(queues text[], redeliver_seconds float8, batch integer,
-      report_due boolean DEFAULT false)
+      report_due boolean DEFAULT false, acks bigint[] DEFAULT NULL)
       RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer, wait_ms float8)
       LANGUAGE plpgsql ${ORDERED_INDEX_ONLY} AS $body$
     #variable_conflict use_column
     DECLARE
       taken integer;
     BEGIN
+      -- Acknowledgements that travel with the claim (see AckBatcher): as the ack's own DELETE.
+      IF acks IS NOT NULL THEN
+        DELETE FROM ${t} AS m WHERE m.id = ANY(acks);
+      END IF;
       RETURN QUERY WITH picked AS MATERIALIZED (
         SELECT c.id, c.row_ctid, c.priority, c.available_at FROM unnest(queues) AS q(name)
         CROSS JOIN LATERAL (
@@ -349,7 +353,8 @@ export function workersTableStatement(names: SchemaNames): string {
  *
  * 5 → 6: the claim can report when the next row becomes due (`report_due`, a fourth parameter
  * defaulting to false, and a `wait_ms` output column), so that an idle worker needs no due-time
- * lookup of its own: the function is dropped and created again. A worker of the previous release
+ * lookup of its own, and can delete acknowledged rows first (`acks`, a fifth, defaulting to
+ * none): the function is dropped and created again. A worker of the previous release
  * that does not set tables up still calls it with three arguments and reads the columns it knows.
  *
  * The functions read the columns of the latest version, so every step's new functions are

@@ -4,6 +4,7 @@ import {
   defineHandler,
   Envelope,
   type Messenger,
+  TransportMessageIdStamp,
   type Worker,
   WorkerRunningEvent,
 } from "@messenger-ts/core";
@@ -27,15 +28,17 @@ const admin = adminPool();
 let running: { messenger: Messenger; worker: Worker; done: Promise<void> } | undefined;
 const opened: PostgresTransport[] = [];
 
-type Kind = "claim" | "delete" | "due" | "other";
+type Kind = "claim" | "carriedAcks" | "delete" | "due" | "other";
 
 /** Counts the statements the transport's pool runs, by kind (the pool is the one all its statements use). */
 function countStatements(pool: pg.Pool): Record<Kind, number> {
-  const counts: Record<Kind, number> = { claim: 0, delete: 0, due: 0, other: 0 };
+  const counts: Record<Kind, number> = { claim: 0, carriedAcks: 0, delete: 0, due: 0, other: 0 };
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   (pool as { query: unknown }).query = (...args: unknown[]) => {
-    const first = args[0] as string | { text?: string };
+    const first = args[0] as string | { text?: string; values?: unknown[] };
     const text = typeof first === "string" ? first : (first.text ?? "");
+    const acks = typeof first === "string" ? undefined : first.values?.[3];
+    if (text.includes('_claim"(') && Array.isArray(acks)) counts.carriedAcks += acks.length;
     const kind: Kind = text.includes('_claim"(')
       ? "claim"
       : text.startsWith("DELETE")
@@ -63,7 +66,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!pgUp)("statements of an idle worker", () => {
-  it("a message to an idle worker costs its claim, its ack and one empty claim: no due-time lookup", async () => {
+  it("a message to an idle worker costs two statements: its claim, and the next claim carrying its ack", async () => {
     const handled = new Set<number>();
     const messenger = createMessenger({
       transports: { async: dsn({ schema, queue_name: "trickle" }) },
@@ -88,15 +91,15 @@ describe.skipIf(!pgUp)("statements of an idle worker", () => {
       const claims = counts.claim;
       await transport.send(Envelope.wrap(new Job(n)));
       expect(await eventually(() => handled.has(n), 5_000)).toBe(true);
-      // Its claim, then the empty claim after it; the worker then waits again.
-      expect(await eventually(() => counts.claim >= claims + 2 && counts.delete > before.delete, 5_000)).toBe(
-        true,
-      );
+      // Its claim, then the empty claim after it with its ack; the worker then waits again.
+      expect(await eventually(() => counts.claim >= claims + 2, 5_000)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(counts.due - before.due, "due-time lookups").toBe(0);
     expect(counts.claim - before.claim, "claims").toBe(2 * messages);
-    expect(counts.delete - before.delete, "acks").toBe(messages);
+    expect(counts.delete - before.delete, "acks of their own").toBe(0);
+    expect(counts.carriedAcks - before.carriedAcks, "acks carried by claims").toBe(messages);
+    expect(await transport.getStoredMessageCount(), "every row acknowledged").toBe(0);
   });
 
   it("the claim reports the next due time only when it took nothing: a worker that took rows claims again first", async () => {
@@ -185,5 +188,52 @@ describe.skipIf(!pgUp)("statements of an idle worker", () => {
     expect(await eventually(() => counts.due === 1, 4_000), "looked the due time up after LISTEN").toBe(true);
     second.abort();
     await woke;
+  });
+
+  it("acks carried by a claim that fails are sent again on their own: the ack resolves and the row is gone", async () => {
+    const transport = createTransport({ schema, queue_name: "carried" });
+    opened.push(transport);
+    await transport.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
+    const [first] = await transport.get();
+    expect(first).toBeDefined();
+    const counts = countStatements(transport.pool);
+    const claim = `"${schema}"."messenger_messages_claim"`;
+    await admin.query(`ALTER FUNCTION ${claim} RENAME TO "messenger_messages_claim_away"`);
+    let acked: Promise<void>;
+    let claimed: Promise<unknown>;
+    try {
+      // In one turn, as a worker does: the ack, then the next claim, which carries it.
+      acked = transport.ack(first!);
+      claimed = transport.get().then(
+        () => "claimed",
+        (error: Error) => error.message,
+      );
+      expect(await claimed).toMatch(/could not receive messages/);
+      await acked;
+    } finally {
+      await admin.query(
+        `ALTER FUNCTION "${schema}"."messenger_messages_claim_away" RENAME TO "messenger_messages_claim"`,
+      );
+    }
+    expect(counts.carriedAcks, "the claim carried the ack").toBe(1);
+    expect(counts.delete, "then the ack's own DELETE").toBe(1);
+    expect(await transport.find(first!.last(TransportMessageIdStamp)!.id)).toBeUndefined();
+    expect(await transport.getStoredMessageCount()).toBe(1);
+  });
+
+  it("close() waits for acks a claim carries", async () => {
+    const transport = createTransport({ schema, queue_name: "closing" });
+    await transport.send(Envelope.wrap(new Job(1)));
+    const [only] = await transport.get();
+    const counts = countStatements(transport.pool);
+    const acked = transport.ack(only!);
+    const claimed = transport.get();
+    await transport.close();
+    await Promise.all([acked, claimed]);
+    expect(counts.carriedAcks).toBe(1);
+    const left = await admin.query(
+      `SELECT count(*)::int AS n FROM "${schema}".messenger_messages WHERE queue_name = 'closing'`,
+    );
+    expect(left.rows[0].n).toBe(0);
   });
 });

@@ -420,7 +420,7 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       );
       expect(rows[0].comment).toBe(`messenger-ts transport table; schema version ${SCHEMA_VERSION}`);
       expect(rows[0].claims).toEqual([
-        "queues text[], redeliver_seconds double precision, batch integer, report_due boolean",
+        "queues text[], redeliver_seconds double precision, batch integer, report_due boolean, acks bigint[]",
       ]);
       // A worker of version 5 calls it with three arguments: no report row comes back to it.
       const old = await admin.query(`SELECT id, wait_ms FROM ${claim}(ARRAY[$1], 30, 5)`, [t.queueName]);
