@@ -42,7 +42,8 @@ const DUE_SLACK_MS = 2;
  * One idle wait of a worker on one transport. Resolves when a notification names a watched queue,
  * when the earliest delayed message or abandoned claim of those queues becomes due, after
  * `maxWaitMs`, on abort, or when the LISTEN connection breaks (notifications may have been
- * missed). Never rejects. Resolves `true` when it woke because a row was already due.
+ * missed). Never rejects. Resolves `true` when it woke because a row was already due. The due
+ * time is the last claim's (`lastClaim`) when that can stand in for a lookup, else asked after LISTEN.
  */
 export function waitForNotification(options: WaitForNotificationOptions): Promise<boolean> {
   const { connection, queues, listen, maxWaitMs, signal, dueFloorMs } = options;
