@@ -42,6 +42,19 @@ export interface ClaimedRow extends MessageRow {
   readonly delivery_count: number;
 }
 
+/** What one claim took, and, when it took nothing, when the next row becomes due. */
+export interface ClaimResult {
+  readonly rows: ClaimedRow[];
+  /**
+   * Milliseconds (database clock) until a row of the queues becomes claimable, as `msUntilDue`
+   * tells it, measured after the claim; null when the queues hold no rows; undefined when the claim
+   * did not tell (it took rows, or the table is Symfony's).
+   */
+  readonly waitMs: number | null | undefined;
+  /** When the answer arrived (performance.now()): `waitMs` counts from about then. */
+  readonly waitMsAt: number;
+}
+
 export interface PostgresConnectionSettings {
   /** Connection settings for the pool and the LISTEN client (password included; never logged). */
   readonly config: pg.ClientConfig;
@@ -230,13 +243,38 @@ export class PostgresConnection {
     });
   }
 
-  /** Claims up to `limit` due rows of the queues in one statement, oldest first. */
-  async claim(queues: readonly string[], limit: number): Promise<ClaimedRow[]> {
+  /**
+   * Claims up to `limit` due rows of the queues in one statement, oldest first. When it takes none
+   * (the worker is about to wait), the same statement tells what `msUntilDue` would right after it:
+   * `waitMs`, undefined on Symfony's table (its claim is plain SQL, and tells nothing).
+   * `acks`: rows to delete first, in the same statement (only where `claimCarriesAcks`).
+   */
+  async claim(queues: readonly string[], limit: number, acks?: readonly string[]): Promise<ClaimResult> {
     return this.#wrap("receive messages", async () => {
-      const values = [queues, this.#settings.redeliveryTimeoutMs / 1000, limit];
-      const rows = (await this.#query<ClaimedRow>(this.#sql.claim, values)).rows;
-      return this.#settings.symfony ? rows.map(parseSymfonyHeaders) : rows;
+      const timeout = this.#settings.redeliveryTimeoutMs / 1000;
+      if (this.#settings.symfony) {
+        const rows = (await this.#query<ClaimedRow>(this.#sql.claim, [queues, timeout, limit])).rows;
+        return { rows: rows.map(parseSymfonyHeaders), waitMs: undefined, waitMsAt: 0 };
+      }
+      const result = await this.#query<ClaimedRow & { wait_ms: number | null }>(this.#sql.claim, [
+        queues,
+        timeout,
+        limit,
+        acks ?? null,
+      ]);
+      const waitMsAt = performance.now();
+      const rows = result.rows;
+      const last = rows[rows.length - 1];
+      // The report row has no id, and comes last.
+      if (last === undefined || last.id !== null) return { rows, waitMs: undefined, waitMsAt };
+      rows.pop();
+      return { rows, waitMs: last.wait_ms, waitMsAt };
     });
+  }
+
+  /** Whether `claim()` can delete acknowledged rows in its statement: not on Symfony's table. */
+  get claimCarriesAcks(): boolean {
+    return !this.#settings.symfony;
   }
 
   /** Ack and reject alike: the row is gone for good. */

@@ -18,6 +18,17 @@ export interface ListenerSubscriber {
  * restart, `pg_terminate_backend`), subscribers are told and the next `listen()` connects afresh.
  * That keeps reconnection driven by the idle worker's own rhythm, with no background timers.
  */
+/**
+ * Where a channel's notifications stood at one moment while its LISTEN was in place: taken before a
+ * statement is sent, it lets a later idle wait know that nothing was missed since.
+ */
+export interface ListenMark {
+  readonly client: pg.Client;
+  readonly channel: string;
+  /** The number of notifications received on this connection up to then. */
+  readonly received: number;
+}
+
 export class PostgresListener {
   readonly #config: pg.ClientConfig;
   readonly #logger: Logger;
@@ -26,6 +37,11 @@ export class PostgresListener {
   #connecting: Promise<pg.Client> | undefined;
   /** Channels the current client LISTENs to (or is about to). */
   #listening = new Map<string, Promise<void>>();
+  /** Channels whose LISTEN the current client has completed. */
+  #listeningNow = new Set<string>();
+  /** Notifications received by the current client, counted; and the count at the last one per channel and payload. */
+  #received = 0;
+  #lastReceived = new Map<string, Map<string, number>>();
   #closed = false;
 
   constructor(config: pg.ClientConfig, logger: Logger) {
@@ -55,12 +71,38 @@ export class PostgresListener {
     const client = await this.#connect();
     let listening = this.#listening.get(channel);
     if (!listening) {
-      listening = client.query(`LISTEN "${channel}"`).then(() => undefined);
+      listening = client.query(`LISTEN "${channel}"`).then(() => {
+        if (this.#client === client) this.#listeningNow.add(channel);
+      });
       this.#listening.set(channel, listening);
       // A failed LISTEN must not stay cached as the channel's state.
       listening.catch(() => this.#listening.get(channel) === listening && this.#listening.delete(channel));
     }
     await listening;
+  }
+
+  /**
+   * A mark of this moment, when the LISTEN on `channel` is in place now (undefined otherwise): any
+   * notification the server sends on it later is either received after the mark or, if the
+   * connection breaks first, reported to subscribers as lost. See {@link missedSince}.
+   */
+  mark(channel: string): ListenMark | undefined {
+    const client = this.#client;
+    if (!client || !this.#listeningNow.has(channel)) return undefined;
+    return { client, channel, received: this.#received };
+  }
+
+  /**
+   * Whether something may have been missed since `mark` by a subscriber that was not subscribed
+   * meanwhile: a notification naming one of `payloads` arrived, or the connection of the mark is
+   * gone (its notifications may be lost). False means: none arrived, and none was lost.
+   */
+  missedSince(mark: ListenMark, payloads: readonly string[]): boolean {
+    if (mark.client !== this.#client || !this.#listeningNow.has(mark.channel)) return true;
+    const last = this.#lastReceived.get(mark.channel);
+    if (!last) return false;
+    for (const payload of payloads) if ((last.get(payload) ?? 0) > mark.received) return true;
+    return false;
   }
 
   async close(): Promise<void> {
@@ -91,6 +133,7 @@ export class PostgresListener {
       }
       this.#client = client;
       this.#listening = new Map();
+      this.#listeningNow = new Set();
       return client;
     })().finally(() => {
       this.#connecting = undefined;
@@ -99,6 +142,13 @@ export class PostgresListener {
   }
 
   #dispatch(channel: string, payload: string): void {
+    // Payloads are queue names, so this holds one number per queue notified on this database.
+    let last = this.#lastReceived.get(channel);
+    if (!last) {
+      last = new Map();
+      this.#lastReceived.set(channel, last);
+    }
+    last.set(payload, ++this.#received);
     const subscribers = this.#subscribers.get(channel);
     if (!subscribers) return;
     for (const subscriber of [...subscribers]) subscriber.notify(payload);
@@ -119,5 +169,6 @@ export class PostgresListener {
   #drop(): void {
     this.#client = undefined;
     this.#listening = new Map();
+    this.#listeningNow = new Set();
   }
 }

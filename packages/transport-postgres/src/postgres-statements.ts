@@ -54,7 +54,7 @@ export function statements(names: SchemaNames) {
     ),
     // Functions created by setup (see schema.ts): they pin the ordered index plan.
     claim: named(
-      `SELECT id, body, headers, delivery_count FROM ${names.claimFunction}($1::text[], $2::float8, $3::int)`,
+      `SELECT id, body, headers, delivery_count, wait_ms FROM ${names.claimFunction}($1::text[], $2::float8, $3::int, true, $4::bigint[])`,
     ),
     delete: named(`DELETE FROM ${t} WHERE id = ANY($1::bigint[])`),
     // Hands claimed rows back (a prefetched batch nobody took): claimable again at once, and the

@@ -53,9 +53,16 @@ import {
   type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
+import { AckBatcher } from "./ack-batcher.js";
 import { isConnectionFailure } from "./connection-failure.js";
 import { postgresTransactionContext } from "./current-postgres-client.js";
-import { type ClaimedRow, type MessageRow, PostgresConnection } from "./postgres-connection.js";
+import {
+  type ClaimedRow,
+  type ClaimResult,
+  type MessageRow,
+  PostgresConnection,
+} from "./postgres-connection.js";
+import type { ListenMark } from "./postgres-listener.js";
 import {
   CLAIM_BUDGET_MS,
   MAX_CLAIM_BATCH,
@@ -66,7 +73,7 @@ import { PostgresReceivedStamp } from "./postgres-received-stamp.js";
 import { PostgresTransactionStamp } from "./postgres-transaction-stamp.js";
 import { PostgresWorkerControls } from "./postgres-worker-controls.js";
 import { schemaNames } from "./schema.js";
-import { waitForNotification } from "./wait-for-notification.js";
+import { type ClaimReport, waitForNotification } from "./wait-for-notification.js";
 
 /** A claim made ahead of the worker's next `get()`, while it handles the batch before. */
 interface Prefetch {
@@ -74,7 +81,9 @@ interface Prefetch {
   readonly limit: number;
   /** When the claim was sent (ms): see PostgresReceivedStamp.claimedAt. */
   readonly claimedAt: number;
-  readonly rows: Promise<ClaimedRow[]>;
+  /** The listener's mark taken just before the claim was sent. */
+  readonly mark: ListenMark | undefined;
+  readonly result: Promise<ClaimResult>;
 }
 
 function sameQueues(a: readonly string[], b: readonly string[]): boolean {
@@ -85,6 +94,13 @@ function sameQueues(a: readonly string[], b: readonly string[]): boolean {
 }
 
 const ignore = () => {};
+
+/**
+ * The most acks a claim carries (see AckBatcher). An idle worker has one, a worker near idle a
+ * few; more stay a DELETE of their own, run beside the claim on another connection, so that the
+ * worker's next batch does not wait for them.
+ */
+const MAX_CARRIED_ACKS = 32;
 
 /** Options of {@link PostgresTransport}; the `postgres://` and `doctrine://` DSNs are a front end to them. */
 export interface PostgresTransportOptions {
@@ -165,7 +181,8 @@ export class PostgresTransport
   readonly #controls: PostgresWorkerControls;
   readonly #useNotify: boolean;
   readonly #sizer: ClaimSizer;
-  readonly #deletes: PerTickBatcher<PendingRemoval>;
+  readonly #deletes: AckBatcher;
+  readonly #retry: { label: string; logger: Logger; isConnectionFailure: typeof isConnectionFailure };
   /** Claim deadlines (local ms) that keepalives moved past claim time + timeout, by row id, until acked. */
   readonly #keptAlive = new Map<string, number>();
   readonly #keepalives: PerTickBatcher<readonly [string, number]>;
@@ -181,6 +198,8 @@ export class PostgresTransport
   #dueButNotClaimed = 0;
   /** The next batch, claimed while the worker handles the last one; at most one at a time. */
   #prefetch: Prefetch | undefined;
+  /** What the last claim told of the next due row (it took none), for the next idle wait. */
+  #lastClaim: { readonly queues: readonly string[]; readonly report: ClaimReport } | undefined;
 
   constructor(options: PostgresTransportOptions) {
     const name = options.name ?? "postgres";
@@ -235,11 +254,8 @@ export class PostgresTransport
       // (Date.now crossing a tick) would halve the batch of a fast consumer.
       now: () => performance.now(),
     });
-    const retry = { label, logger: this.#logger, isConnectionFailure };
-    this.#deletes = new PerTickBatcher((removals) => {
-      const done = retryUntilClaimsExpire((ids) => this.#connection.delete(ids), removals, retry);
-      return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
-    });
+    this.#retry = { label, logger: this.#logger, isConnectionFailure };
+    this.#deletes = new AckBatcher((removals) => this.#deleteRows(removals));
     this.#keepalives = new PerTickBatcher((items) =>
       this.#connection.keepalive(
         items.map(([id]) => id),
@@ -352,6 +368,8 @@ export class PostgresTransport
   /** Hands claimed rows back, claimable again at once: a worker stopping before it started them. */
   async release(envelopes: readonly Envelope[]): Promise<void> {
     const ids = envelopes.map((envelope) => this.#rowId(envelope, "release"));
+    // Rows handed back are claimable without a notification: the last claim's report is stale.
+    if (ids.length > 0) this.#lastClaim = undefined;
     for (const id of ids) this.#keptAlive.delete(id);
     if (ids.length > 0) await this.#connection.release(ids);
   }
@@ -416,6 +434,7 @@ export class PostgresTransport
    * or abandoned claim of those queues becomes due, after `maxWaitMs`, or on abort. Never rejects.
    */
   async waitForMessages(maxWaitMs: number, signal: AbortSignal): Promise<void> {
+    const last = this.#lastClaim;
     const dueNow = await waitForNotification({
       connection: this.#connection,
       queues: this.#watchedQueues,
@@ -424,6 +443,7 @@ export class PostgresTransport
       signal,
       // Due rows that the next claims cannot take (locked elsewhere) back off up to a second.
       dueFloorMs: this.#dueButNotClaimed === 0 ? 0 : Math.min(1_000, 25 * 2 ** this.#dueButNotClaimed),
+      lastClaim: last && sameQueues(last.queues, this.#watchedQueues) ? last.report : undefined,
     });
     if (dueNow) this.#dueButNotClaimed = Math.min(this.#dueButNotClaimed + 1, 10);
   }
@@ -522,8 +542,9 @@ export class PostgresTransport
    */
   async #claim(queues: readonly string[]): Promise<readonly Envelope[]> {
     let limit: number;
-    let rows: ClaimedRow[];
+    let result: ClaimResult;
     let claimedAt: number;
+    let mark: ListenMark | undefined;
     const prefetch = this.#prefetch;
     this.#prefetch = undefined;
     // A prefetch the worker left alone for long (its transport paused, or at its concurrency
@@ -535,23 +556,31 @@ export class PostgresTransport
     ) {
       limit = prefetch.limit;
       claimedAt = prefetch.claimedAt;
-      rows = await prefetch.rows;
+      mark = prefetch.mark;
+      result = await prefetch.result;
     } else {
       // First, so that rows of the queues asked for now are among what this claim may take.
       if (prefetch) await this.#release(prefetch);
       limit = this.#sizer.next();
       claimedAt = Date.now();
-      rows = await this.#connection.claim(queues, limit);
+      mark = this.#listenMark();
+      result = await this.#claimCarryingAcks(queues, limit);
     }
+    const rows = result.rows;
+    this.#lastClaim =
+      mark && result.waitMs !== undefined
+        ? { queues, report: { mark, waitMs: result.waitMs, at: result.waitMsAt } }
+        : undefined;
     this.#sizer.claimed(rows.length);
     if (rows.length > 0) this.#dueButNotClaimed = 0;
     if (limit > 1 && rows.length === limit && this.#prefetch === undefined) {
       const next = this.#sizer.next();
       const nextClaimedAt = Date.now();
+      const nextMark = this.#listenMark();
       const claimed = this.#connection.claim(queues, next);
       // Awaited by the next get() or by #release; this only keeps a failure from being "unhandled".
       claimed.catch(ignore);
-      this.#prefetch = { queues, limit: next, claimedAt: nextClaimedAt, rows: claimed };
+      this.#prefetch = { queues, limit: next, claimedAt: nextClaimedAt, mark: nextMark, result: claimed };
     }
     return rows.map((row) => this.#decodeClaimed(row, claimedAt));
   }
@@ -564,17 +593,62 @@ export class PostgresTransport
    */
   #release(prefetch: Prefetch): Promise<void> {
     if (Date.now() - prefetch.claimedAt >= this.redeliveryTimeout * 0.9) {
-      prefetch.rows.catch(ignore);
+      prefetch.result.catch(ignore);
       return Promise.resolve();
     }
-    return prefetch.rows
-      .then((rows) => (rows.length > 0 ? this.#connection.release(rows.map((row) => row.id)) : undefined))
+    return prefetch.result
+      .then(({ rows }) => {
+        if (rows.length === 0) return;
+        this.#lastClaim = undefined;
+        return this.#connection.release(rows.map((row) => row.id));
+      })
       .catch((error: unknown) => {
         this.#logger.warn(
           { error },
           "Could not hand back prefetched messages; they are delivered again after the redelivery timeout",
         );
       });
+  }
+
+  /**
+   * The claim, carrying the acks collected this turn when they are few: the worker that just
+   * finished a message asks for the next one in the same statement. When the claim fails, the
+   * acks are sent again on their own (nothing of the failed statement was kept).
+   */
+  #claimCarryingAcks(queues: readonly string[], limit: number): Promise<ClaimResult> {
+    const acks = this.#deletes.pending;
+    if (acks === 0 || acks > MAX_CARRIED_ACKS || !this.#connection.claimCarriesAcks) {
+      return this.#connection.claim(queues, limit);
+    }
+    let claimed: Promise<ClaimResult> | undefined;
+    this.#deletes.sendWith((removals) => {
+      const sent = this.#connection.claim(
+        queues,
+        limit,
+        removals.map((removal) => removal.id),
+      );
+      claimed = sent;
+      const done = sent.then(
+        () => undefined,
+        () => this.#deleteRows(removals),
+      );
+      return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
+    });
+    return claimed ?? this.#connection.claim(queues, limit);
+  }
+
+  /** The acks' own DELETE, tried again while the database is unreachable and their claims hold. */
+  #deleteRows(removals: PendingRemoval[]): Promise<void> {
+    const done = retryUntilClaimsExpire((ids) => this.#connection.delete(ids), removals, this.#retry);
+    return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
+  }
+
+  /**
+   * Taken just before a claim is sent, when the LISTEN of this table is in place: then the claim's
+   * report of the next due row can stand in for the idle wait's own lookup (see ClaimReport).
+   */
+  #listenMark(): ListenMark | undefined {
+    return this.#useNotify ? this.#connection.listener.mark(this.#connection.channel) : undefined;
   }
 
   /** A row that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */

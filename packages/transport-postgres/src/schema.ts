@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
  * release reads it and migrates from it; this one refuses a table it did not create (no version)
  * or one created by a newer release (a higher version).
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const VERSION_COMMENT_PREFIX = "messenger-ts transport table; schema version ";
 
@@ -144,11 +144,18 @@ function dueFunction(names: SchemaNames): string {
  */
 function claimFunction(names: SchemaNames): string {
   const t = names.qualifiedTable;
-  return `CREATE OR REPLACE FUNCTION ${names.claimFunction}(queues text[], redeliver_seconds float8, batch integer)
-      RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer)
+  return `CREATE OR REPLACE FUNCTION ${names.claimFunction}(queues text[], redeliver_seconds float8, batch integer,
+      report_due boolean DEFAULT false, acks bigint[] DEFAULT NULL)
+      RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer, wait_ms float8)
       LANGUAGE plpgsql ${ORDERED_INDEX_ONLY} AS $body$
     #variable_conflict use_column
+    DECLARE
+      taken integer;
     BEGIN
+      -- Acknowledgements that travel with the claim (see AckBatcher): as the ack's own DELETE.
+      IF acks IS NOT NULL THEN
+        DELETE FROM ${t} AS m WHERE m.id = ANY(acks);
+      END IF;
       RETURN QUERY WITH picked AS MATERIALIZED (
         SELECT c.id, c.row_ctid, c.priority, c.available_at FROM unnest(queues) AS q(name)
         CROSS JOIN LATERAL (
@@ -163,8 +170,17 @@ function claimFunction(names: SchemaNames): string {
         FROM picked WHERE m.ctid = picked.row_ctid
         RETURNING m.id, m.body, m.headers, m.delivery_count, m.priority, m.available_at
       )
-      SELECT claimed.id, claimed.body, claimed.headers, claimed.delivery_count FROM claimed
+      SELECT claimed.id, claimed.body, claimed.headers, claimed.delivery_count, NULL::float8 FROM claimed
       ORDER BY claimed.priority DESC, claimed.available_at, claimed.id;
+      GET DIAGNOSTICS taken = ROW_COUNT;
+      -- Nothing to take: the worker is about to wait, and this row (no id) tells it when the next
+      -- row of the queues becomes due, which it would otherwise ask in a statement of its own. Not
+      -- after a claim that took rows: the worker claims again before it waits, and the lookup is
+      -- most of what an empty claim costs.
+      IF report_due AND taken = 0 THEN
+        RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::jsonb, NULL::integer,
+          ${names.dueFunction}(queues, redeliver_seconds);
+      END IF;
     END
     $body$`;
 }
@@ -335,6 +351,12 @@ export function workersTableStatement(names: SchemaNames): string {
  * picked by ctid), with the same signatures and
  * results (CREATE OR REPLACE changes them in place): see `claimFunction`.
  *
+ * 5 → 6: the claim can report when the next row becomes due (`report_due`, a fourth parameter
+ * defaulting to false, and a `wait_ms` output column), so that an idle worker needs no due-time
+ * lookup of its own, and can delete acknowledged rows first (`acks`, a fifth, defaulting to
+ * none): the function is dropped and created again. A worker of the previous release
+ * that does not set tables up still calls it with three arguments and reads the columns it knows.
+ *
  * The functions read the columns of the latest version, so every step's new functions are
  * created once, by the last step, after all columns are there.
  */
@@ -365,7 +387,11 @@ export function migrationStatements(names: SchemaNames, from: number): string[] 
       sendDeduplicatedFunction(names, channelLiteral(names)),
     );
   }
-  if (from < 5) steps.push(claimFunction(names), dueFunction(names));
+  if (from < 6) {
+    // One more parameter and output column: CREATE OR REPLACE cannot change either.
+    steps.push(`DROP FUNCTION IF EXISTS ${names.claimFunction}(text[], float8, integer)`);
+    steps.push(dueFunction(names), claimFunction(names));
+  }
   steps.push(versionComment(names, SCHEMA_VERSION));
   return steps;
 }

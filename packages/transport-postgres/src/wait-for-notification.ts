@@ -1,4 +1,19 @@
 import type { PostgresConnection } from "./postgres-connection.js";
+import type { ListenMark } from "./postgres-listener.js";
+
+/**
+ * What the worker's last claim of the watched queues told: it took no rows, and
+ * measured then when the next row becomes due. Taken with the LISTEN already in place before that
+ * claim was sent (`mark`), it stands in for the due-time lookup, unless a notification for those
+ * queues arrived since (then a row may be waiting) or the LISTEN connection broke.
+ */
+export interface ClaimReport {
+  readonly mark: ListenMark;
+  /** As `msUntilDue` returns it: null when the queues held no rows. */
+  readonly waitMs: number | null;
+  /** performance.now() when the claim's answer arrived. */
+  readonly at: number;
+}
 
 export interface WaitForNotificationOptions {
   readonly connection: PostgresConnection;
@@ -14,6 +29,8 @@ export interface WaitForNotificationOptions {
    * keep turning out unclaimable (locked by someone else), so that cannot become a busy loop.
    */
   readonly dueFloorMs: number;
+  /** The last claim's report on these queues, if it made one (see ClaimReport). */
+  readonly lastClaim?: ClaimReport | undefined;
 }
 
 /** After a backend problem the worker looks again this soon (its get() reports the problem). */
@@ -25,7 +42,8 @@ const DUE_SLACK_MS = 2;
  * One idle wait of a worker on one transport. Resolves when a notification names a watched queue,
  * when the earliest delayed message or abandoned claim of those queues becomes due, after
  * `maxWaitMs`, on abort, or when the LISTEN connection breaks (notifications may have been
- * missed). Never rejects. Resolves `true` when it woke because a row was already due.
+ * missed). Never rejects. Resolves `true` when it woke because a row was already due. The due
+ * time is the last claim's (`lastClaim`) when that can stand in for a lookup, else asked after LISTEN.
  */
 export function waitForNotification(options: WaitForNotificationOptions): Promise<boolean> {
   const { connection, queues, listen, maxWaitMs, signal, dueFloorMs } = options;
@@ -60,6 +78,19 @@ export function waitForNotification(options: WaitForNotificationOptions): Promis
         },
         lost: () => finish(),
       });
+    }
+    const { lastClaim } = options;
+    if (listen && lastClaim) {
+      // Notifications that arrived before this wait subscribed count too: the listener recorded them.
+      if (connection.listener.missedSince(lastClaim.mark, queues)) {
+        finish();
+        return;
+      }
+      if (lastClaim.waitMs === null) return;
+      const wait = lastClaim.waitMs - (performance.now() - lastClaim.at);
+      if (wait <= 0) wakeAfter(dueFloorMs, true);
+      else wakeAfter(wait + DUE_SLACK_MS, false);
+      return;
     }
     void (async () => {
       try {

@@ -114,7 +114,7 @@ describe.skipIf(!pgUp)("PostgresTransport delivery count", () => {
     // What version 2 had: no count column, a claim function returning three columns.
     await admin.query(`ALTER TABLE ${table(t)} DROP COLUMN delivery_count`);
     const claim = `"${t.schema}"."${t.tableName}_claim"`;
-    await admin.query(`DROP FUNCTION ${claim}(text[], float8, integer)`);
+    await admin.query(`DROP FUNCTION ${claim}`);
     await admin.query(
       `CREATE FUNCTION ${claim}(queues text[], redeliver_seconds float8, batch integer)
        RETURNS TABLE (id bigint, body text, headers jsonb) LANGUAGE sql

@@ -363,8 +363,9 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       const claim = `"${t.schema}"."${t.tableName}_claim"`;
       const due = `"${t.schema}"."${t.tableName}_due"`;
       // What version 4 had: the same functions in SQL (bodies reduced to what their signatures need).
+      await admin.query(`DROP FUNCTION ${claim}`);
       await admin.query(
-        `CREATE OR REPLACE FUNCTION ${claim}(queues text[], redeliver_seconds float8, batch integer)
+        `CREATE FUNCTION ${claim}(queues text[], redeliver_seconds float8, batch integer)
            RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer)
            LANGUAGE sql AS $$ SELECT NULL::bigint, NULL::text, NULL::jsonb, NULL::integer WHERE false $$`,
       );
@@ -392,6 +393,40 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
       expect(await languages()).toEqual(["plpgsql", "plpgsql"]);
       const waiting = await admin.query(`SELECT ${due}(ARRAY[$1], 30) <= 0 AS due_now`, [t.queueName]);
       expect(waiting.rows[0].due_now).toBe(true);
+      const claimed = [...(await upgraded.get()), ...(await upgraded.get())];
+      expect(numbers(claimed)).toEqual([1, 2]);
+    });
+
+    it("migrates a version 5 table: one claim function, which reports the next due time; rows kept", async () => {
+      const t = transport();
+      await t.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
+      const claim = `"${t.schema}"."${t.tableName}_claim"`;
+      // What version 5 had: the claim with three parameters and four columns (body reduced).
+      await admin.query(`DROP FUNCTION ${claim}`);
+      await admin.query(
+        `CREATE FUNCTION ${claim}(queues text[], redeliver_seconds float8, batch integer)
+           RETURNS TABLE (id bigint, body text, headers jsonb, delivery_count integer)
+           LANGUAGE plpgsql AS $$ BEGIN END $$`,
+      );
+      await admin.query(`COMMENT ON TABLE ${table(t)} IS 'messenger-ts transport table; schema version 5'`);
+
+      const upgraded = sameTable(t, { auto_setup: false });
+      await upgraded.setup();
+      const { rows } = await admin.query(
+        `SELECT obj_description(to_regclass($1), 'pg_class') AS comment,
+                (SELECT array_agg(pg_get_function_identity_arguments(p.oid)) FROM pg_proc AS p
+                 WHERE p.proname = $2 AND p.pronamespace = to_regnamespace($3)) AS claims`,
+        [table(t), `${t.tableName}_claim`, `"${t.schema}"`],
+      );
+      expect(rows[0].comment).toBe(`messenger-ts transport table; schema version ${SCHEMA_VERSION}`);
+      expect(rows[0].claims).toEqual([
+        "queues text[], redeliver_seconds double precision, batch integer, report_due boolean, acks bigint[]",
+      ]);
+      // A worker of version 5 calls it with three arguments: no report row comes back to it.
+      const old = await admin.query(`SELECT id, wait_ms FROM ${claim}(ARRAY[$1], 30, 5)`, [t.queueName]);
+      expect(old.rows).toHaveLength(2);
+      expect(old.rows.every((row: { id: string | null }) => row.id !== null)).toBe(true);
+      await admin.query(`UPDATE ${table(t)} SET delivered_at = NULL`);
       const claimed = [...(await upgraded.get()), ...(await upgraded.get())];
       expect(numbers(claimed)).toEqual([1, 2]);
     });
