@@ -11,6 +11,7 @@ import {
   type WorkerHeartbeat,
 } from "@messenger-ts/core";
 import type pg from "pg";
+import { binaryTextArray } from "./binary-text-array.js";
 import { type Statement, statements } from "./postgres-statements.js";
 import { readThroughput, recordThroughput } from "./postgres-throughput.js";
 import {
@@ -226,11 +227,12 @@ export class PostgresConnection {
     client?: pg.ClientBase,
   ): Promise<string[]> {
     return this.#wrap(`send ${encoded.length} messages`, async () => {
-      const bodies = encoded.map((e) => e.body);
+      // Bodies (and Symfony's text headers) as binary text[]: no array literal to escape.
+      const bodies = binaryTextArray(encoded.map((e) => e.body));
       const result = await this.#query<{ id: string }>(
         this.#sql.insertMany,
         this.#settings.symfony
-          ? [bodies, encoded.map((e) => JSON.stringify(e.headers)), queue, delaysMs]
+          ? [bodies, binaryTextArray(encoded.map((e) => JSON.stringify(e.headers))), queue, delaysMs]
           : // One JSON array of the headers objects (see the statement).
             [bodies, JSON.stringify(encoded.map((e) => e.headers)), queue, delaysMs, priorities],
         client,

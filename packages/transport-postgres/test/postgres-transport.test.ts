@@ -49,6 +49,17 @@ describe.skipIf(!pgUp)("PostgresTransport", () => {
     expect(rows.rows.map((row) => row.type)).toEqual(names.map(() => "pg_test.job"));
   });
 
+  it("bulk sends hand the bodies to the driver as one binary text[], not a literal to escape", async () => {
+    const t = transport();
+    const spy = vi.spyOn(t.pool, "query");
+    await t.sendMany([1, 2].map((n) => Envelope.wrap(new Job(n))));
+    const inserts = spy.mock.calls.filter(([q]) => JSON.stringify(q).includes("INSERT INTO"));
+    expect(inserts).toHaveLength(1);
+    const values = (inserts[0]![0] as unknown as { values: unknown[] }).values;
+    expect(Buffer.isBuffer(values[0])).toBe(true);
+    expect(numbers(await t.all())).toEqual([1, 2]);
+  });
+
   it("claims in batches once acks show the handlers keep up, oldest first, one statement per claim", async () => {
     const t = transport();
     await t.sendMany(Array.from({ length: 30 }, (_, n) => Envelope.wrap(new Job(n))));

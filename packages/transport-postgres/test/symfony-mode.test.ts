@@ -1,4 +1,4 @@
-import { AsMessage, DelayStamp, Envelope } from "@messenger-ts/core";
+import { AsMessage, BusNameStamp, DelayStamp, Envelope } from "@messenger-ts/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresTransport } from "../src/index.js";
 import { adminPool, createTransport, dropSchema, pgUp, schemaFor } from "./support/postgres.js";
@@ -84,6 +84,19 @@ describe.skipIf(!pgUp)("PostgreSQL transport, symfony option", () => {
     expect(got?.message).toEqual(new Job(1));
     await t.ack(got!);
     expect(await t.getStoredMessageCount()).toBe(1);
+  });
+
+  it("bulk sends store each message's own text headers, whatever their JSON holds", async () => {
+    const t = transport({ queue_name: "bulk" });
+    const names = ["plain", 'quote " and \\ backslash', "{braces},commas", "é 😀"];
+    await t.sendMany(names.map((name, n) => Envelope.wrap(new Job(n), [new BusNameStamp(name)])));
+    const { rows } = await admin.query<{ body: string; headers: string }>(
+      `SELECT body, headers FROM "${schema}".messenger_messages WHERE queue_name = 'bulk' ORDER BY id`,
+    );
+    expect(rows.map((row) => JSON.parse(row.body).n)).toEqual([0, 1, 2, 3]);
+    const stored = await t.get();
+    expect(stored.map((e) => e.last(BusNameStamp)?.busName)).toEqual(names.slice(0, stored.length));
+    expect(rows.map((row) => JSON.parse(row.headers).type)).toEqual(names.map(() => "pg_symfony_test.job"));
   });
 
   it("refuses a table of the transport's own layout, and the own layout refuses Symfony's", async () => {

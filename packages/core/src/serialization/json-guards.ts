@@ -23,71 +23,15 @@ export function isForbiddenKey(key: string): boolean {
   return key === "__proto__" || key === "constructor" || key === "prototype";
 }
 
-// In JSON text a key can only start with "$" or spell a forbidden word as written, or through a
-// \u escape. Text matching neither holds no tag and no forbidden key, so the full walk can be
-// skipped; a false positive (such a sequence inside a string value) only costs that walk.
-const MAY_HOLD_TAGS_OR_FORBIDDEN_KEYS = /\\u|"\$|"(?:__proto__|constructor|prototype)"/;
+// In JSON text a key can only spell a forbidden word as written, or through a \u escape. Text
+// matching neither holds no forbidden key, so the full walk can be skipped; a false positive (such
+// a sequence inside a string value) only costs that walk. Stamp headers use it: small texts whose
+// parsed values are handed on as they are.
 const MAY_HOLD_FORBIDDEN_KEYS = /\\u|"(?:__proto__|constructor|prototype)"/;
-
-/** False only when the JSON text certainly has no tagged value and no forbidden key. */
-export function mayHoldTagsOrForbiddenKeys(text: string): boolean {
-  return MAY_HOLD_TAGS_OR_FORBIDDEN_KEYS.test(text);
-}
 
 /** False only when the JSON text certainly has no forbidden key. */
 export function mayHoldForbiddenKeys(text: string): boolean {
   return MAY_HOLD_FORBIDDEN_KEYS.test(text);
-}
-
-// Nesting deeper than the limit needs one opening and one closing bracket per level.
-const SHALLOW_TEXT_LENGTH = 2 * MAX_JSON_DEPTH;
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACE = 125;
-const CLOSE_BRACKET = 93;
-
-/**
- * Throws a decoding error when valid JSON text nests deeper than MAX_JSON_DEPTH. For text whose
- * parsed value the codec does not walk (the walk counts depth itself): V8 parses any depth, and
- * the decoded value would then break whoever recurses into it later. A loop over the text, no
- * recursion; text too short to be that deep is not scanned at all.
- */
-export function assertTextNotTooDeep(text: string): void {
-  if (text.length <= SHALLOW_TEXT_LENGTH || !hasManyOpenings(text)) return;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) {
-      inString = true;
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > MAX_JSON_DEPTH) {
-        throw new MessageDecodingFailedError(
-          `nesting deeper than ${MAX_JSON_DEPTH} levels at character ${i} of the body.`,
-        );
-      }
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      depth--;
-    }
-  }
-}
-
-/** Whether the text holds more opening brackets than the depth limit (those in strings too). */
-function hasManyOpenings(text: string): boolean {
-  // indexOf is much faster than a loop over every character, and most bodies stop short here.
-  let count = 0;
-  for (let i = text.indexOf("{"); i !== -1; i = text.indexOf("{", i + 1)) {
-    if (++count > MAX_JSON_DEPTH) return true;
-  }
-  for (let i = text.indexOf("["); i !== -1; i = text.indexOf("[", i + 1)) {
-    if (++count > MAX_JSON_DEPTH) return true;
-  }
-  return false;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

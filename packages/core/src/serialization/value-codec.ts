@@ -41,7 +41,7 @@ export class ValueCodec {
     return this.#decoder.decodeMessage(json, type);
   }
 
-  /** Parses a message body and rebuilds the message; skips the walk for text with no tag or forbidden key. */
+  /** Parses a message body and rebuilds the message (see ValueDecoder.decodeMessageText). */
   decodeMessageText(text: string, type: MessageClass): object {
     return this.#decoder.decodeMessageText(text, type);
   }

@@ -72,9 +72,9 @@ describe("JsonSerializer.decode failures", () => {
   it("a body nested deeper than 512 levels, with or without tags, fails without a stack overflow", () => {
     const deep = (levels: number, inner = "1") =>
       `{"text":"x","meta":${'{"a":'.repeat(levels)}${inner}${"}".repeat(levels)}}`;
-    // No tag: the parsed value is not walked, so depth is checked on the text.
+    // No tag: every parsed body is walked, and the error says where by the path.
     expect(decodeError({ body: deep(100_000), headers: { type: TYPE } }).message).toMatch(
-      /^Could not decode message: nesting deeper than 512 levels/,
+      /^Could not decode message: nesting deeper than 512 levels at \$\.meta\.a\.a\.a/,
     );
     expect(decodeError({ body: deep(512), headers: { type: TYPE } }).message).toMatch(/deeper than 512/);
     expect(
