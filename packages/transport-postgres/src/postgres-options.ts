@@ -59,3 +59,12 @@ export const MAX_CLAIM_BATCH = 500;
  * millisecond) stays well under a percent of the work it fetches.
  */
 export const CLAIM_BUDGET_MS = 250;
+
+/**
+ * The body characters one claim takes at most, judged from the bodies claimed before (the claim
+ * sizer's byte cap). A worker decodes its batch at once and holds it, and the one claimed ahead,
+ * until the last message is handled; 500 bodies of 10 KB, their decoded copies and the next
+ * batch outgrew V8's young generation, and garbage collection then took more of the worker than
+ * its work. A megabyte keeps bodies of up to 2 KB at full batches.
+ */
+export const CLAIM_BATCH_BYTES = 1_048_576;

@@ -64,6 +64,7 @@ import {
 } from "./postgres-connection.js";
 import type { ListenMark } from "./postgres-listener.js";
 import {
+  CLAIM_BATCH_BYTES,
   CLAIM_BUDGET_MS,
   MAX_CLAIM_BATCH,
   MAX_SCHEMA_NAME_LENGTH,
@@ -250,6 +251,7 @@ export class PostgresTransport
     this.#controls = new PostgresWorkerControls(this.#connection, schemaNames(schema, table));
     this.#sizer = new ClaimSizer(timeout, MAX_CLAIM_BATCH, {
       maxBudgetMs: CLAIM_BUDGET_MS,
+      maxBatchBytes: CLAIM_BATCH_BYTES,
       // Sub-millisecond: with a quarter second of budget, a gap read as 1 ms instead of 0.05
       // (Date.now crossing a tick) would halve the batch of a fast consumer.
       now: () => performance.now(),
@@ -571,7 +573,7 @@ export class PostgresTransport
       mark && result.waitMs !== undefined
         ? { queues, report: { mark, waitMs: result.waitMs, at: result.waitMsAt } }
         : undefined;
-    this.#sizer.claimed(rows.length);
+    this.#sizer.claimed(rows.length, bodyLength(rows));
     if (rows.length > 0) this.#dueButNotClaimed = 0;
     if (limit > 1 && rows.length === limit && this.#prefetch === undefined) {
       const next = this.#sizer.next();
@@ -718,4 +720,11 @@ export class PostgresTransport
 
 function delayOf(envelope: Envelope): number {
   return envelope.last(DelayStamp)?.delay ?? 0;
+}
+
+/** The bodies' length in characters (bytes for ASCII text): what the claim sizer caps a batch by. */
+function bodyLength(rows: readonly MessageRow[]): number {
+  let length = 0;
+  for (const row of rows) length += row.body.length;
+  return length;
 }

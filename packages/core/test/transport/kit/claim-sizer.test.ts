@@ -10,6 +10,25 @@ function sizer(timeoutMs: number) {
 }
 
 describe("ClaimSizer", () => {
+  it("caps a batch by the body bytes claimed so far when given a byte limit", () => {
+    let now = 0;
+    const claimSizer = new ClaimSizer(30_000, MAX_CLAIM_BATCH, { now: () => now, maxBatchBytes: 100_000 });
+    claimSizer.claimed(1, 10_000);
+    now += 1;
+    claimSizer.finished();
+    expect(claimSizer.next(), "10 KB bodies: ten fit in 100 KB").toBe(10);
+    claimSizer.claimed(10, 10 * 200);
+    for (let i = 0; i < 10; i++) {
+      now += 1;
+      claimSizer.finished();
+    }
+    expect(claimSizer.next(), "small bodies since: full batches again within a few claims").toBeGreaterThan(
+      10,
+    );
+    for (let i = 0; i < 9; i++) claimSizer.claimed(10, 10 * 200);
+    expect(claimSizer.next()).toBe(MAX_CLAIM_BATCH);
+  });
+
   it("claims one row before anything was measured", () => {
     expect(sizer(30_000).claimSizer.next()).toBe(1);
   });
