@@ -371,7 +371,8 @@ export class Worker implements WorkerEventSource {
           skipped.add(receiver);
           continue;
         }
-        await this.#freeSlot();
+        // Awaited only when there is something to wait for, as for each message below.
+        if (this.#mustWaitForSlot()) await this.#freeSlot();
         if (this.#stopping) break;
         // A slot of the shared limit first: without one, fetching would only hold messages back
         // from the workers that have slots.
@@ -448,7 +449,7 @@ export class Worker implements WorkerEventSource {
       }
       if (this.#stopping) break;
       if (fetched && !finishTrouble) {
-        await this.#flushIfHeldTooLong();
+        if (this.#heldForBatch.size > 0) await this.#flushIfHeldTooLong();
         // The rest of a batch went back at the limit: wait for a slot rather than fetch it again at once.
         if (capped && !this.#stopping) await this.#idle(LEASE_POLL_INTERVAL, skipped);
         continue;
