@@ -14,6 +14,8 @@ import { writeNow } from "./amqp-socket-writes.js";
  */
 export class AmqpChannelAcks {
   readonly #channel: Channel;
+  /** What a failed batch rejects with, made from amqplib's error once per batch, not per ack. */
+  readonly #failure: (error: unknown) => unknown;
   /** Deliveries of this channel the broker still counts as unacknowledged, in delivery-tag order. */
   #unsettled: ConsumeMessage[] = [];
   /** Of those: ack() asked for, not yet written. */
@@ -23,8 +25,9 @@ export class AmqpChannelAcks {
   /** The acks asked for in this turn share one promise: no promise per message. */
   #batch: Batch | undefined;
 
-  constructor(channel: Channel) {
+  constructor(channel: Channel, failure: (error: unknown) => unknown = (error) => error) {
     this.#channel = channel;
+    this.#failure = failure;
   }
 
   /** The broker delivered this message on the channel (deliveries come in tag order). */
@@ -36,15 +39,21 @@ export class AmqpChannelAcks {
   ack(message: ConsumeMessage): Promise<void> {
     this.#toAck.add(message);
     let batch = this.#batch;
+    const fresh = !batch;
     if (!batch) {
       batch = newBatch();
       this.#batch = batch;
-      const scheduled = batch;
-      setImmediate(() => this.#flushBatch(scheduled));
     }
     // Nothing open left on the channel: no other ack can join, and the broker sends no more until
     // it has these (a prefetch window used up). Waiting for the turn's end would only add delay.
-    if (this.#toAck.size + this.#settled.size === this.#unsettled.length) this.#flushBatch(batch);
+    if (this.#toAck.size + this.#settled.size === this.#unsettled.length) {
+      this.#flushBatch(batch);
+    } else if (fresh) {
+      // Written at the end of the turn; a batch flushed before then needs no such pass (at a
+      // prefetch of 1, none does: one setImmediate less per message).
+      const scheduled = batch;
+      setImmediate(() => this.#flushBatch(scheduled));
+    }
     return batch.promise;
   }
 
@@ -61,8 +70,8 @@ export class AmqpChannelAcks {
   }
 
   /**
-   * The channel closed: acks not yet written fail now, with amqplib's error for a write to a
-   * closed channel (the broker delivers those messages again).
+   * The channel closed: acks not yet written fail now, with the failure made of amqplib's error
+   * for a write to a closed channel (the broker delivers those messages again).
    */
   closed(): void {
     this.flush();
@@ -77,7 +86,7 @@ export class AmqpChannelAcks {
     try {
       this.#write();
     } catch (error) {
-      batch.reject(error);
+      batch.reject(this.#failure(error));
       return;
     }
     batch.resolve();

@@ -82,7 +82,9 @@ export class AmqpConsumer {
   async #start(queues: readonly string[]): Promise<Channel> {
     await this.#prepare();
     const channel = await this.#connection.channel();
-    const acks = new AmqpChannelAcks(channel);
+    const acks = new AmqpChannelAcks(channel, (error) =>
+      this.#connection.wrap("acknowledge a message on", error),
+    );
     // Listened to before the first await: a channel that closes while the consumer starts (a
     // killed connection) must not be kept as the live one, which would wait for deliveries forever.
     let lost = false;
@@ -155,7 +157,9 @@ export class AmqpConsumer {
    * of 1). A queue that has no more costs one such wait before the worker idles.
    */
   async take(queues: readonly string[]): Promise<AmqpDelivery[]> {
-    const channel = await this.ensure(queues);
+    // Consuming these queues already: no await (a few microtasks) before looking at the buffer.
+    const running = this.#channel;
+    const channel = running && sameQueues(this.#queues, queues) ? running : await this.ensure(queues);
     const fresh = this.#fresh;
     this.#fresh = false;
     if (fresh && this.#buffer.length === 0) {
@@ -186,9 +190,7 @@ export class AmqpConsumer {
   ack(delivery: AmqpDelivery): Promise<void> {
     this.#finish(delivery, "acknowledge");
     this.#refillDue = true;
-    return delivery.acks.ack(delivery.message).catch((error: unknown) => {
-      throw this.#connection.wrap("acknowledge a message on", error);
-    });
+    return delivery.acks.ack(delivery.message);
   }
 
   /** basic.nack without requeue: the queue's dead-letter exchange gets it, if it has one. */
@@ -270,6 +272,8 @@ export class AmqpConsumer {
   }
 
   #wakeAll(): void {
+    // Most deliveries find nobody waiting: no copy of the set for them.
+    if (this.#waiters.size === 0) return;
     for (const wake of [...this.#waiters]) wake();
   }
 

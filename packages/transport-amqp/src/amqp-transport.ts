@@ -176,7 +176,7 @@ export class AmqpTransport
 
   /** What the broker pushed to this consumer since the last call, from every queue of the transport. */
   get(): Promise<readonly Envelope[]> {
-    return this.getFromQueues(this.queueNames);
+    return this.#take(this.queueNames);
   }
 
   /** The same, from some of the transport's queues (`messenger:consume --queues`). */
@@ -189,6 +189,10 @@ export class AmqpTransport
         );
       }
     }
+    return this.#take(queueNames);
+  }
+
+  async #take(queueNames: readonly string[]): Promise<readonly Envelope[]> {
     const deliveries = await this.#consumer.take(queueNames);
     return deliveries.map((delivery) =>
       markDeliveryLimit(
@@ -329,10 +333,12 @@ export class AmqpTransport
   /** A message that does not decode becomes an UndecodableMessage envelope with its raw body: never an error. */
   #decode(message: Message, queue: string, delivery: AmqpDelivery | undefined): Envelope {
     const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(
-      (message.properties.headers ?? {}) as Record<string, unknown>,
-    )) {
-      if (typeof value === "string" && !BROKER_HEADER.test(key)) headers[key] = value;
+    const amqpHeaders = message.properties.headers as Record<string, unknown> | undefined;
+    // for...in over amqplib's decoded table (a plain object): no array of pairs per message.
+    for (const key in amqpHeaders) {
+      const value = amqpHeaders[key];
+      if (typeof value === "string" && !(key.startsWith("x-") && BROKER_HEADER.test(key)))
+        headers[key] = value;
     }
     const contentType = message.properties.contentType as string | undefined;
     if (contentType !== undefined && headers["Content-Type"] === undefined)

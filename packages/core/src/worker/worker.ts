@@ -44,6 +44,7 @@ import { WorkerTransportRecoveredEvent } from "./events/worker-transport-recover
 import { WorkerTransportResumedEvent } from "./events/worker-transport-resumed-event.js";
 import { KeepaliveTimer } from "./keepalive-timer.js";
 import { raceSignal } from "./race-signal.js";
+import { StopRace } from "./stop-race.js";
 import { TransportOutages } from "./transport-outages.js";
 import { type PauseChanges, type PauseReadings, TransportPauses } from "./transport-pauses.js";
 import type { WorkerMetadata } from "./worker-metadata.js";
@@ -148,6 +149,8 @@ export class Worker implements WorkerEventSource {
   readonly #events: EventDispatcher;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  /** False for the null logger: a debug line per message is then not even put together. */
+  readonly #logsDebug: boolean;
   readonly #options: WorkerOptions;
   readonly #concurrency: number;
   readonly #inFlight = new Set<Promise<void>>();
@@ -158,8 +161,10 @@ export class Worker implements WorkerEventSource {
   #stopping = false;
   #aborted = false;
   readonly #abortedSignal = new AbortController();
-  /** Aborted by stop(): ends the race of a hanging get() and a rate limiter's wait. */
+  /** Aborted by stop(): ends a rate limiter's wait and a wait for a shared concurrency slot. */
   readonly #stopSignal = new AbortController();
+  /** Stopped by stop(): ends the race of a hanging get(), without a signal listener per fetch. */
+  readonly #fetchRace = new StopRace();
   #idleSleep: AbortController | undefined;
   #metadata: WorkerMetadata;
   /** What `run()` rejects with once stopped: the first error that made the worker stop. */
@@ -209,6 +214,7 @@ export class Worker implements WorkerEventSource {
     this.#events = events;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? nullLogger;
+    this.#logsDebug = this.#logger !== nullLogger;
     this.#options = options;
     this.#concurrency = concurrency;
     this.#metadata = { transportNames: [...receivers.keys()], queueNames: options.queues, startedAt: 0 };
@@ -236,6 +242,7 @@ export class Worker implements WorkerEventSource {
   stop(): void {
     this.#stopping = true;
     this.#stopSignal.abort();
+    this.#fetchRace.stop();
     this.#idleSleep?.abort();
     this.#wakeSlotWaiters();
     if (this.#running) this.#startGracePeriod();
@@ -364,7 +371,8 @@ export class Worker implements WorkerEventSource {
           skipped.add(receiver);
           continue;
         }
-        await this.#freeSlot();
+        // Awaited only when there is something to wait for, as for each message below.
+        if (this.#mustWaitForSlot()) await this.#freeSlot();
         if (this.#stopping) break;
         // A slot of the shared limit first: without one, fetching would only hold messages back
         // from the workers that have slots.
@@ -441,7 +449,7 @@ export class Worker implements WorkerEventSource {
       }
       if (this.#stopping) break;
       if (fetched && !finishTrouble) {
-        await this.#flushIfHeldTooLong();
+        if (this.#heldForBatch.size > 0) await this.#flushIfHeldTooLong();
         // The rest of a batch went back at the limit: wait for a slot rather than fetch it again at once.
         if (capped && !this.#stopping) await this.#idle(LEASE_POLL_INTERVAL, skipped);
         continue;
@@ -511,14 +519,14 @@ export class Worker implements WorkerEventSource {
     } catch (error) {
       pending = Promise.reject(error);
     }
-    const outcome = await raceSignal(
-      pending.then(
-        (envelopes) => ({ envelopes }),
-        (error: unknown) => ({ error: toError(error) }),
-      ),
-      this.#stopSignal.signal,
-      STOPPED,
-    );
+    let outcome: readonly Envelope[] | typeof STOPPED;
+    let failure: Error | undefined;
+    try {
+      outcome = await this.#fetchRace.race(pending, STOPPED);
+    } catch (error) {
+      outcome = [];
+      failure = toError(error);
+    }
     if (outcome === STOPPED) {
       pending.then(
         (late) => (late.length > 0 ? this.#release(name, receiver, late) : undefined),
@@ -526,8 +534,8 @@ export class Worker implements WorkerEventSource {
       );
       return [];
     }
-    if ("error" in outcome) {
-      const configurationError = findConfigurationError(outcome.error);
+    if (failure) {
+      const configurationError = findConfigurationError(failure);
       if (configurationError) {
         // Credentials the backend refuses do not get better by waiting: fail, so a supervisor alerts.
         this.#logger.error(
@@ -539,12 +547,12 @@ export class Worker implements WorkerEventSource {
         return [];
       }
       // A database or broker restart must not kill the worker: try again after the idle sleep.
-      await this.#transportFailed(name, "receive", outcome.error);
+      await this.#transportFailed(name, "receive", failure);
       return [];
     }
     const recovered = this.#transportSucceeded(name, "receive");
     if (recovered) await recovered;
-    return outcome.envelopes;
+    return outcome;
   }
 
   /**
@@ -759,14 +767,19 @@ export class Worker implements WorkerEventSource {
   }
 
   async #handle(received: Envelope, name: string, receiver: Receiver): Promise<void> {
-    const event = await this.#events.dispatch(new WorkerMessageReceivedEvent(received, name));
-    if (!event.shouldHandle()) return;
+    let incoming = received;
+    // Without listeners the event changes nothing: not built, not awaited (a few microtasks a message).
+    if (this.#events.hasListeners(WorkerMessageReceivedEvent)) {
+      const event = await this.#events.dispatch(new WorkerMessageReceivedEvent(received, name));
+      if (!event.shouldHandle()) return;
+      incoming = event.envelope;
+    }
     let acked = false;
     const ackStamp = new AckStamp((envelope, error) => {
       acked = true;
       this.#finishLater(envelope, name, receiver, error);
     });
-    const envelope = event.envelope.with(
+    const envelope = incoming.with(
       new ReceivedStamp(name),
       new ConsumedByWorkerStamp(),
       ackStamp,
@@ -774,7 +787,7 @@ export class Worker implements WorkerEventSource {
     );
     const entry: InHandMessage = { envelope, receiverName: name, receiver };
     this.#inHand.add(entry);
-    this.#logger.debug({ transport: name, ...describe(envelope) }, "Received message");
+    if (this.#logsDebug) this.#logger.debug({ transport: name, ...describe(envelope) }, "Received message");
     let result = envelope;
     let error: Error | undefined;
     const poison = envelope.last(DeliveryLimitExceededStamp);
@@ -855,12 +868,16 @@ export class Worker implements WorkerEventSource {
     if (this.#aborted) return;
     try {
       if (!error) {
-        const handled = await this.#events.dispatch(new WorkerMessageHandledEvent(envelope, name));
-        this.#logger.debug(
-          { transport: name, ...describe(envelope) },
-          "Message handled successfully (acknowledging to transport)",
-        );
-        await this.#settle(name, () => receiver.ack(handled.envelope));
+        const handled = this.#events.hasListeners(WorkerMessageHandledEvent)
+          ? (await this.#events.dispatch(new WorkerMessageHandledEvent(envelope, name))).envelope
+          : envelope;
+        if (this.#logsDebug) {
+          this.#logger.debug(
+            { transport: name, ...describe(envelope) },
+            "Message handled successfully (acknowledging to transport)",
+          );
+        }
+        await this.#settle(name, () => receiver.ack(handled));
         return;
       }
       let rejected = false;

@@ -111,6 +111,36 @@ describe("Worker", () => {
     expect(log).toEqual(["started", "received", "handled", "running", "idle", "stopped"]);
   });
 
+  it("emits the received and handled events to listeners added while it runs, from the next message on", async () => {
+    const queue = new QueueTransport();
+    await enqueue(queue, "first", "second");
+    const log: string[] = [];
+    const { worker, events } = setup(
+      (m) => {
+        log.push(`handle ${m.name}`);
+        if (m.name !== "first") return;
+        // Without listeners the worker builds neither event; it looks again for every message.
+        events.on(
+          WorkerMessageReceivedEvent,
+          (e) => void log.push(`received ${(e.envelope.message as Job).name}`),
+        );
+        events.on(
+          WorkerMessageHandledEvent,
+          (e) => void log.push(`handled ${(e.envelope.message as Job).name}`),
+        );
+      },
+      { async: queue },
+    );
+    await worker.run();
+    expect(log).toEqual([
+      "handle first",
+      "handled first",
+      "received second",
+      "handle second",
+      "handled second",
+    ]);
+  });
+
   it("lets a received-event listener add stamps or take the message over", async () => {
     const queue = new QueueTransport();
     await enqueue(queue, "keep", "veto");
