@@ -42,6 +42,7 @@ import {
   UnreachableError,
   whenConnected,
 } from "./shared-client.js";
+import { type StoredMessage, storedText } from "./stored-message.js";
 import { SYMFONY_PROMOTE, SYMFONY_SEND_DELAYED } from "./symfony-layout.js";
 
 /** One stream entry: its id and its `message` field (undefined when the entry has none). */
@@ -61,7 +62,8 @@ export interface OutgoingMessage {
   readonly id: string;
   /** 0 to 255; 0 is the stream itself. */
   readonly priority: number;
-  readonly message: string;
+  /** What is stored is `head + tail`; the tails the messages share go to Redis once (see SEND). */
+  readonly message: StoredMessage;
 }
 
 export interface FetchResult {
@@ -165,8 +167,14 @@ export class RedisConnection {
   }
 
   async send(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    const args: (string | number)[] = [this.#settings.streamMaxEntries];
-    for (const m of messages) args.push(m.delay, m.id, m.priority, m.message);
+    // Each distinct tail once (a bus's messages of one type share theirs), then the messages.
+    const tails = new Map<string, number>();
+    for (const m of messages) if (!tails.has(m.message.tail)) tails.set(m.message.tail, tails.size + 1);
+    const args: (string | number)[] = [this.#settings.streamMaxEntries, tails.size, ...tails.keys()];
+    if (tails.size === 1) for (const m of messages) args.push(m.delay, m.id, m.priority, m.message.head);
+    else
+      for (const m of messages)
+        args.push(m.delay, m.id, m.priority, tails.get(m.message.tail)!, m.message.head);
     const operation = messages.length === 1 ? "send a message" : `send ${messages.length} messages`;
     // While Redis is down a send fails within half a second, and nothing is queued that could go
     // out later behind the caller's back (a message reported as failed is never stored).
@@ -193,7 +201,7 @@ export class RedisConnection {
       this.#settings.streamMaxEntries,
       message.delay,
       message.id,
-      message.message,
+      storedText(message.message),
       deduplication.ttl,
       deduplication.replace ? "1" : "0",
       deduplication.extend ? "1" : "0",

@@ -79,7 +79,10 @@ end
 /**
  * Sends one or many messages, all in one script.
  * KEYS: stream, delayed, delayedMessages, marker.
- * ARGV: maxlen, then per message: delay (ms, integer), delayed id, priority, message JSON.
+ * ARGV: maxlen, how many tails T, the T tails, then per message: delay (ms, integer), delayed id,
+ * priority, (only when T > 1) the number of its tail (1 to T), the head of its message JSON.
+ * A message's JSON is its head followed by its tail (see stored-message.ts): the text the messages
+ * share (their headers, most of a small message) goes once per call instead of once per message.
  * Undelayed messages are XADDed to their level's stream; delayed ones wait in the sorted set
  * (score: due time on the Redis clock) with their body in the hash, their level in their id. The marker moves to the earliest new due time (0 when a
  * message is ready now), which wakes one idle worker blocked on it.
@@ -92,13 +95,22 @@ export const SEND = script(
 local stream, delayed, messages, marker = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxlen = tonumber(ARGV[1])
 ${XADD}
+local tails = tonumber(ARGV[2])
+local stride = 4
+if tails > 1 then stride = 5 end
 local ids = {}
 local wake = nil
 local now = nil
-for i = 2, #ARGV, 4 do
+for i = 3 + tails, #ARGV, stride do
   local delay = tonumber(ARGV[i])
+  local message
+  if tails > 1 then
+    message = ARGV[i + 4] .. ARGV[2 + tonumber(ARGV[i + 3])]
+  else
+    message = ARGV[i + 3] .. ARGV[3]
+  end
   if delay <= 0 then
-    ids[#ids + 1] = xadd(tonumber(ARGV[i + 2]), ARGV[i + 3])
+    ids[#ids + 1] = xadd(tonumber(ARGV[i + 2]), message)
     wake = 0
   else
     if now == nil then
@@ -107,7 +119,7 @@ for i = 2, #ARGV, 4 do
     end
     local due = now + delay
     redis.call('ZADD', delayed, string.format('%d', due), ARGV[i + 1])
-    redis.call('HSET', messages, ARGV[i + 1], ARGV[i + 3])
+    redis.call('HSET', messages, ARGV[i + 1], message)
     ids[#ids + 1] = ARGV[i + 1]
     if wake == nil or due < wake then wake = due end
   end
