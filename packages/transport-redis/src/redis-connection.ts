@@ -6,6 +6,7 @@ import {
   TransportAuthenticationError,
   TransportError,
 } from "@messenger-ts/core";
+import { unpackEntries } from "./packed-entries.js";
 import { levelPrefix, splitId } from "./redis-message-id.js";
 import type { RedisKeys } from "./redis-options.js";
 import {
@@ -296,28 +297,29 @@ export class RedisConnection {
             [PROMOTE_LIMIT, streamMaxEntries],
             client,
           );
-    const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client);
+    // In bytes: the new entries come packed in one string per level (see unpackEntries).
+    const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client, true);
     const [symfonyDueAt, reply] = await Promise.all([promoted ?? -1, fetched]);
     const [now, ownDueAt, nextCursor, claimed, deliveries, freshByLevel] = reply as [
       number,
       number,
-      string,
-      RawEntry[],
+      Buffer,
+      RawBufferEntry[],
       number[],
-      (number | RawEntry[])[],
+      (number | Buffer)[],
     ];
     const dues = [ownDueAt, symfonyDueAt as number].filter((due) => due >= 0);
     const nextDueAt = dues.length === 0 ? -1 : Math.min(...dues);
-    const fresh: StreamEntry[] = [];
-    for (let i = 0; i < freshByLevel.length; i += 2) {
-      const prefix = levelPrefix(freshByLevel[i] as number);
-      for (const raw of freshByLevel[i + 1] as RawEntry[]) fresh.push(toEntry(raw, prefix));
+    const entries: StreamEntry[] = [];
+    for (let i = 0; i < claimed.length; i++) {
+      const [id, fields] = claimed[i]!;
+      const raw: RawEntry = [id.toString(), fields?.map((field) => field.toString()) ?? null];
+      entries.push({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 });
     }
-    const entries =
-      claimed.length === 0
-        ? fresh
-        : [...claimed.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 })), ...fresh];
-    return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
+    for (let i = 0; i < freshByLevel.length; i += 2) {
+      unpackEntries(freshByLevel[i + 1] as Buffer, levelPrefix(freshByLevel[i] as number), entries);
+    }
+    return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor.toString(), entries };
   }
 
   /** Symfony mode: adds delayed messages to `<stream>__queue` (see SYMFONY_SEND_DELAYED). */
@@ -644,21 +646,29 @@ export class RedisConnection {
     return this.#wrap(operation, () => run(this.client));
   }
 
-  /** EVALSHA, falling back to EVAL (which caches the script) when the server does not know it. */
+  /**
+   * EVALSHA, falling back to EVAL (which caches the script) when the server does not know it.
+   * With `buffers`, the reply's strings come as Buffers, as Redis sent them.
+   */
   #run(
     operation: string,
     script: RedisScript,
     keys: readonly string[],
     args: readonly (string | number)[],
     on?: RedisClient,
+    buffers = false,
   ) {
     return this.#wrap(operation, async () => {
       const client = on ?? this.client;
       try {
-        return await client.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
+        return buffers
+          ? await client.callBuffer("evalsha", [script.sha, script.numberOfKeys, ...keys, ...args])
+          : await client.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
       } catch (error) {
         if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-        return client.eval(script.lua, script.numberOfKeys, ...keys, ...args);
+        return buffers
+          ? client.callBuffer("eval", [script.lua, script.numberOfKeys, ...keys, ...args])
+          : client.eval(script.lua, script.numberOfKeys, ...keys, ...args);
       }
     });
   }
@@ -707,10 +717,10 @@ export class RedisConnection {
 }
 
 type RawEntry = [string, string[] | null];
+type RawBufferEntry = [Buffer, Buffer[] | null];
 
-/** The entry, its id given the level's prefix when it comes without (see FETCH). */
-function toEntry([raw, fields]: RawEntry, prefix = ""): StreamEntry {
-  const id = prefix + raw;
+/** The entry as XRANGE, XCLAIM and the scripts that list entries return it (ids with their prefix). */
+function toEntry([id, fields]: RawEntry): StreamEntry {
   if (fields) {
     for (let i = 0; i < fields.length; i += 2) {
       if (fields[i] === "message") return { id, message: fields[i + 1] };

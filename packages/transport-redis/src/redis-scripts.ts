@@ -154,7 +154,7 @@ return ids
  *    to share what is left (a burst spreads over the workers).
  * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries (ids with
  * their level's prefix), their delivery counts, new entries (delivered for the first time) as
- * level, entries, level, entries… (ids without the prefix) }.
+ * level, packed entries, level, packed entries… (ids without the prefix; see pack below) }.
  */
 export const FETCH = script(
   "fetch",
@@ -264,8 +264,35 @@ for i, at in ipairs(claimedAt) do
   deliveries[i] = pending[1] and pending[1][4] or 1
 end
 
--- New entries as they come from XREADGROUP, per level: level, entries, level, entries… (the
--- client prefixes their ids: less work in the script every worker waits on).
+-- New entries per level: level, packed entries, level, packed entries… (the client prefixes
+-- their ids: less work in the script every worker waits on). Packed: for each entry its id, a
+-- space, the byte length of its message field (-1 when it has none), a space and the message,
+-- all in one string, which the client reads far faster than an array of arrays per entry.
+local function pack(entries)
+  local parts, n = {}, 0
+  for _, entry in ipairs(entries) do
+    local message = nil
+    local fields = entry[2]
+    if fields then
+      for f = 1, #fields, 2 do
+        if fields[f] == 'message' then
+          message = fields[f + 1]
+          break
+        end
+      end
+    end
+    parts[n + 1] = entry[1]
+    if message then
+      parts[n + 2] = ' ' .. #message .. ' '
+      parts[n + 3] = message
+      n = n + 3
+    else
+      parts[n + 2] = ' -1 '
+      n = n + 2
+    end
+  end
+  return table.concat(parts)
+end
 local fresh = {}
 local want = count - #claimed
 if want > 0 then
@@ -277,7 +304,7 @@ if want > 0 then
     local read = reply and reply[1][2] or {}
     if #read > 0 then
       fresh[#fresh + 1] = level
-      fresh[#fresh + 1] = read
+      fresh[#fresh + 1] = pack(read)
       got = got + #read
     end
     if got == want then

@@ -358,6 +358,21 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     expect((received[1]!.message as UndecodableMessage).body).toBe("not json");
   });
 
+  it("hands out every entry whole, whatever bytes its message holds", async () => {
+    const transport = one();
+    // Multi-byte characters (the reply counts bytes), the separators of the packed reply, empty.
+    const texts = ["é € 😀 12 -1 ", "", " 3 x", "\u0000\r\n", "-1 7 "];
+    for (const text of texts) await admin.xadd(transport.stream, "*", "message", text);
+    await admin.xadd(transport.stream, "*", "payload", "no message field");
+    await transport.send(job(7));
+    const ids = (await admin.xrange(transport.stream, "-", "+")).map(([id]) => id);
+    const received = await receive(transport, 7);
+    expect(received.map((e) => String(e.last(TransportMessageIdStamp)!.id))).toEqual(ids);
+    const bodies = received.slice(0, 6).map((e) => (e.message as UndecodableMessage).body);
+    expect(bodies).toEqual([...texts, ""]);
+    expect(numbers(received.slice(6))).toEqual([7]);
+  });
+
   it("after a lost connection, re-delivers at once what a fetch took but whose reply was lost", async () => {
     const transport = one();
     await transport.sendMany([job(1), job(2)]);
