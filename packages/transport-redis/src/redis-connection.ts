@@ -7,7 +7,7 @@ import {
   TransportError,
 } from "@messenger-ts/core";
 import { unpackEntries } from "./packed-entries.js";
-import { levelPrefix, splitId } from "./redis-message-id.js";
+import { splitId } from "./redis-message-id.js";
 import type { RedisKeys } from "./redis-options.js";
 import {
   ACK,
@@ -300,13 +300,13 @@ export class RedisConnection {
     // In bytes: the new entries come packed in one string per level (see unpackEntries).
     const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client, true);
     const [symfonyDueAt, reply] = await Promise.all([promoted ?? -1, fetched]);
-    const [now, ownDueAt, nextCursor, claimed, deliveries, freshByLevel] = reply as [
+    const [now, ownDueAt, nextCursor, claimed, deliveries, packedByLevel] = reply as [
       number,
       number,
       Buffer,
       RawBufferEntry[],
       number[],
-      (number | Buffer)[],
+      Buffer[],
     ];
     const dues = [ownDueAt, symfonyDueAt as number].filter((due) => due >= 0);
     const nextDueAt = dues.length === 0 ? -1 : Math.min(...dues);
@@ -316,9 +316,7 @@ export class RedisConnection {
       const raw: RawEntry = [id.toString(), fields?.map((field) => field.toString()) ?? null];
       entries.push({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 });
     }
-    for (let i = 0; i < freshByLevel.length; i += 2) {
-      unpackEntries(freshByLevel[i + 1] as Buffer, levelPrefix(freshByLevel[i] as number), entries);
-    }
+    for (const packed of packedByLevel) unpackEntries(packed, entries);
     return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor.toString(), entries };
   }
 
@@ -336,6 +334,12 @@ export class RedisConnection {
 
   /** XACK every id, and XDEL `deleteIds` too; returns how many were still pending. */
   async ack(deleteIds: readonly string[], keepIds: readonly string[]): Promise<number> {
+    const group = this.#settings.group;
+    // All of level 0 (no priorities in use, the common case): one group, nothing to split.
+    if (!deleteIds.some(hasLevelPrefix) && !keepIds.some(hasLevelPrefix)) {
+      const args = [group, 0, deleteIds.length + keepIds.length, deleteIds.length, ...deleteIds, ...keepIds];
+      return (await this.#run("acknowledge messages", ACK, [this.#keys.stream], args)) as number;
+    }
     // Grouped by level here, so the script, which every worker of the queue waits on, does not
     // parse ids: per level, the ids to delete first, then those to keep.
     const byLevel = new Map<number, { deletes: string[]; keeps: string[] }>();
@@ -347,7 +351,7 @@ export class RedisConnection {
     };
     for (const id of deleteIds) add(id, true);
     for (const id of keepIds) add(id, false);
-    const args: (string | number)[] = [this.#settings.group];
+    const args: (string | number)[] = [group];
     for (const [level, { deletes, keeps }] of byLevel) {
       args.push(level, deletes.length + keeps.length, deletes.length, ...deletes, ...keeps);
     }
@@ -714,6 +718,11 @@ export class RedisConnection {
       cause: error,
     });
   }
+}
+
+/** Whether an id carries a priority level's prefix (`p<level>:`, see redis-message-id.ts). */
+function hasLevelPrefix(id: string): boolean {
+  return id.charCodeAt(0) === 0x70; // "p"
 }
 
 type RawEntry = [string, string[] | null];

@@ -153,8 +153,8 @@ return ids
  *    (or a lower level still to read), the marker says "ready now", so one more idle worker wakes
  *    to share what is left (a burst spreads over the workers).
  * Returns { now (Redis clock, ms), next due time (ms) or -1, cursor, claimed entries (ids with
- * their level's prefix), their delivery counts, new entries (delivered for the first time) as
- * level, packed entries, level, packed entries… (ids without the prefix; see pack below) }.
+ * their level's prefix), their delivery counts, new entries (delivered for the first time)
+ * packed in one string per level (see pack below) }.
  */
 export const FETCH = script(
   "fetch",
@@ -264,11 +264,11 @@ for i, at in ipairs(claimedAt) do
   deliveries[i] = pending[1] and pending[1][4] or 1
 end
 
--- New entries per level: level, packed entries, level, packed entries… (the client prefixes
--- their ids: less work in the script every worker waits on). Packed: for each entry its id, a
--- space, the byte length of its message field (-1 when it has none), a space and the message,
--- all in one string, which the client reads far faster than an array of arrays per entry.
-local function pack(entries)
+-- New entries, packed per level in one string each: for each entry its id with its level's
+-- prefix, a space, the byte length of its message field (-1 when it has none), a space and the
+-- message. The client reads that far faster than an array of arrays per entry; table.concat
+-- copies each piece once.
+local function pack(entries, prefix)
   local parts, n = {}, 0
   for _, entry in ipairs(entries) do
     local message = nil
@@ -280,6 +280,10 @@ local function pack(entries)
           break
         end
       end
+    end
+    if prefix ~= '' then
+      n = n + 1
+      parts[n] = prefix
     end
     parts[n + 1] = entry[1]
     if message then
@@ -303,8 +307,7 @@ if want > 0 then
     local reply = run(key, level, 'XREADGROUP', 'GROUP', group, consumer, 'COUNT', want - got, 'STREAMS', key, '>')
     local read = reply and reply[1][2] or {}
     if #read > 0 then
-      fresh[#fresh + 1] = level
-      fresh[#fresh + 1] = pack(read)
+      fresh[#fresh + 1] = pack(read, prefixOf(level))
       got = got + #read
     end
     if got == want then
