@@ -6,7 +6,8 @@ import {
   TransportAuthenticationError,
   TransportError,
 } from "@messenger-ts/core";
-import { levelPrefix, splitId } from "./redis-message-id.js";
+import { unpackEntries } from "./packed-entries.js";
+import { splitId } from "./redis-message-id.js";
 import type { RedisKeys } from "./redis-options.js";
 import {
   ACK,
@@ -42,6 +43,7 @@ import {
   UnreachableError,
   whenConnected,
 } from "./shared-client.js";
+import { type StoredMessage, storedText } from "./stored-message.js";
 import { SYMFONY_PROMOTE, SYMFONY_SEND_DELAYED } from "./symfony-layout.js";
 
 /** One stream entry: its id and its `message` field (undefined when the entry has none). */
@@ -61,7 +63,8 @@ export interface OutgoingMessage {
   readonly id: string;
   /** 0 to 255; 0 is the stream itself. */
   readonly priority: number;
-  readonly message: string;
+  /** What is stored is `head + tail`; the tails the messages share go to Redis once (see SEND). */
+  readonly message: StoredMessage;
 }
 
 export interface FetchResult {
@@ -165,8 +168,14 @@ export class RedisConnection {
   }
 
   async send(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    const args: (string | number)[] = [this.#settings.streamMaxEntries];
-    for (const m of messages) args.push(m.delay, m.id, m.priority, m.message);
+    // Each distinct tail once (a bus's messages of one type share theirs), then the messages.
+    const tails = new Map<string, number>();
+    for (const m of messages) if (!tails.has(m.message.tail)) tails.set(m.message.tail, tails.size + 1);
+    const args: (string | number)[] = [this.#settings.streamMaxEntries, tails.size, ...tails.keys()];
+    if (tails.size === 1) for (const m of messages) args.push(m.delay, m.id, m.priority, m.message.head);
+    else
+      for (const m of messages)
+        args.push(m.delay, m.id, m.priority, tails.get(m.message.tail)!, m.message.head);
     const operation = messages.length === 1 ? "send a message" : `send ${messages.length} messages`;
     // While Redis is down a send fails within half a second, and nothing is queued that could go
     // out later behind the caller's back (a message reported as failed is never stored).
@@ -193,7 +202,7 @@ export class RedisConnection {
       this.#settings.streamMaxEntries,
       message.delay,
       message.id,
-      message.message,
+      storedText(message.message),
       deduplication.ttl,
       deduplication.replace ? "1" : "0",
       deduplication.extend ? "1" : "0",
@@ -288,28 +297,27 @@ export class RedisConnection {
             [PROMOTE_LIMIT, streamMaxEntries],
             client,
           );
-    const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client);
+    // In bytes: the new entries come packed in one string per level (see unpackEntries).
+    const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client, true);
     const [symfonyDueAt, reply] = await Promise.all([promoted ?? -1, fetched]);
-    const [now, ownDueAt, nextCursor, claimed, deliveries, freshByLevel] = reply as [
+    const [now, ownDueAt, nextCursor, claimed, deliveries, packedByLevel] = reply as [
       number,
       number,
-      string,
-      RawEntry[],
+      Buffer,
+      RawBufferEntry[],
       number[],
-      (number | RawEntry[])[],
+      Buffer[],
     ];
     const dues = [ownDueAt, symfonyDueAt as number].filter((due) => due >= 0);
     const nextDueAt = dues.length === 0 ? -1 : Math.min(...dues);
-    const fresh: StreamEntry[] = [];
-    for (let i = 0; i < freshByLevel.length; i += 2) {
-      const prefix = levelPrefix(freshByLevel[i] as number);
-      for (const raw of freshByLevel[i + 1] as RawEntry[]) fresh.push(toEntry(raw, prefix));
+    const entries: StreamEntry[] = [];
+    for (let i = 0; i < claimed.length; i++) {
+      const [id, fields] = claimed[i]!;
+      const raw: RawEntry = [id.toString(), fields?.map((field) => field.toString()) ?? null];
+      entries.push({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 });
     }
-    const entries =
-      claimed.length === 0
-        ? fresh
-        : [...claimed.map((raw, i) => ({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 })), ...fresh];
-    return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor, entries };
+    for (const packed of packedByLevel) unpackEntries(packed, entries);
+    return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor.toString(), entries };
   }
 
   /** Symfony mode: adds delayed messages to `<stream>__queue` (see SYMFONY_SEND_DELAYED). */
@@ -326,6 +334,12 @@ export class RedisConnection {
 
   /** XACK every id, and XDEL `deleteIds` too; returns how many were still pending. */
   async ack(deleteIds: readonly string[], keepIds: readonly string[]): Promise<number> {
+    const group = this.#settings.group;
+    // All of level 0 (no priorities in use, the common case): one group, nothing to split.
+    if (!deleteIds.some(hasLevelPrefix) && !keepIds.some(hasLevelPrefix)) {
+      const args = [group, 0, deleteIds.length + keepIds.length, deleteIds.length, ...deleteIds, ...keepIds];
+      return (await this.#run("acknowledge messages", ACK, [this.#keys.stream], args)) as number;
+    }
     // Grouped by level here, so the script, which every worker of the queue waits on, does not
     // parse ids: per level, the ids to delete first, then those to keep.
     const byLevel = new Map<number, { deletes: string[]; keeps: string[] }>();
@@ -337,7 +351,7 @@ export class RedisConnection {
     };
     for (const id of deleteIds) add(id, true);
     for (const id of keepIds) add(id, false);
-    const args: (string | number)[] = [this.#settings.group];
+    const args: (string | number)[] = [group];
     for (const [level, { deletes, keeps }] of byLevel) {
       args.push(level, deletes.length + keeps.length, deletes.length, ...deletes, ...keeps);
     }
@@ -636,21 +650,29 @@ export class RedisConnection {
     return this.#wrap(operation, () => run(this.client));
   }
 
-  /** EVALSHA, falling back to EVAL (which caches the script) when the server does not know it. */
+  /**
+   * EVALSHA, falling back to EVAL (which caches the script) when the server does not know it.
+   * With `buffers`, the reply's strings come as Buffers, as Redis sent them.
+   */
   #run(
     operation: string,
     script: RedisScript,
     keys: readonly string[],
     args: readonly (string | number)[],
     on?: RedisClient,
+    buffers = false,
   ) {
     return this.#wrap(operation, async () => {
       const client = on ?? this.client;
       try {
-        return await client.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
+        return buffers
+          ? await client.callBuffer("evalsha", [script.sha, script.numberOfKeys, ...keys, ...args])
+          : await client.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
       } catch (error) {
         if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-        return client.eval(script.lua, script.numberOfKeys, ...keys, ...args);
+        return buffers
+          ? client.callBuffer("eval", [script.lua, script.numberOfKeys, ...keys, ...args])
+          : client.eval(script.lua, script.numberOfKeys, ...keys, ...args);
       }
     });
   }
@@ -698,11 +720,16 @@ export class RedisConnection {
   }
 }
 
-type RawEntry = [string, string[] | null];
+/** Whether an id carries a priority level's prefix (`p<level>:`, see redis-message-id.ts). */
+function hasLevelPrefix(id: string): boolean {
+  return id.charCodeAt(0) === 0x70; // "p"
+}
 
-/** The entry, its id given the level's prefix when it comes without (see FETCH). */
-function toEntry([raw, fields]: RawEntry, prefix = ""): StreamEntry {
-  const id = prefix + raw;
+type RawEntry = [string, string[] | null];
+type RawBufferEntry = [Buffer, Buffer[] | null];
+
+/** The entry as XRANGE, XCLAIM and the scripts that list entries return it (ids with their prefix). */
+function toEntry([id, fields]: RawEntry): StreamEntry {
   if (fields) {
     for (let i = 0; i < fields.length; i += 2) {
       if (fields[i] === "message") return { id, message: fields[i + 1] };

@@ -66,6 +66,7 @@ import {
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { RedisReceivedStamp } from "./redis-received-stamp.js";
 import { RedisWorkerControls } from "./redis-worker-controls.js";
+import { StoredMessageWriter } from "./stored-message.js";
 import { symfonyDelayedMember, symfonyQueueKey, unwrapPhpSerializedString } from "./symfony-layout.js";
 
 /** Options of {@link RedisTransport}; the `redis://` DSN is a front end to them. Durations in ms. */
@@ -165,6 +166,7 @@ export class RedisTransport
   readonly #deleteAfterAck: boolean;
   readonly #deleteAfterReject: boolean;
   readonly #serializer: Serializer;
+  readonly #stored = new StoredMessageWriter();
   readonly #logger: Logger;
   readonly #connection: RedisConnection;
   /** The paused transports and the shared concurrency limits, in keys under the prefix. */
@@ -502,13 +504,13 @@ export class RedisTransport
       const priority = this.#symfony ? 0 : priorityOf(envelope);
       // Symfony's delayed queue holds Symfony's own members: no deduplication token travels there.
       if (this.#symfony && delay > 0) {
-        return { delay, id: "", priority, message: symfonyDelayedMember(body, headers) };
+        return { delay, id: "", priority, message: { head: symfonyDelayedMember(body, headers), tail: "" } };
       }
       const id = delay > 0 ? `${levelPrefix(priority)}d-${randomBytes(8).toString("hex")}` : "";
-      if (!deduplication) return { delay, id, priority, message: JSON.stringify({ body, headers }) };
+      if (!deduplication) return { delay, id, priority, message: this.#stored.write(body, headers) };
       // The token names this message as the key's holder, wherever it moves (delayed set, stream).
       const token = randomBytes(8).toString("hex");
-      return { delay, id, priority, token, message: JSON.stringify({ body, headers, deduplication: token }) };
+      return { delay, id, priority, token, message: this.#stored.write(body, headers, token) };
     });
     if (messages.every((message) => message.token === undefined)) {
       const ids = this.#symfony ? await this.#storeSymfony(messages) : await this.#connection.send(messages);
@@ -562,7 +564,9 @@ export class RedisTransport
     const later = messages.filter((m) => m.delay > 0);
     const streamIds = now.length === 0 ? [] : await this.#connection.send(now);
     if (later.length > 0) {
-      await this.#connection.sendSymfonyDelayed(later.map((m) => ({ delay: m.delay, member: m.message })));
+      await this.#connection.sendSymfonyDelayed(
+        later.map((m) => ({ delay: m.delay, member: m.message.head })),
+      );
     }
     let next = 0;
     return messages.map((m) => (m.delay === 0 ? streamIds[next++]! : `d-${randomBytes(8).toString("hex")}`));

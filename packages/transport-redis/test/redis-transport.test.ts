@@ -1,7 +1,9 @@
 import {
+  BusNameStamp,
   createMessenger,
   DelayStamp,
   Envelope,
+  JsonSerializer,
   type Logger,
   LogicError,
   TransportError,
@@ -102,6 +104,30 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     } finally {
       await messenger.close();
     }
+  });
+
+  it("sends the text its messages share once per bulk send, and stores every message whole", async () => {
+    const transport = one();
+    const bus = Object.freeze(new BusNameStamp("messenger.bus.default"));
+    // Runs of two kinds of headers (with and without the bus-name stamp), and a delayed message.
+    const envelopes = Array.from({ length: 30 }, (_, i) =>
+      Envelope.wrap(new Job(i), [
+        ...(i % 10 < 5 ? [bus] : []),
+        ...(i === 7 ? [DelayStamp.delayFor(60_000)] : []),
+      ]),
+    );
+    const calls = await scriptCalls(SEND.sha, transport.stream, async () => {
+      await transport.sendMany(envelopes);
+    });
+    expect(calls).toHaveLength(1);
+    const sentText = calls[0]!.join("\n");
+    const busHeaders = sentText.split('"X-Message-Stamp-BusNameStamp":').length - 1;
+    expect(busHeaders, "the bus-name header once for the 15 messages that carry it").toBe(1);
+    const serializer = new JsonSerializer();
+    const expected = envelopes.map((envelope) => JSON.stringify(serializer.encode(envelope)));
+    const stored = (await admin.xrange(transport.stream, "-", "+")).map(([, fields]) => fields[1]);
+    expect(stored).toEqual(expected.filter((_, i) => i !== 7));
+    expect(await admin.hvals(`${transport.stream}:delayed:messages`)).toEqual([expected[7]]);
   });
 
   it("moves a delayed message into the stream at its due time, to the millisecond", async () => {
@@ -330,6 +356,21 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     const received = await receive(transport, 2);
     expect(received.map((e) => e.message instanceof UndecodableMessage)).toEqual([true, true]);
     expect((received[1]!.message as UndecodableMessage).body).toBe("not json");
+  });
+
+  it("hands out every entry whole, whatever bytes its message holds", async () => {
+    const transport = one();
+    // Multi-byte characters (the reply counts bytes), the separators of the packed reply, empty.
+    const texts = ["é € 😀 12 -1 ", "", " 3 x", "\u0000\r\n", "-1 7 "];
+    for (const text of texts) await admin.xadd(transport.stream, "*", "message", text);
+    await admin.xadd(transport.stream, "*", "payload", "no message field");
+    await transport.send(job(7));
+    const ids = (await admin.xrange(transport.stream, "-", "+")).map(([id]) => id);
+    const received = await receive(transport, 7);
+    expect(received.map((e) => String(e.last(TransportMessageIdStamp)!.id))).toEqual(ids);
+    const bodies = received.slice(0, 6).map((e) => (e.message as UndecodableMessage).body);
+    expect(bodies).toEqual([...texts, ""]);
+    expect(numbers(received.slice(6))).toEqual([7]);
   });
 
   it("after a lost connection, re-delivers at once what a fetch took but whose reply was lost", async () => {
