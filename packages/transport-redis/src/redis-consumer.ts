@@ -2,7 +2,7 @@ import type { Logger } from "@messenger-ts/core";
 import { ClaimSizer, PerTickBatcher } from "@messenger-ts/core/transport";
 import type { FetchResult, RedisConnection, StreamEntry } from "./redis-connection.js";
 import { RedisMessageWaiter, type WaitCompanion } from "./redis-message-waiter.js";
-import { MAX_FETCH_BATCH } from "./redis-options.js";
+import { FETCH_BATCH_BYTES, MAX_FETCH_BATCH } from "./redis-options.js";
 
 export interface RedisConsumerSettings {
   readonly connection: RedisConnection;
@@ -63,7 +63,9 @@ export class RedisConsumer {
   constructor(settings: RedisConsumerSettings) {
     this.#settings = settings;
     this.#connection = settings.connection;
-    this.#sizer = new ClaimSizer(settings.redeliveryTimeout, MAX_FETCH_BATCH);
+    this.#sizer = new ClaimSizer(settings.redeliveryTimeout, MAX_FETCH_BATCH, {
+      maxBatchBytes: FETCH_BATCH_BYTES,
+    });
     this.#waiter = new RedisMessageWaiter(settings.connection, this.#companion);
     this.#recover = settings.recoverAtStart;
     this.#recoverAtStart = settings.recoverAtStart;
@@ -109,7 +111,7 @@ export class RedisConsumer {
       this.#claimCursor = result.cursor;
       if (result.cursor === "0-0") this.#sweepDone();
     }
-    this.#sizer.claimed(result.entries.length);
+    this.#sizer.claimed(result.entries.length, messageLength(result.entries));
     for (const entry of result.entries) this.#held.add(entry.id);
     return result.entries as StreamEntry[];
   }
@@ -151,7 +153,7 @@ export class RedisConsumer {
       return;
     }
     this.#waiter.observe(result, behind.startedAt);
-    this.#sizer.claimed(entries.length);
+    this.#sizer.claimed(entries.length, messageLength(entries));
     for (const entry of entries) this.#held.add(entry.id);
     behind.entries = entries as StreamEntry[];
     // Messages without a marker of their own (a wait that ran out its time): wake the worker.
@@ -287,7 +289,7 @@ export class RedisConsumer {
     }
     for (const entry of found) this.#held.add(entry.id);
     if (found.length > 0) {
-      this.#sizer.claimed(found.length);
+      this.#sizer.claimed(found.length, messageLength(found));
       this.#settings.logger.info(
         { transport: this.#settings.transport, count: found.length },
         atStart
@@ -310,4 +312,11 @@ export class RedisConsumer {
       );
     });
   }
+}
+
+/** The entries' stored messages' length in characters: what the claim sizer caps a fetch by. */
+function messageLength(entries: readonly StreamEntry[]): number {
+  let length = 0;
+  for (const entry of entries) length += entry.message?.length ?? 0;
+  return length;
 }

@@ -223,6 +223,15 @@ export function redisKeys(prefix: string, stream: string): RedisKeys {
  */
 export const MAX_FETCH_BATCH = 256;
 
+/**
+ * The message characters one fetch takes at most, judged from the entries fetched before (the claim
+ * sizer's byte cap). A worker decodes a fetched batch at once and holds it until its last message
+ * is handled; 256 entries of 10 KB, their decoded copies and the reply they came in outgrew V8's
+ * young generation, and garbage collection then took more of the worker than its messages. A
+ * megabyte keeps messages of up to 4 KB at full batches.
+ */
+export const FETCH_BATCH_BYTES = 1_048_576;
+
 /** The stream of the messages of priority `level` (1 to 255): `<stream>:priority:<level>`. */
 export function priorityStreamKey(stream: string, level: number): string {
   return `${stream}:priority:${level}`;
