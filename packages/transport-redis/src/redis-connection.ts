@@ -297,7 +297,8 @@ export class RedisConnection {
             [PROMOTE_LIMIT, streamMaxEntries],
             client,
           );
-    // In bytes: the new entries come packed in one string per level (see unpackEntries).
+    // In bytes: the new entries come packed in one string per level (see unpackEntries), or for a
+    // level of big messages as entries.
     const fetched = this.#run("receive messages", FETCH, this.#streamKeys(), args, client, true);
     const [symfonyDueAt, reply] = await Promise.all([promoted ?? -1, fetched]);
     const [now, ownDueAt, nextCursor, claimed, deliveries, packedByLevel] = reply as [
@@ -306,17 +307,18 @@ export class RedisConnection {
       Buffer,
       RawBufferEntry[],
       number[],
-      Buffer[],
+      (Buffer | RawBufferEntry[])[],
     ];
     const dues = [ownDueAt, symfonyDueAt as number].filter((due) => due >= 0);
     const nextDueAt = dues.length === 0 ? -1 : Math.min(...dues);
     const entries: StreamEntry[] = [];
     for (let i = 0; i < claimed.length; i++) {
-      const [id, fields] = claimed[i]!;
-      const raw: RawEntry = [id.toString(), fields?.map((field) => field.toString()) ?? null];
-      entries.push({ ...toEntry(raw), deliveries: deliveries[i] ?? 1 });
+      entries.push({ ...fromBuffers(claimed[i]!), deliveries: deliveries[i] ?? 1 });
     }
-    for (const packed of packedByLevel) unpackEntries(packed, entries);
+    for (const level of packedByLevel) {
+      if (Buffer.isBuffer(level)) unpackEntries(level, entries);
+      else for (const entry of level) entries.push(fromBuffers(entry));
+    }
     return { now, nextDueAt: nextDueAt < 0 ? null : nextDueAt, cursor: nextCursor.toString(), entries };
   }
 
@@ -727,6 +729,11 @@ function hasLevelPrefix(id: string): boolean {
 
 type RawEntry = [string, string[] | null];
 type RawBufferEntry = [Buffer, Buffer[] | null];
+
+/** An entry of a reply read in bytes. */
+function fromBuffers([id, fields]: RawBufferEntry): StreamEntry {
+  return toEntry([id.toString(), fields?.map((field) => field.toString()) ?? null]);
+}
 
 /** The entry as XRANGE, XCLAIM and the scripts that list entries return it (ids with their prefix). */
 function toEntry([id, fields]: RawEntry): StreamEntry {

@@ -2,6 +2,13 @@
 const MAX_KEPT_LENGTH = 256;
 /** Quoted texts kept at most; the store starts again when full (unique values come and go). */
 const MAX_KEPT = 128;
+/**
+ * A head longer than this carries its tail: the send script then stores it as it comes instead of
+ * joining the two. Joining costs Redis a copy of the whole message, which for small messages is
+ * less than the shared tail saves, and for 10 KB ones took the server's CPU per message in a bulk
+ * send from about 50 to 73 µs.
+ */
+const MAX_HEAD_WITHOUT_TAIL = 1_024;
 
 /**
  * A stream entry's `message` field, `{"body":…,"headers":{…}}` (with `"deduplication":…` after
@@ -36,8 +43,7 @@ export class StoredMessageWriter {
     const head = `{"body":${JSON.stringify(body)}`;
     // Object.keys: the own enumerable keys in JSON.stringify's order (integer-like keys first).
     const names = Object.keys(headers);
-    if (deduplication === undefined && this.#sameAsLast(names, headers))
-      return { head, tail: this.#lastTail };
+    if (deduplication === undefined && this.#sameAsLast(names, headers)) return parts(head, this.#lastTail);
     let tail = ',"headers":{';
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -47,11 +53,11 @@ export class StoredMessageWriter {
       tail += `${i === 0 ? "" : ","}${this.#quote(name)}:${this.#quote(value)}`;
     }
     if (deduplication !== undefined)
-      return { head, tail: `${tail}},"deduplication":${JSON.stringify(deduplication)}}` };
+      return parts(head, `${tail}},"deduplication":${JSON.stringify(deduplication)}}`);
     this.#lastNames = names;
     this.#lastValues = names.map((name) => headers[name]!);
     this.#lastTail = `${tail}}}`;
-    return { head, tail: this.#lastTail };
+    return parts(head, this.#lastTail);
   }
 
   #sameAsLast(names: readonly string[], headers: Readonly<Record<string, string>>): boolean {
@@ -73,6 +79,10 @@ export class StoredMessageWriter {
     }
     return quoted;
   }
+}
+
+function parts(head: string, tail: string): StoredMessage {
+  return head.length > MAX_HEAD_WITHOUT_TAIL ? { head: head + tail, tail: "" } : { head, tail };
 }
 
 /** The whole text of a stored message. */

@@ -6,6 +6,7 @@ import {
   JsonSerializer,
   type Logger,
   LogicError,
+  PriorityStamp,
   TransportError,
   TransportMessageIdStamp,
   UndecodableMessage,
@@ -371,6 +372,36 @@ describe.skipIf(!redisUp)("Redis transport behaviour", () => {
     const bodies = received.slice(0, 6).map((e) => (e.message as UndecodableMessage).body);
     expect(bodies).toEqual([...texts, ""]);
     expect(numbers(received.slice(6))).toEqual([7]);
+  });
+
+  it("hands out big messages whole when a fetch takes more than the script packs into one string", async () => {
+    const transport = one();
+    // One small message acked first: the claim sizer then asks for full batches.
+    await transport.send(job(0));
+    const [first] = await transport.get();
+    await transport.ack(first!);
+    const big = (i: number) => `${i} é € 😀 ${"x".repeat(10_000)}`;
+    // 40 of 10 KB: past the 256 KiB a level's entries are packed up to, in level 0 and level 3.
+    for (let i = 0; i < 40; i++) await admin.xadd(transport.stream, "*", "message", big(i));
+    const prioritized = Array.from({ length: 40 }, (_, i) =>
+      Envelope.wrap(Object.assign(new Job(100 + i), { text: big(i) }), [new PriorityStamp(3)]),
+    );
+    await transport.sendMany(prioritized);
+    const received = await receive(transport, 80);
+    expect(received).toHaveLength(80);
+    const ids = received.map((e) => String(e.last(TransportMessageIdStamp)!.id));
+    expect(
+      ids.slice(0, 40).every((id) => id.startsWith("p3:")),
+      "level 3 first, ids with its prefix",
+    ).toBe(true);
+    expect(received.slice(0, 40).map((e) => (e.message as Job & { text: string }).text)).toEqual(
+      Array.from({ length: 40 }, (_, i) => big(i)),
+    );
+    expect(received.slice(40).map((e) => (e.message as UndecodableMessage).body)).toEqual(
+      Array.from({ length: 40 }, (_, i) => big(i)),
+    );
+    await Promise.all(received.map((e) => transport.ack(e)));
+    expect(await transport.getMessageCount()).toBe(0);
   });
 
   it("after a lost connection, re-delivers at once what a fetch took but whose reply was lost", async () => {

@@ -34,6 +34,19 @@ describe("StoredMessageWriter", () => {
     }
   });
 
+  it("gives a big message's head its tail, so the send script stores it without joining the two", () => {
+    const writer = new StoredMessageWriter();
+    const headers = {
+      type: "app.job",
+      "X-Message-Stamp-BusNameStamp": '[{"busName":"messenger.bus.default"}]',
+    };
+    const small = writer.write('{"n":1}', headers);
+    const big = writer.write(JSON.stringify({ text: "x".repeat(2_000) }), headers);
+    expect(small.tail, "a small message shares its headers' text").not.toBe("");
+    expect(big.tail).toBe("");
+    expect(big.head).toBe(JSON.stringify({ body: JSON.stringify({ text: "x".repeat(2_000) }), headers }));
+  });
+
   it("keeps writing the right text after more distinct headers than it keeps", () => {
     const writer = new StoredMessageWriter();
     for (let i = 0; i < 1_000; i++) {
