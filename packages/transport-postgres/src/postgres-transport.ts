@@ -53,7 +53,6 @@ import {
   type TransportPauseStore,
 } from "@messenger-ts/core/transport";
 import type pg from "pg";
-import { AckBatcher } from "./ack-batcher.js";
 import { isConnectionFailure } from "./connection-failure.js";
 import { postgresTransactionContext } from "./current-postgres-client.js";
 import {
@@ -97,7 +96,7 @@ function sameQueues(a: readonly string[], b: readonly string[]): boolean {
 const ignore = () => {};
 
 /**
- * The most acks a claim carries (see AckBatcher). An idle worker has one, a worker near idle a
+ * The most acks a claim carries (core's PerTickBatcher, sendWith). An idle worker has one, a worker near idle a
  * few; more stay a DELETE of their own, run beside the claim on another connection, so that the
  * worker's next batch does not wait for them.
  */
@@ -182,7 +181,7 @@ export class PostgresTransport
   readonly #controls: PostgresWorkerControls;
   readonly #useNotify: boolean;
   readonly #sizer: ClaimSizer;
-  readonly #deletes: AckBatcher;
+  readonly #deletes: PerTickBatcher<PendingRemoval>;
   readonly #retry: { label: string; logger: Logger; isConnectionFailure: typeof isConnectionFailure };
   /** Claim deadlines (local ms) that keepalives moved past claim time + timeout, by row id, until acked. */
   readonly #keptAlive = new Map<string, number>();
@@ -257,7 +256,7 @@ export class PostgresTransport
       now: () => performance.now(),
     });
     this.#retry = { label, logger: this.#logger, isConnectionFailure };
-    this.#deletes = new AckBatcher((removals) => this.#deleteRows(removals));
+    this.#deletes = new PerTickBatcher<PendingRemoval>((removals) => this.#deleteRows(removals));
     this.#keepalives = new PerTickBatcher((items) =>
       this.#connection.keepalive(
         items.map(([id]) => id),

@@ -152,7 +152,7 @@ function claimFunction(names: SchemaNames): string {
     DECLARE
       taken integer;
     BEGIN
-      -- Acknowledgements that travel with the claim (see AckBatcher): as the ack's own DELETE.
+      -- Acknowledgements that travel with the claim (see PerTickBatcher.sendWith): as the ack's own DELETE.
       IF acks IS NOT NULL THEN
         DELETE FROM ${t} AS m WHERE m.id = ANY(acks);
       END IF;

@@ -57,6 +57,21 @@ export class PerTickBatcher<T, R = void> {
     return next.promise;
   }
 
+  /** Items collected and not yet flushed. */
+  get pending(): number {
+    return this.#items.length;
+  }
+
+  /**
+   * Hands the items collected so far to `send` instead of the flush, whose promise then settles
+   * them as the flush's would: a statement the caller sends anyway may carry them (a claim carrying
+   * the acks of the same turn) and they go out no later than on their own. Nothing without items.
+   */
+  sendWith(send: (items: T[]) => Promise<R>): void {
+    if (this.#items.length === 0) return;
+    this.#send(send);
+  }
+
   /** Resolves once every item added so far went through a flush (successfully or not); never rejects. */
   async drain(): Promise<void> {
     while (this.#scheduled || this.#inFlight.size > 0 || this.#items.length > 0) {
@@ -73,13 +88,17 @@ export class PerTickBatcher<T, R = void> {
 
   #flushNow(): void {
     if (this.#items.length === 0 || (!this.#overlap && this.#inFlight.size > 0)) return;
+    this.#send(this.#flush);
+  }
+
+  #send(send: (items: T[]) => Promise<R>): void {
     const items = this.#items;
     const done = this.#next!;
     this.#items = [];
     this.#next = undefined;
     let result: Promise<R>;
     try {
-      result = this.#flush(items);
+      result = send(items);
     } catch (error) {
       result = Promise.reject(error);
     }

@@ -23,6 +23,29 @@ describe("PerTickBatcher", () => {
     expect(results).toEqual([3, 3, 3]);
   });
 
+  it("hands what the turn collected to a call sent with it instead of its own flush (sendWith)", async () => {
+    const flushed: number[][] = [];
+    const carried: number[][] = [];
+    const batcher = new PerTickBatcher<number, string>(async (items) => {
+      flushed.push(items);
+      return "flush";
+    });
+    batcher.sendWith(async () => "nothing to carry");
+    const first = [batcher.add(1), batcher.add(2)];
+    expect(batcher.pending).toBe(2);
+    batcher.sendWith(async (items) => {
+      carried.push(items);
+      return "carried";
+    });
+    expect(batcher.pending).toBe(0);
+    const later = batcher.add(3);
+    expect(await Promise.all(first)).toEqual(["carried", "carried"]);
+    expect(await later).toBe("flush");
+    expect(carried).toEqual([[1, 2]]);
+    expect(flushed, "the carried ones are not flushed again").toEqual([[3]]);
+    await batcher.drain();
+  });
+
   it("rejects every caller of a failed flush, and goes on with the next", async () => {
     let fail = true;
     const batcher = new PerTickBatcher<number>(async () => {
