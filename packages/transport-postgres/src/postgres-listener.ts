@@ -10,15 +10,6 @@ export interface ListenerSubscriber {
 }
 
 /**
- * The dedicated LISTEN connection of one database: a plain `pg.Client`, never a pooled one (a
- * pooled connection goes back to the pool and its LISTEN with it). One per database per process,
- * whatever the number of transports, channels and idle workers waiting on it.
- *
- * It connects on the first `listen()` and is not kept alive by retries: when it breaks (database
- * restart, `pg_terminate_backend`), subscribers are told and the next `listen()` connects afresh.
- * That keeps reconnection driven by the idle worker's own rhythm, with no background timers.
- */
-/**
  * Where a channel's notifications stood at one moment while its LISTEN was in place: taken before a
  * statement is sent, it lets a later idle wait know that nothing was missed since.
  */
@@ -29,6 +20,15 @@ export interface ListenMark {
   readonly received: number;
 }
 
+/**
+ * The dedicated LISTEN connection of one database: a plain `pg.Client`, never a pooled one (a
+ * pooled connection goes back to the pool and its LISTEN with it). One per database per process,
+ * whatever the number of transports, channels and idle workers waiting on it.
+ *
+ * It connects on the first `listen()` and is not kept alive by retries: when it breaks (database
+ * restart, `pg_terminate_backend`), subscribers are told and the next `listen()` connects afresh.
+ * That keeps reconnection driven by the idle worker's own rhythm, with no background timers.
+ */
 export class PostgresListener {
   readonly #config: pg.ClientConfig;
   readonly #logger: Logger;
