@@ -7,7 +7,7 @@ import {
   TransportError,
 } from "@messenger-ts/core";
 import { unpackEntries } from "./packed-entries.js";
-import { splitId } from "./redis-message-id.js";
+import { hasLevelPrefix, splitId } from "./redis-message-id.js";
 import type { RedisKeys } from "./redis-options.js";
 import {
   ACK,
@@ -416,7 +416,7 @@ export class RedisConnection {
       );
     }
     return {
-      entries: entries.map((raw) => toEntry(raw)),
+      entries: entries.map(toEntry),
       delayed: ids.map((id, i) => ({ id, message: bodies[i] ?? undefined, dueAt: Number(dues[i]) })),
     };
   }
@@ -720,11 +720,6 @@ export class RedisConnection {
       cause: error,
     });
   }
-}
-
-/** Whether an id carries a priority level's prefix (`p<level>:`, see redis-message-id.ts). */
-function hasLevelPrefix(id: string): boolean {
-  return id.charCodeAt(0) === 0x70; // "p"
 }
 
 type RawEntry = [string, string[] | null];

@@ -19,9 +19,14 @@ export function levelPrefix(priority: number): string {
   return priority === 0 ? "" : `p${priority}:`;
 }
 
+/** Whether an id carries a priority level's prefix (`p<level>:`): any level but 0. */
+export function hasLevelPrefix(id: string): boolean {
+  return id.charCodeAt(0) === 0x70; // "p"
+}
+
 /** The priority level an id names and the id within that level's stream (or delayed set). */
 export function splitId(id: string): { readonly level: number; readonly id: string } {
-  if (!id.startsWith("p")) return { level: 0, id };
+  if (!hasLevelPrefix(id)) return { level: 0, id };
   const colon = id.indexOf(":");
   return { level: Number(id.slice(1, colon)), id: id.slice(colon + 1) };
 }
