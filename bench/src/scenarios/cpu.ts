@@ -7,6 +7,7 @@ import {
   timeLimitMs,
   withProducer,
 } from "../queue-scenario.js";
+import { serverCpuSeconds } from "../server-cpu.js";
 import { WorkerHandle } from "../worker-handle.js";
 import type { MemorySample } from "../workers/protocol.js";
 
@@ -46,11 +47,24 @@ export const cpu: QueueScenario = {
     `cpu: one worker child process at concurrency ${CONCURRENCY} started on the empty queue and left idle ${(quick ? QUICK_REST_MS : REST_MS) / 1000} s, then sampled (RSS at rest, CPU time); ` +
     `${n.toLocaleString("en-US")} jobs enqueued in bulk while it runs; CPU µs per message = the worker's process.cpuUsage() (user + system) from that sample to a sample taken once the store reports all completed ` +
     `(messenger-ts: once the last ack resolved), divided by the jobs, so fetching, acknowledging and idle polling during the enqueue all count; ` +
+    `server CPU µs per message = the backend's server processes' CPU time (user + system, their reaped children included, from /proc; a local server only) over the same span, divided by the jobs, the bulk enqueue's share included; ` +
     `RSS under load = the highest of the samples taken every ${SAMPLES}th of the jobs and at the end. A worker in the runner process (messenger-memory) also counts the enqueueing`,
   rows: () => [
     {
       label: "worker CPU per message, µs (user + system)",
       metric: "cpu.perMessage",
+      better: "lower",
+      digits: 1,
+    },
+    {
+      label: "server CPU per message, µs (the backend's processes, bulk enqueue included)",
+      metric: "cpu.server.perMessage",
+      better: "lower",
+      digits: 1,
+    },
+    {
+      label: "worker + server CPU per message, µs",
+      metric: "cpu.total.perMessage",
       better: "lower",
       digits: 1,
     },
@@ -71,10 +85,13 @@ export const cpu: QueueScenario = {
       );
       let rest: MemorySample | undefined;
       let end: MemorySample | undefined;
+      let serverAtRest: number | undefined;
+      let serverAtEnd: number | undefined;
       try {
         await sleep(quick ? QUICK_REST_MS : REST_MS);
         rest = (await worker.sample())?.memory;
         if (!rest) throw new Error("the worker did not answer the resting sample");
+        serverAtRest = await serverCpuSeconds(system.backend);
         await fill(producer, n);
         const done = await worker.until((e) => e.type === "done" || e.type === "error", timeLimitMs(n));
         if (done?.type !== "done")
@@ -87,18 +104,27 @@ export const cpu: QueueScenario = {
             "acked";
         if (!stored) throw new Error("the store never reported all jobs completed");
         end = (await worker.sample())?.memory;
+        serverAtEnd = await serverCpuSeconds(system.backend);
         if (!end) throw new Error("the worker did not answer the final sample");
       } finally {
         await worker.stop();
       }
       const underLoad = [...worker.events.flatMap((e) => (e.type === "memory" ? [e.memory] : [])), end];
-      const values = {
+      const values: Record<string, number> = {
         "cpu.perMessage": cpuPerMessage(rest, end, n),
         "cpu.rss.rest": rest.rss / MB,
         "cpu.rss.load": peakRssMb(underLoad),
       };
+      const server =
+        serverAtRest === undefined || serverAtEnd === undefined
+          ? undefined
+          : ((serverAtEnd - serverAtRest) * 1e6) / n;
+      if (server !== undefined) {
+        values["cpu.server.perMessage"] = server;
+        values["cpu.total.perMessage"] = values["cpu.perMessage"]! + server;
+      }
       log(
-        `  ${values["cpu.perMessage"].toFixed(1)} µs CPU per message, RSS ${values["cpu.rss.rest"].toFixed(0)} MB at rest, ${values["cpu.rss.load"].toFixed(0)} MB under load`,
+        `  ${values["cpu.perMessage"]!.toFixed(1)} µs CPU per message${server === undefined ? "" : ` (server ${server.toFixed(1)} µs)`}, RSS ${values["cpu.rss.rest"]!.toFixed(0)} MB at rest, ${values["cpu.rss.load"]!.toFixed(0)} MB under load`,
       );
       const problems: string[] = [];
       const stopped = worker.events.find((e) => e.type === "stopped");
