@@ -159,7 +159,7 @@ async function openConsumer12(concurrency: number, handle: ConsumerOptions["hand
       notifyPollingIntervalSeconds: POLLING_INTERVAL_SECONDS,
     },
     async (jobs) => {
-      for (const job of jobs) handle(job.data);
+      for (const job of jobs) await handle(job.data);
     },
   );
   return { stop: () => boss.stop({ graceful: true, timeout: 10_000 }) };
