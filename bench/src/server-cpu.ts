@@ -66,14 +66,24 @@ export async function serverCpuSeconds(backend: Backend): Promise<number | undef
     } catch {
       continue; // ended while listed
     }
-    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split at the last ")".
-    const close = stat.lastIndexOf(")");
-    const comm = stat.slice(stat.indexOf("(") + 1, close);
-    if (!names.has(comm)) continue;
-    // Fields 14 to 17 (utime, stime, cutime, cstime) are the 12th to 15th after the comm.
-    const fields = stat.slice(close + 2).split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    const used = cpuTicksOf(stat, names);
+    if (used === undefined) continue;
+    ticks += used;
     found = true;
   }
   return found ? ticks / clockTicks() : undefined;
+}
+
+/**
+ * The clock ticks (user + system, with reaped children's) in one `/proc/<pid>/stat` line, if its
+ * process has one of these names; undefined for any other process.
+ */
+export function cpuTicksOf(stat: string, names: ReadonlySet<string>): number | undefined {
+  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split at the last ")".
+  const close = stat.lastIndexOf(")");
+  const comm = stat.slice(stat.indexOf("(") + 1, close);
+  if (!names.has(comm)) return undefined;
+  // Fields 14 to 17 (utime, stime, cutime, cstime) are the 12th to 15th after the comm.
+  const fields = stat.slice(close + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
 }
