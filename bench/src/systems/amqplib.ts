@@ -110,25 +110,35 @@ function amqplibSystem(name: string, prefix: string, publishing: Publishing, var
       const channel = await model.createChannel();
       await declare(channel);
       await channel.prefetch(concurrency);
+      // Handlers still running: stop() lets them finish and ack before it closes the connection, as
+      // a graceful shutdown of a hand-written consumer does (an ack on a closing connection throws).
+      let running = 0;
+      let idle: (() => void) | undefined;
       const onMessage = async (message: ConsumeMessage | null) => {
         if (!message) return;
+        running++;
         try {
-          await handle(JSON.parse(message.content.toString()) as Job);
-        } catch {
-          const retries = Number(message.properties.headers?.[RETRIES_HEADER] ?? 0);
-          const headers = { [RETRIES_HEADER]: retries + 1 };
-          channel.sendToQueue(retries < RETRIES ? retryQueue : failedQueue, message.content, {
-            ...PUBLISH,
-            headers,
-          });
+          try {
+            await handle(JSON.parse(message.content.toString()) as Job);
+          } catch {
+            const retries = Number(message.properties.headers?.[RETRIES_HEADER] ?? 0);
+            const headers = { [RETRIES_HEADER]: retries + 1 };
+            channel.sendToQueue(retries < RETRIES ? retryQueue : failedQueue, message.content, {
+              ...PUBLISH,
+              headers,
+            });
+          }
+          channel.ack(message);
+          acked?.();
+        } finally {
+          if (--running === 0) idle?.();
         }
-        channel.ack(message);
-        acked?.();
       };
       const { consumerTag } = await channel.consume(queue, onMessage, { noAck: false });
       return {
         async stop() {
           await channel.cancel(consumerTag);
+          if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
           await model.close();
         },
       };
