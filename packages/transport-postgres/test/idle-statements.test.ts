@@ -1,13 +1,4 @@
-import {
-  createMessenger,
-  createWorker,
-  defineHandler,
-  Envelope,
-  type Messenger,
-  TransportMessageIdStamp,
-  type Worker,
-  WorkerRunningEvent,
-} from "@messenger-ts/core";
+import { Envelope, TransportMessageIdStamp } from "@messenger-ts/core";
 import type pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type PostgresTransport, PostgresTransportFactory } from "../src/index.js";
@@ -18,21 +9,27 @@ import {
   dsn,
   eventually,
   factoryContext,
+  type IdleWorker,
   Job,
   pgUp,
   schemaFor,
+  startIdleWorker,
 } from "./support/postgres.js";
 
 const schema = schemaFor("idle_statements");
 const admin = adminPool();
-let running: { messenger: Messenger; worker: Worker; done: Promise<void> } | undefined;
+let running: IdleWorker | undefined;
 const opened: PostgresTransport[] = [];
 
 type Kind = "claim" | "carriedAcks" | "delete" | "due" | "other";
 
-/** Counts the statements the transport's pool runs, by kind (the pool is the one all its statements use). */
-function countStatements(pool: pg.Pool): Record<Kind, number> {
-  const counts: Record<Kind, number> = { claim: 0, carriedAcks: 0, delete: 0, due: 0, other: 0 };
+const noStatements = (): Record<Kind, number> => ({ claim: 0, carriedAcks: 0, delete: 0, due: 0, other: 0 });
+
+/**
+ * Counts the statements the transport's pool runs, by kind (the pool is the one all its statements
+ * use), into `counts`.
+ */
+function countStatements(pool: pg.Pool, counts = noStatements()): Record<Kind, number> {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   (pool as { query: unknown }).query = (...args: unknown[]) => {
     const first = args[0] as string | { text?: string; values?: unknown[] };
@@ -52,10 +49,20 @@ function countStatements(pool: pg.Pool): Record<Kind, number> {
   return counts;
 }
 
+/**
+ * Waits for messages up to 60 s (aborted then); true when the wait ended by itself, as a
+ * notification or a due time ends it.
+ */
+async function waitEndedByItself(transport: PostgresTransport): Promise<boolean> {
+  const waited = new AbortController();
+  const timer = setTimeout(() => waited.abort(), 60_000);
+  await transport.waitForMessages(60_000, waited.signal);
+  clearTimeout(timer);
+  return !waited.signal.aborted;
+}
+
 afterEach(async () => {
-  running?.worker.stop();
-  await running?.done;
-  await running?.messenger.close();
+  await running?.stop();
   running = undefined;
   await Promise.all(opened.splice(0).map((transport) => transport.close()));
 });
@@ -67,22 +74,12 @@ afterAll(async () => {
 
 describe.skipIf(!pgUp)("statements of an idle worker", () => {
   it("a message to an idle worker costs two statements: its claim, and the next claim carrying its ack", async () => {
-    const handled = new Set<number>();
-    const messenger = createMessenger({
-      transports: { async: dsn({ schema, queue_name: "trickle" }) },
-      transportFactories: [new PostgresTransportFactory()],
-      handlers: [defineHandler(Job, (job: Job) => void handled.add(job.n), { name: "record" })],
+    const counts = noStatements();
+    running = await startIdleWorker({ schema, queue_name: "trickle" }, async (transport) => {
+      await transport.setup();
+      countStatements(transport.pool, counts);
     });
-    const worker = createWorker(messenger, { receivers: ["async"], sleep: 60_000 });
-    let idle = 0;
-    messenger.events.on(WorkerRunningEvent, (event) => {
-      if (event.isWorkerIdle) idle++;
-    });
-    const transport = messenger.getTransport("async") as PostgresTransport;
-    await transport.setup();
-    const counts = countStatements(transport.pool);
-    running = { messenger, worker, done: worker.run() };
-    expect(await eventually(() => idle > 0, 10_000)).toBe(true);
+    const { transport, handledAt } = running;
     // The first wait has no claim made under LISTEN to go by: it LISTENs, then looks the due time up.
     expect(await eventually(() => counts.due === 1, 5_000)).toBe(true);
     const before = { ...counts };
@@ -90,7 +87,7 @@ describe.skipIf(!pgUp)("statements of an idle worker", () => {
     for (let n = 1; n <= messages; n++) {
       const claims = counts.claim;
       await transport.send(Envelope.wrap(new Job(n)));
-      expect(await eventually(() => handled.has(n), 5_000)).toBe(true);
+      expect(await eventually(() => handledAt.has(n), 5_000)).toBe(true);
       // Its claim, then the empty claim after it with its ack; the worker then waits again.
       expect(await eventually(() => counts.claim >= claims + 2, 5_000)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -127,11 +124,9 @@ describe.skipIf(!pgUp)("statements of an idle worker", () => {
     await producer.send(Envelope.wrap(new Job(1)));
     // The notification reaches the listener while nobody waits.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const waited = new AbortController();
-    const timer = setTimeout(() => waited.abort(), 60_000);
-    await transport.waitForMessages(60_000, waited.signal);
-    clearTimeout(timer);
-    expect(waited.signal.aborted, "woken by the notification it was not subscribed for").toBe(false);
+    expect(await waitEndedByItself(transport), "woken by the notification it was not subscribed for").toBe(
+      true,
+    );
     expect(counts.due, "answered without a due-time lookup").toBe(0);
     expect((await transport.get()).map((envelope) => (envelope.message as Job).n)).toEqual([1]);
   });
@@ -175,11 +170,7 @@ describe.skipIf(!pgUp)("statements of an idle worker", () => {
       [`LISTEN "${schema}.messenger_messages"`],
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const first = new AbortController();
-    const timer = setTimeout(() => first.abort(), 60_000);
-    await transport.waitForMessages(60_000, first.signal);
-    clearTimeout(timer);
-    expect(first.signal.aborted, "notifications may have been lost: woken to claim").toBe(false);
+    expect(await waitEndedByItself(transport), "notifications may have been lost: woken to claim").toBe(true);
     expect(counts.due).toBe(0);
     // Claimed without a LISTEN in place: its report cannot stand in for the lookup after LISTEN.
     expect(await transport.get()).toHaveLength(0);

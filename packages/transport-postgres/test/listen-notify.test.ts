@@ -1,58 +1,33 @@
-import {
-  createMessenger,
-  createWorker,
-  DelayStamp,
-  defineHandler,
-  Envelope,
-  type Messenger,
-  type Worker,
-  WorkerRunningEvent,
-} from "@messenger-ts/core";
+import { DelayStamp, Envelope } from "@messenger-ts/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type PostgresTransport, PostgresTransportFactory } from "../src/index.js";
+import { PostgresTransportFactory } from "../src/index.js";
 import {
   adminPool,
   dropSchema,
   dsn,
   eventually,
   factoryContext,
+  type IdleWorker,
   Job,
   pgUp,
   schemaFor,
+  startIdleWorker,
 } from "./support/postgres.js";
 
 const schema = schemaFor("notify");
 const admin = adminPool();
-const SLEEP = 60_000;
-let running: { messenger: Messenger; worker: Worker; done: Promise<void> } | undefined;
+let running: IdleWorker | undefined;
 
-/** An in-process worker with a 60 s idle sleep; resolves once it has gone idle (and is waiting). */
+/** An in-process worker with a 60 s idle sleep; resolves once it has gone idle and is waiting. */
 async function idleWorker(options: Record<string, string | number | boolean> = {}) {
-  const handledAt = new Map<number, number>();
-  const messenger = createMessenger({
-    transports: { async: dsn({ schema, ...options }) },
-    transportFactories: [new PostgresTransportFactory()],
-    handlers: [
-      defineHandler(Job, (job: Job) => void handledAt.set(job.n, performance.now()), { name: "record" }),
-    ],
-  });
-  const worker = createWorker(messenger, { receivers: ["async"], sleep: SLEEP });
-  let idle = 0;
-  messenger.events.on(WorkerRunningEvent, (event) => {
-    if (event.isWorkerIdle) idle++;
-  });
-  const done = worker.run();
-  running = { messenger, worker, done };
-  expect(await eventually(() => idle > 0, 10_000)).toBe(true);
+  running = await startIdleWorker({ schema, ...options });
   // Let the idle round reach its wait (LISTEN and the due-time query).
   await new Promise((resolve) => setTimeout(resolve, 300));
-  return { transport: messenger.getTransport("async") as PostgresTransport, handledAt };
+  return running;
 }
 
 afterEach(async () => {
-  running?.worker.stop();
-  await running?.done;
-  await running?.messenger.close();
+  await running?.stop();
   running = undefined;
 });
 

@@ -1,10 +1,14 @@
 import {
   AsMessage,
+  createMessenger,
+  createWorker,
+  defineHandler,
   JsonSerializer,
   type Logger,
   nullLogger,
   systemClock,
   type TransportFactoryContext,
+  WorkerRunningEvent,
 } from "@messenger-ts/core";
 import { requireService } from "@messenger-ts/core/testing";
 import pg from "pg";
@@ -87,4 +91,50 @@ export class Job {
 @AsMessage("pg_test.follow_up")
 export class FollowUp {
   constructor(readonly n: number) {}
+}
+
+/** A worker started by {@link startIdleWorker}. */
+export interface IdleWorker {
+  readonly transport: PostgresTransport;
+  /** When each Job's handler ran (`performance.now()`), by its `n`. */
+  readonly handledAt: ReadonlyMap<number, number>;
+  /** Stops the worker, waits for its run to end and closes its messenger. */
+  stop(): Promise<void>;
+}
+
+/**
+ * An in-process worker on one PostgreSQL transport ("async") with a 60 s idle sleep, whose handler
+ * records when each Job ran; resolves once the worker has gone idle (throws if it does not within
+ * 10 s). `beforeRun` gets the transport before the worker starts (to count its statements, say).
+ */
+export async function startIdleWorker(
+  options: Record<string, string | number | boolean>,
+  beforeRun?: (transport: PostgresTransport) => Promise<void> | void,
+): Promise<IdleWorker> {
+  const handledAt = new Map<number, number>();
+  const messenger = createMessenger({
+    transports: { async: dsn(options) },
+    transportFactories: [new PostgresTransportFactory()],
+    handlers: [
+      defineHandler(Job, (job: Job) => void handledAt.set(job.n, performance.now()), { name: "record" }),
+    ],
+  });
+  const worker = createWorker(messenger, { receivers: ["async"], sleep: 60_000 });
+  let idle = 0;
+  messenger.events.on(WorkerRunningEvent, (event) => {
+    if (event.isWorkerIdle) idle++;
+  });
+  const transport = messenger.getTransport("async") as PostgresTransport;
+  await beforeRun?.(transport);
+  const done = worker.run();
+  const stop = async () => {
+    worker.stop();
+    await done;
+    await messenger.close();
+  };
+  if (!(await eventually(() => idle > 0, 10_000))) {
+    await stop();
+    throw new Error("the worker did not go idle within 10 s");
+  }
+  return { transport, handledAt, stop };
 }
