@@ -629,11 +629,11 @@ export class PostgresTransport
         removals.map((removal) => removal.id),
       );
       claimed = sent;
-      const done = sent.then(
-        () => undefined,
+      // The failed claim's acks go through #deleteRows, which forgets their keepalives itself.
+      return sent.then(
+        () => this.#forgetKeepalives(removals),
         () => this.#deleteRows(removals),
       );
-      return this.#keptAlive.size === 0 ? done : done.finally(() => this.#forgetKeepalives(removals));
     });
     return claimed ?? this.#connection.claim(queues, limit);
   }

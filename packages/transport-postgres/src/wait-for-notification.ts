@@ -71,6 +71,12 @@ export function waitForNotification(options: WaitForNotificationOptions): Promis
       dueTimer = setTimeout(() => finish(dueNow), ms);
       dueTimer.unref();
     };
+    /** `wait`: ms until the next row is due, as msUntilDue returns it (null: no rows at all). */
+    const wakeWhenDue = (wait: number | null) => {
+      if (wait === null) return;
+      if (wait <= 0) wakeAfter(dueFloorMs, true);
+      else wakeAfter(wait + DUE_SLACK_MS, false);
+    };
     if (listen) {
       unsubscribe = connection.listener.subscribe(connection.channel, {
         notify: (queue) => {
@@ -86,10 +92,7 @@ export function waitForNotification(options: WaitForNotificationOptions): Promis
         finish();
         return;
       }
-      if (lastClaim.waitMs === null) return;
-      const wait = lastClaim.waitMs - (performance.now() - lastClaim.at);
-      if (wait <= 0) wakeAfter(dueFloorMs, true);
-      else wakeAfter(wait + DUE_SLACK_MS, false);
+      wakeWhenDue(lastClaim.waitMs === null ? null : lastClaim.waitMs - (performance.now() - lastClaim.at));
       return;
     }
     void (async () => {
@@ -98,9 +101,7 @@ export function waitForNotification(options: WaitForNotificationOptions): Promis
         if (done) return;
         // Asked only once LISTEN is in place, so nothing sent in between goes unnoticed.
         const wait = await connection.msUntilDue(queues);
-        if (done || wait === null) return;
-        if (wait <= 0) wakeAfter(dueFloorMs, true);
-        else wakeAfter(wait + DUE_SLACK_MS, false);
+        if (!done) wakeWhenDue(wait);
       } catch {
         // The database is unreachable: poll again soon rather than sleep the whole wait, since
         // notifications sent meanwhile are lost; the worker's get() logs the actual error.
