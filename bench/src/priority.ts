@@ -28,6 +28,7 @@ import {
   REDIS_URL,
   resetDatabase,
 } from "./backends.js";
+import { median } from "./median.js";
 
 @AsMessage("bench.priority_job")
 class PriorityJob {
@@ -213,11 +214,6 @@ async function fill(table: string, prioritized: boolean): Promise<void> {
     await messenger.close();
   }
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
 
 const problem = redis ? await probeRedis() : await probePostgres();
 if (problem) {

@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from "amqplib";
+import { layoutNamed } from "../amqp-layouts.js";
 import { AMQP_URL, deleteAmqp, isolated, probeAmqp } from "../backends.js";
 import {
   type Consumer,
@@ -171,13 +171,7 @@ export const amqplibExchange: System = amqplibSystem(
   "bench.amqplib-exchange",
   {
     exchange: isolated("bench.amqplib-exchange.jobs"),
-    properties: () => ({
-      headers: { type: "bench.job", "X-Message-Stamp-BusNameStamp": '[{"busName":"messenger.bus.default"}]' },
-      contentType: "application/json",
-      deliveryMode: 2,
-      timestamp: Math.floor(Date.now() / 1000),
-      messageId: randomUUID(),
-    }),
+    properties: layoutNamed("messenger-amqp").properties,
     settings:
       "a fanout exchange with messenger-amqp's headers, message_id and timestamp (a variant, not a peer)",
   },
