@@ -10,7 +10,7 @@
 // `node dist/amqp-layout.js`.
 
 import type { Channel, ChannelModel, ConfirmChannel } from "amqplib";
-import { LAYOUTS, type Layout } from "./amqp-layouts.js";
+import { LAYOUTS, type Layout, layoutNamed } from "./amqp-layouts.js";
 import { AMQP_URL, deleteAmqp, isolated, probeAmqp } from "./backends.js";
 import { median } from "./median.js";
 import { serverCpuSeconds } from "./server-cpu.js";
@@ -36,8 +36,10 @@ const n = Number(option("n") ?? 20_000);
 const rounds = Number(option("rounds") ?? 5);
 const chosen = option("layouts")?.split(",") ?? LAYOUTS.map((layout) => layout.name);
 for (const name of chosen) {
-  if (!LAYOUTS.some((layout) => layout.name === name)) {
-    console.error(`Unknown layout "${name}".\n${USAGE}`);
+  try {
+    layoutNamed(name);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
 }
